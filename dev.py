@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Development tasks, runnable on a fresh machine with only python3:
+
+    python3 dev.py build   # make .venv, install, build the package and validate it with frictionless
+    python3 dev.py test    # the same, then fail if the build changed committed files, then run the tests
+    python3 dev.py bench   # the speed benchmark of `anso-facts check`
+"""
+
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if sys.platform == "win32" else "bin")
+GENERATED = ["build", "datapackage.json", "schemas", "docs/data-dictionary.md"]
+
+
+def run(*command: str) -> None:
+    print("+", " ".join(command), flush=True)
+    subprocess.run(command, cwd=ROOT, check=True)
+
+
+def install() -> None:
+    if not (BIN / "python").exists():
+        venv.create(VENV, with_pip=True)
+    run(str(BIN / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+        "-c", "constraints.txt", "-e", ".[test]")
+
+
+def build() -> None:
+    install()
+    run(str(BIN / "anso-facts"), "build")
+    run(str(BIN / "anso-facts"), "validate")
+
+
+def committed_outputs_unchanged() -> None:
+    """The build must reproduce the committed outputs byte for byte."""
+    changed = subprocess.run(["git", "status", "--porcelain", "--", *GENERATED], cwd=ROOT, check=True,
+                             capture_output=True, text=True).stdout
+    if changed:
+        sys.exit("The build changed committed files (run `python3 dev.py build` and commit them):\n" + changed)
+    print("build/, datapackage.json, schemas/ and docs/data-dictionary.md are as committed")
+
+
+def test() -> None:
+    build()
+    committed_outputs_unchanged()
+    run(str(BIN / "python"), "-m", "pytest", "-q", *sys.argv[2:])
+
+
+def bench() -> None:
+    install()
+    run(str(BIN / "python"), "benchmarks/check_speed.py")
+
+
+if __name__ == "__main__":
+    tasks = {"build": build, "test": test, "bench": bench}
+    if len(sys.argv) < 2 or sys.argv[1] not in tasks:
+        sys.exit(__doc__)
+    try:
+        tasks[sys.argv[1]]()
+    except subprocess.CalledProcessError as error:
+        sys.exit(error.returncode)

@@ -1,0 +1,64 @@
+"""anso-facts: hand-verified facts about international science cooperation around COVID-19, as a Frictionless
+data package with provenance back to the lines of its source documents.
+
+    >>> import anso_facts
+    >>> anso_facts.tables()                 # the table names
+    >>> anso_facts.load("organizations")    # a pandas DataFrame with typed columns
+    >>> anso_facts.citations("org-cast")    # where a record's facts stand in the seeds, with the text
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+__version__ = "0.1.0"
+__all__ = ["__version__", "citations", "data_root", "load", "package", "tables"]
+
+_HERE = Path(__file__).resolve().parent
+
+
+def data_root() -> Path:
+    """The folder holding datapackage.json: inside the installed package (a wheel carries the tables in
+    anso_facts/_package/), else the source checkout this module runs from."""
+    for candidate in (_HERE / "_package", _HERE.parent.parent):
+        if (candidate / "datapackage.json").is_file():
+            return candidate
+    raise FileNotFoundError("no datapackage.json beside anso_facts: run `anso-facts build` in the checkout")
+
+
+def package(root: Path | None = None) -> dict:
+    """The data package descriptor (datapackage.json) as a dict."""
+    return json.loads(((root or data_root()) / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def tables(root: Path | None = None) -> list[str]:
+    """Names of the tables, in the package's order."""
+    return [r["name"] for r in package(root)["resources"] if r["format"] == "csv"]
+
+
+def load(table: str, root: Path | None = None):
+    """One table as a pandas DataFrame: strings as pandas strings, integers as nullable Int64, booleans as
+    nullable boolean, dates as datetime64 (see the NAME_precision column beside each date)."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    root = root or data_root()
+    if table not in tables(root):
+        raise KeyError(f"no table {table!r}; the tables are: {', '.join(tables(root))}")
+    types = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype(), pa.string(): pd.StringDtype()}
+    return pq.read_table(root / "build" / "parquet" / f"{table}.parquet").to_pandas(
+        types_mapper=types.get, date_as_object=False)
+
+
+def citations(record_id: str, root: Path | None = None):
+    """A record's citations, each with the text of the lines it cites (column `text`)."""
+    root = root or data_root()
+    cites = load("citations", root)
+    cites = cites[cites["record_id"] == record_id].reset_index(drop=True)
+    files = load("seeds", root).set_index("id")["file"]
+    lines = {seed_id: (root / "seeds" / files[seed_id]).read_text(encoding="utf-8").split("\n")
+             for seed_id in set(cites["seed_id"])}
+    cites["text"] = ["\n".join(lines[seed_id][first - 1:last]) for seed_id, first, last in
+                     zip(cites["seed_id"], cites["line_start"], cites["line_end"])]
+    return cites

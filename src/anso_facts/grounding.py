@@ -1,0 +1,84 @@
+"""What numbers and dates a quote states, read as the seeds write them.
+
+Numbers: "210", "100,000", "116 million", "one thousand", "a hundred", "nine".
+Dates: "18 September 2020", "August 31, 2020", "31 Jan. 2020", "July 2020", "23 July", "September 6", "2004".
+A date is a (year, month, day) tuple with None where the text leaves a part out.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
+_MONTH_NUMBER = {**{m: i for i, m in enumerate(_MONTHS, 1)}, **{m[:3]: i for i, m in enumerate(_MONTHS, 1)},
+                 "sept": 9}
+_MONTH = r"(?P<{}>(?:January|February|March|April|May|June|July|August|September|October|November|December|" \
+         r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?)"
+_YEAR = r"(?P<{}>1[0-9]{{3}}|20[0-9]{{2}})"
+_DAY = r"(?P<{}>[0-3]?[0-9])"
+_DATE_FORMS = [re.compile(p) for p in (
+    rf"\b{_DAY.format('d')} {_MONTH.format('m')},? {_YEAR.format('y')}\b",  # 18 September 2020
+    rf"\b{_MONTH.format('m')} {_DAY.format('d')}(?:st|nd|rd|th)?, {_YEAR.format('y')}\b",  # August 31, 2020
+    rf"\b{_MONTH.format('m')},? {_YEAR.format('y')}\b",  # July 2020
+    rf"\b{_DAY.format('d')} {_MONTH.format('m')}(?!\w)",  # 23 July
+    rf"\b{_MONTH.format('m')} {_DAY.format('d')}\b(?!,? [0-9])",  # September 6
+    rf"\b{_YEAR.format('y')}\b",  # 2004
+)]
+
+_UNITS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen".split())}
+_TENS = {w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
+_SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_DIGITS = re.compile(r"(?<![\d,.])(\d{1,3}(?:,\d{3})+|\d+)(?![\d,.]\d)(?:\s+(thousand|million|billion)\b)?")
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def dates_in(text: str) -> set[tuple]:
+    found = set()
+    for form in _DATE_FORMS:
+        for m in form.finditer(text):
+            parts = m.groupdict()
+            year = int(parts["y"]) if parts.get("y") else None
+            month = _MONTH_NUMBER[parts["m"].rstrip(".").lower()] if parts.get("m") else None
+            day = int(parts["d"]) if parts.get("d") else None
+            if day is None or 1 <= day <= 31:
+                found.add((year, month, day))
+    return found
+
+
+def numbers_in(text: str) -> set[int]:
+    found = {int(m.group(1).replace(",", "")) * _SCALES.get(m.group(2), 1) for m in _DIGITS.finditer(text)}
+    found |= _number_words(text)
+    return found
+
+
+def _number_words(text: str) -> set[int]:
+    """Numbers spelled out: 'one thousand', 'a hundred', 'twenty-five', 'nine'."""
+    found, total, current, in_number = set(), 0, 0, False
+    words = [w.lower() for w in _WORD.findall(text)] + [""]
+    for i, word in enumerate(words):
+        following = words[i + 1] if i + 1 < len(words) else ""
+        if word in _UNITS or word in _TENS:
+            current += _UNITS.get(word, 0) + _TENS.get(word, 0)
+            in_number = True
+        elif word in ("a", "an") and following in ("hundred", *_SCALES) and not in_number:
+            current, in_number = 1, True
+        elif word == "hundred" and in_number:
+            current *= 100
+        elif word in _SCALES and in_number:
+            total, current = total + current * _SCALES[word], 0
+        elif word == "and" and in_number and (following in _UNITS or following in _TENS):
+            continue
+        else:
+            if in_number:
+                found.add(total + current)
+            total, current, in_number = 0, 0, False
+    return found
+
+
+def date_parts(value: str) -> tuple:
+    """'2020-09' -> (2020, 9, None)."""
+    parts = [int(p) for p in value.split("-")]
+    return tuple(parts + [None] * (3 - len(parts)))

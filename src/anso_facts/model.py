@@ -1,0 +1,255 @@
+"""The data model, declared once.
+
+Every table's fields, types, keys and descriptions live here. The JSON Schemas that curators' YAML is checked
+against, the Table Schemas in datapackage.json, the Arrow schemas of the Parquet files and the data dictionary
+are all generated from these declarations (see schemas.py), so they cannot disagree.
+
+Field kinds:
+  id       the record's own id: a readable slug, unique across the whole package
+  ref      the id of another record; `to` names the table(s) it may point to
+  text     a string
+  integer  a whole number
+  boolean  true or false
+  date     a date as the text gives it: '2004', '2020-07' or '2020-09-18'. Compiled into two columns,
+           NAME (the first day of that year, month or day) and NAME_precision (year, month or day)
+  url      an http(s) URL
+  country  an ISO 3166-1 alpha-2 code
+  list     a list of strings (curated inline, compiled into a table of its own; see `list_table`)
+
+`grounded` fields hold a number, date or URL that must appear in one of the record's quotes unless the record
+marks the field inferred.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+DATE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str
+    description: str
+    required: bool = False
+    enum: tuple[str, ...] = ()
+    to: tuple[str, ...] = ()
+    grounded: bool = False
+    example: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    title: str
+    description: str
+    fields: tuple[Field, ...]
+    cited: bool = True  # its records carry `cite` (seed passages) and `note`
+    list_table: str = ""  # for a table with a `list` field: the name of the table it is compiled into
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+
+def _id(example: str) -> Field:
+    return Field("id", "id", "Stable, readable identifier of this record, unique across the whole package.",
+                 required=True, example=example)
+
+
+ORGANIZATION_KINDS = (
+    "academy", "agency", "alliance", "association", "bureau", "center", "committee", "council", "foundation",
+    "government", "institute", "intergovernmental-body", "international-organization", "non-governmental-organization",
+    "secretariat", "university",
+)
+RELATIONS = {
+    # relation: (tables the subject may be in, tables the object may be in, description)
+    "member-of": (("organizations",), ("organizations",), "the subject is a member of the object"),
+    "national-member-of": (("organizations",), ("organizations",),
+                           "the subject is the national member of the object for its country"),
+    "founding-member-of": (("organizations",), ("organizations",), "the subject is a founding member of the object"),
+    "hosted-by": (("organizations", "resources"), ("organizations",), "the subject is hosted by the object"),
+    "consultative-status-with": (("organizations",), ("organizations",),
+                                 "the subject holds consultative status with the object"),
+    "under-framework-of": (("organizations", "resources"), ("organizations", "resources"),
+                           "the subject works under the framework of the object"),
+    "developed-by": (("resources",), ("organizations",), "the subject resource was developed by the object"),
+    "launched-by": (("resources", "organizations"), ("organizations",), "the subject was launched by the object"),
+    "shared-with": (("resources",), ("organizations",), "the subject resource was shared with the object"),
+    "initiative-of": (("resources",), ("organizations",), "the subject is an initiative of the object"),
+    "party-to": (("organizations",), ("agreements",), "the subject organization is a party to the object agreement"),
+    "reported-by": (("events", "resources"), ("organizations",), "the subject is reported or published by the object"),
+}
+COMPARATORS = ("exactly", "more-than", "over", "nearly", "about", "millions")
+VAGUE_COMPARATORS = ("millions",)  # the text gives an order of magnitude only: value stays empty
+
+CITE_TABLE = "citations"
+
+TABLES: tuple[Table, ...] = (
+    Table("seeds", "Seeds", "The source documents every fact is cited from, kept byte for byte in seeds/.", (
+        Field("id", "id", "Identifier of the seed, used in citations.", required=True, example="cast-igf2021-booth"),
+        Field("file", "text", "File name in seeds/.", required=True, example="002_0ae214f5d57581a8.txt"),
+        Field("sha256", "text", "SHA-256 of the file's bytes, pinned: a changed seed fails the check.",
+              required=True, example="32b6a24a779d1de55cb3922c6e1ec2f1212405c17ba5b6d39fa35d4c4fc3c046"),
+        Field("line_count", "integer", "Number of lines in the file.", required=True, example="15"),
+        Field("title", "text", "Title of the document, as printed or described.", required=True),
+        Field("publisher", "text", "Who published the document.", required=True),
+        Field("published", "date", "When the document was published.", example="2021"),
+        Field("kind", "text", "What sort of document it is.", required=True,
+              enum=("newsletter", "letter", "booth-text")),
+        Field("language", "text", "Language of the text (BCP 47).", required=True, example="en"),
+        Field("rights", "text", "Rights statement for the text.", required=True),
+    ), cited=False),
+    Table("organizations", "Organizations", "Organizations named in the seeds.", (
+        _id("org-cast"),
+        Field("name", "text", "Full name as printed (the most complete form the seeds give).", required=True,
+              example="China Association for Science and Technology"),
+        Field("acronym", "text", "Acronym as printed.", example="CAST"),
+        Field("kind", "text", "What sort of organization it is, where the text says.", enum=ORGANIZATION_KINDS),
+        Field("country", "country", "ISO 3166-1 alpha-2 code of its country, where stated or implied.",
+              example="CN"),
+        Field("parent_id", "ref", "The organization it is part of (an institute of CAS, say).",
+              to=("organizations",)),
+        Field("description", "text", "How the seeds describe it, in short."),
+        Field("aliases", "list", "Other names and spellings the seeds use for it."),
+    ), list_table="aliases"),
+    Table("people", "People", "People named in the seeds.", (
+        _id("person-chunli-bai"),
+        Field("name", "text", "Name as printed, given name first.", required=True, example="Chunli Bai"),
+        Field("honorific", "text", "Honorific as printed.", example="Prof."),
+    )),
+    Table("events", "Events", "Workshops, webinars, meetings and other events.", (
+        _id("event-zgc-forum-2020-workshop"),
+        Field("name", "text", "Name as printed, or a short description where the text gives none.", required=True),
+        Field("kind", "text", "What sort of event it is.", required=True, enum=(
+            "announcement", "exhibition", "exhibition-booth", "forum", "joint-action", "launch", "meeting",
+            "signing", "webinar", "workshop")),
+        Field("date", "date", "When it took place (its first day).", grounded=True, example="2020-09-18"),
+        Field("mode", "text", "Whether it took place online or in person.", enum=("online", "in-person", "hybrid")),
+        Field("place", "text", "Where it took place, as printed.", example="Beijing"),
+        Field("part_of_id", "ref", "The event it was part of.", to=("events",)),
+        Field("description", "text", "What it was for, in short."),
+    )),
+    Table("resources", "Resources", "Databases, platforms, systems, web columns and initiatives.", (
+        _id("res-2019ncovr"),
+        Field("name", "text", "Name as printed.", required=True, example="2019 Novel Coronavirus Resource"),
+        Field("acronym", "text", "Acronym as printed.", example="2019nCoVR"),
+        Field("kind", "text", "What sort of resource it is.", required=True, enum=(
+            "database", "initiative", "knowledge-hub", "platform", "system", "video-series", "web-column",
+            "website")),
+        Field("url", "url", "URL as printed (mended where a line break split it).", grounded=True),
+        Field("launch_date", "date", "When it was launched.", grounded=True, example="2020-01-22"),
+        Field("description", "text", "What it does, in short."),
+    )),
+    Table("agreements", "Agreements", "Memoranda of understanding and other agreements.", (
+        _id("agr-anso-unctad-mou"),
+        Field("kind", "text", "What sort of agreement it is.", required=True, enum=("mou", "dou")),
+        Field("date", "date", "When it was signed.", grounded=True),
+        Field("purpose", "text", "What it is for, in short."),
+    )),
+    Table("roles", "Roles", "Titles people hold at organizations.", (
+        _id("role-chunli-bai-president-cas"),
+        Field("person_id", "ref", "The person.", required=True, to=("people",)),
+        Field("title", "text", "Title as printed.", required=True, example="President"),
+        Field("organization_id", "ref", "Where the title is held.", to=("organizations",)),
+        Field("as_of", "date", "When the text shows the title held.", grounded=True),
+    )),
+    Table("participations", "Participations", "Who took part in which event, and how.", (
+        _id("part-zgc-workshop-bai-host"),
+        Field("event_id", "ref", "The event.", required=True, to=("events",)),
+        Field("participant_id", "ref", "The person or organization taking part.", required=True,
+              to=("people", "organizations")),
+        Field("role", "text", "How they took part.", required=True, enum=(
+            "host", "organizer", "co-organizer", "exhibitor", "keynote-speaker", "speaker", "opening-speaker",
+            "facilitator", "participant", "representative", "coordinator")),
+        Field("representing_id", "ref", "The organization the participant came from or spoke for.",
+              to=("organizations",)),
+        Field("topic", "text", "What they spoke about, in short."),
+    )),
+    Table("relations", "Relations", "Relationships between organizations, resources and agreements.", (
+        _id("rel-cast-national-member-of-icsu"),
+        Field("subject_id", "ref", "The record the relation is about.", required=True,
+              to=("organizations", "resources", "events")),
+        Field("relation", "text", "; ".join(f"{name}: {spec[2]}" for name, spec in RELATIONS.items()),
+              required=True, enum=tuple(RELATIONS)),
+        Field("object_id", "ref", "The record it relates to.", required=True,
+              to=("organizations", "resources", "agreements")),
+        Field("since", "date", "Since when the relation holds.", grounded=True, example="2004"),
+    )),
+    Table("statistics", "Statistics", "Figures the seeds give, with their comparator and date.", (
+        _id("stat-cast-national-member-societies"),
+        Field("subject_id", "ref", "What the figure is about.", required=True,
+              to=("organizations", "resources", "events", "agreements")),
+        Field("measure", "text", "What is counted, in short.", required=True, example="national member societies"),
+        Field("value", "integer", "The figure as a whole number (116 million is 116000000). Empty where the "
+              "comparator is 'millions' and the text gives no number.", grounded=True, example="210"),
+        Field("unit", "text", "What one unit of the value is.", required=True, example="societies"),
+        Field("comparator", "text", "How the text qualifies the figure: exactly, more than, over, nearly, about, "
+              "or only 'millions'.", required=True, enum=COMPARATORS),
+        Field("as_of", "date", "When the figure was true.", grounded=True, example="2020-09-06"),
+    )),
+    Table("quotations", "Quotations", "Words quoted directly in the seeds.", (
+        _id("quote-shirokizawa-noyori"),
+        Field("speaker_id", "ref", "Who said or wrote them.", required=True, to=("people",)),
+        Field("quoted_id", "ref", "Whom the speaker quotes, if anyone.", to=("people",)),
+        Field("words", "text", "The words quoted, exactly.", required=True),
+        Field("event_id", "ref", "Where they were said.", to=("events",)),
+    )),
+    Table("statements", "Statements", "What a speaker or organization said, stressed or called for, in short.", (
+        _id("stmt-bai-sdgs"),
+        Field("speaker_id", "ref", "Who said it.", required=True, to=("people", "organizations")),
+        Field("verb", "text", "How it was said.", required=True, enum=(
+            "stated", "emphasized", "stressed", "called-for", "reported", "introduced", "noted", "praised",
+            "pointed-out", "presented", "expressed", "shared", "agreed")),
+        Field("summary", "text", "What was said, in a short summary.", required=True),
+        Field("event_id", "ref", "Where it was said.", to=("events",)),
+    )),
+)
+
+TABLE_BY_NAME = {t.name: t for t in TABLES}
+CITED_TABLES = tuple(t.name for t in TABLES if t.cited)
+
+# Tables compiled from the curated records, declared here so that they are documented like the rest.
+DERIVED: tuple[Table, ...] = (
+    Table("records", "Records", "Every curated record's id and the table it is in: the target of references "
+          "that may point into several tables.", (
+              Field("id", "id", "The record's id.", required=True),
+              Field("table", "text", "The table the record is in.", required=True,
+                    enum=tuple(t.name for t in TABLES)),
+          ), cited=False),
+    Table("aliases", "Aliases", "Other names and spellings of organizations.", (
+        Field("organization_id", "ref", "The organization.", required=True, to=("organizations",)),
+        Field("alias", "text", "The other name, as printed.", required=True),
+    ), cited=False),
+    Table("inferences", "Inferences", "Values the seeds imply but do not print, and why they were inferred.", (
+        Field("record_id", "ref", "The record holding the value.", required=True, to=("records",)),
+        Field("field", "text", "The field whose value is inferred.", required=True),
+        Field("reason", "text", "Why the value follows from the text.", required=True),
+    ), cited=False),
+    Table(CITE_TABLE, "Citations", "Where in the seeds each record's facts stand: the lines and the exact words.", (
+        Field("id", "text", "Identifier of the citation: the record id, '#', and the position.",
+              required=True, example="org-cast#1"),
+        Field("record_id", "ref", "The record cited for.", required=True, to=("records",)),
+        Field("position", "integer", "Position of the citation in the record's list (1-based).", required=True),
+        Field("seed_id", "ref", "The seed cited.", required=True, to=("seeds",)),
+        Field("line_start", "integer", "First cited line (1-based).", required=True),
+        Field("line_end", "integer", "Last cited line (inclusive).", required=True),
+        Field("quote", "text", "The exact words, as the curator wrote them.", required=True),
+        Field("char_start", "integer", "Offset of the quote's first character in the seed text "
+              "(0-based, in Unicode code points).", required=True),
+        Field("char_end", "integer", "Offset just past the quote's last character in the seed text.", required=True),
+    ), cited=False),
+)
+
+ALL_TABLES: tuple[Table, ...] = TABLES + DERIVED
+PRIMARY_KEYS = {"aliases": ("organization_id", "alias"), "inferences": ("record_id", "field")}
+
+
+def primary_key(table: Table) -> tuple[str, ...]:
+    return PRIMARY_KEYS.get(table.name, ("id",))
+
+
+def foreign_table(f: Field) -> str:
+    """The table a reference field's foreign key points to: its only target, or the records registry."""
+    return f.to[0] if len(f.to) == 1 else "records"

@@ -1,0 +1,185 @@
+"""Everything derived from the model in model.py: JSON Schemas for the YAML, columns of the compiled tables,
+Table Schemas for datapackage.json, and the data dictionary. Nothing here imports pyarrow or pandas."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import (ALL_TABLES, DATE, SLUG, TABLE_BY_NAME, TABLES, Field, Table, foreign_table,
+                     primary_key)
+
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+LINES = r"^[1-9][0-9]*(-[1-9][0-9]*)?$"
+PRECISIONS = ("year", "month", "day")
+
+# --- JSON Schemas for the curated YAML -------------------------------------------------------------------
+
+_TEXT = {"type": "string", "minLength": 1}
+_JSON_BY_KIND = {
+    "id": {"type": "string", "pattern": SLUG},
+    "ref": {"type": "string", "pattern": SLUG},
+    "text": _TEXT,
+    "integer": {"type": "integer", "minimum": 0},
+    "boolean": {"type": "boolean"},
+    "date": {"type": ["string", "integer"], "pattern": DATE, "minimum": 1000, "maximum": 9999},
+    "url": {"type": "string", "pattern": r"^https?://[^\s]+$"},
+    "country": {"type": "string", "pattern": "^[A-Z]{2}$"},
+    "list": {"type": "array", "items": _TEXT, "uniqueItems": True, "minItems": 1},
+}
+
+
+def _json_field(f: Field) -> dict:
+    schema = {"description": f.description, **_JSON_BY_KIND[f.kind]}
+    if f.enum:
+        schema["enum"] = list(f.enum)
+    return schema
+
+
+def record_json_schema(table: Table) -> dict:
+    properties = {f.name: _json_field(f) for f in table.fields}
+    properties["inferred"] = {
+        "description": "Fields whose value the text implies but does not print, each with the reason.",
+        "type": "object", "minProperties": 1,
+        "propertyNames": {"enum": [f.name for f in table.fields if f.kind != "id"]},
+        "additionalProperties": _TEXT,
+    }
+    properties["note"] = {"description": "A curator's note: a misprint, an ambiguity, a choice made.", **_TEXT}
+    required = [f.name for f in table.fields if f.required]
+    if table.cited:
+        properties["cite"] = {"description": "The seed passages this record's facts come from.",
+                              "type": "array", "minItems": 1, "items": {"$ref": "#/$defs/citation"}}
+        required.append("cite")
+    if table.name == "seeds":
+        properties["excluded"] = {
+            "description": "Lines that carry no fact (a heading, a salutation), with the reason.",
+            "type": "array", "items": {"$ref": "#/$defs/exclusion"}}
+    return {"description": table.description, "type": "object", "properties": properties,
+            "required": required, "additionalProperties": False}
+
+
+_LINES_SCHEMA = {"description": "A line number, or a range such as 10-12 (1-based, inclusive).",
+                 "type": ["integer", "string"], "pattern": LINES, "minimum": 1}
+_COMMON_DEFS = {
+    "citation": {
+        "description": "A seed passage: the seed, the lines and the exact words.",
+        "type": "object", "required": ["seed", "lines", "quote"], "additionalProperties": False,
+        "properties": {
+            "seed": {"description": "Id of the seed in seeds/seeds.yaml.", "type": "string", "pattern": SLUG},
+            "lines": _LINES_SCHEMA,
+            "quote": {"description": "The exact words, found within those lines.", **_TEXT},
+        },
+    },
+    "exclusion": {
+        "type": "object", "required": ["lines", "reason"], "additionalProperties": False,
+        "properties": {"lines": _LINES_SCHEMA, "reason": _TEXT},
+    },
+}
+
+
+def file_json_schema(tables: tuple[Table, ...], title: str) -> dict:
+    """A YAML file is a mapping from table name to a list of that table's records."""
+    return {
+        "$schema": JSON_SCHEMA_DIALECT,
+        "title": title,
+        "type": "object", "minProperties": 1, "additionalProperties": False,
+        "properties": {t.name: {"type": "array", "items": {"$ref": f"#/$defs/{t.name}"}} for t in tables},
+        "$defs": {**_COMMON_DEFS, **{t.name: record_json_schema(t) for t in tables}},
+    }
+
+
+FACT_TABLES = tuple(t for t in TABLES if t.name != "seeds")
+JSON_SCHEMAS = {  # file name in schemas/ -> schema
+    "facts.schema.json": file_json_schema(FACT_TABLES, "anso-facts fact file (data/**/*.yaml)"),
+    "seeds.schema.json": file_json_schema((TABLE_BY_NAME["seeds"],), "anso-facts seed catalogue (seeds/seeds.yaml)"),
+}
+
+
+# --- Columns of the compiled tables ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # Table Schema type: string, integer, boolean, date
+    description: str
+    required: bool = False
+    enum: tuple[str, ...] = ()
+    pattern: str = ""
+    source: str = ""  # the YAML field it comes from
+    part: str = ""  # for dates: "value" or "precision"
+
+
+_TYPE_BY_KIND = {"id": "string", "ref": "string", "text": "string", "url": "string", "country": "string",
+                 "integer": "integer", "boolean": "boolean"}
+_PATTERN_BY_KIND = {"id": SLUG, "country": "^[A-Z]{2}$", "url": r"^https?://\S+$"}
+
+
+def columns(table: Table) -> tuple[Column, ...]:
+    out = []
+    for f in table.fields:
+        if f.kind == "list":
+            continue
+        if f.kind == "date":
+            out.append(Column(f.name, "date", f.description + " The first day of the period the text gives.",
+                              f.required, source=f.name, part="value"))
+            out.append(Column(f"{f.name}_precision", "string", f"How precise {f.name} is: year, month or day.",
+                              f.required, PRECISIONS, source=f.name, part="precision"))
+            continue
+        pattern = _PATTERN_BY_KIND.get(f.kind, "").strip("^$")
+        out.append(Column(f.name, _TYPE_BY_KIND[f.kind], f.description, f.required, f.enum, pattern, f.name))
+    if table.cited:
+        out.append(Column("note", "string", "A curator's note: a misprint, an ambiguity, a choice made.",
+                          source="note"))
+    return tuple(out)
+
+
+def table_schema(table: Table, suffix: str = "") -> dict:
+    """The Frictionless Table Schema of a compiled table; `suffix` names the twin resources (-parquet)."""
+    key = primary_key(table)
+    fields = []
+    for c in columns(table):
+        constraints = {}
+        if c.required or c.name in key:
+            constraints["required"] = True
+        if c.enum:
+            constraints["enum"] = list(c.enum)
+        if c.pattern:
+            constraints["pattern"] = c.pattern
+        if key == (c.name,):
+            constraints["unique"] = True
+        if c.type == "integer":
+            constraints["minimum"] = 0
+        fields.append({"name": c.name, "type": c.type, "description": c.description,
+                       **({"constraints": constraints} if constraints else {})})
+    foreign_keys = [
+        {"fields": [f.name], "reference": {"resource": foreign_table(f) + suffix, "fields": ["id"]}}
+        for f in table.fields if f.kind == "ref"
+    ]
+    # frictionless 5 reads Parquet through pandas, which turns a null in an integer column into NaN
+    missing = ["", "nan"] if suffix else [""]
+    schema = {"fields": fields, "primaryKey": list(key), "missingValues": missing}
+    if foreign_keys:
+        schema["foreignKeys"] = foreign_keys
+    return schema
+
+
+def data_dictionary() -> str:
+    """docs/data-dictionary.md: every table and field, from the same declarations."""
+    lines = ["# Data dictionary", "",
+             "Generated from `src/anso_facts/model.py` by `anso-facts build`; do not edit by hand.", ""]
+    for table in ALL_TABLES:
+        lines += [f"## {table.name}", "", table.description, "",
+                  f"Primary key: `{', '.join(primary_key(table))}`.", "",
+                  "| field | type | required | constraints | description |", "|---|---|---|---|---|"]
+        refs = {f.name: foreign_table(f) for f in table.fields if f.kind == "ref"}
+        for c in columns(table):
+            rules = []
+            if c.enum:
+                rules.append("one of " + ", ".join(f"`{v}`" for v in c.enum))
+            if c.pattern:
+                rules.append(f"pattern `{c.pattern}`")
+            if c.name in refs:
+                rules.append(f"references `{refs[c.name]}.id`")
+            lines.append(f"| `{c.name}` | {c.type} | {'yes' if c.required else ''} | {'; '.join(rules)} "
+                         f"| {c.description} |")
+        lines.append("")
+    return "\n".join(lines)

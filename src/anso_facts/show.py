@@ -1,0 +1,74 @@
+"""Reading the built package for people: `anso-facts show ID` and `anso-facts stats`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from . import citations, load, tables
+from .model import ALL_TABLES
+
+CONTEXT_LINES = 1
+
+
+def _text(value) -> str:
+    return str(value.date()) if isinstance(value, pd.Timestamp) else str(value)
+
+
+def _fields(row: pd.Series) -> list[str]:
+    return [f"  {name}: {_text(value)}" for name, value in row.items() if not pd.isna(value)]
+
+
+def _related(record_id: str, root: Path) -> list[str]:
+    """One line for every row of another table that refers to the record."""
+    out = []
+    for table in ALL_TABLES:
+        refs = [f.name for f in table.fields if f.kind == "ref"]
+        if not refs or table.name in ("records", "citations"):
+            continue
+        frame = load(table.name, root)
+        for _, row in frame[frame[refs].eq(record_id).any(axis=1)].iterrows():
+            summary = ", ".join(f"{k}={_text(v)}" for k, v in row.items() if not pd.isna(v) and k != "note")
+            out.append(f"  {table.name}: {summary}")
+    return out
+
+
+def _cited_lines(record_id: str, root: Path) -> list[str]:
+    out = []
+    for _, cite in citations(record_id, root).iterrows():
+        seed_file = root / "seeds" / load("seeds", root).set_index("id").at[cite["seed_id"], "file"]
+        lines = seed_file.read_text(encoding="utf-8").split("\n")
+        first, last = int(cite["line_start"]), int(cite["line_end"])
+        out.append(f"  [{cite['position']}] {cite['seed_id']} lines {first}-{last}: \"{cite['quote']}\"")
+        for number in range(max(1, first - CONTEXT_LINES), min(len(lines), last + CONTEXT_LINES) + 1):
+            marker = ">" if first <= number <= last else " "
+            out.append(f"    {marker} {number:4d} | {lines[number - 1]}")
+    return out
+
+
+def show(record_id: str, root: Path) -> str:
+    """The record, what refers to it, and its cited seed lines in context; '' if there is no such record."""
+    records = load("records", root).set_index("id")
+    if record_id not in records.index:
+        return ""
+    table = records.at[record_id, "table"]
+    frame = load(table, root)
+    row = frame[frame["id"] == record_id].iloc[0]
+    parts = [f"{record_id} ({table})", *_fields(row.drop("id"))]
+    related = _related(record_id, root)
+    if related:
+        parts += ["referred to by:", *related]
+    cited = _cited_lines(record_id, root)
+    if cited:
+        parts += ["cited from:", *cited]
+    return "\n".join(parts)
+
+
+def stats(root: Path) -> str:
+    counts = [f"  {name:24s} {len(load(name, root)):6d}" for name in tables(root)]
+    cites = load("citations", root)
+    per_seed = cites.groupby("seed_id").agg(records=("record_id", "nunique"), citations=("id", "size"))
+    seeds = [f"  {seed_id:24s} {row.records:6d} {row.citations:9d}" for seed_id, row in per_seed.iterrows()]
+    return "\n".join(["rows per table:", *counts, "", f"  {'seed':24s} {'records':>6s} {'citations':>9s}",
+                      *seeds])
