@@ -38,6 +38,15 @@ def cmd_build(args) -> int:
     return 0
 
 
+def cmd_coverage(args) -> int:
+    facts, problems = _check(args.root)
+    if problems:
+        return 1
+    from .coverage import report
+    print(report(facts))
+    return 0
+
+
 def cmd_validate(args) -> int:
     from frictionless import validate
     report = validate(str(args.root / "datapackage.json"))
@@ -91,6 +100,8 @@ def parser() -> argparse.ArgumentParser:
             "hashes, quotes and grounding. Prints every problem as file:line:column: message; exits 1 if any.")
     command("build", cmd_build, "Check, then write build/ (CSV and Parquet), datapackage.json, schemas/ and "
             "docs/data-dictionary.md. Writes nothing if the check fails.")
+    command("coverage", cmd_coverage, "Per seed, the share of non-blank lines cited by some fact or excluded in "
+            "the catalogue, and the lines still uncited.")
     command("validate", cmd_validate, "Validate datapackage.json and its tables with frictionless, foreign "
             "keys included.")
     command("show", cmd_show, "Show a record, the records related to it and its cited seed lines in "

@@ -108,9 +108,10 @@ def schema_errors(schema_name: str, document) -> list[tuple[tuple, str]]:
         path = tuple(error.absolute_path)
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             allowed = error.schema.get("properties", {})
+            what = "field" if path else "table"
             for key in sorted(k for k in error.instance if k not in allowed):
                 where = display_path(path + (key,))
-                out.append((path + (key,), f"{where}: unknown field {key!r}; expected one of "
+                out.append((path + (key,), f"{where}: unknown {what} {key!r}; expected one of "
                                            f"{', '.join(sorted(allowed))}"))
             continue
         where = display_path(path) or "file"

@@ -1,0 +1,52 @@
+"""Which seed lines the facts cite: per seed, the non-blank lines cited by at least one record, those
+excluded in the catalogue as carrying no fact, and those still uncited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .facts import Facts
+from .rules import citations, parse_lines
+
+
+@dataclass(frozen=True)
+class SeedCoverage:
+    seed_id: str
+    content_lines: int  # non-blank lines
+    cited: frozenset[int]
+    excluded: frozenset[int]
+    uncited: tuple[int, ...]
+
+    @property
+    def share(self) -> float:
+        return 1 - len(self.uncited) / self.content_lines if self.content_lines else 1.0
+
+
+def _lines(first: int, last: int) -> set[int]:
+    return set(range(first, last + 1))
+
+
+def coverage(facts: Facts) -> list[SeedCoverage]:
+    cited: dict[str, set[int]] = {seed.id: set() for seed in facts.table("seeds")}
+    for record in facts.records:
+        for _, cite in citations(record):
+            cited[cite["seed"]] |= _lines(*parse_lines(cite["lines"]))
+    out = []
+    for seed in facts.table("seeds"):
+        text = facts.seed_texts[seed.id]
+        content = {n for n in range(1, text.line_count + 1) if text.line(n).strip()}
+        excluded = set().union(*(_lines(*parse_lines(e["lines"])) for e in seed.data.get("excluded", ())))
+        out.append(SeedCoverage(seed.id, len(content), frozenset(cited[seed.id] & content),
+                                frozenset(excluded & content), tuple(sorted(content - cited[seed.id] - excluded))))
+    return out
+
+
+def report(facts: Facts) -> str:
+    lines = []
+    for seed in coverage(facts):
+        lines.append(f"{seed.seed_id}: {seed.share:.1%} of {seed.content_lines} content lines cited or excluded "
+                     f"({len(seed.cited)} cited, {len(seed.excluded - seed.cited)} excluded, "
+                     f"{len(seed.uncited)} uncited)")
+        text = facts.seed_texts[seed.seed_id]
+        lines += [f"  uncited {n:4d} | {text.line(n)}" for n in seed.uncited]
+    return "\n".join(lines)

@@ -1,0 +1,66 @@
+"""The loader API and the reading commands, on the built package."""
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+import anso_facts
+from anso_facts.cli import main
+from anso_facts.model import ALL_TABLES
+
+
+def test_tables_lists_every_table(built):
+    assert anso_facts.tables(built) == [t.name for t in ALL_TABLES]
+
+
+def test_load_gives_typed_columns(built):
+    stats = anso_facts.load("statistics", built)
+    assert isinstance(stats["id"].dtype, pd.StringDtype)
+    assert stats["value"].dtype == "Int64"
+    assert stats["value"].isna().any()  # 'millions' has no value, and stays a missing integer
+    assert str(stats["as_of"].dtype).startswith("datetime64")
+    assert stats.equals(anso_facts.load("statistics", built))
+    assert len(stats) == pq.read_metadata(built / "build" / "parquet" / "statistics.parquet").num_rows
+
+
+def test_load_defaults_to_the_package_beside_the_module():
+    assert anso_facts.data_root().joinpath("datapackage.json").is_file()
+    assert "org-cast" in set(anso_facts.load("organizations")["id"])
+
+
+def test_load_unknown_table(built):
+    with pytest.raises(KeyError, match="no table 'organisations'; the tables are: seeds, organizations"):
+        anso_facts.load("organisations", built)
+
+
+def test_citations_come_with_the_seed_text(built):
+    cites = anso_facts.citations("stat-cast-national-member-societies", built)
+    assert list(cites["line_start"]) == [6]
+    assert "Through its 210 national member societies" in cites.loc[0, "text"]
+
+
+def test_show_prints_the_record_its_relations_and_the_lines(built, capsys):
+    assert main(["show", "org-cast", "--root", str(built)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("org-cast (organizations)\n  name: China Association for Science and Technology")
+    assert "relations: id=rel-cast-consultative-status-with-ecosoc" in out
+    assert "since=2004-01-01, since_precision=year" in out
+    assert ">    6 | As the largest non-governmental organization" in out
+
+
+def test_show_unknown_id(built, capsys):
+    assert main(["show", "org-nowhere", "--root", str(built)]) == 1
+
+
+def test_stats_counts_rows_and_citations_per_seed(built, capsys):
+    assert main(["stats", "--root", str(built)]) == 0
+    out = capsys.readouterr().out
+    citations = anso_facts.load("citations", built)
+    assert f"  citations {len(citations):>21d}" in out
+    per_seed = citations[citations["seed_id"] == "cast-igf2021-booth"]
+    assert f"  cast-igf2021-booth {per_seed['record_id'].nunique():>12d} {len(per_seed):>9d}" in out
+
+
+def test_validate_command(built, capsys):
+    assert main(["validate", "--root", str(built)]) == 0
+    assert "datapackage.json is valid" in capsys.readouterr().err

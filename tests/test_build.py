@@ -1,0 +1,113 @@
+"""`anso-facts build`: committed outputs are reproduced byte for byte; the package validates with frictionless,
+foreign keys included; Parquet and CSV twins hold the same typed rows; a failed build changes nothing."""
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import pytest
+from frictionless import validate
+from jsonschema import Draft202012Validator
+
+import anso_facts
+from anso_facts import compile as compile_stage
+from anso_facts.compile import OUTPUTS, arrow_schema, build
+from anso_facts.model import ALL_TABLES, primary_key
+from anso_facts.rules import check
+from conftest import REPO
+
+
+def files_under(root: Path) -> dict[str, bytes]:
+    out = {}
+    for name in OUTPUTS:
+        paths = [root / name] if (root / name).is_file() else sorted((root / name).rglob("*"))
+        out |= {p.relative_to(root).as_posix(): p.read_bytes() for p in paths if p.is_file()}
+    return out
+
+
+def test_committed_outputs_are_what_the_build_makes(built):
+    assert files_under(built) == files_under(REPO)
+
+
+def test_rebuild_is_byte_identical(built, project):
+    facts, _ = check(project)
+    build(facts, project)
+    assert files_under(project) == files_under(built)
+
+
+def test_frictionless_validates_the_package(built):
+    report = validate(str(built / "datapackage.json"))
+    assert report.valid, report.flatten(["title", "message"])
+    assert len(report.tasks) == 2 * len(ALL_TABLES)
+
+
+def test_frictionless_checks_foreign_keys(built, tmp_path):
+    root = tmp_path / "broken"
+    shutil.copytree(built, root)
+    relations = root / "build" / "csv" / "relations.csv"
+    relations.write_bytes(relations.read_bytes().replace(b'"org-ecosoc"', b'"org-nowhere"'))
+    descriptor = json.loads((root / "datapackage.json").read_text())
+    resource = next(r for r in descriptor["resources"] if r["name"] == "relations")
+    resource["bytes"] = relations.stat().st_size
+    resource["hash"] = "sha256:" + hashlib.sha256(relations.read_bytes()).hexdigest()
+    (root / "datapackage.json").write_text(json.dumps(descriptor))
+    report = validate(str(root / "datapackage.json"))
+    assert not report.valid
+    assert [e[0] for e in report.flatten(["type"])] == ["foreign-key"]
+
+
+def test_descriptor_is_data_package_v2_with_hashes(built):
+    descriptor = anso_facts.package(built)
+    assert descriptor["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
+    assert descriptor["version"] == anso_facts.__version__
+    assert descriptor["licenses"][0]["name"] == "CC-BY-4.0"
+    assert [s["path"] for s in descriptor["sources"]] == sorted(f"seeds/{p.name}" for p in (REPO / "seeds").glob("*.txt"))
+    for resource in descriptor["resources"]:
+        data = (built / resource["path"]).read_bytes()
+        assert resource["type"] == "table"
+        assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
+        assert resource.get("bytes", len(data)) == len(data)
+        assert resource["schema"]["primaryKey"]
+
+
+@pytest.mark.parametrize("table", ALL_TABLES, ids=[t.name for t in ALL_TABLES])
+def test_parquet_and_csv_hold_the_same_typed_rows(built, table):
+    schema = arrow_schema(table)
+    path = built / "build" / "parquet" / f"{table.name}.parquet"
+    parquet = pq.read_table(path)
+    csv = pacsv.read_csv(built / "build" / "csv" / f"{table.name}.csv",
+                         convert_options=pacsv.ConvertOptions(column_types=schema, strings_can_be_null=True))
+    assert parquet.schema.equals(schema)
+    assert set(pq.read_metadata(path).metadata) == {b"ARROW:schema"}  # no pandas or other volatile metadata
+    assert parquet.equals(csv.cast(schema))
+    key = ("record_id", "position") if table.name == "citations" else primary_key(table)
+    rows = list(zip(*(parquet.column(k).to_pylist() for k in key)))
+    assert rows == sorted(rows) and len(set(rows)) == len(rows)
+
+
+def test_json_schemas_are_valid_draft_2020_12(built):
+    for path in (built / "schemas").glob("*.json"):
+        Draft202012Validator.check_schema(json.loads(path.read_text()))
+
+
+def test_a_build_that_fails_while_writing_leaves_the_previous_output(built, project, monkeypatch):
+    facts, _ = check(project)
+    build(facts, project)
+    before = files_under(project)
+    calls = []
+
+    def fail_on_third_table(*args):
+        calls.append(args)
+        if len(calls) == 3:
+            raise OSError("disk full")
+        return real_write_table(*args)
+
+    real_write_table = compile_stage.write_table
+    monkeypatch.setattr(compile_stage, "write_table", fail_on_third_table)
+    with pytest.raises(OSError):
+        build(facts, project)
+    assert files_under(project) == before
+    assert not [p for p in project.iterdir() if p.name.startswith((".build-", ".old-"))]

@@ -1,0 +1,119 @@
+"""`anso-facts check`: the real data passes; each bad fixture gives exactly the problems it expects, placed at
+file:line:column; hostile input is a reported problem, never a traceback; nothing is written on failure."""
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from anso_facts.cli import main
+from anso_facts.rules import check
+
+FIXTURES = sorted((Path(__file__).parent / "fixtures" / "bad").glob("*.yaml"))
+EXPECT = re.compile(r"^# expect: (\d+):(\d+) (.+)$", re.M)
+
+
+def problems(root: Path) -> list[str]:
+    return [str(p) for p in check(root)[1]]
+
+
+def test_real_data_has_no_problems():
+    from conftest import REPO
+    assert problems(REPO) == []
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[f.stem for f in FIXTURES])
+def test_bad_fixture_reports_exactly_its_problems(project, fixture):
+    (project / "data" / "zz-fixtures").mkdir()  # sorted after the real files
+    shutil.copy(fixture, project / "data" / "zz-fixtures" / fixture.name)
+    expected = EXPECT.findall(fixture.read_text())
+    assert expected, f"{fixture.name} has no '# expect: LINE:COL message' line"
+    found = problems(project)
+    assert len(found) == len(expected), "\n".join(found)
+    for line, column, message in expected:
+        prefix = f"data/zz-fixtures/{fixture.name}:{line}:{column}: "
+        assert any(p.startswith(prefix) and message in p for p in found), f"{prefix}{message}\n" + "\n".join(found)
+
+
+def write(project: Path, data: bytes) -> str:
+    (project / "data" / "hostile.yaml").write_bytes(data)
+    found = problems(project)
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_yaml_1_1_surprises_stay_strings(project):
+    from anso_facts import yamlsafe
+    assert yamlsafe.load("a: NO\nb: yes\nc: on\nd: 012\ne: 2020-09-18\nf: 12\ng: ~\nh: true\n") == {
+        "a": "NO", "b": "yes", "c": "on", "d": "012", "e": "2020-09-18", "f": 12, "g": None, "h": True}
+
+
+def test_binary_junk(project):
+    assert write(project, b"people:\n- id: x\x00\x01\x02").startswith("data/hostile.yaml:2:")
+
+
+def test_broken_utf8(project):
+    assert write(project, b"people:\n- id: person-x\n  name: Caf\xc3(\n") == \
+        "data/hostile.yaml:3:12: not UTF-8: byte 0xc3 cannot be decoded"
+
+
+def test_deep_nesting(project):
+    # libyaml's own composer crashes the interpreter on this; the strict loader stops at its depth limit
+    assert "nested deeper than" in write(project, b"people: " + b"[" * 200_000)
+
+
+def test_alias_bomb(project):
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
+        for i in range(20))
+    assert write(project, bomb.encode()) == "data/hostile.yaml:1:4: anchors and aliases (&, *) are not allowed: " \
+                                            "write the value out"
+
+
+def test_many_documents_and_empty_file(project):
+    assert write(project, b"people: []\n---\npeople: []\n").endswith("one YAML document per file, found a second")
+    assert write(project, b"").endswith("file: None is not of type 'object'")
+
+
+def test_changed_seed_fails_its_hash_and_the_quotes_it_broke(project):
+    seed = project / "seeds" / "002_0ae214f5d57581a8.txt"
+    seed.write_bytes(seed.read_bytes().replace(b"210 national", b"211 national"))
+    found = problems(project)
+    assert re.match(r"seeds/seeds\.yaml:\d+:11: cast-igf2021-booth: seeds/002_0ae214f5d57581a8\.txt has sha256 "
+                    r"[0-9a-f]{64}, not the pinned one", found[-1])
+    quotes = found[:-1]
+    assert len(quotes) == 2  # org-cast and stat-cast-national-member-societies quote "210 national"
+    assert all("quote is not in lines 6-6 of cast-igf2021-booth; it stands nowhere" in p for p in quotes)
+
+
+def test_all_problems_are_reported_sorted_and_exit_non_zero(project, capsys):
+    for fixture in FIXTURES[:4]:
+        shutil.copy(fixture, project / "data" / fixture.name)
+    assert main(["check", "--root", str(project)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) >= 4
+    keys = [(f, int(l), int(c)) for f, l, c, _ in (line.split(":", 3) for line in lines)]
+    assert keys == sorted(keys)
+
+
+def test_failing_build_writes_nothing(project, capsys):
+    assert main(["build", "--root", str(project)]) == 0
+    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    shutil.copy(FIXTURES[0], project / "data" / FIXTURES[0].name)
+    assert main(["build", "--root", str(project)]) == 1
+    after = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    del after[project / "data" / FIXTURES[0].name]
+    assert after == before
+    assert "nothing written" in capsys.readouterr().err
+
+
+def test_check_keeps_pandas_and_frictionless_off_its_import_path():
+    import subprocess
+    import sys
+
+    from conftest import REPO
+    code = ("import sys; from anso_facts.cli import main; code = main(['check']); "
+            "print(code, sorted(m for m in ('pandas', 'frictionless', 'pyarrow') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
+    assert out.splitlines()[-1] == "0 []"
