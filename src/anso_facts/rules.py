@@ -87,6 +87,16 @@ def first_day(value: str) -> dt.date | None:
         return None
 
 
+def last_day(value: str) -> dt.date:
+    """'2020' -> 2020-12-31, '2020-02' -> 2020-02-29: the end of the period a date of that precision covers."""
+    year, month, day = date_parts(value)
+    if day is not None:
+        return dt.date(year, month, day)
+    if month is None:
+        return dt.date(year, 12, 31)
+    return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+
+
 def dates_exist(facts: Facts) -> Iterator[Finding]:
     for record in facts.records:
         for name, value in _dates(record):
@@ -101,14 +111,15 @@ _LATER_THAN = {  # (table, date field) -> (reference field, date field of the re
 
 
 def dates_in_order(facts: Facts) -> Iterator[Finding]:
-    """An event does not start before the event it is part of; a resource is not counted before its launch."""
+    """An event does not start before the event it is part of; a resource is not counted before its launch.
+    A date is before another only if the whole period it gives ('2020': all of 2020) ends before the other's."""
     for (table, name), (ref, other_name) in _LATER_THAN.items():
         for record in facts.table(table):
             other = facts.by_id.get(record.data.get(ref))
             if other is None or record.data.get(name) is None or other.data.get(other_name) is None:
                 continue
-            mine, theirs = first_day(str(record.data[name])), first_day(str(other.data[other_name]))
-            if mine and theirs and mine < theirs:
+            mine, theirs = str(record.data[name]), str(other.data[other_name])
+            if first_day(mine) and first_day(theirs) and last_day(mine) < first_day(theirs):
                 yield _finding(record, (name,), f"{name} {record.data[name]} is before {other_name} "
                                                 f"{other.data[other_name]} of {other.id}")
 
