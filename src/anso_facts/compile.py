@@ -15,7 +15,7 @@ from . import __version__
 from .facts import Facts
 from .rules import first_day, parse_lines
 from .schemas import JSON_SCHEMAS, Column, columns, data_dictionary, table_schema
-from .model import ALL_TABLES, TABLE_BY_NAME, TABLES, Table, primary_key
+from .model import ALL_TABLES, TABLE_BY_NAME, Table, primary_key
 
 DATAPACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"

@@ -107,12 +107,13 @@ def _build(text: str, marks: dict | None):
                 stack.append([value, path, _NO_KEY])
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        raise YamlError(" ".join(filter(None, (error.context, error.problem))), mark.line + 1, mark.column + 1)
+        raise YamlError(" ".join(filter(None, (error.context, error.problem))), mark.line + 1,
+                        mark.column + 1) from None
     except yaml.reader.ReaderError as error:  # a character YAML does not allow, such as NUL
         line = text.count("\n", 0, error.position) + 1
         column = error.position - text.rfind("\n", 0, error.position)
         character = error.character if isinstance(error.character, int) else ord(error.character)
-        raise YamlError(f"character U+{character:04X} is not allowed in YAML", line, column)
+        raise YamlError(f"character U+{character:04X} is not allowed in YAML", line, column) from None
     finally:
         parser.dispose()
     return root
