@@ -36,9 +36,9 @@ def _related(record_id: str, root: Path) -> list[str]:
 
 def _cited_lines(record_id: str, root: Path) -> list[str]:
     out = []
+    files = load("seeds", root).set_index("id")["file"]
     for _, cite in citations(record_id, root).iterrows():
-        seed_file = root / "seeds" / load("seeds", root).set_index("id").at[cite["seed_id"], "file"]
-        lines = seed_file.read_text(encoding="utf-8").split("\n")
+        lines = (root / "seeds" / files[cite["seed_id"]]).read_text(encoding="utf-8").split("\n")
         first, last = int(cite["line_start"]), int(cite["line_end"])
         out.append(f"  [{cite['position']}] {cite['seed_id']} lines {first}-{last}: \"{cite['quote']}\"")
         for number in range(max(1, first - CONTEXT_LINES), min(len(lines), last + CONTEXT_LINES) + 1):
