@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .facts import Facts
-from .rules import citations, parse_lines
+from .rules import line_ranges
 
 
 @dataclass(frozen=True)
@@ -22,22 +22,18 @@ class SeedCoverage:
         return 1 - len(self.uncited) / self.content_lines if self.content_lines else 1.0
 
 
-def _lines(first: int, last: int) -> set[int]:
-    return set(range(first, last + 1))
-
-
 def coverage(facts: Facts) -> list[SeedCoverage]:
     cited: dict[str, set[int]] = {seed.id: set() for seed in facts.table("seeds")}
-    for record in facts.records:
-        for _, cite in citations(record):
-            cited[cite["seed"]] |= _lines(*parse_lines(cite["lines"]))
+    excluded: dict[str, set[int]] = {seed.id: set() for seed in facts.table("seeds")}
+    for _, subpath, seed_id, first, last in line_ranges(facts):
+        (excluded if subpath[0] == "excluded" else cited)[seed_id].update(range(first, last + 1))
     out = []
     for seed in facts.table("seeds"):
         text = facts.seed_texts[seed.id]
         content = {n for n in range(1, text.line_count + 1) if text.line(n).strip()}
-        excluded = set().union(*(_lines(*parse_lines(e["lines"])) for e in seed.data.get("excluded", ())))
         out.append(SeedCoverage(seed.id, len(content), frozenset(cited[seed.id] & content),
-                                frozenset(excluded & content), tuple(sorted(content - cited[seed.id] - excluded))))
+                                frozenset(excluded[seed.id] & content),
+                                tuple(sorted(content - cited[seed.id] - excluded[seed.id]))))
     return out
 
 

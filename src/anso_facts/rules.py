@@ -140,7 +140,7 @@ def seed_files_match_catalogue(facts: Facts) -> Iterator[Finding]:
                                                   f"not {seed.data['line_count']}")
 
 
-def _line_ranges(facts: Facts) -> Iterator[tuple[Record, tuple, str, int, int]]:
+def line_ranges(facts: Facts) -> Iterator[tuple[Record, tuple, str, int, int]]:
     """Every cited or excluded line range: (record, subpath, seed id, first, last)."""
     for record in facts.records:
         for i, cite in citations(record):
@@ -150,7 +150,7 @@ def _line_ranges(facts: Facts) -> Iterator[tuple[Record, tuple, str, int, int]]:
 
 
 def line_ranges_inside_seeds(facts: Facts) -> Iterator[Finding]:
-    for record, subpath, seed_id, first, last in _line_ranges(facts):
+    for record, subpath, seed_id, first, last in line_ranges(facts):
         text = facts.seed_texts.get(seed_id)
         if first > last:
             yield _finding(record, subpath, f"lines {first}-{last}: the first line is after the last")
