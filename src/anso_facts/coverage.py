@@ -1,12 +1,15 @@
 """Which seed lines the facts cite: per seed, the non-blank lines cited by at least one record, those
-excluded in the catalogue as carrying no fact, and those still uncited."""
+excluded in the catalogue as carrying no fact, and those still uncited.
+
+A line counts as cited only where a quote stands on it: a citation of lines 1-200 whose quote is three words
+long covers the lines of those three words, not 200 lines."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from .facts import Facts
-from .rules import line_ranges
+from .rules import citations, parse_lines
 
 
 @dataclass(frozen=True)
@@ -25,8 +28,14 @@ class SeedCoverage:
 def coverage(facts: Facts) -> list[SeedCoverage]:
     cited: dict[str, set[int]] = {seed.id: set() for seed in facts.table("seeds")}
     excluded: dict[str, set[int]] = {seed.id: set() for seed in facts.table("seeds")}
-    for _, subpath, seed_id, first, last in line_ranges(facts):
-        (excluded if subpath[0] == "excluded" else cited)[seed_id].update(range(first, last + 1))
+    for record in facts.records:
+        for _, cite in citations(record):
+            match = facts.seed_texts[cite["seed"]].find(cite["quote"], *parse_lines(cite["lines"]))
+            if match is not None:  # a quote that does not stand is a check problem, and covers nothing
+                cited[cite["seed"]].update(range(match.line_start, match.line_end + 1))
+        for exclusion in record.data.get("excluded", ()):
+            first, last = parse_lines(exclusion["lines"])
+            excluded[record.id].update(range(first, last + 1))
     out = []
     for seed in facts.table("seeds"):
         text = facts.seed_texts[seed.id]

@@ -79,6 +79,9 @@ RELATIONS = {
     "shared-with": (("resources",), ("organizations",), "the subject resource was shared with the object"),
     "initiative-of": (("resources",), ("organizations",), "the subject is an initiative of the object"),
     "party-to": (("organizations",), ("agreements",), "the subject organization is a party to the object agreement"),
+    "part-of": (("organizations",), ("organizations",), "the subject is part of the object (besides its parent)"),
+    "established-by": (("organizations",), ("organizations",), "the subject was established by the object"),
+    "website-of": (("resources",), ("organizations",), "the subject is the website of the object"),
     "reported-by": (("events", "resources"), ("organizations",), "the subject is reported or published by the object"),
 }
 COMPARATORS = ("exactly", "more-than", "over", "nearly", "about", "millions")
@@ -201,7 +204,7 @@ TABLES: tuple[Table, ...] = (
         Field("speaker_id", "ref", "Who said it.", required=True, to=("people", "organizations")),
         Field("verb", "text", "How it was said.", required=True, enum=(
             "stated", "emphasized", "stressed", "called-for", "reported", "introduced", "noted", "praised",
-            "pointed-out", "presented", "expressed", "shared", "agreed")),
+            "pointed-out", "presented", "expressed", "shared", "agreed", "requested")),
         Field("summary", "text", "What was said, in a short summary.", required=True),
         Field("event_id", "ref", "Where it was said.", to=("events",)),
     )),
