@@ -4,6 +4,7 @@
     python3 dev.py build   # make .venv, install, build the package and validate it with frictionless
     python3 dev.py test    # the same, then fail if the build changed committed files, then run the tests
     python3 dev.py bench   # the speed benchmark of `anso-facts check`
+    python3 dev.py release # build, then the wheel, the sdist and the release archive into dist/
 """
 
 import subprocess
@@ -14,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if sys.platform == "win32" else "bin")
-GENERATED = ["build", "datapackage.json", "schemas", "docs/data-dictionary.md"]
+GENERATED = ["build", "datapackage.json", "schemas", "docs/data-dictionary.md", "CITATION.cff", ".zenodo.json"]
 
 
 def run(*command: str) -> None:
@@ -41,7 +42,7 @@ def committed_outputs_unchanged() -> None:
                              capture_output=True, text=True).stdout
     if changed:
         sys.exit("The build changed committed files (run `python3 dev.py build` and commit them):\n" + changed)
-    print("build/, datapackage.json, schemas/ and docs/data-dictionary.md are as committed")
+    print("the generated files are as committed: " + ", ".join(GENERATED))
 
 
 def test() -> None:
@@ -50,13 +51,20 @@ def test() -> None:
     run(str(BIN / "python"), "-m", "pytest", "-q", *sys.argv[2:])
 
 
+def release() -> None:
+    """What the release workflow runs on a version tag."""
+    build()
+    run(str(BIN / "anso-facts"), "release")
+    run(str(BIN / "hatchling"), "build", "-t", "wheel", "-t", "sdist", "-d", "dist")
+
+
 def bench() -> None:
     install()
     run(str(BIN / "python"), "benchmarks/check_speed.py")
 
 
 if __name__ == "__main__":
-    tasks = {"build": build, "test": test, "bench": bench}
+    tasks = {"build": build, "test": test, "bench": bench, "release": release}
     if len(sys.argv) < 2 or sys.argv[1] not in tasks:
         sys.exit(__doc__)
     try:

@@ -111,3 +111,14 @@ def test_a_build_that_fails_while_writing_leaves_the_previous_output(built, proj
         build(facts, project)
     assert files_under(project) == before
     assert not [p for p in project.iterdir() if p.name.startswith((".build-", ".old-"))]
+
+
+def test_data_dictionary_lists_every_field_with_an_example(built):
+    dictionary = (built / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
+    for table in ALL_TABLES:
+        section = dictionary.split(f"\n## {table.name}\n", 1)[1].split("\n## ", 1)[0]
+        frame = anso_facts.load(table.name, built)
+        for column in frame.columns:
+            row = next(line for line in section.splitlines() if line.startswith(f"| `{column}` |"))
+            example = row.rstrip(" |").rsplit("| ", 1)[1]
+            assert example.startswith("`") == frame[column].notna().any(), (table.name, column, example)

@@ -74,6 +74,66 @@ def cmd_stats(args) -> int:
     return 0
 
 
+def cmd_release(args) -> int:
+    from .release import release
+    print(f"wrote {release(args.root, args.dist)}")
+    return 0
+
+
+def _archive(args) -> Path:
+    from .release import release
+    return args.archive or release(args.root, args.dist)
+
+
+def cmd_publish_zenodo(args) -> int:
+    import json
+    import os
+    from .zenodo import SANDBOX, TOKEN_VARIABLE, ZENODO, Deposit, ZenodoError
+    metadata = json.loads((args.root / ".zenodo.json").read_text(encoding="utf-8"))
+    deposit = Deposit(_archive(args), metadata, SANDBOX if args.sandbox else ZENODO, args.new_version_of,
+                      publish=args.publish)
+    if not (args.send or args.publish):
+        print("dry run (nothing is sent; add --send to upload a draft, --publish to publish it):")
+        for step in deposit.plan():
+            print(f"  {step}")
+        return 0
+    token = os.environ.get(TOKEN_VARIABLE)
+    if not token:
+        print(f"set {TOKEN_VARIABLE} to a Zenodo token (scopes deposit:write and deposit:actions)", file=sys.stderr)
+        return 2
+    try:
+        result = deposit.send(token)
+    except ZenodoError as error:
+        print(f"zenodo: {error}", file=sys.stderr)
+        return 1
+    state = "published" if args.publish else "uploaded as an unpublished draft"
+    print(f"{state}: deposition {result.get('id')} {result.get('links', {}).get('html', '')}".rstrip())
+    return 0
+
+
+def cmd_publish_ckan(args) -> int:
+    import os
+    from .ckan import KEY_VARIABLE, dataset, publish, resources
+    if not args.send:
+        print(f"dry run (nothing is sent; add --send): to {args.url}, create or update the dataset")
+        print(f"  {dataset(args.root, args.owner_org)}")
+        for item in resources(args.root):
+            print(f"  upload {item['path'].relative_to(args.root)} as resource {item['name']!r}")
+        return 0
+    api_key = os.environ.get(KEY_VARIABLE)
+    if not api_key:
+        print(f"set {KEY_VARIABLE} to an API token of the portal", file=sys.stderr)
+        return 2
+    import ckanapi
+    try:
+        for step in publish(args.url, args.root, api_key, args.owner_org):
+            print(step)
+    except ckanapi.CKANAPIError as error:  # NotAuthorized, ValidationError, NotFound and HTTP failures
+        print(f"ckan: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _default_root() -> Path:
     """The current folder when it is a checkout of the project, else the installed package's data."""
     if (Path.cwd() / "seeds" / "seeds.yaml").is_file():
@@ -107,6 +167,29 @@ def parser() -> argparse.ArgumentParser:
     command("show", cmd_show, "Show a record, the records related to it and its cited seed lines in "
             "context.").add_argument("id", help="a record id, such as org-cast")
     command("stats", cmd_stats, "Count rows per table, and records and citations per seed.")
+    release = command("release", cmd_release, "Write dist/anso-facts-VERSION.zip: the data package, seeds, data, "
+                      "schemas, docs, licences and a manifest; byte-reproducible.")
+    release.add_argument("--dist", type=Path, default=None, help="output folder (default: ROOT/dist)")
+
+    publish = commands.add_parser("publish", help="Deposit the release on Zenodo or a CKAN portal.")
+    targets = publish.add_subparsers(dest="target", required=True, metavar="TARGET")
+    zenodo = targets.add_parser("zenodo", help="Deposit the release archive on Zenodo; a dry run unless --send "
+                                "or --publish. The token is read from ZENODO_TOKEN.")
+    zenodo.add_argument("--sandbox", action="store_true", help="use sandbox.zenodo.org")
+    zenodo.add_argument("--send", action="store_true", help="upload and leave an unpublished draft")
+    zenodo.add_argument("--publish", action="store_true", help="upload, then publish (implies --send)")
+    zenodo.add_argument("--new-version-of", type=int, default=None, metavar="ID",
+                        help="make a new version of this deposition instead of a new record")
+    zenodo.add_argument("--archive", type=Path, default=None, help="the archive (default: run `release`)")
+    ckan = targets.add_parser("ckan", help="Create or update the dataset on a CKAN portal; a dry run unless "
+                              "--send. The API token is read from CKAN_API_KEY.")
+    ckan.add_argument("url", help="the portal, such as https://demo.ckan.org")
+    ckan.add_argument("--send", action="store_true", help="really create or update the dataset")
+    ckan.add_argument("--owner-org", default=None, help="the portal organization that owns the dataset")
+    for sub, function in ((zenodo, cmd_publish_zenodo), (ckan, cmd_publish_ckan)):
+        sub.add_argument("--root", type=Path, default=None, help="project folder (default: as for the others)")
+        sub.add_argument("--dist", type=Path, default=None, help="where `release` writes (default: ROOT/dist)")
+        sub.set_defaults(function=function)
     return main
 
 

@@ -11,16 +11,15 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from . import __version__
 from .facts import Facts
 from .rules import first_day, parse_lines
 from .schemas import JSON_SCHEMAS, Column, columns, data_dictionary, table_schema
+from .metadata import citation_cff, datapackage_metadata, zenodo_metadata
 from .model import ALL_TABLES, TABLE_BY_NAME, Table, primary_key
 
-DATAPACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 # What the build writes, relative to the project root. Each is replaced whole.
-OUTPUTS = ("build", "schemas", "docs/data-dictionary.md", "datapackage.json")
+OUTPUTS = ("build", "schemas", "docs/data-dictionary.md", "datapackage.json", "CITATION.cff", ".zenodo.json")
 PRECISION_BY_PARTS = {1: "year", 2: "month", 3: "day"}
 
 
@@ -100,18 +99,7 @@ def _resource(table: Table, out: Path, fmt: str) -> dict:
 def descriptor(facts: Facts, out: Path) -> dict:
     seeds = sorted(facts.table("seeds"), key=lambda r: r.id)
     return {
-        "$schema": DATAPACKAGE_PROFILE,
-        "name": "anso-facts",
-        "title": "ANSO facts: international science cooperation around COVID-19",
-        "description": "Hand-verified facts from documents of the Alliance of International Science Organizations "
-                       "(ANSO), the Chinese Academy of Sciences and partners: organizations, people, events, "
-                       "databases and platforms, agreements, figures and statements, each cited to the lines "
-                       "and exact words of its source.",
-        "version": __version__,
-        "keywords": ["ANSO", "COVID-19", "science cooperation", "Chinese Academy of Sciences", "provenance"],
-        "licenses": [{"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International",
-                      "path": "https://creativecommons.org/licenses/by/4.0/"}],
-        "contributors": [{"title": "anso-facts curators", "roles": ["creator"]}],
+        **datapackage_metadata(),
         "sources": [{"title": s.data["title"], "path": f"seeds/{s.data['file']}"} for s in seeds],
         "resources": [_resource(t, out, fmt) for fmt in ("csv", "parquet") for t in ALL_TABLES],
     }
@@ -130,8 +118,10 @@ def write_outputs(facts: Facts, out: Path) -> None:
         write_table(table, rows[table.name], out)
     for name, schema in JSON_SCHEMAS.items():
         (out / "schemas" / name).write_text(_json(schema), encoding="utf-8")
-    (out / "docs" / "data-dictionary.md").write_text(data_dictionary(), encoding="utf-8")
+    (out / "docs" / "data-dictionary.md").write_text(data_dictionary(rows), encoding="utf-8")
     (out / "datapackage.json").write_text(_json(descriptor(facts, out)), encoding="utf-8")
+    (out / "CITATION.cff").write_text(citation_cff(), encoding="utf-8")
+    (out / ".zenodo.json").write_text(_json(zenodo_metadata()), encoding="utf-8")
 
 
 def _remove(path: Path) -> None:

@@ -162,14 +162,25 @@ def table_schema(table: Table, suffix: str = "") -> dict:
     return schema
 
 
-def data_dictionary() -> str:
-    """docs/data-dictionary.md: every table and field, from the same declarations."""
+def _example(rows: list[dict], column: str) -> str:
+    """The column's first value in the data, shortened for a table cell."""
+    value = next((row[column] for row in rows if row.get(column) not in (None, "")), None)
+    if value is None:
+        return ""
+    text = str(value).replace("|", "\\|").replace("\n", " ")
+    return f"`{text if len(text) <= 48 else text[:47] + '…'}`"
+
+
+def data_dictionary(rows: dict[str, list[dict]]) -> str:
+    """docs/data-dictionary.md: every table and field, from the same declarations, with an example value from
+    the data (`rows`: each table's rows, as compiled)."""
     lines = ["# Data dictionary", "",
-             "Generated from `src/anso_facts/model.py` by `anso-facts build`; do not edit by hand.", ""]
+             "Generated from `src/anso_facts/model.py` and the data by `anso-facts build`; do not edit by hand.",
+             "The example is the first value of the field in the built table.", ""]
     for table in ALL_TABLES:
         lines += [f"## {table.name}", "", table.description, "",
                   f"Primary key: `{', '.join(primary_key(table))}`.", "",
-                  "| field | type | required | constraints | description |", "|---|---|---|---|---|"]
+                  "| field | type | required | constraints | description | example |", "|---|---|---|---|---|---|"]
         refs = {f.name: foreign_table(f) for f in table.fields if f.kind == "ref"}
         for c in columns(table):
             rules = []
@@ -180,6 +191,6 @@ def data_dictionary() -> str:
             if c.name in refs:
                 rules.append(f"references `{refs[c.name]}.id`")
             lines.append(f"| `{c.name}` | {c.type} | {'yes' if c.required else ''} | {'; '.join(rules)} "
-                         f"| {c.description} |")
+                         f"| {c.description} | {_example(rows[table.name], c.name)} |")
         lines.append("")
     return "\n".join(lines)
