@@ -110,15 +110,18 @@ def test_wheel_installs_offline_and_loads_every_table(tmp_path):
     (site / "dependencies.pth").write_text(f"{dependencies}\n")  # a plain path: its .pth files are not run
     subprocess.run([env / "bin" / "python", "-m", "pip", "install", "--no-index", "--no-deps", "--quiet", wheel],
                    check=True, capture_output=True)
-    script = ("import anso_facts, json\n"
+    script = ("import anso_facts, duckdb, json\n"
               "root = anso_facts.data_root()\n"
-              "print(json.dumps({'module': anso_facts.__file__, 'root': str(root), 'rows': "
-              "{t: len(anso_facts.load(t)) for t in anso_facts.tables()}}))\n")
+              "joined = duckdb.sql(f\"select count(*) from read_parquet('{root}/build/parquet/roles.parquet') r \"\n"
+              "                    f\"join read_parquet('{root}/build/parquet/people.parquet') p on p.id = r.person_id\")\n"
+              "print(json.dumps({'module': anso_facts.__file__, 'root': str(root), 'joined': joined.fetchall()[0][0], "
+              "'rows': {t: len(anso_facts.load(t)) for t in anso_facts.tables()}}))\n")
     result = subprocess.run([env / "bin" / "python", "-I", "-c", script], cwd=tmp_path, check=True,
                             capture_output=True, text=True)
     found = json.loads(result.stdout)
     assert found["module"].startswith(str(site)) and found["root"].startswith(str(site))
     assert found["rows"] == {t: len(anso_facts.load(t, REPO)) for t in anso_facts.tables(REPO)}
+    assert found["joined"] == found["rows"]["roles"]  # every role's person_id finds its person
     stats = subprocess.run([env / "bin" / "anso-facts", "stats"], cwd=tmp_path, check=True, capture_output=True,
                            text=True)
     assert "citations" in stats.stdout
