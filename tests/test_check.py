@@ -9,6 +9,7 @@ import pytest
 
 from anso_facts.cli import main
 from anso_facts.rules import check
+from conftest import REPO
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures" / "bad").glob("*.yaml"))
 EXPECT = re.compile(r"^# expect: (\d+):(\d+) (.+)$", re.M)
@@ -117,3 +118,26 @@ def test_check_keeps_pandas_and_frictionless_off_its_import_path():
             "print(code, sorted(m for m in ('pandas', 'frictionless', 'pyarrow') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
     assert out.splitlines()[-1] == "0 []"
+
+
+def test_fast_and_explaining_validators_agree():
+    """jsonschema-rs decides; jsonschema explains. On the real files and on every bad fixture they agree."""
+    import jsonschema_rs
+    from jsonschema import Draft202012Validator
+
+    from anso_facts import yamlsafe
+    from anso_facts.schemas import JSON_SCHEMAS
+    files = [(REPO / "seeds" / "seeds.yaml", "seeds.schema.json")]
+    files += [(p, "facts.schema.json") for p in sorted((REPO / "data").rglob("*.yaml"))]
+    files += [(p, "facts.schema.json") for p in sorted((REPO / "tests" / "fixtures" / "bad").glob("*.yaml"))]
+    verdicts = []
+    for path, name in files:
+        try:
+            document = yamlsafe.load(yamlsafe.decode(path.read_bytes()))
+        except yamlsafe.YamlError:
+            continue
+        fast = jsonschema_rs.validator_for(JSON_SCHEMAS[name]).is_valid(document)
+        explained = not list(Draft202012Validator(JSON_SCHEMAS[name]).iter_errors(document))
+        assert fast == explained, path.name
+        verdicts.append(fast)
+    assert True in verdicts and False in verdicts  # both verdicts were exercised

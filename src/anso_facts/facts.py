@@ -93,18 +93,27 @@ def _load_file(path: Path, schema_name: str, facts: Facts, problems: list[Proble
                 facts.records.append(Record(table, item, source, (table, index)))
 
 
-_VALIDATORS: dict = {}
+_FAST: dict = {}
+_EXPLAINING: dict = {}
 
 
 def schema_errors(schema_name: str, document) -> list[tuple[tuple, str]]:
-    """(path, message) of every way `document` breaks the named JSON Schema."""
-    if schema_name not in _VALIDATORS:
-        from jsonschema import Draft202012Validator
+    """(path, message) of every way `document` breaks the named JSON Schema.
 
-        from .schemas import JSON_SCHEMAS
-        _VALIDATORS[schema_name] = Draft202012Validator(JSON_SCHEMAS[schema_name])
+    A document is first checked by jsonschema-rs, which is about a hundred times faster; only a document it
+    rejects goes through `jsonschema`, whose errors carry the paths that become file:line:column. A test holds
+    the two to the same verdict on the real data and on every bad fixture."""
+    from .schemas import JSON_SCHEMAS
+    if schema_name not in _FAST:
+        import jsonschema_rs
+        _FAST[schema_name] = jsonschema_rs.validator_for(JSON_SCHEMAS[schema_name])
+    if _FAST[schema_name].is_valid(document):
+        return []
+    if schema_name not in _EXPLAINING:
+        from jsonschema import Draft202012Validator
+        _EXPLAINING[schema_name] = Draft202012Validator(JSON_SCHEMAS[schema_name])
     out = []
-    for error in _VALIDATORS[schema_name].iter_errors(document):
+    for error in _EXPLAINING[schema_name].iter_errors(document):
         path = tuple(error.absolute_path)
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             allowed = error.schema.get("properties", {})
