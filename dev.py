@@ -4,6 +4,7 @@
     python3 dev.py build   # make .venv, install, build the package and validate it with frictionless
     python3 dev.py test    # the same, then fail if the build changed committed files, then run the tests
     python3 dev.py bench   # the speed benchmark of `anso-facts check`
+    python3 dev.py scale   # the scale benchmark: 100,000 synthetic records against the YAML floor (minutes)
     python3 dev.py release # build, then the wheel, the sdist and the release archive into dist/
 """
 
@@ -51,6 +52,11 @@ def test() -> None:
     run(str(BIN / "python"), "-m", "pytest", "-q", *sys.argv[2:])
 
 
+def scale() -> None:
+    install()
+    run(str(BIN / "python"), "benchmarks/scale.py", *sys.argv[2:])
+
+
 def release() -> None:
     """What the release workflow runs on a version tag."""
     build()
@@ -64,7 +70,7 @@ def bench() -> None:
 
 
 if __name__ == "__main__":
-    tasks = {"build": build, "test": test, "bench": bench, "release": release}
+    tasks = {"build": build, "test": test, "bench": bench, "scale": scale, "release": release}
     if len(sys.argv) < 2 or sys.argv[1] not in tasks:
         sys.exit(__doc__)
     try:

@@ -8,13 +8,15 @@ also across a blank line, matched as "International" or as "Interna-tional"), an
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from dataclasses import dataclass
 
 TYPOGRAPHIC = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
                              "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"'})
 _LETTER = r"[^\W\d_]"
-_BREAKS = re.compile(rf"(?P<hyphen>(?<={_LETTER})-[ \t]*\n\s*(?={_LETTER}))|\s+")
+# What normalising changes: a line-end hyphenation, a run of two or more white-space characters, or one that is
+# not a plain space. A single space stays as it is, so most of the text is copied in long runs.
+_BREAKS = re.compile(rf"(?P<hyphen>(?<={_LETTER})-[ \t]*\n\s*(?={_LETTER}))|\s{{2,}}|[^\S ]")
 _SPACE = re.compile(r"\s+")
 
 
@@ -22,25 +24,46 @@ def normalise_quote(quote: str) -> str:
     return _SPACE.sub(" ", quote.translate(TYPOGRAPHIC)).strip()
 
 
-def _normalise(text: str, keep_hyphen: bool) -> tuple[str, list[int]]:
+class _View:
     """The text with each run of white space made one space and each line-end hyphenation joined (with or
-    without its hyphen), and for every character of the result its offset in `text`."""
-    pieces: list[str] = []
-    offsets: list[int] = []
-    position = 0
-    for match in _BREAKS.finditer(text):
-        pieces.append(text[position:match.start()])
-        offsets.extend(range(position, match.start()))
-        if match.group("hyphen") is None:
-            pieces.append(" ")
-            offsets.append(match.start())
-        elif keep_hyphen:
-            pieces.append("-")
-            offsets.append(match.start())
-        position = match.end()
-    pieces.append(text[position:])
-    offsets.extend(range(position, len(text)))
-    return "".join(pieces), offsets
+    without its hyphen), and the way back: the result is a sequence of segments, each copied from one
+    contiguous stretch of the text (a replacement space or hyphen is a segment of one character)."""
+
+    def __init__(self, text: str, keep_hyphen: bool):
+        pieces: list[str] = []
+        self.starts: list[int] = []  # where each segment starts in the normalised text
+        self.sources: list[int] = []  # where it comes from in the original text
+        self.length = 0
+        position = 0
+        for match in _BREAKS.finditer(text):
+            self._segment(pieces, text[position:match.start()], position)
+            if match.group("hyphen") is None:
+                self._segment(pieces, " ", match.start())
+            elif keep_hyphen:
+                self._segment(pieces, "-", match.start())
+            position = match.end()
+        self._segment(pieces, text[position:], position)
+        self.normal = "".join(pieces)
+
+    def _segment(self, pieces: list[str], piece: str, source: int) -> None:
+        if piece:
+            self.starts.append(self.length)
+            self.sources.append(source)
+            pieces.append(piece)
+            self.length += len(piece)
+
+    def source_of(self, index: int) -> int:
+        """The offset in the original text of the normalised text's character `index`."""
+        k = bisect_right(self.starts, index) - 1
+        return self.sources[k] + index - self.starts[k]
+
+    def index_of(self, offset: int) -> int:
+        """The first normalised character that comes from `offset` or later in the original text."""
+        k = bisect_right(self.sources, offset) - 1
+        if k < 0:
+            return 0
+        end = self.starts[k + 1] if k + 1 < len(self.starts) else self.length
+        return min(self.starts[k] + offset - self.sources[k], end)
 
 
 @dataclass(frozen=True)
@@ -59,7 +82,7 @@ class SeedText:
         self.line_offsets = [0] + [m.end() for m in re.finditer("\n", text)]
         self.line_count = len(self.line_offsets) - (1 if text.endswith("\n") else 0)
         typo = text.translate(TYPOGRAPHIC)  # same length as text
-        self._views = [_normalise(typo, keep_hyphen) for keep_hyphen in (False, True)]
+        self._views = [_View(typo, keep_hyphen) for keep_hyphen in (False, True)]
 
     def line(self, number: int) -> str:
         start = self.line_offsets[number - 1]
@@ -83,10 +106,10 @@ class SeedText:
     def _matches(self, quote: str, start: int, end: int):
         if not quote:
             return
-        for normal, offsets in self._views:
-            lo, hi = bisect_left(offsets, start), bisect_left(offsets, end)
-            found = normal.find(quote, lo, hi)
+        for view in self._views:
+            lo, hi = view.index_of(start), view.index_of(end)
+            found = view.normal.find(quote, lo, hi)
             while found != -1 and found + len(quote) <= hi:
-                char_start, char_end = offsets[found], offsets[found + len(quote) - 1] + 1
+                char_start, char_end = view.source_of(found), view.source_of(found + len(quote) - 1) + 1
                 yield Match(char_start, char_end, self.line_of(char_start), self.line_of(char_end - 1))
-                found = normal.find(quote, found + 1, hi)
+                found = view.normal.find(quote, found + 1, hi)
