@@ -76,21 +76,29 @@ def cmd_stats(args) -> int:
 
 def cmd_release(args) -> int:
     from .release import release
-    print(f"wrote {release(args.root, args.dist)}")
+    try:
+        print(f"wrote {release(args.root, args.dist)}")
+    except FileNotFoundError as error:  # not a built checkout
+        print(f"release: {error}", file=sys.stderr)
+        return 1
     return 0
 
 
 def _archive(args) -> Path:
     from .release import release
-    return args.archive or release(args.root, args.dist)
+    try:
+        return args.archive or release(args.root, args.dist)
+    except FileNotFoundError as error:
+        sys.exit(f"release: {error}")
 
 
 def cmd_publish_zenodo(args) -> int:
     import json
     import os
     from .zenodo import SANDBOX, TOKEN_VARIABLE, ZENODO, Deposit, ZenodoError
+    archive = _archive(args)  # a built checkout has .zenodo.json too
     metadata = json.loads((args.root / ".zenodo.json").read_text(encoding="utf-8"))
-    deposit = Deposit(_archive(args), metadata, SANDBOX if args.sandbox else ZENODO, args.new_version_of,
+    deposit = Deposit(archive, metadata, SANDBOX if args.sandbox else ZENODO, args.new_version_of,
                       publish=args.publish)
     if not (args.send or args.publish):
         print("dry run (nothing is sent; add --send to upload a draft, --publish to publish it):")

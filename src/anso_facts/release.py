@@ -33,7 +33,8 @@ def _files(root: Path) -> list[str]:
         elif path.is_file():
             found.append(name)
         else:
-            raise FileNotFoundError(f"{name} is missing: run `anso-facts build` first")
+            raise FileNotFoundError(f"{root / name} is missing: a release is made from a built checkout "
+                                    f"(run `anso-facts build` there)")
     return sorted(found)
 
 
