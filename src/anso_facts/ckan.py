@@ -13,6 +13,7 @@ from . import package
 
 KEY_VARIABLE = "CKAN_API_KEY"
 LICENSE_IDS = {"CC-BY-4.0": "cc-by"}  # CKAN's default licence list calls CC-BY 4.0 "cc-by"
+FORMATS = {"csv": "CSV", "parquet": "Parquet"}
 
 
 def dataset(root: Path, owner_org: str | None = None) -> dict:
@@ -40,8 +41,7 @@ def resources(root: Path) -> list[dict]:
     found = [{"name": "datapackage.json", "format": "JSON", "path": root / "datapackage.json",
               "description": "Frictionless Data Package descriptor: every table's schema, keys and provenance."}]
     for resource in descriptor["resources"]:
-        found.append({"name": resource["name"], "format": resource["format"].upper() if resource["format"] == "csv"
-                      else "Parquet", "path": root / resource["path"],
+        found.append({"name": resource["name"], "format": FORMATS[resource["format"]], "path": root / resource["path"],
                       "description": resource.get("description", ""), "hash": resource.get("hash", "")})
     return found
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -74,29 +75,32 @@ def cmd_stats(args) -> int:
     return 0
 
 
-def cmd_release(args) -> int:
+def _release(args) -> Path:
     from .release import release
     try:
-        print(f"wrote {release(args.root, args.dist)}")
+        return release(args.root, args.dist)
     except FileNotFoundError as error:  # not a built checkout
-        print(f"release: {error}", file=sys.stderr)
-        return 1
+        sys.exit(f"release: {error}")
+
+
+def cmd_release(args) -> int:
+    print(f"wrote {_release(args)}")
     return 0
 
 
-def _archive(args) -> Path:
-    from .release import release
-    try:
-        return args.archive or release(args.root, args.dist)
-    except FileNotFoundError as error:
-        sys.exit(f"release: {error}")
+def _secret(variable: str, what: str) -> str:
+    """A token from the environment; never echoed."""
+    value = os.environ.get(variable)
+    if not value:
+        print(f"set {variable} to {what}", file=sys.stderr)
+        sys.exit(2)
+    return value
 
 
 def cmd_publish_zenodo(args) -> int:
     import json
-    import os
     from .zenodo import SANDBOX, TOKEN_VARIABLE, ZENODO, Deposit, ZenodoError
-    archive = _archive(args)  # a built checkout has .zenodo.json too
+    archive = args.archive or _release(args)  # a built checkout has .zenodo.json too
     metadata = json.loads((args.root / ".zenodo.json").read_text(encoding="utf-8"))
     deposit = Deposit(archive, metadata, SANDBOX if args.sandbox else ZENODO, args.new_version_of,
                       publish=args.publish)
@@ -105,10 +109,7 @@ def cmd_publish_zenodo(args) -> int:
         for step in deposit.plan():
             print(f"  {step}")
         return 0
-    token = os.environ.get(TOKEN_VARIABLE)
-    if not token:
-        print(f"set {TOKEN_VARIABLE} to a Zenodo token (scopes deposit:write and deposit:actions)", file=sys.stderr)
-        return 2
+    token = _secret(TOKEN_VARIABLE, "a Zenodo token (scopes deposit:write and deposit:actions)")
     try:
         result = deposit.send(token)
     except ZenodoError as error:
@@ -120,7 +121,6 @@ def cmd_publish_zenodo(args) -> int:
 
 
 def cmd_publish_ckan(args) -> int:
-    import os
     from .ckan import KEY_VARIABLE, dataset, publish, resources
     if not args.send:
         print(f"dry run (nothing is sent; add --send): to {args.url}, create or update the dataset")
@@ -128,10 +128,7 @@ def cmd_publish_ckan(args) -> int:
         for item in resources(args.root):
             print(f"  upload {item['path'].relative_to(args.root)} as resource {item['name']!r}")
         return 0
-    api_key = os.environ.get(KEY_VARIABLE)
-    if not api_key:
-        print(f"set {KEY_VARIABLE} to an API token of the portal", file=sys.stderr)
-        return 2
+    api_key = _secret(KEY_VARIABLE, "an API token of the portal")
     import ckanapi
     try:
         for step in publish(args.url, args.root, api_key, args.owner_org):

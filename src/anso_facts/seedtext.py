@@ -83,6 +83,7 @@ class SeedText:
         self.line_count = len(self.line_offsets) - (1 if text.endswith("\n") else 0)
         typo = text.translate(TYPOGRAPHIC)  # same length as text
         self._views = [_View(typo, keep_hyphen) for keep_hyphen in (False, True)]
+        self._found: dict[tuple[str, int, int], Match | None] = {}
 
     def line(self, number: int) -> str:
         start = self.line_offsets[number - 1]
@@ -93,10 +94,14 @@ class SeedText:
         return bisect_right(self.line_offsets, offset)
 
     def find(self, quote: str, line_start: int, line_end: int) -> Match | None:
-        """Where the quote stands within lines line_start..line_end, or None."""
-        start = self.line_offsets[line_start - 1]
-        end = self.line_offsets[line_end] if line_end < len(self.line_offsets) else len(self.text)
-        return next(self._matches(normalise_quote(quote), start, end), None)
+        """Where the quote stands within lines line_start..line_end, or None. Remembered: the check, the
+        coverage report and the compiler all ask for the same citations."""
+        key = (quote, line_start, line_end)
+        if key not in self._found:
+            start = self.line_offsets[line_start - 1]
+            end = self.line_offsets[line_end] if line_end < len(self.line_offsets) else len(self.text)
+            self._found[key] = next(self._matches(normalise_quote(quote), start, end), None)
+        return self._found[key]
 
     def find_anywhere(self, quote: str) -> list[Match]:
         """Every place in the whole seed where the quote stands."""
