@@ -7,9 +7,9 @@ In one run, interleaved (so that drift hits every step alike), medians of --runs
 process with start-up included:
   floor      the same files parsed with PyYAML's C loader, collector paused, over all cores, and the same
              tables written with pyarrow (Parquet and CSV);
-  build      `anso-facts build` from a clean state;
-  rebuild    `anso-facts build` after one of the ~100 files changed (and its output compared byte for byte
-             with a full build of the same files);
+  build      `anso-facts build` from a clean state (no outputs, no cache);
+  rebuild    `anso-facts build` after one of the ~100 files changed, with the cache the build before left (and
+             its output compared byte for byte with a full build of the same files);
   check      `anso-facts check` on the real data;
   load       `anso_facts.load("citations")` against a bare `pandas.read_parquet` of the same file (in process);
 and the peak memory (max RSS) of one build. Prints the ratios against the targets of issue 4.
@@ -81,7 +81,8 @@ def timed(command: list, cwd: Path = REPO) -> float:
 
 
 def clean(root: Path) -> None:
-    for name in OUTPUTS:
+    """A clean state: no outputs, and no cache (.anso-cache/) either."""
+    for name in (*OUTPUTS, ".anso-cache"):
         path = root / name
         shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
 

@@ -18,7 +18,7 @@ def project(tmp_path: Path) -> Path:
 def built(tmp_path_factory) -> Path:
     """The real facts, built once into a scratch project (the committed build is compared with it)."""
     from anso_facts.compile import build
-    from anso_facts.rules import check
+    from anso_facts.project import check
     root = tmp_path_factory.mktemp("built")
     for folder in ("seeds", "data"):
         shutil.copytree(REPO / folder, root / folder)

@@ -19,14 +19,14 @@ def test_synthetic_projects_are_deterministic_and_pass_the_check(tmp_path):
     sys.path.insert(0, str(REPO / "benchmarks"))
     from synthetic import generate
 
-    from anso_facts.rules import check
+    from anso_facts.project import check
     generate(tmp_path / "a", 1000)
     generate(tmp_path / "b", 1000)
     files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
     assert len(files) == 201  # 100 seeds, 100 fact files, the catalogue
     assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files)
-    facts, problems = check(tmp_path / "a")
+    project, problems = check(tmp_path / "a")
     assert problems == []
-    tables = {record.table for record in facts.records}
+    tables = set(project.tables["records"]["table"].to_pylist())
     assert tables >= {"organizations", "people", "events", "resources", "agreements", "roles", "participations",
                       "relations", "statistics", "quotations", "statements"}

@@ -7,7 +7,7 @@ import pytest
 
 import anso_facts
 from anso_facts.coverage import coverage
-from anso_facts.rules import check
+from anso_facts.project import check
 from anso_facts.seedtext import TYPOGRAPHIC, normalise_quote
 from conftest import REPO
 

@@ -10,41 +10,40 @@ from pathlib import Path
 from . import __version__
 
 
-def _check(root: Path):
-    from .rules import check
-    facts, problems = check(root)
+def _check(args):
+    from .project import check
+    project, problems = check(args.root, use_cache=not args.no_cache)
     for problem in problems:
         print(problem)
     if problems:
         print(f"{len(problems)} problem{'s' * (len(problems) != 1)}; nothing written", file=sys.stderr)
-    return facts, problems
+    return project, problems
 
 
 def cmd_check(args) -> int:
-    facts, problems = _check(args.root)
+    project, problems = _check(args)
     if not problems:
-        cites = sum(len(r.data.get("cite", ())) for r in facts.records)
-        print(f"ok: {len(facts.records)} records, {cites} citations verified against "
-              f"{len(facts.seed_bytes)} seeds")
+        print(f"ok: {project.tables['records'].num_rows} records, {project.tables['citations'].num_rows} "
+              f"citations verified against {len(project.catalogue.seed_bytes)} seeds")
     return 1 if problems else 0
 
 
 def cmd_build(args) -> int:
-    facts, problems = _check(args.root)
+    project, problems = _check(args)
     if problems:
         return 1
     from .compile import build
-    build(facts, args.root)
-    print(f"built {len(facts.records)} records into build/ and datapackage.json")
+    build(project, args.root)
+    print(f"built {project.tables['records'].num_rows} records into build/ and datapackage.json")
     return 0
 
 
 def cmd_coverage(args) -> int:
-    facts, problems = _check(args.root)
+    project, problems = _check(args)
     if problems:
         return 1
     from .coverage import report
-    print(report(facts))
+    print(report(project))
     return 0
 
 
@@ -161,12 +160,18 @@ def parser() -> argparse.ArgumentParser:
         sub.set_defaults(function=function)
         return sub
 
-    command("check", cmd_check, "Check the seed catalogue and every fact file: schemas, references, dates, seed "
-            "hashes, quotes and grounding. Prints every problem as file:line:column: message; exits 1 if any.")
-    command("build", cmd_build, "Check, then write build/ (CSV and Parquet), datapackage.json, schemas/ and "
-            "docs/data-dictionary.md. Writes nothing if the check fails.")
-    command("coverage", cmd_coverage, "Per seed, the share of non-blank lines cited by some fact or excluded in "
-            "the catalogue, and the lines still uncited.")
+    checking = [
+        command("check", cmd_check, "Check the seed catalogue and every fact file: schemas, references, dates, "
+                "seed hashes, quotes and grounding. Prints every problem as file:line:column: message; exits 1 "
+                "if any."),
+        command("build", cmd_build, "Check, then write build/ (CSV and Parquet), datapackage.json, schemas/ and "
+                "docs/data-dictionary.md. Writes nothing if the check fails."),
+        command("coverage", cmd_coverage, "Per seed, the share of non-blank lines cited by some fact or excluded "
+                "in the catalogue, and the lines still uncited."),
+    ]
+    for sub in checking:
+        sub.add_argument("--no-cache", action="store_true", help="check every file again, neither reading nor "
+                         "writing .anso-cache/ (the results are the same)")
     command("validate", cmd_validate, "Validate datapackage.json and its tables with frictionless, foreign "
             "keys included.")
     command("show", cmd_show, "Show a record, the records related to it and its cited seed lines in "

@@ -1,26 +1,40 @@
-"""Build stage: checked facts -> rows of every table -> CSV, Parquet, datapackage.json, JSON Schemas and the
-data dictionary. Everything is written into a scratch folder and swapped into place only when all of it is
-written, so a failing build leaves the previous output untouched."""
+"""Build stage: checked records -> rows of every table -> CSV, Parquet, datapackage.json, JSON Schemas and the
+data dictionary.
+
+Each file's records become Arrow tables of their own (`file_tables`, cached with the file); the build joins
+every file's tables, sorts each by its key and writes it. Everything is written into a scratch folder and
+swapped into place only when all of it is written, so a failing build leaves the previous output untouched."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import io
 import json
 import os
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
 
 from .facts import Facts
 from .rules import first_day, parse_lines
-from .schemas import JSON_SCHEMAS, Column, columns, data_dictionary, table_schema
+from .schemas import JSON_SCHEMAS, Column, columns, data_dictionary, examples, table_schema
 from .metadata import citation_cff, datapackage_metadata, zenodo_metadata
-from .model import ALL_TABLES, TABLE_BY_NAME, Table, primary_key
+from .model import ALL_TABLES, CITE_TABLE, TABLE_BY_NAME, Table, primary_key
+
+if TYPE_CHECKING:
+    from .project import Project
 
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 # What the build writes, relative to the project root. Each is replaced whole.
 OUTPUTS = ("build", "schemas", "docs/data-dictionary.md", "datapackage.json", "CITATION.cff", ".zenodo.json")
 PRECISION_BY_PARTS = {1: "year", 2: "month", 3: "day"}
+EPOCH = dt.date(1970, 1, 1)
+LOCATOR = "_index"  # a column of the records table while checking: the record's index in its table in its file
 
 
 # --- rows ------------------------------------------------------------------------------------------------
@@ -33,57 +47,134 @@ def _cell(column: Column, data: dict):
     return first_day(value) if column.part == "value" else PRECISION_BY_PARTS[value.count("-") + 1]
 
 
-def table_rows(facts: Facts) -> dict[str, list[dict]]:
-    """Every table's rows, sorted by primary key."""
+def record_rows(facts: Facts) -> dict[str, list[dict]]:
+    """Every table's rows from one file's records, in file order. A quote that does not stand (a problem the
+    check reports) leaves its citation's offsets empty."""
     rows: dict[str, list[dict]] = {t.name: [] for t in ALL_TABLES}
     for record in facts.records:
         table = TABLE_BY_NAME[record.table]
         rows[table.name].append({c.name: _cell(c, record.data) for c in columns(table)})
-        rows["records"].append({"id": record.id, "table": table.name})
+        rows["records"].append({"id": record.id, "table": table.name, LOCATOR: record.path[1]})
         for alias in record.data.get("aliases", ()):
             rows["aliases"].append({"organization_id": record.id, "alias": alias})
         for name, reason in record.data.get("inferred", {}).items():
             rows["inferences"].append({"record_id": record.id, "field": name, "reason": reason})
         for position, cite in enumerate(record.data.get("cite", ()), 1):
             first, last = parse_lines(cite["lines"])
-            match = facts.seed_texts[cite["seed"]].find(cite["quote"], first, last)
-            rows["citations"].append({
+            text = facts.seed_texts.get(cite["seed"])
+            match = text.find(cite["quote"], first, last) if text and first <= last <= text.line_count else None
+            rows[CITE_TABLE].append({
                 "id": f"{record.id}#{position}", "record_id": record.id, "position": position,
                 "seed_id": cite["seed"], "line_start": first, "line_end": last, "quote": cite["quote"],
-                "char_start": match.char_start, "char_end": match.char_end})
-    for table in ALL_TABLES:
-        key = ("record_id", "position") if table.name == "citations" else primary_key(table)
-        rows[table.name].sort(key=lambda row: tuple(row[k] for k in key))
+                "char_start": match and match.char_start, "char_end": match and match.char_end})
     return rows
+
+
+def arrow_schema(table: Table, checking: bool = False):
+    """The Arrow schema of a table as written; `checking`: as held while checking, every column nullable
+    (a record with a problem may lack a value) and the records table with its LOCATOR."""
+    types = {"string": pa.string(), "integer": pa.int64(), "boolean": pa.bool_(), "date": pa.date32()}
+    fields = [pa.field(c.name, types[c.type], nullable=checking or not c.required) for c in columns(table)]
+    if checking and table.name == "records":
+        fields.append(pa.field(LOCATOR, pa.int64()))
+    return pa.schema(fields)
+
+
+def file_tables(facts: Facts) -> tuple[dict[str, pa.Table], dict[str, str]]:
+    """One file's rows as Arrow tables, as held while checking, and a digest of each table's rows."""
+    rows = record_rows(facts)
+    lines = {t.name: json_lines(rows[t.name]) for t in ALL_TABLES}
+    tables = {t.name: arrow_table(lines[t.name], arrow_schema(t, checking=True)) for t in ALL_TABLES}
+    return tables, {name: hashlib.sha256(data).hexdigest() for name, data in lines.items()}
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":"),
+                            default=lambda value: (value - EPOCH).days)
+
+
+def json_lines(rows: list[dict]) -> bytes:
+    """Rows as JSON lines, dates as days since 1970-01-01 (Arrow's date32)."""
+    return "\n".join(map(_ENCODER.encode, rows)).encode()
+
+
+def arrow_table(lines: bytes, schema: pa.Schema) -> pa.Table:
+    """JSON lines as an Arrow table of `schema`, read by pyarrow's JSON reader, which types every value
+    against the schema and rejects any it does not declare. (`pa.Table.from_pylist` would do the same from
+    the rows, but it imports pandas: a quarter of a second on every check.)"""
+    import pyarrow.json as pajson
+    if not lines:
+        return pa.Table.from_batches([], schema=schema)
+    options = pajson.ParseOptions(explicit_schema=schema, unexpected_field_behavior="error")
+    reading = pajson.ReadOptions(use_threads=False, block_size=max(len(lines), 1 << 20))  # one chunk
+    return pajson.read_json(io.BytesIO(lines), read_options=reading, parse_options=options)
+
+
+def output_table(table: Table, rows: pa.Table) -> pa.Table:
+    """A table as written: sorted by its key, its declared columns only, required ones not null."""
+    key = ("record_id", "position") if table.name == CITE_TABLE else primary_key(table)
+    rows = rows.sort_by([(k, "ascending") for k in key]) if rows.num_rows else rows
+    return rows.select([c.name for c in columns(table)]).cast(arrow_schema(table))
 
 
 # --- files -----------------------------------------------------------------------------------------------
 
-def arrow_schema(table: Table):
-    import pyarrow as pa
-    types = {"string": pa.string(), "integer": pa.int64(), "boolean": pa.bool_(), "date": pa.date32()}
-    return pa.schema([pa.field(c.name, types[c.type], nullable=not c.required) for c in columns(table)])
+def _file(table: Table, fmt: str) -> Path:
+    return Path("build") / fmt / f"{table.name}.{fmt}"
 
 
-def write_table(table: Table, rows: list[dict], out: Path) -> None:
-    import pyarrow as pa
+def write_table(table: Table, data: pa.Table, out: Path) -> None:
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
-    schema = arrow_schema(table)
-    data = pa.Table.from_pylist(rows, schema=schema) if rows else schema.empty_table()
-    pacsv.write_csv(data, out / "build" / "csv" / f"{table.name}.csv",
-                    pacsv.WriteOptions(quoting_style="needed"))
-    pq.write_table(data, out / "build" / "parquet" / f"{table.name}.parquet", compression="zstd",
-                   compression_level=9, row_group_size=1_000_000, use_dictionary=False, write_statistics=True)
+    pacsv.write_csv(data, out / _file(table, "csv"), pacsv.WriteOptions(quoting_style="needed"))
+    pq.write_table(data, out / _file(table, "parquet"), compression="zstd", compression_level=3,
+                   row_group_size=1_000_000, use_dictionary=False, write_statistics=True)
 
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _resource(table: Table, out: Path, fmt: str) -> dict:
+def _written(table: Table, digest: str | None, data: pa.Table, out: Path) -> dict:
+    """What the build keeps of a written table: its digest, the sha256 of its files, its examples."""
+    return {"digest": digest, **{fmt: _sha256(out / _file(table, fmt)) for fmt in ("csv", "parquet")},
+            "examples": examples(table, data)}
+
+
+def _reusable(table: Table, digest: str | None, last: dict, root: Path) -> bool:
+    """Whether the table as the last build wrote it is what this build would write: the same rows from the
+    same files under the same code and seeds (the digest), and its files still as they were written."""
+    return (digest is not None and last.get("digest") == digest
+            and all((root / _file(table, fmt)).is_file() and _sha256(root / _file(table, fmt)) == last[fmt]
+                    for fmt in ("csv", "parquet")))
+
+
+def write_tables(project: Project, out: Path) -> dict[str, dict]:
+    """Write every table as CSV and Parquet into `out`. A table the last build wrote from the same rows under
+    the same code is copied from the project's build/ (when its files there are unchanged): the same bytes,
+    without sorting and compressing them again."""
+    last = project.last_written()
+    digests = {t.name: project.table_digest(t.name) for t in ALL_TABLES}
+    written = {}
+    for table in ALL_TABLES:
+        if _reusable(table, digests[table.name], last.get(table.name, {}), project.root):
+            for fmt in ("csv", "parquet"):
+                shutil.copyfile(project.root / _file(table, fmt), out / _file(table, fmt))
+            written[table.name] = last[table.name]
+
+    def write(table: Table) -> dict:
+        data = output_table(table, project.tables[table.name])
+        write_table(table, data, out)
+        return _written(table, digests[table.name], data, out)
+
+    missing = [t for t in ALL_TABLES if t.name not in written]
+    with ThreadPoolExecutor(os.cpu_count()) as pool:  # Arrow sorts and writes without holding the GIL
+        written |= dict(zip((t.name for t in missing), pool.map(write, missing)))
+    return written
+
+
+def _resource(table: Table, written: dict, out: Path, fmt: str) -> dict:
     suffix = "" if fmt == "csv" else "-parquet"
-    path = Path("build") / fmt / f"{table.name}.{fmt}"
+    path = _file(table, fmt)
     resource = {"name": table.name + suffix, "type": "table", "title": table.title,
                 "description": table.description, "path": path.as_posix(), "format": fmt}
     if fmt == "csv":
@@ -91,17 +182,17 @@ def _resource(table: Table, out: Path, fmt: str) -> dict:
         resource |= {"mediatype": "text/csv", "encoding": "utf-8", "bytes": (out / path).stat().st_size}
     else:
         resource["mediatype"] = PARQUET_MEDIATYPE
-    resource["hash"] = f"sha256:{_sha256(out / path)}"
+    resource["hash"] = f"sha256:{written[fmt]}"
     resource["schema"] = table_schema(table, suffix)
     return resource
 
 
-def descriptor(facts: Facts, out: Path) -> dict:
-    seeds = sorted(facts.table("seeds"), key=lambda r: r.id)
+def descriptor(project: Project, written: dict[str, dict], out: Path) -> dict:
+    seeds = sorted(project.catalogue.records, key=lambda r: r.id)
     return {
         **datapackage_metadata(),
         "sources": [{"title": s.data["title"], "path": f"seeds/{s.data['file']}"} for s in seeds],
-        "resources": [_resource(t, out, fmt) for fmt in ("csv", "parquet") for t in ALL_TABLES],
+        "resources": [_resource(t, written[t.name], out, fmt) for fmt in ("csv", "parquet") for t in ALL_TABLES],
     }
 
 
@@ -109,19 +200,20 @@ def _json(data) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
-def write_outputs(facts: Facts, out: Path) -> None:
-    """Write every output into `out`, laid out as in the project root."""
+def write_outputs(project: Project, out: Path) -> dict[str, dict]:
+    """Write every output into `out`, laid out as in the project root; return what was written of each
+    table (see write_tables)."""
     for folder in ("build/csv", "build/parquet", "schemas", "docs"):
         (out / folder).mkdir(parents=True)
-    rows = table_rows(facts)
-    for table in ALL_TABLES:
-        write_table(table, rows[table.name], out)
+    written = write_tables(project, out)
     for name, schema in JSON_SCHEMAS.items():
         (out / "schemas" / name).write_text(_json(schema), encoding="utf-8")
-    (out / "docs" / "data-dictionary.md").write_text(data_dictionary(rows), encoding="utf-8")
-    (out / "datapackage.json").write_text(_json(descriptor(facts, out)), encoding="utf-8")
+    dictionary = data_dictionary({name: entry["examples"] for name, entry in written.items()})
+    (out / "docs" / "data-dictionary.md").write_text(dictionary, encoding="utf-8")
+    (out / "datapackage.json").write_text(_json(descriptor(project, written, out)), encoding="utf-8")
     (out / "CITATION.cff").write_text(citation_cff(), encoding="utf-8")
     (out / ".zenodo.json").write_text(_json(zenodo_metadata()), encoding="utf-8")
+    return written
 
 
 def _remove(path: Path) -> None:
@@ -154,11 +246,12 @@ def swap_into_place(out: Path, root: Path) -> None:
         shutil.rmtree(trash, ignore_errors=True)
 
 
-def build(facts: Facts, root: Path) -> None:
-    """Write all outputs of checked facts into `root`, atomically per output."""
+def build(project: Project, root: Path) -> None:
+    """Write all outputs of a checked project into `root`, atomically per output."""
     out = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
     try:
-        write_outputs(facts, out)
+        written = write_outputs(project, out)
         swap_into_place(out, root)
+        project.remember_written(written)
     finally:
         shutil.rmtree(out, ignore_errors=True)

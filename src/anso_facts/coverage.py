@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .facts import Facts
-from .rules import citations, parse_lines
+from typing import TYPE_CHECKING
+
+from .rules import parse_lines
+
+if TYPE_CHECKING:
+    from .project import Project
 
 
 @dataclass(frozen=True)
@@ -25,20 +29,22 @@ class SeedCoverage:
         return 1 - len(self.uncited) / self.content_lines if self.content_lines else 1.0
 
 
-def coverage(facts: Facts) -> list[SeedCoverage]:
-    cited: dict[str, set[int]] = {seed.id: set() for seed in facts.table("seeds")}
-    excluded: dict[str, set[int]] = {seed.id: set() for seed in facts.table("seeds")}
-    for record in facts.records:
-        for _, cite in citations(record):
-            match = facts.seed_texts[cite["seed"]].find(cite["quote"], *parse_lines(cite["lines"]))
-            if match is not None:  # a quote that does not stand is a check problem, and covers nothing
-                cited[cite["seed"]].update(range(match.line_start, match.line_end + 1))
-        for exclusion in record.data.get("excluded", ()):
+def coverage(project: Project) -> list[SeedCoverage]:
+    """Coverage of a checked project without problems: every quote stands where its citation says."""
+    seeds, texts = project.catalogue.records, project.catalogue.seed_texts
+    cited: dict[str, set[int]] = {seed.id: set() for seed in seeds}
+    excluded: dict[str, set[int]] = {seed.id: set() for seed in seeds}
+    for cite in project.tables["citations"].select(["seed_id", "char_start", "char_end"]).to_pylist():
+        text = texts[cite["seed_id"]]
+        first, last = text.line_of(cite["char_start"]), text.line_of(cite["char_end"] - 1)
+        cited[cite["seed_id"]].update(range(first, last + 1))
+    for seed in seeds:
+        for exclusion in seed.data.get("excluded", ()):
             first, last = parse_lines(exclusion["lines"])
-            excluded[record.id].update(range(first, last + 1))
+            excluded[seed.id].update(range(first, last + 1))
     out = []
-    for seed in facts.table("seeds"):
-        text = facts.seed_texts[seed.id]
+    for seed in seeds:
+        text = texts[seed.id]
         content = {n for n in range(1, text.line_count + 1) if text.line(n).strip()}
         out.append(SeedCoverage(seed.id, len(content), frozenset(cited[seed.id] & content),
                                 frozenset(excluded[seed.id] & content),
@@ -46,12 +52,12 @@ def coverage(facts: Facts) -> list[SeedCoverage]:
     return out
 
 
-def report(facts: Facts) -> str:
+def report(project: Project) -> str:
     lines = []
-    for seed in coverage(facts):
+    for seed in coverage(project):
         lines.append(f"{seed.seed_id}: {seed.share:.1%} of {seed.content_lines} content lines cited or excluded "
                      f"({len(seed.cited)} cited, {len(seed.excluded - seed.cited)} excluded, "
                      f"{len(seed.uncited)} uncited)")
-        text = facts.seed_texts[seed.seed_id]
+        text = project.catalogue.seed_texts[seed.seed_id]
         lines += [f"  uncited {n:4d} | {text.line(n)}" for n in seed.uncited]
     return "\n".join(lines)

@@ -1,15 +1,15 @@
-"""Load stage: read the seed catalogue and the fact files, parse them strictly, validate every file against its
-JSON Schema, and hand the records that pass to the cross-record rules."""
+"""Load stage: read a YAML file, parse it strictly, validate it against its JSON Schema, and hand the records
+that pass to the rules. The seed catalogue is read first: the seeds it lists are what every citation is
+checked against."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 from . import yamlsafe
 from .problems import Problem, Source, display_path, relative_name
-from .seedtext import SeedText
+from .seedtext import SeedTexts
 
 CATALOGUE = Path("seeds/seeds.yaml")
 DATA = Path("data")
@@ -30,19 +30,12 @@ class Record:
 
 @dataclass
 class Facts:
-    root: Path
+    """The records of one file (the seed catalogue or a fact file), with the seeds they cite."""
+
+    seed_bytes: dict[str, bytes | None]  # seed id -> file content, None if missing
+    seed_texts: SeedTexts
     records: list[Record] = field(default_factory=list)  # every record that passed its schema, in file order
-    seed_bytes: dict[str, bytes | None] = field(default_factory=dict)  # seed id -> file content, None if missing
-    ids: set[str] = field(default_factory=set)  # every id seen, valid record or not, to spare follow-on errors
-
-    @cached_property
-    def by_id(self) -> dict[str, Record]:
-        return {r.id: r for r in self.records}
-
-    @cached_property
-    def seed_texts(self) -> dict[str, SeedText]:
-        return {sid: SeedText(data.decode("utf-8", "replace")) for sid, data in self.seed_bytes.items()
-                if data is not None}
+    ids: list[str] = field(default_factory=list)  # every id seen, valid record or not, to spare follow-on errors
 
     def table(self, name: str) -> list[Record]:
         return [r for r in self.records if r.table == name]
@@ -52,45 +45,46 @@ def fact_files(root: Path) -> list[Path]:
     return sorted((root / DATA).rglob("*.yaml"), key=lambda p: p.as_posix())
 
 
-def load(root: Path) -> tuple[Facts, list[Problem]]:
-    facts, problems = Facts(root), []
+def load_catalogue(root: Path) -> tuple[Facts, list[Problem]]:
+    """The seed catalogue's records, with the bytes of every seed it lists."""
     catalogue = root / CATALOGUE
     if not catalogue.is_file():
-        return facts, [Problem(CATALOGUE.as_posix(), 1, 1, "the seed catalogue is missing")]
-    _load_file(catalogue, "seeds.schema.json", facts, problems)
-    for seed in facts.table("seeds"):
+        return Facts({}, SeedTexts({})), [Problem(CATALOGUE.as_posix(), 1, 1, "the seed catalogue is missing")]
+    records, ids, problems = load_file(catalogue, root, "seeds.schema.json")
+    seed_bytes = {}
+    for seed in records:
         path = root / "seeds" / seed.data["file"]
-        facts.seed_bytes[seed.id] = path.read_bytes() if path.is_file() else None
-    for path in fact_files(root):
-        _load_file(path, "facts.schema.json", facts, problems)
-    return facts, problems
+        seed_bytes[seed.id] = path.read_bytes() if path.is_file() else None
+    return Facts(seed_bytes, SeedTexts(seed_bytes), records, ids), problems
 
 
-def _load_file(path: Path, schema_name: str, facts: Facts, problems: list[Problem]) -> None:
-    name = relative_name(path, facts.root)
-    data = path.read_bytes()
+def load_file(path: Path, root: Path, schema_name: str, data: bytes | None = None
+              ) -> tuple[list[Record], list[str], list[Problem]]:
+    """The records of one file that pass its JSON Schema, every id seen in it, and its problems."""
+    name = relative_name(path, root)
+    data = path.read_bytes() if data is None else data
     if len(data) > MAX_FILE_BYTES:
-        problems.append(Problem(name, 1, 1, f"file is larger than {MAX_FILE_BYTES // 2**20} MiB; split it"))
-        return
+        return [], [], [Problem(name, 1, 1, f"file is larger than {MAX_FILE_BYTES // 2**20} MiB; split it")]
     try:
         text = yamlsafe.decode(data)
         document = yamlsafe.load(text)
     except yamlsafe.YamlError as error:
-        problems.append(Problem(name, error.line, error.column, error.message))
-        return
+        return [], [], [Problem(name, error.line, error.column, error.message)]
     source = Source(name, text)
+    problems, records, ids = [], [], []
     invalid = set()  # (table, index) of records with schema errors
     for path_in_file, message in schema_errors(schema_name, document):
         problems.append(Problem(name, *source.position(path_in_file), message))
         invalid.add(path_in_file[:2])
     if not isinstance(document, dict):
-        return
+        return records, ids, problems
     for table, items in document.items():
         for index, item in enumerate(items if isinstance(items, list) else ()):
             if isinstance(item, dict) and isinstance(item.get("id"), str):
-                facts.ids.add(item["id"])
+                ids.append(item["id"])
             if (table, index) not in invalid and (table,) not in invalid:
-                facts.records.append(Record(table, item, source, (table, index)))
+                records.append(Record(table, item, source, (table, index)))
+    return records, ids, problems
 
 
 _FAST: dict = {}

@@ -1,18 +1,26 @@
-"""Cross-record checks. Each rule is a small function over the loaded facts that yields findings; adding a
-rule is adding a function to RULES (and one bad fixture to the tests)."""
+"""The checks beyond the JSON Schemas. Each rule is a small function that yields findings; adding a rule is
+adding a function to one of two lists (and one bad fixture to the tests):
+
+- FILE_RULES look at the records of one file and the seeds they cite: a citation, a date, a grounded value.
+  Their findings depend on that file and the seeds alone, so they are cached with the file (see project.py).
+- TABLE_RULES look across files, at the tables every file's records compile to: unique ids, references and
+  what they point to. They run on every check, over all the rows."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 from collections.abc import Iterator
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .facts import Facts, Record, load
+from .facts import Facts, Record
 from .grounding import date_parts, dates_in, numbers_in
-from .problems import Finding, Problem
+from .problems import Finding
 from .seedtext import normalise_quote
-from .model import RELATIONS, TABLE_BY_NAME, VAGUE_COMPARATORS
+from .model import CITE_TABLE, RELATIONS, TABLE_BY_NAME, TABLES, VAGUE_COMPARATORS
+
+if TYPE_CHECKING:
+    from .project import Project
 
 
 def parse_lines(value) -> tuple[int, int]:
@@ -27,49 +35,6 @@ def citations(record: Record) -> Iterator[tuple[int, dict]]:
 
 def _finding(record: Record, subpath: tuple, message: str) -> Finding:
     return Finding(record.source, record.path + subpath, f"{record.id}: {message}")
-
-
-def unique_ids(facts: Facts) -> Iterator[Finding]:
-    first: dict[str, Record] = {}
-    for record in facts.records:
-        if record.id in first:
-            other = first[record.id]
-            line, _ = other.source.position(other.path)
-            yield _finding(record, ("id",), f"id is already used at {other.source.name}:{line}")
-        else:
-            first[record.id] = record
-
-
-def references_resolve(facts: Facts) -> Iterator[Finding]:
-    for record in facts.records:
-        targets = [(f.name, (f.name,), f.to) for f in TABLE_BY_NAME[record.table].fields if f.kind == "ref"]
-        targets += [("seed", ("cite", i, "seed"), ("seeds",)) for i, _ in citations(record)]
-        for name, subpath, allowed in targets:
-            target_id = _get(record.data, subpath[:-1]).get(subpath[-1])
-            if target_id is None or (target_id in facts.ids and target_id not in facts.by_id):
-                continue  # empty, or the target itself failed its schema and is reported there
-            target = facts.by_id.get(target_id)
-            if target is None:
-                yield _finding(record, subpath, f"{name} {target_id!r} is not the id of any record")
-            elif target.table not in allowed:
-                yield _finding(record, subpath, f"{name} {target_id!r} is in {target.table}; "
-                                                f"expected a record in {' or '.join(allowed)}")
-
-
-def _get(data: dict, path: tuple):
-    for part in path:
-        data = data[part]
-    return data
-
-
-def relations_fit_their_kind(facts: Facts) -> Iterator[Finding]:
-    for record in facts.table("relations"):
-        subjects, objects, _ = RELATIONS[record.data["relation"]]
-        for name, allowed in (("subject_id", subjects), ("object_id", objects)):
-            target = facts.by_id.get(record.data[name])
-            if target is not None and target.table not in allowed:
-                yield _finding(record, (name,), f"relation {record.data['relation']!r} takes a {name[:-3]} in "
-                                                f"{' or '.join(allowed)}, not in {target.table}")
 
 
 def _dates(record: Record) -> Iterator[tuple[str, str]]:
@@ -102,26 +67,6 @@ def dates_exist(facts: Facts) -> Iterator[Finding]:
         for name, value in _dates(record):
             if first_day(value) is None:
                 yield _finding(record, (name,), f"{name} {value!r} is not a date that exists")
-
-
-_LATER_THAN = {  # (table, date field) -> (reference field, date field of the referenced record)
-    ("events", "date"): ("part_of_id", "date"),
-    ("statistics", "as_of"): ("subject_id", "launch_date"),
-}
-
-
-def dates_in_order(facts: Facts) -> Iterator[Finding]:
-    """An event does not start before the event it is part of; a resource is not counted before its launch.
-    A date is before another only if the whole period it gives ('2020': all of 2020) ends before the other's."""
-    for (table, name), (ref, other_name) in _LATER_THAN.items():
-        for record in facts.table(table):
-            other = facts.by_id.get(record.data.get(ref))
-            if other is None or record.data.get(name) is None or other.data.get(other_name) is None:
-                continue
-            mine, theirs = str(record.data[name]), str(other.data[other_name])
-            if first_day(mine) and first_day(theirs) and last_day(mine) < first_day(theirs):
-                yield _finding(record, (name,), f"{name} {record.data[name]} is before {other_name} "
-                                                f"{other.data[other_name]} of {other.id}")
 
 
 def seed_files_match_catalogue(facts: Facts) -> Iterator[Finding]:
@@ -181,13 +126,15 @@ def _elsewhere(facts: Facts, cite: dict) -> str:
 
 def values_are_grounded(facts: Facts) -> Iterator[Finding]:
     """A number, date or URL must be stated in one of the record's quotes, unless marked inferred."""
+    grounded = {t.name: [f for f in t.fields if f.grounded] for t in TABLES}
     for record in facts.records:
         inferred = record.data.get("inferred", {})
-        quotes = [normalise_quote(c["quote"]) for _, c in citations(record)]
-        for f in TABLE_BY_NAME[record.table].fields:
+        quotes = None
+        for f in grounded[record.table]:
             value = record.data.get(f.name)
-            if not f.grounded or value is None or f.name in inferred:
+            if value is None or f.name in inferred:
                 continue
+            quotes = quotes or [normalise_quote(c["quote"]) for _, c in citations(record)]
             if f.kind == "url":
                 stated = any(value in q for q in quotes)
             elif f.kind == "date":
@@ -216,16 +163,86 @@ def figures_have_values(facts: Facts) -> Iterator[Finding]:
             yield _finding(record, ("comparator",), f"comparator {record.data['comparator']!r} needs a value")
 
 
-RULES = (
-    unique_ids, references_resolve, relations_fit_their_kind, dates_exist, dates_in_order,
-    seed_files_match_catalogue, line_ranges_inside_seeds, quotes_stand_in_their_lines, values_are_grounded,
-    inferred_fields_have_values, figures_have_values,
+FILE_RULES = (
+    dates_exist, seed_files_match_catalogue, line_ranges_inside_seeds, quotes_stand_in_their_lines,
+    values_are_grounded, inferred_fields_have_values, figures_have_values,
 )
 
 
-def check(root: Path) -> tuple[Facts, list[Problem]]:
-    """Load and check everything under `root`: every problem, placed and sorted, none raised."""
-    facts, problems = load(root)
-    for rule in RULES:
-        problems.extend(finding.place() for finding in rule(facts))
-    return facts, sorted(set(problems))
+# --- table rules: across files, over the compiled tables -----------------------------------------------------
+
+def unique_ids(project: Project) -> Iterator[Finding]:
+    if project.ids_are_unique():
+        return
+    first: dict[str, tuple] = {}
+    for record_id, source, path in project.places():
+        if record_id not in first:
+            first[record_id] = (source, path)
+            continue
+        other_source, other_path = first[record_id]
+        line, _ = other_source.position(other_path)
+        yield Finding(source, path + ("id",), f"{record_id}: id is already used at {other_source.name}:{line}")
+
+
+def _references() -> Iterator[tuple[str, str, str, tuple, tuple]]:
+    """Every kind of reference: (table, column, name in messages, tables it may point to, path in the record),
+    where the path is a function of the row for citations."""
+    for table in TABLES:
+        for f in table.fields:
+            if f.kind == "ref":
+                yield table.name, "id", f.name, f.to, lambda row, name=f.name: (name,)
+    yield CITE_TABLE, "record_id", "seed", ("seeds",), lambda row: ("cite", row["position"] - 1, "seed")
+
+
+def references_resolve(project: Project) -> Iterator[Finding]:
+    for table, owner, name, allowed, subpath in _references():
+        column = "seed_id" if table == CITE_TABLE else name
+        for row in project.rows_pointing_outside(table, column, allowed):
+            target_id = row[column]
+            target_table = project.table_of(target_id)
+            if target_table is None and target_id in project.ids:
+                continue  # the target itself failed its schema and is reported there
+            if target_table is None:
+                message = f"{name} {target_id!r} is not the id of any record"
+            else:
+                message = f"{name} {target_id!r} is in {target_table}; expected a record in {' or '.join(allowed)}"
+            yield project.finding(row[owner], subpath(row), message)
+
+
+def relations_fit_their_kind(project: Project) -> Iterator[Finding]:
+    for name in ("subject_id", "object_id"):
+        for row in project.rows_with_target("relations", name, ("id", "relation"), "records", ("table",)):
+            subjects, objects, _ = RELATIONS[row["relation"]]
+            allowed = subjects if name == "subject_id" else objects
+            if row["target_table"] not in allowed:
+                yield project.finding(row["id"], (name,), f"relation {row['relation']!r} takes a {name[:-3]} in "
+                                                         f"{' or '.join(allowed)}, not in {row['target_table']}")
+
+
+_LATER_THAN = {  # (table, date column) -> (reference column, table and date column of the referenced record)
+    ("events", "date"): ("part_of_id", "events", "date"),
+    ("statistics", "as_of"): ("subject_id", "resources", "launch_date"),
+}
+
+
+def dates_in_order(project: Project) -> Iterator[Finding]:
+    """An event does not start before the event it is part of; a resource is not counted before its launch.
+    A date is before another only if the whole period it gives ('2020': all of 2020) ends before the other's."""
+    for (table, name), (ref, other_table, other_name) in _LATER_THAN.items():
+        dates = (name, f"{name}_precision")
+        for row in project.rows_with_target(table, ref, ("id", *dates), other_table, (other_name, f"{other_name}_precision")):
+            mine = date_text(row[name], row[f"{name}_precision"])
+            theirs = date_text(row[f"target_{other_name}"], row[f"target_{other_name}_precision"])
+            if mine and theirs and last_day(mine) < first_day(theirs):
+                yield project.finding(row["id"], (name,), f"{name} {mine} is before {other_name} {theirs} "
+                                                          f"of {row[ref]}")
+
+
+def date_text(first: dt.date | None, precision: str | None) -> str | None:
+    """The date as curated, from its compiled columns: (2020-07-01, 'month') -> '2020-07'."""
+    if first is None:
+        return None
+    return first.isoformat()[:{"year": 4, "month": 7, "day": 10}[precision]]
+
+
+TABLE_RULES = (unique_ids, references_resolve, relations_fit_their_kind, dates_in_order)

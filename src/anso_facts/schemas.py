@@ -4,6 +4,7 @@ Table Schemas for datapackage.json, and the data dictionary. Nothing here import
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from .model import (ALL_TABLES, DATE, SLUG, TABLE_BY_NAME, TABLES, Field, Table, foreign_table,
                      primary_key)
@@ -113,6 +114,7 @@ _TYPE_BY_KIND = {"id": "string", "ref": "string", "text": "string", "url": "stri
 _PATTERN_BY_KIND = {"id": SLUG, "country": "^[A-Z]{2}$", "url": r"^https?://\S+$"}
 
 
+@cache
 def columns(table: Table) -> tuple[Column, ...]:
     out = []
     for f in table.fields:
@@ -162,18 +164,19 @@ def table_schema(table: Table, suffix: str = "") -> dict:
     return schema
 
 
-def _example(rows: list[dict], column: str) -> str:
-    """The column's first value in the data, shortened for a table cell."""
-    value = next((row[column] for row in rows if row.get(column) not in (None, "")), None)
-    if value is None:
-        return ""
-    text = str(value).replace("|", "\\|").replace("\n", " ")
-    return f"`{text if len(text) <= 48 else text[:47] + '…'}`"
+def examples(table: Table, data) -> dict[str, str]:
+    """Each column's first value in the built table (Arrow), shortened for a cell of the data dictionary."""
+    out = {}
+    for c in columns(table):
+        value = next((v for v in (cell.as_py() for cell in data[c.name].drop_null()) if v != ""), None)
+        text = "" if value is None else str(value).replace("|", "\\|").replace("\n", " ")
+        out[c.name] = f"`{text if len(text) <= 48 else text[:47] + '…'}`" if text else ""
+    return out
 
 
-def data_dictionary(rows: dict[str, list[dict]]) -> str:
+def data_dictionary(examples_by_table: dict[str, dict[str, str]]) -> str:
     """docs/data-dictionary.md: every table and field, from the same declarations, with an example value from
-    the data (`rows`: each table's rows, as compiled)."""
+    the data (see `examples`)."""
     lines = ["# Data dictionary", "",
              "Generated from `src/anso_facts/model.py` and the data by `anso-facts build`; do not edit by hand.",
              "The example is the first value of the field in the built table.", ""]
@@ -191,6 +194,6 @@ def data_dictionary(rows: dict[str, list[dict]]) -> str:
             if c.name in refs:
                 rules.append(f"references `{refs[c.name]}.id`")
             lines.append(f"| `{c.name}` | {c.type} | {'yes' if c.required else ''} | {'; '.join(rules)} "
-                         f"| {c.description} | {_example(rows[table.name], c.name)} |")
+                         f"| {c.description} | {examples_by_table[table.name][c.name]} |")
         lines.append("")
     return "\n".join(lines)

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 TYPOGRAPHIC = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
                              "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"'})
 _LETTER = r"[^\W\d_]"
 # What normalising changes: a line-end hyphenation, a run of two or more white-space characters, or one that is
 # not a plain space. A single space stays as it is, so most of the text is copied in long runs.
-_BREAKS = re.compile(rf"(?P<hyphen>(?<={_LETTER})-[ \t]*\n\s*(?={_LETTER}))|\s{{2,}}|[^\S ]")
+# (The lookahead lets the search skip quickly to the next hyphen or white space.)
+_BREAKS = re.compile(rf"(?=[-\s])(?:(?P<hyphen>(?<={_LETTER})-[ \t]*\n\s*(?={_LETTER}))|\s{{2,}}|[^\S ])")
 _SPACE = re.compile(r"\s+")
 
 
@@ -29,19 +32,19 @@ class _View:
     without its hyphen), and the way back: the result is a sequence of segments, each copied from one
     contiguous stretch of the text (a replacement space or hyphen is a segment of one character)."""
 
-    def __init__(self, text: str, keep_hyphen: bool):
+    def __init__(self, text: str, breaks: list[tuple[int, int, bool]], keep_hyphen: bool):
         pieces: list[str] = []
         self.starts: list[int] = []  # where each segment starts in the normalised text
         self.sources: list[int] = []  # where it comes from in the original text
         self.length = 0
         position = 0
-        for match in _BREAKS.finditer(text):
-            self._segment(pieces, text[position:match.start()], position)
-            if match.group("hyphen") is None:
-                self._segment(pieces, " ", match.start())
+        for start, end, hyphen in breaks:
+            self._segment(pieces, text[position:start], position)
+            if not hyphen:
+                self._segment(pieces, " ", start)
             elif keep_hyphen:
-                self._segment(pieces, "-", match.start())
-            position = match.end()
+                self._segment(pieces, "-", start)
+            position = end
         self._segment(pieces, text[position:], position)
         self.normal = "".join(pieces)
 
@@ -79,11 +82,19 @@ class SeedText:
 
     def __init__(self, text: str):
         self.text = text
-        self.line_offsets = [0] + [m.end() for m in re.finditer("\n", text)]
-        self.line_count = len(self.line_offsets) - (1 if text.endswith("\n") else 0)
-        typo = text.translate(TYPOGRAPHIC)  # same length as text
-        self._views = [_View(typo, keep_hyphen) for keep_hyphen in (False, True)]
+        self.line_count = text.count("\n") + (0 if text.endswith("\n") else 1)
         self._found: dict[tuple[str, int, int], Match | None] = {}
+
+    @cached_property
+    def line_offsets(self) -> list[int]:
+        return [0] + [m.end() for m in re.finditer("\n", self.text)]
+
+    @cached_property
+    def _views(self) -> list[_View]:
+        """The text normalised, made on the first search only: counting lines needs none of it."""
+        typo = self.text.translate(TYPOGRAPHIC)  # same length as text
+        breaks = [(m.start(), m.end(), m.group("hyphen") is not None) for m in _BREAKS.finditer(typo)]
+        return [_View(typo, breaks, keep_hyphen) for keep_hyphen in (False, True)]
 
     def line(self, number: int) -> str:
         start = self.line_offsets[number - 1]
@@ -118,3 +129,22 @@ class SeedText:
                 char_start, char_end = view.source_of(found), view.source_of(found + len(quote) - 1) + 1
                 yield Match(char_start, char_end, self.line_of(char_start), self.line_of(char_end - 1))
                 found = view.normal.find(quote, found + 1, hi)
+
+
+class SeedTexts(Mapping):
+    """Seed id -> SeedText, each made on first use from the seed's bytes (a missing seed has none)."""
+
+    def __init__(self, seed_bytes: dict[str, bytes | None]):
+        self._bytes = {sid: data for sid, data in seed_bytes.items() if data is not None}
+        self._texts: dict[str, SeedText] = {}
+
+    def __getitem__(self, seed_id: str) -> SeedText:
+        if seed_id not in self._texts:
+            self._texts[seed_id] = SeedText(self._bytes[seed_id].decode("utf-8", "replace"))
+        return self._texts[seed_id]
+
+    def __iter__(self):
+        return iter(self._bytes)
+
+    def __len__(self) -> int:
+        return len(self._bytes)

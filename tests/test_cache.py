@@ -1,0 +1,130 @@
+"""The check's cache never changes a result: cached, uncached and parallel builds agree byte for byte, and an
+entry made before a change to its file, the seeds, the JSON Schema or the code is never used.
+
+The stale-cache tests poison every entry (each claims a problem no check would find) and then make the
+change: a poisoned problem in the output would mean a stale entry was used."""
+
+import pickle
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from anso_facts.cache import FOLDER, SUFFIX
+from anso_facts.compile import OUTPUTS, build
+from anso_facts.problems import Problem
+from anso_facts.project import check
+from conftest import REPO
+
+POISON = "poisoned cache entry"
+
+
+def outputs(root: Path) -> dict[str, bytes]:
+    found = {}
+    for name in OUTPUTS:
+        paths = [root / name] if (root / name).is_file() else sorted((root / name).rglob("*"))
+        found |= {p.relative_to(root).as_posix(): p.read_bytes() for p in paths if p.is_file()}
+    return found
+
+
+def built(root: Path, **options) -> dict[str, bytes]:
+    project, problems = check(root, **options)
+    assert problems == []
+    build(project, root)
+    return outputs(root)
+
+
+def poison_every_entry(root: Path) -> int:
+    entries = sorted((root / FOLDER).glob("*" + SUFFIX))
+    for path in entries:
+        entry = pickle.loads(path.read_bytes())
+        entry.problems = [Problem(entry.name, 1, 1, POISON)]
+        path.write_bytes(pickle.dumps(entry))
+    return len(entries)
+
+
+def messages(root: Path, **options) -> list[str]:
+    return [str(p) for p in check(root, **options)[1]]
+
+
+def test_cached_uncached_and_parallel_builds_agree_byte_for_byte(project):
+    uncached = built(project, use_cache=False)
+    assert not (project / FOLDER).exists()
+    first = built(project)  # fills the cache
+    assert len(list((project / FOLDER).glob("*" + SUFFIX))) == len(list((project / "data").rglob("*.yaml")))
+    again = built(project)  # every file and every table from the cache
+    parallel = built(project, use_cache=False, workers=2)
+    assert first == uncached and again == uncached and parallel == uncached
+
+
+def test_a_synthetic_project_builds_alike_cached_and_over_two_processes(tmp_path):
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from synthetic import generate
+    generate(tmp_path, 1000, files=10)
+    serial = built(tmp_path, use_cache=False, workers=1)
+    assert built(tmp_path, workers=2) == serial
+    assert built(tmp_path) == serial
+    edited = sorted((tmp_path / "data").rglob("*.yaml"))[5]
+    edited.write_text(edited.read_text().replace("  honorific: Prof.\n", "  honorific: Dr.\n", 1))
+    rebuilt = built(tmp_path)
+    assert rebuilt != serial and rebuilt == built(tmp_path, use_cache=False)
+
+
+def test_the_entry_of_a_changed_file_is_not_used(project):
+    check(project)
+    assert poison_every_entry(project) > 1
+    changed = project / "data" / "facts" / "bai-letter-2020.yaml"
+    changed.write_text(changed.read_text() + "# an edit\n")
+    found = messages(project)
+    assert not any(p.startswith("data/facts/bai-letter-2020.yaml") for p in found)
+    # the entries of unchanged files are used: that is what makes the poison a proof
+    assert any(p.startswith("data/facts/anso-newsletter-2020.yaml:1:1: " + POISON) for p in found)
+
+
+def test_no_entry_is_used_after_a_seed_changed(project):
+    check(project)
+    poison_every_entry(project)
+    seed = project / "seeds" / "002_0ae214f5d57581a8.txt"
+    seed.write_bytes(seed.read_bytes().replace(b"210 national", b"211 national"))
+    found = messages(project)
+    assert found and not any(POISON in p for p in found)
+    assert found == messages(project, use_cache=False)
+
+
+def test_an_unreadable_entry_is_made_again(project):
+    check(project)
+    for path in (project / FOLDER).glob("*" + SUFFIX):
+        path.write_bytes(b"not a pickle")
+    assert messages(project) == []
+    assert built(project) == built(project, use_cache=False)
+
+
+def run_check_with_changed_code(project: Path, tmp_path: Path, module: str, old: str, new: str) -> str:
+    """`anso-facts check` run by a copy of the package with one edit, in a fresh interpreter."""
+    copy = tmp_path / "changed-code"
+    shutil.copytree(REPO / "src" / "anso_facts", copy / "anso_facts", ignore=shutil.ignore_patterns("__pycache__"))
+    source = copy / "anso_facts" / module
+    text = source.read_text()
+    assert old in text
+    source.write_text(text.replace(old, new, 1))
+    code = "import anso_facts, sys; from anso_facts.cli import main; print(anso_facts.__file__); main(['check', '--root', sys.argv[1]])"
+    result = subprocess.run([sys.executable, "-c", code, project], env={"PYTHONPATH": str(copy)},
+                            capture_output=True, text=True)
+    assert result.stdout.startswith(str(copy)), result.stdout + result.stderr
+    return result.stdout
+
+
+def test_no_entry_is_used_after_the_code_changed(project, tmp_path):
+    check(project)
+    poison_every_entry(project)
+    assert POISON in messages(project)[0]  # unchanged code reads the entries
+    out = run_check_with_changed_code(project, tmp_path, "rules.py", '"""The checks', '"""(edited) The checks')
+    assert POISON not in out and out.splitlines()[-1].startswith("ok: ")
+
+
+def test_no_entry_is_used_after_the_json_schema_changed(project, tmp_path):
+    check(project)
+    poison_every_entry(project)
+    out = run_check_with_changed_code(project, tmp_path, "model.py", '"Title of the document, as printed',
+                                      '"The title of the document, as printed')
+    assert POISON not in out and out.splitlines()[-1].startswith("ok: ")
