@@ -14,18 +14,10 @@ from jsonschema import Draft202012Validator
 
 import anso_facts
 from anso_facts import compile as compile_stage
-from anso_facts.compile import OUTPUTS, arrow_schema, build
+from anso_facts.compile import arrow_schema, build
 from anso_facts.model import ALL_TABLES, primary_key
 from anso_facts.project import check
-from conftest import REPO
-
-
-def files_under(root: Path) -> dict[str, bytes]:
-    out = {}
-    for name in OUTPUTS:
-        paths = [root / name] if (root / name).is_file() else sorted((root / name).rglob("*"))
-        out |= {p.relative_to(root).as_posix(): p.read_bytes() for p in paths if p.is_file()}
-    return out
+from conftest import REPO, files_under
 
 
 def test_committed_outputs_are_what_the_build_makes(built):

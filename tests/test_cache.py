@@ -11,27 +11,19 @@ import sys
 from pathlib import Path
 
 from anso_facts.cache import FOLDER, SUFFIX
-from anso_facts.compile import OUTPUTS, build
+from anso_facts.compile import build
 from anso_facts.problems import Problem
 from anso_facts.project import check
-from conftest import REPO
+from conftest import REPO, files_under
 
 POISON = "poisoned cache entry"
-
-
-def outputs(root: Path) -> dict[str, bytes]:
-    found = {}
-    for name in OUTPUTS:
-        paths = [root / name] if (root / name).is_file() else sorted((root / name).rglob("*"))
-        found |= {p.relative_to(root).as_posix(): p.read_bytes() for p in paths if p.is_file()}
-    return found
 
 
 def built(root: Path, **options) -> dict[str, bytes]:
     project, problems = check(root, **options)
     assert problems == []
     build(project, root)
-    return outputs(root)
+    return files_under(root)
 
 
 def poison_every_entry(root: Path) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from .facts import Facts, Record
@@ -184,19 +184,19 @@ def unique_ids(project: Project) -> Iterator[Finding]:
         yield Finding(source, path + ("id",), f"{record_id}: id is already used at {other_source.name}:{line}")
 
 
-def _references() -> Iterator[tuple[str, str, str, tuple, tuple]]:
-    """Every kind of reference: (table, column, name in messages, tables it may point to, path in the record),
-    where the path is a function of the row for citations."""
+def _references() -> Iterator[tuple[str, str, str, str, tuple, Callable[[dict], tuple]]]:
+    """Every kind of reference: (table, column holding the target id, column holding the referring record's
+    id, name in messages, tables it may point to, path in the record as a function of the row)."""
     for table in TABLES:
         for f in table.fields:
             if f.kind == "ref":
-                yield table.name, "id", f.name, f.to, lambda row, name=f.name: (name,)
-    yield CITE_TABLE, "record_id", "seed", ("seeds",), lambda row: ("cite", row["position"] - 1, "seed")
+                yield table.name, f.name, "id", f.name, f.to, lambda row, name=f.name: (name,)
+    yield (CITE_TABLE, "seed_id", "record_id", "seed", ("seeds",),
+           lambda row: ("cite", row["position"] - 1, "seed"))
 
 
 def references_resolve(project: Project) -> Iterator[Finding]:
-    for table, owner, name, allowed, subpath in _references():
-        column = "seed_id" if table == CITE_TABLE else name
+    for table, column, owner, name, allowed, subpath in _references():
         for row in project.rows_pointing_outside(table, column, allowed):
             target_id = row[column]
             target_table = project.table_of(target_id)
