@@ -4,7 +4,6 @@ foreign keys included; Parquet and CSV twins hold the same typed rows; a failed 
 import hashlib
 import json
 import shutil
-from pathlib import Path
 
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
