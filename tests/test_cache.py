@@ -4,13 +4,15 @@ entry made before a change to its file, the seeds, the JSON Schema or the code i
 The stale-cache tests poison every entry (each claims a problem no check would find) and then make the
 change: a poisoned problem in the output would mean a stale entry was used."""
 
-import pickle
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from anso_facts.cache import FOLDER, SUFFIX
+import pytest
+
+from anso_facts.cache import FOLDER, SCRATCH, SUFFIX, WRITTEN, decode, encode
 from anso_facts.compile import build
 from anso_facts.problems import Problem
 from anso_facts.project import check
@@ -26,12 +28,18 @@ def built(root: Path, **options) -> dict[str, bytes]:
     return files_under(root)
 
 
+def rewrite(path: Path, data: bytes) -> None:
+    """Give a cache entry new bytes, as a new file (as the cache does: an entry may be memory-mapped)."""
+    path.unlink()
+    path.write_bytes(data)
+
+
 def poison_every_entry(root: Path) -> int:
     entries = sorted((root / FOLDER).glob("*" + SUFFIX))
     for path in entries:
-        entry = pickle.loads(path.read_bytes())
+        entry = decode(memoryview(path.read_bytes()))
         entry.problems = [Problem(entry.name, 1, 1, POISON)]
-        path.write_bytes(pickle.dumps(entry))
+        rewrite(path, b"".join(encode(entry)))
     return len(entries)
 
 
@@ -43,7 +51,8 @@ def test_cached_uncached_and_parallel_builds_agree_byte_for_byte(project):
     uncached = built(project, use_cache=False)
     assert not (project / FOLDER).exists()
     first = built(project)  # fills the cache
-    assert len(list((project / FOLDER).glob("*" + SUFFIX))) == len(list((project / "data").rglob("*.yaml")))
+    entries = list((project / FOLDER).glob("*" + SUFFIX))
+    assert len(entries) == len(list((project / "data").rglob("*.yaml"))) + 1  # one more: the catalogue's
     again = built(project)  # every file and every table from the cache
     parallel = built(project, use_cache=False, workers=2)
     assert first == uncached and again == uncached and parallel == uncached
@@ -83,12 +92,36 @@ def test_no_entry_is_used_after_a_seed_changed(project):
     assert found == messages(project, use_cache=False)
 
 
-def test_an_unreadable_entry_is_made_again(project):
+@pytest.mark.parametrize("damage", [lambda data: b"not an entry", lambda data: data[:len(data) // 2],
+                                    lambda data: b""], ids=["junk", "cut-in-half", "empty"])
+def test_an_unreadable_entry_is_made_again(project, damage):
     check(project)
     for path in (project / FOLDER).glob("*" + SUFFIX):
-        path.write_bytes(b"not a pickle")
+        rewrite(path, damage(path.read_bytes()))
     assert messages(project) == []
     assert built(project) == built(project, use_cache=False)
+
+
+def test_only_the_entries_asked_for_are_kept(project):
+    built(project)
+    folder = project / FOLDER
+    kept = {path.name for path in folder.iterdir()}
+    assert WRITTEN in kept and len(kept) == len(list((project / "data").rglob("*.yaml"))) + 2  # and the catalogue's
+    stale = {"0" * 64 + SUFFIX, "0" * 64 + ".pickle"}  # an entry no check asks for, one in an old format
+    scratch = SCRATCH + "of-another-check"
+    for name in (*stale, scratch):
+        (folder / name).write_bytes(b"")
+    check(project)
+    assert {path.name for path in folder.iterdir()} == kept | {scratch}
+
+
+def test_a_table_file_changed_by_hand_is_written_again(project):
+    first = built(project)
+    path = project / "build" / "csv" / "people.csv"
+    status = path.stat()
+    path.write_bytes(path.read_bytes().replace(b'"Prof."', b'"Prof!"', 1))  # the same size
+    os.utime(path, ns=(status.st_atime_ns, status.st_mtime_ns))  # and the same modification time
+    assert built(project) == first
 
 
 def run_check_with_changed_code(project: Path, tmp_path: Path, module: str, old: str, new: str) -> str:

@@ -140,17 +140,35 @@ def _written(table: Table, digest: str | None, data: pa.Table, out: Path) -> dic
             "examples": examples(table, data)}
 
 
+def _status(path: Path) -> list[int] | None:
+    """What changes whenever a file's bytes do: its inode, size, and times of change (the kernel sets the
+    ctime on every change to a file, and only the kernel does)."""
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return [status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]
+
+
 def _reusable(table: Table, digest: str | None, last: dict, root: Path) -> bool:
     """Whether the table as the last build wrote it is what this build would write: the same rows from the
-    same files under the same code and seeds (the digest), and its files still as they were written."""
+    same files under the same code and seeds (the digest), and its files still as that build left them."""
+    status = last.get("status", {})
     return (digest is not None and last.get("digest") == digest
-            and all((root / _file(table, fmt)).is_file() and _sha256(root / _file(table, fmt)) == last[fmt]
+            and all(status.get(fmt) and _status(root / _file(table, fmt)) == status[fmt]
                     for fmt in ("csv", "parquet")))
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # a file system without hard links
+        shutil.copyfile(source, target)
 
 
 def write_tables(project: Project, out: Path) -> dict[str, dict]:
     """Write every table as CSV and Parquet into `out`. A table the last build wrote from the same rows under
-    the same code is copied from the project's build/ (when its files there are unchanged): the same bytes,
+    the same code is linked from the project's build/ (when its files there are unchanged): the same bytes,
     without sorting and compressing them again."""
     last = project.last_written()
     digests = {t.name: project.table_digest(t.name) for t in ALL_TABLES}
@@ -158,7 +176,7 @@ def write_tables(project: Project, out: Path) -> dict[str, dict]:
     for table in ALL_TABLES:
         if _reusable(table, digests[table.name], last.get(table.name, {}), project.root):
             for fmt in ("csv", "parquet"):
-                shutil.copyfile(project.root / _file(table, fmt), out / _file(table, fmt))
+                _link_or_copy(project.root / _file(table, fmt), out / _file(table, fmt))
             written[table.name] = last[table.name]
 
     def write(table: Table) -> dict:
@@ -170,6 +188,13 @@ def write_tables(project: Project, out: Path) -> dict[str, dict]:
     with ThreadPoolExecutor(os.cpu_count()) as pool:  # Arrow sorts and writes without holding the GIL
         written |= dict(zip((t.name for t in missing), pool.map(write, missing)))
     return written
+
+
+def remember_written(project: Project, written: dict[str, dict], root: Path) -> None:
+    """Keep what was written of each table, with the status of its files as they now stand in `root`."""
+    for table in ALL_TABLES:
+        written[table.name]["status"] = {fmt: _status(root / _file(table, fmt)) for fmt in ("csv", "parquet")}
+    project.remember_written(written)
 
 
 def _resource(table: Table, written: dict, out: Path, fmt: str) -> dict:
@@ -252,6 +277,6 @@ def build(project: Project, root: Path) -> None:
     try:
         written = write_outputs(project, out)
         swap_into_place(out, root)
-        project.remember_written(written)
+        remember_written(project, written, root)
     finally:
         shutil.rmtree(out, ignore_errors=True)

@@ -1,9 +1,10 @@
 """Check stage: the whole project, checked.
 
 1. The seed catalogue is read, and with it the bytes of every seed.
-2. Each fact file is loaded, checked by the FILE_RULES and compiled into Arrow tables on its own. The result
-   depends on nothing but that file, the seeds and the code, so it comes from the cache when it can
-   (cache.py); files that are not cached are spread over all cores when there are enough of them.
+2. Each fact file is loaded, checked by the FILE_RULES and compiled into Arrow tables on its own, and so is
+   the catalogue. The result depends on nothing but that file, the seeds and the code, so it comes from the
+   cache when it can (cache.py); files that are not cached are spread over all cores when there are enough
+   of them.
 3. The TABLE_RULES run across files, over every file's tables joined.
 Every problem is placed at file:line:column; the check reports them all, sorted.
 """
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import multiprocessing
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -47,12 +47,14 @@ class FileResult:
 
 
 class FileChecker:
-    """Checks fact files against the seeds of one catalogue."""
+    """Checks fact files, and the catalogue itself, against the seeds of the catalogue (loaded first)."""
 
-    def __init__(self, root: Path, catalogue: Facts):
-        self.root, self.catalogue = root, catalogue
+    def __init__(self, root: Path, catalogue: Facts, catalogue_problems: list[Problem]):
+        self.root, self.catalogue, self.catalogue_problems = root, catalogue, catalogue_problems
 
     def check_file(self, path: Path, data: bytes) -> FileResult:
+        if path == self.root / CATALOGUE:  # loaded already, with the seeds every file is checked against
+            return self.examine(CATALOGUE.as_posix(), self.catalogue, self.catalogue_problems)
         records, ids, problems = load_file(path, self.root, "facts.schema.json", data)
         facts = Facts(self.catalogue.seed_bytes, self.catalogue.seed_texts, records, ids)
         return self.examine(relative_name(path, self.root), facts, problems)
@@ -96,6 +98,7 @@ def check_files(checker: FileChecker, files: list[tuple[Path, bytes]], workers: 
     if workers <= 1:
         with _collector_paused():
             return [checker.check_file(path, data) for path, data in files]
+    import multiprocessing
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else methods[0])
     with context.Pool(workers, initializer=_start_worker, initargs=(checker,)) as pool:
@@ -199,23 +202,22 @@ class Project:
 def check(root: Path, use_cache: bool = True, workers: int | None = None) -> tuple[Project, list[Problem]]:
     """Load and check everything under `root`: every problem, placed and sorted, none raised."""
     catalogue, catalogue_problems = load_catalogue(root)
-    checker = FileChecker(root, catalogue)
-    results = [checker.examine(CATALOGUE.as_posix(), catalogue, catalogue_problems)]
-    files = [(path, path.read_bytes()) for path in fact_files(root)]
+    checker = FileChecker(root, catalogue, catalogue_problems)
+    catalogue_bytes = (root / CATALOGUE).read_bytes() if (root / CATALOGUE).is_file() else b""
+    files = [(root / CATALOGUE, catalogue_bytes), *((path, path.read_bytes()) for path in fact_files(root))]
     cache = None
     if use_cache:
-        catalogue_bytes = (root / CATALOGUE).read_bytes() if (root / CATALOGUE).is_file() else b""
         cache = Cache(root, context_digest(catalogue_bytes, catalogue.seed_bytes, JSON_SCHEMAS))
     keys = [cache.key(relative_name(path, root), data) if cache else None for path, data in files]
-    cached = [cache.get(key, FileResult) if cache else None for key in keys]
-    missing = [i for i, result in enumerate(cached) if result is None]
+    results = [cache.get(key, FileResult) if cache else None for key in keys]
+    missing = [i for i, result in enumerate(results) if result is None]
     for i, result in zip(missing, check_files(checker, [files[i] for i in missing], workers)):
-        cached[i] = result
+        results[i] = result
         if cache:
             cache.put(keys[i], result)
     if cache:
         cache.remove_unasked()
-    project = Project(root, catalogue, results + cached, cache)
+    project = Project(root, catalogue, results, cache)
     problems = [problem for result in project.files for problem in result.problems]
     problems += [finding.place() for rule in TABLE_RULES for finding in rule(project)]
     return project, sorted(set(problems))
