@@ -37,7 +37,6 @@ from synthetic import generate  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 ANSO = [sys.executable, "-m", "anso_facts.cli"]
-OUTPUTS = ("build", "schemas", "docs", "datapackage.json", "CITATION.cff", ".zenodo.json")
 
 
 # The floor, run in its own process: `python scale.py --floor ROOT OUT` ---------------------------------------
@@ -83,19 +82,12 @@ def timed(command: list, cwd: Path = REPO) -> float:
 
 
 def clean(root: Path) -> None:
-    """A clean state: no outputs, and no cache (.anso-cache/) either."""
-    for name in (*OUTPUTS, ".anso-cache"):
+    """A clean state: no outputs, and no cache either."""
+    from anso_facts.cache import FOLDER
+    from anso_facts.compile import OUTPUTS
+    for name in (*OUTPUTS, FOLDER):
         path = root / name
         shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
-
-
-def outputs(root: Path) -> dict[str, bytes]:
-    found = {}
-    for name in OUTPUTS:
-        path = root / name
-        paths = sorted(path.rglob("*")) if path.is_dir() else [path]
-        found |= {p.relative_to(root).as_posix(): p.read_bytes() for p in paths if p.is_file()}
-    return found
 
 
 def edit_one_file(root: Path, run: int) -> None:
@@ -163,6 +155,7 @@ def main() -> None:
     if args.floor:
         return floor(*args.floor)
 
+    from anso_facts.compile import output_files  # not above: the floor's process must not import it
     compile_bytecode()
     work = Path(tempfile.mkdtemp(prefix="anso-scale-"))
     try:
@@ -177,10 +170,10 @@ def main() -> None:
             steps["build"].append(timed([*ANSO, "build", "--root", root]))
             edit_one_file(root, run)
             steps["rebuild"].append(timed([*ANSO, "build", "--root", root]))
-            rebuilt = outputs(root)
+            rebuilt = output_files(root)
             clean(root)
             timed([*ANSO, "build", "--root", root])
-            identical &= outputs(root) == rebuilt
+            identical &= output_files(root) == rebuilt
             steps["check"].append(timed([*ANSO, "check"]))
         ours, bare = load_ratio(root)
         peak = peak_memory_of_build(root)

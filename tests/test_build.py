@@ -13,20 +13,20 @@ from jsonschema import Draft202012Validator
 
 import anso_facts
 from anso_facts import compile as compile_stage
-from anso_facts.compile import arrow_schema, build
+from anso_facts.compile import arrow_schema, build, output_files
 from anso_facts.model import ALL_TABLES, primary_key
 from anso_facts.project import check
-from conftest import REPO, files_under
+from conftest import REPO
 
 
 def test_committed_outputs_are_what_the_build_makes(built):
-    assert files_under(built) == files_under(REPO)
+    assert output_files(built) == output_files(REPO)
 
 
 def test_rebuild_is_byte_identical(built, project):
     facts, _ = check(project)
     build(facts, project)
-    assert files_under(project) == files_under(built)
+    assert output_files(project) == output_files(built)
 
 
 def test_frictionless_validates_the_package(built):
@@ -87,7 +87,7 @@ def test_json_schemas_are_valid_draft_2020_12(built):
 def test_a_build_that_fails_while_writing_leaves_the_previous_output(built, project, monkeypatch):
     facts, _ = check(project)
     build(facts, project)
-    before = files_under(project)
+    before = output_files(project)
     calls = []
 
     def fail_on_third_table(*args):
@@ -101,7 +101,7 @@ def test_a_build_that_fails_while_writing_leaves_the_previous_output(built, proj
     uncached, _ = check(project, use_cache=False)  # so that every table is written again
     with pytest.raises(OSError):
         build(uncached, project)
-    assert files_under(project) == before
+    assert output_files(project) == before
     assert not [p for p in project.iterdir() if p.name.startswith((".build-", ".old-"))]
 
 

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from anso_facts.cache import FOLDER, SCRATCH, SUFFIX, WRITTEN, decode, encode
-from anso_facts.compile import build
+from anso_facts.compile import build, output_files
 from anso_facts.problems import Problem
 from anso_facts.project import check
-from conftest import REPO, files_under
+from conftest import REPO
 
 POISON = "poisoned cache entry"
 
@@ -25,7 +25,7 @@ def built(root: Path, **options) -> dict[str, bytes]:
     project, problems = check(root, **options)
     assert problems == []
     build(project, root)
-    return files_under(root)
+    return output_files(root)
 
 
 def rewrite(path: Path, data: bytes) -> None:
@@ -90,6 +90,14 @@ def test_no_entry_is_used_after_a_seed_changed(project):
     found = messages(project)
     assert found and not any(POISON in p for p in found)
     assert found == messages(project, use_cache=False)
+
+
+def test_a_missing_catalogue_and_an_empty_one_are_told_apart(project):
+    catalogue = project / "seeds" / "seeds.yaml"
+    catalogue.unlink()
+    missing = messages(project)
+    catalogue.write_bytes(b"")
+    assert messages(project) == messages(project, use_cache=False) != missing
 
 
 @pytest.mark.parametrize("damage", [lambda data: b"not an entry", lambda data: data[:len(data) // 2],

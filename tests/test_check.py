@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from anso_facts.cache import FOLDER
 from anso_facts.cli import main
 from anso_facts.project import check
 from conftest import REPO
@@ -100,7 +101,7 @@ def test_all_problems_are_reported_sorted_and_exit_non_zero(project, capsys):
 
 def test_failing_build_writes_nothing(project, capsys):
     def files():  # all but the check's cache, which keeps what it learnt of each file
-        return {p: p.read_bytes() for p in project.rglob("*") if p.is_file() and ".anso-cache" not in p.parts}
+        return {p: p.read_bytes() for p in project.rglob("*") if p.is_file() and FOLDER.name not in p.parts}
 
     assert main(["build", "--root", str(project)]) == 0
     before = files()

@@ -53,13 +53,12 @@ def code_digest() -> bytes:
     return digest.digest()
 
 
-def context_digest(catalogue_bytes: bytes, seed_bytes: dict[str, bytes | None], schemas: dict) -> bytes:
-    """A digest of everything besides the file itself that a file's check depends on."""
+def context_digest(catalogue_bytes: bytes | None, seed_bytes: dict[str, bytes | None], schemas: dict) -> bytes:
+    """A digest of everything besides the file itself that a file's check depends on (None: a missing file)."""
     digest = hashlib.sha256(code_digest())
     digest.update(json.dumps(schemas, sort_keys=True).encode())
-    digest.update(hashlib.sha256(catalogue_bytes).digest())
-    for seed_id, data in sorted(seed_bytes.items()):
-        digest.update(seed_id.encode() + b"\0" + (hashlib.sha256(data).digest() if data is not None else b"-"))
+    for name, data in [("", catalogue_bytes), *sorted(seed_bytes.items())]:
+        digest.update(name.encode() + b"\0" + (hashlib.sha256(data).digest() if data is not None else b"-"))
     return digest.digest()
 
 

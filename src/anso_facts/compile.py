@@ -37,6 +37,15 @@ EPOCH = dt.date(1970, 1, 1)
 LOCATOR = "_index"  # a column of the records table while checking: the record's index in its table in its file
 
 
+def output_files(root: Path) -> dict[str, bytes]:
+    """Every file the build wrote under `root`, by path: what two builds are compared by."""
+    out = {}
+    for name in OUTPUTS:
+        paths = [root / name] if (root / name).is_file() else sorted((root / name).rglob("*"))
+        out |= {p.relative_to(root).as_posix(): p.read_bytes() for p in paths if p.is_file()}
+    return out
+
+
 # --- rows ------------------------------------------------------------------------------------------------
 
 def _cell(column: Column, data: dict):

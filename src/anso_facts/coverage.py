@@ -7,7 +7,6 @@ long covers the lines of those three words, not 200 lines."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from typing import TYPE_CHECKING
 
 from .rules import parse_lines

@@ -45,12 +45,12 @@ def fact_files(root: Path) -> list[Path]:
     return sorted((root / DATA).rglob("*.yaml"), key=lambda p: p.as_posix())
 
 
-def load_catalogue(root: Path) -> tuple[Facts, list[Problem]]:
-    """The seed catalogue's records, with the bytes of every seed it lists."""
-    catalogue = root / CATALOGUE
-    if not catalogue.is_file():
+def load_catalogue(root: Path, data: bytes | None) -> tuple[Facts, list[Problem]]:
+    """The seed catalogue's records (from its bytes, None if it is missing), with the bytes of every seed it
+    lists."""
+    if data is None:
         return Facts({}, SeedTexts({})), [Problem(CATALOGUE.as_posix(), 1, 1, "the seed catalogue is missing")]
-    records, ids, problems = load_file(catalogue, root, "seeds.schema.json")
+    records, ids, problems = load_file(root / CATALOGUE, root, "seeds.schema.json", data)
     seed_bytes = {}
     for seed in records:
         path = root / "seeds" / seed.data["file"]

@@ -201,10 +201,10 @@ class Project:
 
 def check(root: Path, use_cache: bool = True, workers: int | None = None) -> tuple[Project, list[Problem]]:
     """Load and check everything under `root`: every problem, placed and sorted, none raised."""
-    catalogue, catalogue_problems = load_catalogue(root)
+    catalogue_bytes = (root / CATALOGUE).read_bytes() if (root / CATALOGUE).is_file() else None
+    catalogue, catalogue_problems = load_catalogue(root, catalogue_bytes)
     checker = FileChecker(root, catalogue, catalogue_problems)
-    catalogue_bytes = (root / CATALOGUE).read_bytes() if (root / CATALOGUE).is_file() else b""
-    files = [(root / CATALOGUE, catalogue_bytes), *((path, path.read_bytes()) for path in fact_files(root))]
+    files = [(root / CATALOGUE, catalogue_bytes or b""), *((path, path.read_bytes()) for path in fact_files(root))]
     cache = None
     if use_cache:
         cache = Cache(root, context_digest(catalogue_bytes, catalogue.seed_bytes, JSON_SCHEMAS))

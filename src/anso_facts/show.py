@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import citations, load, tables
+from . import load, tables
 from .model import ALL_TABLES
 
 CONTEXT_LINES = 1
@@ -37,8 +37,13 @@ def _related(record_id: str, root: Path) -> list[str]:
 def _cited_lines(record_id: str, root: Path) -> list[str]:
     out = []
     files = load("seeds", root).set_index("id")["file"]
-    for _, cite in citations(record_id, root).iterrows():
-        lines = (root / "seeds" / files[cite["seed_id"]]).read_text(encoding="utf-8").split("\n")
+    cites = load("citations", root)
+    seed_lines = {}  # seed id -> its lines, each seed read once
+    for _, cite in cites[cites["record_id"] == record_id].iterrows():
+        if cite["seed_id"] not in seed_lines:
+            text = (root / "seeds" / files[cite["seed_id"]]).read_text(encoding="utf-8")
+            seed_lines[cite["seed_id"]] = text.split("\n")
+        lines = seed_lines[cite["seed_id"]]
         first, last = int(cite["line_start"]), int(cite["line_end"])
         out.append(f"  [{cite['position']}] {cite['seed_id']} lines {first}-{last}: \"{cite['quote']}\"")
         for number in range(max(1, first - CONTEXT_LINES), min(len(lines), last + CONTEXT_LINES) + 1):
