@@ -110,6 +110,15 @@ def test_wheel_installs_offline_and_loads_every_table(tmp_path):
     (site / "dependencies.pth").write_text(f"{dependencies}\n")  # a plain path: its .pth files are not run
     subprocess.run([env / "bin" / "python", "-m", "pip", "install", "--no-index", "--no-deps", "--quiet", wheel],
                    check=True, capture_output=True)
+    installed = site / "anso_facts" / "_package"
+    before = sorted(p.relative_to(installed) for p in installed.rglob("*"))
+    for command in (["build"], ["check"], ["coverage"], ["release"], ["publish", "zenodo"],
+                    ["build", "--root", str(installed)]):
+        refused = subprocess.run([env / "bin" / "anso-facts", *command], cwd=tmp_path, capture_output=True, text=True)
+        assert refused.returncode == 2, (command, refused.stdout, refused.stderr)
+        assert "is not a checkout of anso-facts" in refused.stderr and "Traceback" not in refused.stderr
+    assert sorted(p.relative_to(installed) for p in installed.rglob("*")) == before  # nothing written there
+    assert not list(tmp_path.glob(".anso-cache")) and not (tmp_path / "build").exists()
     script = ("import anso_facts, duckdb, json\n"
               "root = anso_facts.data_root()\n"
               "joined = duckdb.sql(f\"select count(*) from read_parquet('{root}/build/parquet/roles.parquet') r \"\n"

@@ -18,10 +18,15 @@ __all__ = ["__version__", "citations", "data_root", "load", "package", "tables"]
 _HERE = Path(__file__).resolve().parent
 
 
+def installed_root() -> Path:
+    """Where a wheel puts the package's data: read it, never write to it."""
+    return _HERE / "_package"
+
+
 def data_root() -> Path:
     """The folder holding datapackage.json: inside the installed package (a wheel carries the tables in
     anso_facts/_package/), else the source checkout this module runs from."""
-    for candidate in (_HERE / "_package", _HERE.parent.parent):
+    for candidate in (installed_root(), _HERE.parent.parent):
         if (candidate / "datapackage.json").is_file():
             return candidate
     raise FileNotFoundError("no datapackage.json beside anso_facts: run `anso-facts build` in the checkout")

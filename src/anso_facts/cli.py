@@ -9,6 +9,8 @@ from pathlib import Path
 
 from . import __version__
 
+READ_ONLY = ("show", "stats", "validate")  # the only commands that may read the installed package's data
+
 
 def _check(args):
     from .project import check
@@ -138,9 +140,17 @@ def cmd_publish_ckan(args) -> int:
     return 0
 
 
-def _default_root() -> Path:
-    """The current folder when it is a checkout of the project, else the installed package's data."""
-    if (Path.cwd() / "seeds" / "seeds.yaml").is_file():
+def is_checkout(root: Path) -> bool:
+    """A checkout of the project has the seed catalogue and the curated data; the installed package has neither
+    data/ nor the right to be written over."""
+    from . import installed_root
+    return (root / "seeds" / "seeds.yaml").is_file() and (root / "data").is_dir() and root != installed_root()
+
+
+def _default_root(command: str) -> Path:
+    """The current folder when it is a checkout of the project; else, for the read-only commands, the installed
+    package's data."""
+    if is_checkout(Path.cwd()) or command not in READ_ONLY:
         return Path.cwd()
     from . import data_root
     return data_root()
@@ -205,7 +215,11 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    args.root = (args.root or _default_root()).resolve()
+    args.root = (args.root or _default_root(args.command)).resolve()
+    if args.command not in READ_ONLY and not is_checkout(args.root):
+        print(f"anso-facts {args.command}: {args.root} is not a checkout of anso-facts (one with seeds/seeds.yaml "
+              f"and data/), so nothing was done: run it in a clone of the repository, or pass --root", file=sys.stderr)
+        return 2
     return args.function(args)
 
 
