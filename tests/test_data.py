@@ -187,3 +187,73 @@ def test_readme_figures_are_current(built):
         of_seed = cites[cites["seed_id"] == seed.seed_id]
         assert figures == [seed.content_lines, len(seed.cited), len(seed.excluded - seed.cited), len(seed.uncited),
                            of_seed["record_id"].nunique(), len(of_seed)], seed.seed_id
+
+
+# The independent review's corrections (issue 13) --------------------------------------------------------------
+
+def objects(built, subject_id, relation):
+    relations = anso_facts.load("relations", built)
+    chosen = relations[(relations["subject_id"] == subject_id) & (relations["relation"] == relation)]
+    return sorted(chosen["object_id"])
+
+
+def test_who_belongs_where_is_a_query(built):
+    relations = anso_facts.load("relations", built)
+    affiliated = relations[relations["relation"] == "affiliated-with"]
+    from_nstda = affiliated[affiliated["object_id"] == "org-nstda"]["subject_id"]
+    assert list(from_nstda) == ["person-lily-eurwilaichitr"]
+    assert objects(built, "person-yiming-bao", "affiliated-with") == ["org-big", "org-cncb"]
+    assert objects(built, "person-xin-zhang", "affiliated-with") == ["org-big", "org-cncb"]
+    assert objects(built, "person-varol-intasanta", "affiliated-with") == ["org-nanotec"]
+    records = anso_facts.load("records", built).set_index("id")["table"]
+    assert set(records[affiliated["subject_id"]]) == {"people"}
+
+
+def test_bhbd_founding_members_and_their_countries_are_data(built):
+    relations = anso_facts.load("relations", built)
+    founders = relations[(relations["relation"] == "founding-member-of") & (relations["object_id"] == "org-bhbd")]
+    orgs = anso_facts.load("organizations", built).set_index("id")
+    countries = sorted(orgs.loc[founders["subject_id"], "country"].dropna())
+    assert countries == ["CN", "PK", "RU", "SA", "TH"]  # BIG has no country of its own: CNCB's is CN
+    assert objects(built, "org-bhbd", "association-of") == ["org-anso"]
+    assert row(built, "organizations", "org-bhbd")["kind"] == "non-governmental-organization"
+
+
+def test_the_letter_keeps_its_authors_words(built):
+    quotations = anso_facts.load("quotations", built)
+    letter = quotations[quotations["id"].str.startswith("quote-bai-letter-")]
+    assert set(letter["speaker_id"]) == {"person-chunli-bai"} and len(letter) == 3
+    text = " ".join(seed_text(built, "bai-letter-2020").split())
+    assert all(words in text for words in letter["words"])  # word for word
+    assert "I believe" in letter[letter["id"] == "quote-bai-letter-sharing-pivotal"]["words"].iloc[0]
+
+
+def test_summaries_say_no_more_than_the_text(built):
+    assert "its members" not in row(built, "organizations", "org-cast")["description"]
+    assert "summary" not in row(built, "participations", "part-zgc-workshop-yoshiko-shirokizawa-speaker")["topic"]
+    assert "Secretariat" not in row(built, "statements", "stmt-nstda-green-technology-request")["summary"]
+    assert "future work" not in row(built, "participations", "part-mou-signing-jinghua-cao-speaker")["topic"]
+    cites = anso_facts.citations("role-chunli-bai-president-cas", built)
+    assert set(cites["seed_id"]) == {"anso-newsletter-2020"}  # the letter's signature does not make him CAS's
+
+
+def test_doubtful_readings_are_marked_inferred(built):
+    inferences = anso_facts.load("inferences", built).set_index(["record_id", "field"])["reason"]
+    participations = anso_facts.load("participations", built)
+    keynotes = participations[participations["role"] == "keynote-speaker"]
+    assert len(keynotes) == 8
+    assert all((record_id, "role") in inferences.index for record_id in keynotes["id"])
+    assert ("stmt-shirokizawa-zgc-summary", "speaker_id") in inferences.index
+    for record_id in ("org-anso-secretariat", "org-bhbd-council", "org-undg", "org-un-secretariat"):
+        assert "Implied by the name" in inferences[(record_id, "parent_id")]
+    assert not any("July to September" in reason for reason in inferences)
+
+
+def test_build_writes_the_readme_figures(project, capsys):
+    from anso_facts.cli import main
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    stale = re.sub(r"\| `records` \| \d+ \|", "| `records` | 1 |", readme)
+    assert stale != readme
+    (project / "README.md").write_text(stale, encoding="utf-8")
+    assert main(["build", "--root", str(project)]) == 0
+    assert (project / "README.md").read_text(encoding="utf-8") == readme

@@ -280,8 +280,23 @@ def swap_into_place(out: Path, root: Path) -> None:
         shutil.rmtree(trash, ignore_errors=True)
 
 
+def update_readme(project: Project, root: Path) -> None:
+    """Write the current figures into README.md between its markers (see coverage.figures), whole or not at all."""
+    from .coverage import with_figures
+    readme = root / "README.md"
+    if not readme.is_file():
+        return
+    text = readme.read_text(encoding="utf-8")
+    updated = with_figures(text, project)
+    if updated is None or updated == text:
+        return
+    scratch = readme.with_name(".README.md.new")
+    scratch.write_text(updated, encoding="utf-8")
+    os.replace(scratch, readme)
+
+
 def build(project: Project, root: Path) -> None:
-    """Write all outputs of a checked project into `root`, atomically per output."""
+    """Write all outputs of a checked project into `root`, atomically per output, and the README's figures."""
     out = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
     try:
         written = write_outputs(project, out)
@@ -289,3 +304,4 @@ def build(project: Project, root: Path) -> None:
         remember_written(project, written, root)
     finally:
         shutil.rmtree(out, ignore_errors=True)
+    update_readme(project, root)

@@ -60,3 +60,38 @@ def report(project: Project) -> str:
         text = project.catalogue.seed_texts[seed.seed_id]
         lines += [f"  uncited {n:4d} | {text.line(n)}" for n in seed.uncited]
     return "\n".join(lines)
+
+
+FIGURES_START = "<!-- figures: written by `anso-facts build` from the data; do not edit by hand -->"
+FIGURES_END = "<!-- /figures -->"
+
+
+def figures(project: Project) -> str:
+    """The README's figures: per seed, its coverage and the records and citations citing it; rows per table."""
+    cites = project.tables["citations"].select(["seed_id", "record_id"]).to_pylist()
+    titles = {seed.id: f"`{seed.data['file']}`: {seed.data['title']}" for seed in project.catalogue.records}
+    lines = ["| seed | document | content lines | cited | excluded | uncited | records citing it | citations |",
+             "|---|---|---|---|---|---|---|---|"]
+    for seed in coverage(project):
+        of_seed = [cite["record_id"] for cite in cites if cite["seed_id"] == seed.seed_id]
+        lines.append(f"| `{seed.seed_id}` | {titles[seed.seed_id]} | {seed.content_lines} | {len(seed.cited)} | "
+                     f"{len(seed.excluded - seed.cited)} | {len(seed.uncited)} | {len(set(of_seed))} | "
+                     f"{len(of_seed)} |")
+    lines += ["", "Every content line (a line that is not blank) of every seed is cited by some fact or excluded in",
+              "`seeds/seeds.yaml` with the reason (headings, a salutation). A line counts as cited only where a "
+              "quote stands on", "it, not merely inside a cited range. A record can cite several seeds.", "",
+              "| table | rows | | table | rows |", "|---|---|---|---|---|"]
+    rows = [(name, table.num_rows) for name, table in project.tables.items()]
+    half = (len(rows) + 1) // 2
+    for (left, left_rows), right in zip(rows[:half], rows[half:] + [("", 0)]):
+        right_cells = f"`{right[0]}` | {right[1]}" if right[0] else " | "
+        lines.append(f"| `{left}` | {left_rows} | | {right_cells} |")
+    return "\n".join([FIGURES_START, *lines, FIGURES_END])
+
+
+def with_figures(readme: str, project: Project) -> str | None:
+    """The README with its figures replaced by the current ones; None if it has no place for them."""
+    start, end = readme.find(FIGURES_START), readme.find(FIGURES_END)
+    if start < 0 or end < start:
+        return None
+    return readme[:start] + figures(project) + readme[end + len(FIGURES_END):]

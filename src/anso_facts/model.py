@@ -76,13 +76,20 @@ RELATIONS = {
                            "the subject works under the framework of the object"),
     "developed-by": (("resources",), ("organizations",), "the subject resource was developed by the object"),
     "launched-by": (("resources", "organizations"), ("organizations",), "the subject was launched by the object"),
-    "shared-with": (("resources",), ("organizations",), "the subject resource was shared with the object"),
+    "shared-with-members-of": (("resources",), ("organizations",),
+                               "the subject resource was shared with the members of the object"),
     "initiative-of": (("resources",), ("organizations",), "the subject is an initiative of the object"),
     "party-to": (("organizations",), ("agreements",), "the subject organization is a party to the object agreement"),
     "part-of": (("organizations",), ("organizations",), "the subject is part of the object (besides its parent)"),
     "established-by": (("organizations",), ("organizations",), "the subject was established by the object"),
     "website-of": (("resources",), ("organizations",), "the subject is the website of the object"),
     "reported-by": (("events", "resources"), ("organizations",), "the subject is reported or published by the object"),
+    "affiliated-with": (("people",), ("organizations",),
+                        "the subject person belongs to the object organization (where the text gives no title; "
+                        "a title is a role)"),
+    "association-of": (("organizations",), ("organizations",),
+                       "the subject is one of the object's associations, its operating arms and platforms"),
+    "presented-by": (("resources",), ("organizations",), "the object presents the subject as part of its own work"),
 }
 COMPARATORS = ("exactly", "more-than", "over", "nearly", "about", "millions")
 VAGUE_COMPARATORS = ("millions",)  # the text gives an order of magnitude only: value stays empty
@@ -106,7 +113,8 @@ TABLES: tuple[Table, ...] = (
     ), cited=False),
     Table("organizations", "Organizations", "Organizations named in the seeds.", (
         _id("org-cast"),
-        Field("name", "text", "Full name as printed (the most complete form the seeds give).", required=True,
+        Field("name", "text", "Full name as printed (the most complete form the seeds give); for an organization "
+              "the text mentions without naming it, a description in square brackets.", required=True,
               example="China Association for Science and Technology"),
         Field("acronym", "text", "Acronym as printed.", example="CAST"),
         Field("kind", "text", "What sort of organization it is, where the text says.", enum=ORGANIZATION_KINDS),
@@ -139,8 +147,8 @@ TABLES: tuple[Table, ...] = (
         Field("name", "text", "Name as printed.", required=True, example="2019 Novel Coronavirus Resource"),
         Field("acronym", "text", "Acronym as printed.", example="2019nCoVR"),
         Field("kind", "text", "What sort of resource it is.", required=True, enum=(
-            "database", "initiative", "knowledge-hub", "platform", "system", "video-series", "web-column",
-            "website")),
+            "database", "initiative", "knowledge-hub", "newsletter", "platform", "system", "video-series",
+            "web-column", "website")),
         Field("url", "url", "URL as printed (mended where a line break split it).", grounded=True),
         Field("launch_date", "date", "When it was launched.", grounded=True, example="2020-01-22"),
         Field("description", "text", "What it does, in short."),
@@ -170,10 +178,10 @@ TABLES: tuple[Table, ...] = (
               to=("organizations",)),
         Field("topic", "text", "What they spoke about, in short."),
     )),
-    Table("relations", "Relations", "Relationships between organizations, resources and agreements.", (
+    Table("relations", "Relations", "Relationships between people, organizations, resources and agreements.", (
         _id("rel-cast-national-member-of-icsu"),
         Field("subject_id", "ref", "The record the relation is about.", required=True,
-              to=("organizations", "resources", "events")),
+              to=("people", "organizations", "resources", "events")),
         Field("relation", "text", "; ".join(f"{name}: {spec[2]}" for name, spec in RELATIONS.items()),
               required=True, enum=tuple(RELATIONS)),
         Field("object_id", "ref", "The record it relates to.", required=True,
