@@ -97,7 +97,7 @@ def schema_errors(schema_name: str, document) -> list[tuple[tuple, str]]:
     A document is first checked by jsonschema-rs, which is about a hundred times faster; only a document it
     rejects goes through `jsonschema`, whose errors carry the paths that become file:line:column. A test holds
     the two to the same verdict on the real data and on every bad fixture."""
-    from .schemas import JSON_SCHEMAS
+    from .schemas import JSON_SCHEMAS, PATTERN_MEANINGS
     if schema_name not in _FAST:
         import jsonschema_rs
         _FAST[schema_name] = jsonschema_rs.validator_for(JSON_SCHEMAS[schema_name])
@@ -113,10 +113,29 @@ def schema_errors(schema_name: str, document) -> list[tuple[tuple, str]]:
             allowed = error.schema.get("properties", {})
             what = "field" if path else "table"
             for key in sorted(k for k in error.instance if k not in allowed):
-                where = display_path(path + (key,))
-                out.append((path + (key,), f"{where}: unknown {what} {key!r}; expected one of "
-                                           f"{', '.join(sorted(allowed))}"))
+                out.append((path + (key,), f"{_where(document, path + (key,))}: unknown {what} {key!r}; "
+                                           f"{_closest(key, allowed)}"))
             continue
-        where = display_path(path) or "file"
+        where = _where(document, path)
+        if error.validator == "pattern" and error.validator_value in PATTERN_MEANINGS:
+            out.append((path, f"{where}: {error.instance!r} {PATTERN_MEANINGS[error.validator_value]}"))
+            continue
         out.append((path, f"{where}: {error.message}"))
     return out
+
+
+def _where(document, path: tuple) -> str:
+    """Where a value is, for a message: 'stat-x: value' for a field of a record with an id, else its path."""
+    if len(path) >= 2 and isinstance(document, dict) and isinstance(path[1], int):
+        items = document.get(path[0])
+        record = items[path[1]] if isinstance(items, list) and path[1] < len(items) else None
+        if isinstance(record, dict) and isinstance(record.get("id"), str):
+            return ": ".join(filter(None, (record["id"], display_path(path[2:]))))
+    return display_path(path) or "file"
+
+
+def _closest(name: str, allowed) -> str:
+    import difflib
+    near = difflib.get_close_matches(name, list(allowed), n=1, cutoff=0.6)
+    hint = f"did you mean {near[0]!r}? " if near else ""
+    return f"{hint}expected one of {', '.join(sorted(allowed))}"

@@ -15,6 +15,7 @@ Field kinds:
   url      an http(s) URL
   country  an ISO 3166-1 alpha-2 code
   list     a list of strings (curated inline, compiled into a table of its own; see `list_table`)
+  filename a plain file name, without a folder
 
 `grounded` fields hold a number, date or URL that must appear in one of the record's quotes unless the record
 marks the field inferred.
@@ -24,8 +25,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# One pattern per field kind (the JSON Schemas and the Table Schemas both use these).
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-DATE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+DATE = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"  # no month or day 00
+URL = r"^https?://\S+$"
+COUNTRY = r"^[A-Z]{2}$"
+FILENAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"  # a plain name inside its folder: no path, no leading dot
+NOT_BLANK = r"\S"
+MAX_INTEGER = 2**63 - 1  # what an Arrow int64 holds
 
 
 @dataclass(frozen=True)
@@ -99,7 +106,7 @@ CITE_TABLE = "citations"
 TABLES: tuple[Table, ...] = (
     Table("seeds", "Seeds", "The source documents every fact is cited from, kept byte for byte in seeds/.", (
         Field("id", "id", "Identifier of the seed, used in citations.", required=True, example="cast-igf2021-booth"),
-        Field("file", "text", "File name in seeds/.", required=True, example="002_0ae214f5d57581a8.txt"),
+        Field("file", "filename", "File name in seeds/.", required=True, example="002_0ae214f5d57581a8.txt"),
         Field("sha256", "text", "SHA-256 of the file's bytes, pinned: a changed seed fails the check.",
               required=True, example="32b6a24a779d1de55cb3922c6e1ec2f1212405c17ba5b6d39fa35d4c4fc3c046"),
         Field("line_count", "integer", "Number of lines in the file.", required=True, example="15"),

@@ -47,7 +47,7 @@ def first_day(value: str) -> dt.date | None:
     """'2020-07' -> 2020-07-01; None if no such day exists."""
     year, month, day = date_parts(value)
     try:
-        return dt.date(year, month or 1, day or 1)
+        return dt.date(year, 1 if month is None else month, 1 if day is None else day)
     except ValueError:
         return None
 

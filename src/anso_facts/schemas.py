@@ -6,26 +6,37 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from .model import (ALL_TABLES, DATE, SLUG, TABLE_BY_NAME, TABLES, Field, Table, foreign_table,
-                     primary_key)
+from .model import (ALL_TABLES, COUNTRY, DATE, FILENAME, MAX_INTEGER, NOT_BLANK, SLUG, TABLE_BY_NAME, TABLES, URL,
+                    Field, Table, foreign_table, primary_key)
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-LINES = r"^[1-9][0-9]*(-[1-9][0-9]*)?$"
+MAX_LINE = 999_999
+LINES = r"^[1-9][0-9]{0,5}(-[1-9][0-9]{0,5})?$"
 PRECISIONS = ("year", "month", "day")
 
 # --- JSON Schemas for the curated YAML -------------------------------------------------------------------
 
-_TEXT = {"type": "string", "minLength": 1}
+_TEXT = {"type": "string", "pattern": NOT_BLANK}
 _JSON_BY_KIND = {
     "id": {"type": "string", "pattern": SLUG},
     "ref": {"type": "string", "pattern": SLUG},
     "text": _TEXT,
-    "integer": {"type": "integer", "minimum": 0},
+    "integer": {"type": "integer", "minimum": 0, "maximum": MAX_INTEGER},
     "boolean": {"type": "boolean"},
     "date": {"type": ["string", "integer"], "pattern": DATE, "minimum": 1000, "maximum": 9999},
-    "url": {"type": "string", "pattern": r"^https?://[^\s]+$"},
-    "country": {"type": "string", "pattern": "^[A-Z]{2}$"},
+    "url": {"type": "string", "pattern": URL},
+    "country": {"type": "string", "pattern": COUNTRY},
+    "filename": {"type": "string", "pattern": FILENAME},
     "list": {"type": "array", "items": _TEXT, "uniqueItems": True, "minItems": 1},
+}
+# What each pattern means, for messages that a curator can act on
+PATTERN_MEANINGS = {
+    NOT_BLANK: "must not be blank",
+    SLUG: "must be lower-case letters and digits in words joined by single hyphens, such as org-cast",
+    DATE: "must be a date written YYYY, YYYY-MM or YYYY-MM-DD, with no month or day 00",
+    URL: "must be an http:// or https:// URL with no spaces",
+    COUNTRY: "must be an ISO 3166-1 alpha-2 country code in capitals, such as CN",
+    FILENAME: "must be a plain file name inside seeds/, with no folder and no leading dot",
 }
 
 
@@ -59,7 +70,8 @@ def record_json_schema(table: Table) -> dict:
 
 
 _LINES_SCHEMA = {"description": "A line number, or a range such as 10-12 (1-based, inclusive).",
-                 "type": ["integer", "string"], "pattern": LINES, "minimum": 1}
+                 "type": ["integer", "string"], "pattern": LINES, "minimum": 1, "maximum": MAX_LINE}
+PATTERN_MEANINGS[LINES] = f"must be a line number or a range such as 10-12, each at most {MAX_LINE}"
 _COMMON_DEFS = {
     "citation": {
         "description": "A seed passage: the seed, the lines and the exact words.",
@@ -110,8 +122,8 @@ class Column:
 
 
 _TYPE_BY_KIND = {"id": "string", "ref": "string", "text": "string", "url": "string", "country": "string",
-                 "integer": "integer", "boolean": "boolean"}
-_PATTERN_BY_KIND = {"id": SLUG, "country": "^[A-Z]{2}$", "url": r"^https?://\S+$"}
+                 "filename": "string", "integer": "integer", "boolean": "boolean"}
+_PATTERN_BY_KIND = {"id": SLUG, "country": COUNTRY, "url": URL, "filename": FILENAME}
 
 
 @cache
