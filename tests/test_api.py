@@ -48,8 +48,25 @@ def test_show_prints_the_record_its_relations_and_the_lines(built, capsys):
     assert ">    6 | As the largest non-governmental organization" in out
 
 
-def test_show_unknown_id(built, capsys):
-    assert main(["show", "org-nowhere", "--root", str(built)]) == 1
+def test_show_unknown_id_says_so_with_the_closest_ids(built, capsys):
+    assert main(["show", "org-castt", "--root", str(built)]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == "anso-facts show: no record has the id 'org-castt'; did you mean org-cast or org-cas or org-jst?\n"
+
+
+@pytest.mark.parametrize("command", ["show org-cast", "validate"])
+def test_a_reader_that_stops_early_gets_no_traceback(built, command):
+    """`anso-facts show ID | head -2`: the reader closes the pipe; ours is a quiet exit, not a BrokenPipeError.
+    (`true` reads nothing at all, so the pipe is closed before the command writes.)"""
+    import subprocess
+    import sys
+    from pathlib import Path
+    anso = Path(sys.executable).parent / "anso-facts"
+    result = subprocess.run(f"set -o pipefail; {anso} {command} --root {built} | true", shell=True,
+                            executable="/bin/bash", capture_output=True, text=True)
+    assert "Traceback" not in result.stderr and "BrokenPipeError" not in result.stderr, result.stderr
+    assert result.returncode == 0
 
 
 def test_stats_counts_rows_and_citations_per_seed(built, capsys):

@@ -145,3 +145,71 @@ def test_fast_and_explaining_validators_agree():
         assert fast == explained, path.name
         verdicts.append(fast)
     assert True in verdicts and False in verdicts  # both verdicts were exercised
+
+
+def test_an_exclusion_over_a_quoted_line_is_rejected(project):
+    catalogue = project / "seeds" / "seeds.yaml"
+    text = catalogue.read_text(encoding="utf-8")
+    catalogue.write_text(text.replace("  - lines: 5\n    reason: section heading",
+                                      "  - lines: 5-6\n    reason: section heading"), encoding="utf-8")
+    found = problems(project)
+    assert len(found) == 1, found
+    assert re.match(r"seeds/seeds\.yaml:\d+:12: cast-igf2021-booth: excluded lines 5-6 hold the quote of "
+                    r"org-cast#2, org-cast#3, stat-cast-national-member-societies#1, .*remove the exclusion", found[0])
+
+
+def test_files_the_check_would_pass_over_are_reported(project):
+    (project / "data" / "extra.yml").write_text("people: []\n", encoding="utf-8")
+    (project / "data" / "notes.txt").write_text("a note\n", encoding="utf-8")
+    (project / "seeds" / "003_unlisted.txt").write_text("a seed nobody lists\n", encoding="utf-8")
+    assert problems(project) == [
+        "data/extra.yml:1:1: this file is not read: rename it to .yaml",
+        "data/notes.txt:1:1: this file is not read: only .yaml fact files belong in data/",
+        "seeds/003_unlisted.txt:1:1: no seed in seeds/seeds.yaml names this file: add it to the catalogue, or "
+        "remove it",
+    ]
+
+
+def test_a_seed_file_outside_seeds_is_rejected(project):
+    catalogue = project / "seeds" / "seeds.yaml"
+    text = catalogue.read_text(encoding="utf-8")
+    catalogue.write_text(text.replace("file: 002_0ae214f5d57581a8.txt", "file: ../datapackage.json"),
+                         encoding="utf-8")
+    found = problems(project)
+    assert any(re.match(r"seeds/seeds\.yaml:\d+:9: cast-igf2021-booth: file: '\.\./datapackage\.json' must be a "
+                        r"plain file name inside seeds/", p) for p in found), found
+
+
+@pytest.mark.parametrize("fault", ["full disk", "unwritable folder"])
+def test_a_build_that_cannot_write_says_where_and_why_and_changes_nothing(project, monkeypatch, capsys, fault):
+    import errno
+    import tempfile
+
+    from anso_facts import compile as compile_stage
+    assert main(["build", "--root", str(project), "--no-cache"]) == 0
+    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file() and FOLDER.name not in p.parts}
+    if fault == "full disk":
+        def write_table(table, data, out):
+            raise OSError(errno.EFBIG, "File too large", str(out / "build" / "csv" / f"{table.name}.csv"))
+        monkeypatch.setattr(compile_stage, "write_table", write_table)
+    else:
+        def mkdtemp(prefix="", dir=None):
+            raise PermissionError(errno.EACCES, "Permission denied", str(dir))
+        monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp)
+    capsys.readouterr()
+    assert main(["build", "--root", str(project), "--no-cache"]) == 1
+    err = capsys.readouterr().err
+    expected = "File too large" if fault == "full disk" else "Permission denied"
+    assert err.startswith(f"anso-facts build: cannot write {project}") and expected in err, err
+    assert "Traceback" not in err
+    after = {p: p.read_bytes() for p in project.rglob("*") if p.is_file() and FOLDER.name not in p.parts}
+    assert after == before
+    assert not [p for p in project.iterdir() if p.name.startswith((".build-", ".old-"))]
+
+
+def test_check_says_nothing_written_only_where_something_would_be(project, capsys):
+    shutil.copy(FIXTURES[0], project / "data" / FIXTURES[0].name)
+    assert main(["check", "--root", str(project)]) == 1
+    assert "nothing written" not in capsys.readouterr().err
+    assert main(["build", "--root", str(project)]) == 1
+    assert "nothing written" in capsys.readouterr().err

@@ -12,13 +12,13 @@ from . import __version__
 READ_ONLY = ("show", "stats", "validate")  # the only commands that may read the installed package's data
 
 
-def _check(args):
+def _check(args, writes: bool = False):
     from .project import check
     project, problems = check(args.root, use_cache=not args.no_cache)
     for problem in problems:
         print(problem)
     if problems:
-        print(f"{len(problems)} problem{'s' * (len(problems) != 1)}; nothing written", file=sys.stderr)
+        print(f"{len(problems)} problem{'s' * (len(problems) != 1)}{'; nothing written' * writes}", file=sys.stderr)
     return project, problems
 
 
@@ -31,11 +31,17 @@ def cmd_check(args) -> int:
 
 
 def cmd_build(args) -> int:
-    project, problems = _check(args)
+    project, problems = _check(args, writes=True)
     if problems:
         return 1
     from .compile import build
-    build(project, args.root)
+    try:
+        build(project, args.root)
+    except OSError as error:  # a folder that cannot be written, a full disk: the previous outputs stand
+        where = error.filename or args.root
+        print(f"anso-facts build: cannot write {where}: {error.strerror or error}; the previous outputs are "
+              f"unchanged", file=sys.stderr)
+        return 1
     print(f"built {project.tables['records'].num_rows} records into build/ and datapackage.json")
     return 0
 
@@ -64,10 +70,15 @@ def cmd_validate(args) -> int:
 
 
 def cmd_show(args) -> int:
-    from .show import show
+    from .show import closest_ids, show
     text = show(args.id, args.root)
+    if not text:
+        near = closest_ids(args.id, args.root)
+        hint = f"; did you mean {' or '.join(near)}?" if near else ""
+        print(f"anso-facts show: no record has the id {args.id!r}{hint}", file=sys.stderr)
+        return 1
     print(text)
-    return 0 if text else 1
+    return 0
 
 
 def cmd_stats(args) -> int:
@@ -220,7 +231,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"anso-facts {args.command}: {args.root} is not a checkout of anso-facts (one with seeds/seeds.yaml "
               f"and data/), so nothing was done: run it in a clone of the repository, or pass --root", file=sys.stderr)
         return 2
-    return args.function(args)
+    try:
+        return args.function(args)
+    except BrokenPipeError:  # `anso-facts show ID | head -2`: the reader has all it wants
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so that the interpreter's last flush does not fail again
+        return 0
 
 
 if __name__ == "__main__":

@@ -45,6 +45,22 @@ def fact_files(root: Path) -> list[Path]:
     return sorted((root / DATA).rglob("*.yaml"), key=lambda p: p.as_posix())
 
 
+def unread_files(root: Path, catalogue: Facts) -> list[Problem]:
+    """Files the check would silently pass over: in data/, anything but a .yaml fact file; in seeds/, a seed
+    the catalogue does not name."""
+    problems = []
+    for path in sorted((root / DATA).rglob("*")):
+        if path.is_file() and path.suffix != ".yaml":
+            hint = "rename it to .yaml" if path.suffix == ".yml" else "only .yaml fact files belong in data/"
+            problems.append(Problem(relative_name(path, root), 1, 1, f"this file is not read: {hint}"))
+    named = {CATALOGUE.name, *(seed.data["file"] for seed in catalogue.records)}
+    for path in sorted((root / "seeds").iterdir()) if (root / "seeds").is_dir() else ():
+        if path.name not in named:
+            problems.append(Problem(relative_name(path, root), 1, 1, "no seed in seeds/seeds.yaml names this file: "
+                                                                     "add it to the catalogue, or remove it"))
+    return problems
+
+
 def load_catalogue(root: Path, data: bytes | None) -> tuple[Facts, list[Problem]]:
     """The seed catalogue's records (from its bytes, None if it is missing), with the bytes of every seed it
     lists."""

@@ -78,6 +78,19 @@ def _number_words(text: str) -> set[int]:
     return found
 
 
+_URL = re.compile(r"https?://[^\s<>\"']+")
+_URL_END = ".,;:!?)]}"
+
+
+def urls_in(text: str) -> set[str]:
+    """Every whole URL a quote states. A URL broken at a line end reads as "...- ..." in a quote whose white
+    space is normalised: it is mended both ways, with and without the hyphen, as quotes are matched."""
+    found = set()
+    for form in {text, text.replace("- ", "-"), text.replace("- ", "")}:
+        found |= {m.group().rstrip(_URL_END) for m in _URL.finditer(form)}
+    return found
+
+
 def date_parts(value: str) -> tuple:
     """'2020-09' -> (2020, 9, None)."""
     parts = [int(p) for p in value.split("-")]

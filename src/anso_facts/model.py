@@ -45,6 +45,7 @@ class Field:
     to: tuple[str, ...] = ()
     grounded: bool = False
     example: str = ""
+    hierarchical: bool = False  # a reference to the record this one is part of: no record may be its own ancestor
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ RELATIONS = {
                        "the subject is one of the object's associations, its operating arms and platforms"),
     "presented-by": (("resources",), ("organizations",), "the object presents the subject as part of its own work"),
 }
+HIERARCHICAL_RELATIONS = ("part-of",)  # like parent_id: no record may be part of itself, however far round
 COMPARATORS = ("exactly", "more-than", "over", "nearly", "about", "millions")
 VAGUE_COMPARATORS = ("millions",)  # the text gives an order of magnitude only: value stays empty
 
@@ -128,7 +130,7 @@ TABLES: tuple[Table, ...] = (
         Field("country", "country", "ISO 3166-1 alpha-2 code of its country, where stated or implied.",
               example="CN"),
         Field("parent_id", "ref", "The organization it is part of (an institute of CAS, say).",
-              to=("organizations",)),
+              to=("organizations",), hierarchical=True),
         Field("description", "text", "How the seeds describe it, in short."),
         Field("aliases", "list", "Other names and spellings the seeds use for it."),
     ), list_table="aliases"),
@@ -146,7 +148,7 @@ TABLES: tuple[Table, ...] = (
         Field("date", "date", "When it took place (its first day).", grounded=True, example="2020-09-18"),
         Field("mode", "text", "Whether it took place online or in person.", enum=("online", "in-person", "hybrid")),
         Field("place", "text", "Where it took place, as printed.", example="Beijing"),
-        Field("part_of_id", "ref", "The event it was part of.", to=("events",)),
+        Field("part_of_id", "ref", "The event it was part of.", to=("events",), hierarchical=True),
         Field("description", "text", "What it was for, in short."),
     )),
     Table("resources", "Resources", "Databases, platforms, systems, web columns and initiatives.", (

@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 from . import yamlsafe
 from .cache import Cache, context_digest
 from .compile import LOCATOR, file_tables
-from .facts import CATALOGUE, Facts, fact_files, load_catalogue, load_file
+from .facts import CATALOGUE, Facts, fact_files, load_catalogue, load_file, unread_files
 from .model import ALL_TABLES
 from .problems import Finding, Problem, Source, relative_name
 from .rules import FILE_RULES, TABLE_RULES
@@ -219,5 +219,6 @@ def check(root: Path, use_cache: bool = True, workers: int | None = None) -> tup
         cache.remove_unasked()
     project = Project(root, catalogue, results, cache)
     problems = [problem for result in project.files for problem in result.problems]
+    problems += unread_files(root, catalogue)
     problems += [finding.place() for rule in TABLE_RULES for finding in rule(project)]
     return project, sorted(set(problems))

@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from .facts import Facts, Record
-from .grounding import date_parts, dates_in, numbers_in
+from .grounding import date_parts, dates_in, numbers_in, urls_in
 from .problems import Finding
 from .seedtext import normalise_quote
-from .model import CITE_TABLE, RELATIONS, TABLE_BY_NAME, TABLES, VAGUE_COMPARATORS
+from .model import CITE_TABLE, HIERARCHICAL_RELATIONS, RELATIONS, TABLE_BY_NAME, TABLES, VAGUE_COMPARATORS
 
 if TYPE_CHECKING:
     from .project import Project
@@ -136,13 +136,13 @@ def values_are_grounded(facts: Facts) -> Iterator[Finding]:
                 continue
             quotes = quotes or [normalise_quote(c["quote"]) for _, c in citations(record)]
             if f.kind == "url":
-                stated = any(value in q for q in quotes)
+                stated = any(value in urls_in(q) for q in quotes)
             elif f.kind == "date":
                 stated = any(date_parts(str(value)) in dates_in(q) for q in quotes)
             else:
                 stated = any(value in numbers_in(q) for q in quotes)
             if not stated:
-                yield _finding(record, (f.name,), f"{f.name} {value!r} is stated in none of the record's quotes: "
+                yield _finding(record, (f.name,), f"{f.name} {value!r} is stated in none of the record's quotes{' as a whole URL' * (f.kind == 'url')}: "
                                                   f"cite the words that state it, or mark it inferred with why")
 
 
@@ -245,4 +245,112 @@ def date_text(first: dt.date | None, precision: str | None) -> str | None:
     return first.isoformat()[:{"year": 4, "month": 7, "day": 10}[precision]]
 
 
-TABLE_RULES = (unique_ids, references_resolve, relations_fit_their_kind, dates_in_order)
+def _hierarchy_edges(project: Project) -> Iterator[tuple[str, str, str, tuple]]:
+    """Every hierarchical reference: (child, parent, record that states it, path in that record)."""
+    for table in TABLES:
+        for f in table.fields:
+            if f.hierarchical:
+                for row in project.tables[table.name].select(["id", f.name]).to_pylist():
+                    if row[f.name] is not None:
+                        yield row["id"], row[f.name], row["id"], (f.name,)
+    for row in project.tables["relations"].select(["id", "relation", "subject_id", "object_id"]).to_pylist():
+        if row["relation"] in HIERARCHICAL_RELATIONS:
+            yield row["subject_id"], row["object_id"], row["id"], ("object_id",)
+
+
+def _cycles(edges: dict[str, set[str]]) -> list[set[str]]:
+    """The sets of nodes that reach one another (Tarjan's strongly connected components, iteratively), of
+    more than one node or with an edge to itself."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found = []
+    for start in edges:
+        if start in index:
+            continue
+        work = [(start, iter(edges.get(start, ())))]
+        index[start] = low[start] = len(index)
+        stack.append(start)
+        on_stack.add(start)
+        while work:
+            node, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(edges.get(child, ()))))
+                elif child in on_stack:
+                    low[node] = min(low[node], index[child])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                component = set()
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.add(member)
+                    if member == node:
+                        break
+                if len(component) > 1 or node in edges.get(node, ()):
+                    found.append(component)
+    return found
+
+
+def no_record_is_its_own_ancestor(project: Project) -> Iterator[Finding]:
+    """Through parent_id, part_of_id and part-of relations, no record may reach itself."""
+    edges = list(_hierarchy_edges(project))
+    graph: dict[str, set[str]] = {}
+    for child, parent, _, _ in edges:
+        graph.setdefault(child, set()).add(parent)
+    cycle_of = {node: cycle for cycle in _cycles(graph) for node in cycle}
+    for child, parent, record_id, path in edges:
+        if child in cycle_of and parent in cycle_of[child]:
+            around = " -> ".join([child, *_path_within(graph, cycle_of[child], parent, child)])
+            yield project.finding(record_id, path, f"{path[0]} {parent!r} makes {child} its own ancestor "
+                                                   f"({around})")
+
+
+def _path_within(graph: dict[str, set[str]], nodes: set[str], start: str, end: str) -> list[str]:
+    """The shortest path from start to end through `nodes` (breadth first), both ends included."""
+    came_from: dict[str, str | None] = {start: None}
+    queue = [start]
+    for node in queue:
+        if node == end:
+            break
+        for following in sorted(graph.get(node, ())):
+            if following in nodes and following not in came_from:
+                came_from[following] = node
+                queue.append(following)
+    path, node = [], end
+    while node is not None:
+        path.append(node)
+        node = came_from[node]
+    return path[::-1]
+
+
+def exclusions_hold_no_quote(project: Project) -> Iterator[Finding]:
+    """A line a quote stands on carries a fact: it cannot also be excluded as carrying none."""
+    stands: dict[str, list[tuple[int, int, str]]] = {}
+    texts = project.catalogue.seed_texts
+    for cite in project.tables[CITE_TABLE].select(["id", "seed_id", "char_start", "char_end"]).to_pylist():
+        if cite["char_start"] is not None and cite["seed_id"] in texts:
+            text = texts[cite["seed_id"]]
+            lines = (text.line_of(cite["char_start"]), text.line_of(cite["char_end"] - 1), cite["id"])
+            stands.setdefault(cite["seed_id"], []).append(lines)
+    for seed in project.catalogue.table("seeds"):
+        for i, exclusion in enumerate(seed.data.get("excluded", ())):
+            first, last = parse_lines(exclusion["lines"])
+            quoted = sorted(cite_id for start, end, cite_id in stands.get(seed.id, ()) if start <= last and first <= end)
+            if quoted:
+                yield _finding(seed, ("excluded", i, "lines"),
+                               f"excluded lines {exclusion['lines']} hold the quote of {', '.join(quoted)}: a line a "
+                               f"quote stands on carries a fact, so remove the exclusion")
+
+
+TABLE_RULES = (unique_ids, references_resolve, relations_fit_their_kind, dates_in_order,
+               no_record_is_its_own_ancestor, exclusions_hold_no_quote)

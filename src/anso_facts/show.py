@@ -52,6 +52,12 @@ def _cited_lines(record_id: str, root: Path) -> list[str]:
     return out
 
 
+def closest_ids(record_id: str, root: Path) -> list[str]:
+    """The ids most like `record_id`, for a message about an id that does not exist."""
+    import difflib
+    return difflib.get_close_matches(record_id, list(load("records", root)["id"]), n=3, cutoff=0.6)
+
+
 def show(record_id: str, root: Path) -> str:
     """The record, what refers to it, and its cited seed lines in context; '' if there is no such record."""
     records = load("records", root).set_index("id")

@@ -107,8 +107,10 @@ def _build(text: str, marks: dict | None):
                 stack.append([value, path, _NO_KEY])
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        raise YamlError(" ".join(filter(None, (error.context, error.problem))), mark.line + 1,
-                        mark.column + 1) from None
+        message = " ".join(filter(None, (error.context, error.problem)))
+        if "tab character" in message or text[mark.index:mark.index + 1] == "\t":
+            message = "a tab: YAML indents with spaces only, so replace the tab with spaces"
+        raise YamlError(message, mark.line + 1, mark.column + 1) from None
     except yaml.reader.ReaderError as error:  # a character YAML does not allow, such as NUL
         line = text.count("\n", 0, error.position) + 1
         column = error.position - text.rfind("\n", 0, error.position)
