@@ -231,6 +231,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"anso-facts {args.command}: {args.root} is not a checkout of anso-facts (one with seeds/seeds.yaml "
               f"and data/), so nothing was done: run it in a clone of the repository, or pass --root", file=sys.stderr)
         return 2
+    if is_checkout(args.root):
+        from .compile import recover
+        recover(args.root)  # a build stopped while it moved its outputs into place is finished first
     try:
         return args.function(args)
     except BrokenPipeError:  # `anso-facts show ID | head -2`: the reader has all it wants

@@ -257,27 +257,74 @@ def _remove(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+JOURNAL = ".anso-swap.json"  # present only while a build moves its outputs into place
+SCRATCH_PREFIXES = (".build-", ".old-")
+
+
+def _rename(source: Path, target: Path) -> None:
+    """Every move of the swap goes through here (a test stops the process at each one)."""
+    os.replace(source, target)
+
+
+def _write_journal(root: Path, out: Path, trash: Path) -> None:
+    scratch = root / (JOURNAL + ".new")
+    scratch.write_text(json.dumps({"new": out.name, "old": trash.name, "outputs": list(OUTPUTS)}), encoding="utf-8")
+    os.replace(scratch, root / JOURNAL)
+
+
+def _move_in(root: Path, out: Path, trash: Path, name: str) -> None:
+    """Put the new version of one output in place, the old one aside; safe to repeat after a stop."""
+    target, old, new = root / name, trash / name.replace("/", "_"), out / name
+    if not new.exists():
+        return  # moved in already
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists() and not old.exists():
+        _rename(target, old)
+    elif target.exists():
+        _remove(target)  # the old one is aside already: this is a half-finished earlier move
+    _rename(new, target)
+
+
 def swap_into_place(out: Path, root: Path) -> None:
-    """Replace each output in `root` by its new version in `out`; the old ones go only once all are in."""
+    """Replace each output in `root` by its new version in `out`. A journal says what is being done, so that a
+    process stopped half-way is finished by the next command (see `recover`); a failure while moving puts the
+    old outputs back."""
     trash = Path(tempfile.mkdtemp(prefix=".old-", dir=root))
-    moved: list[str] = []
     try:
+        _write_journal(root, out, trash)
         for name in OUTPUTS:
-            target, old = root / name, trash / name.replace("/", "_")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if target.exists():
-                os.replace(target, old)
-            moved.append(name)
-            os.replace(out / name, target)
+            _move_in(root, out, trash, name)
     except OSError:
-        for name in reversed(moved):  # put back what was there
+        for name in reversed(OUTPUTS):  # put back what was there
             old = trash / name.replace("/", "_")
             if old.exists():
                 _remove(root / name)
                 os.replace(old, root / name)
-        raise
-    finally:
+        (root / JOURNAL).unlink(missing_ok=True)
         shutil.rmtree(trash, ignore_errors=True)
+        raise
+    (root / JOURNAL).unlink()
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+def recover(root: Path) -> None:
+    """Finish a swap that a stopped build left half done (its new outputs were all written before the journal
+    was), and remove what stopped builds left behind, so that a reader never sees a mixed package."""
+    journal = root / JOURNAL
+    if journal.is_file():
+        try:
+            state = json.loads(journal.read_text(encoding="utf-8"))
+            out, trash = root / state["new"], root / state["old"]
+        except (OSError, ValueError, KeyError, TypeError):
+            state = None
+        if state is not None and out.is_dir():
+            for name in OUTPUTS:
+                _move_in(root, out, trash, name)
+        journal.unlink()
+    (root / (JOURNAL + ".new")).unlink(missing_ok=True)
+    for path in root.iterdir():
+        if path.is_dir() and path.name.startswith(SCRATCH_PREFIXES):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def update_readme(project: Project, root: Path) -> None:
@@ -297,6 +344,7 @@ def update_readme(project: Project, root: Path) -> None:
 
 def build(project: Project, root: Path) -> None:
     """Write all outputs of a checked project into `root`, atomically per output, and the README's figures."""
+    recover(root)
     out = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
     try:
         written = write_outputs(project, out)

@@ -1,0 +1,86 @@
+"""A build stopped at any instant of its swap: the next command of any kind finishes it, so that a reader never
+sees a mixed package, and nothing is left behind. The process is stopped for real (os._exit) at each move."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from anso_facts.compile import JOURNAL, OUTPUTS, build, output_files
+from anso_facts.project import check
+
+MOVES = 2 * len(OUTPUTS)  # each output: the old one aside, the new one in
+
+STOPPED_BUILD = """
+import os, sys
+from pathlib import Path
+from anso_facts import compile as stage
+from anso_facts.project import check
+root, stop_after = Path(sys.argv[1]), int(sys.argv[2])
+real, moves = stage._rename, []
+def rename(source, target):
+    if stop_after == 0:
+        os._exit(9)
+    real(source, target)
+    moves.append(target)
+    if len(moves) == stop_after:
+        os._exit(9)
+stage._rename = rename
+project, problems = check(root, use_cache=False)
+assert not problems, problems
+stage.build(project, root)
+"""
+
+
+def built(root: Path) -> dict[str, bytes]:
+    project, problems = check(root, use_cache=False)
+    assert problems == []
+    build(project, root)
+    return output_files(root)
+
+
+@pytest.fixture(scope="module")
+def states(tmp_path_factory):
+    """A project built from the real data (old), and the outputs of the same project after an edit (new)."""
+    from conftest import REPO
+    old = tmp_path_factory.mktemp("old")
+    for folder in ("seeds", "data"):
+        shutil.copytree(REPO / folder, old / folder)
+    old_outputs = built(old)
+    edited = tmp_path_factory.mktemp("edited")
+    shutil.copytree(old, edited, dirs_exist_ok=True)
+    people = edited / "data" / "entities" / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8").replace("honorific: Prof.", "honorific: Dr.", 1),
+                      encoding="utf-8")
+    new_outputs = built(edited)
+    assert new_outputs != old_outputs
+    return old, people.read_bytes(), old_outputs, new_outputs
+
+
+@pytest.mark.parametrize("stop_after", range(MOVES + 1))
+def test_a_build_stopped_at_any_move_is_finished_by_the_next_command(states, tmp_path, stop_after):
+    old, edited_people, old_outputs, new_outputs = states
+    root = tmp_path / "project"
+    shutil.copytree(old, root)
+    (root / "data" / "entities" / "people.yaml").write_bytes(edited_people)
+    stopped = subprocess.run([sys.executable, "-c", STOPPED_BUILD, root, str(stop_after)], capture_output=True)
+    assert stopped.returncode == 9, stopped.stderr.decode()
+    assert (root / JOURNAL).is_file()  # stopped in the middle of the swap
+    subprocess.run([Path(sys.executable).parent / "anso-facts", "stats", "--root", root], check=True,
+                   capture_output=True)
+    assert output_files(root) == new_outputs
+    assert not [p.name for p in root.iterdir() if p.name.startswith((".build-", ".old-", JOURNAL))]
+
+
+def test_leftovers_of_a_build_stopped_before_its_swap_are_removed(states, tmp_path):
+    old, _, old_outputs, _ = states
+    root = tmp_path / "project"
+    shutil.copytree(old, root)
+    (root / ".build-abc" / "build").mkdir(parents=True)
+    (root / ".old-def").mkdir()
+    subprocess.run([Path(sys.executable).parent / "anso-facts", "check", "--root", root], check=True,
+                   capture_output=True)
+    assert output_files(root) == old_outputs
+    assert not [p.name for p in root.iterdir() if p.name.startswith((".build-", ".old-"))]
