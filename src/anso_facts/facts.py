@@ -81,13 +81,15 @@ def load_file(path: Path, root: Path, schema_name: str, data: bytes | None = Non
     data = path.read_bytes() if data is None else data
     if len(data) > MAX_FILE_BYTES:
         return [], [], [Problem(name, 1, 1, f"file is larger than {MAX_FILE_BYTES // 2**20} MiB; split it")]
+    duplicates: list[yamlsafe.YamlError] = []  # a duplicate key is reported with the file's other problems
     try:
         text = yamlsafe.decode(data)
-        document = yamlsafe.load(text)
-    except yamlsafe.YamlError as error:
+        document = yamlsafe.load(text, duplicates)
+    except yamlsafe.YamlError as error:  # only a true syntax error stops a file
         return [], [], [Problem(name, error.line, error.column, error.message)]
     source = Source(name, text)
-    problems, records, ids = [], [], []
+    problems = [Problem(name, error.line, error.column, error.message) for error in duplicates]
+    records, ids = [], []
     invalid = set()  # (table, index) of records with schema errors
     for path_in_file, message in schema_errors(schema_name, document):
         problems.append(Problem(name, *source.position(path_in_file), message))

@@ -112,16 +112,38 @@ def quotes_stand_in_their_lines(facts: Facts) -> Iterator[Finding]:
                 continue  # reported by the rules above
             if text.find(cite["quote"], first, last) is None:
                 yield _finding(record, ("cite", i, "quote"),
-                               f"quote is not in lines {first}-{last} of {cite['seed']}; {_elsewhere(facts, cite)}")
+                               f"quote is not in lines {first}-{last} of {cite['seed']}; "
+                               f"{_elsewhere(facts, cite, first, last)}")
 
 
-def _elsewhere(facts: Facts, cite: dict) -> str:
+def _elsewhere(facts: Facts, cite: dict, first: int, last: int) -> str:
     places = [f"{seed_id} lines {m.line_start}-{m.line_end}"
               for seed_id, text in facts.seed_texts.items() for m in text.find_anywhere(cite["quote"])]
     if places:
         return "it stands at " + ", ".join(places)
+    lines = " ".join(facts.seed_texts[cite["seed"]].line(n) for n in range(first, last + 1))
     return "it stands nowhere in the seeds (matching forgives only line breaks, white space, line-end " \
-           "hyphens and typographic quote marks)"
+           "hyphens and typographic quote marks)" + _closest_passage(normalise_quote(cite["quote"]),
+                                                                      normalise_quote(lines))
+
+
+def _closest_passage(quote: str, lines: str) -> str:
+    """The passage of the cited lines most like the quote, and the words that differ, or '' if none is close."""
+    import difflib
+    mine, theirs = quote.split(), lines.split()
+    best, best_ratio = None, 0.6
+    for size in {max(1, len(mine) + d) for d in (-1, 0, 1)}:
+        for start in range(max(1, len(theirs) - size + 1)):
+            window = theirs[start:start + size]
+            ratio = difflib.SequenceMatcher(None, mine, window).ratio()
+            if ratio > best_ratio:
+                best, best_ratio = window, ratio
+    if best is None:
+        return ""
+    differ = difflib.SequenceMatcher(None, mine, best).get_opcodes()
+    changes = [f"{' '.join(mine[a:b]) or '(nothing)'!r} where the text has {' '.join(best[c:d]) or '(nothing)'!r}"
+               for tag, a, b, c, d in differ if tag != "equal"]
+    return f"; the closest passage of those lines is {' '.join(best)!r}: the quote has {'; '.join(changes)}"
 
 
 def values_are_grounded(facts: Facts) -> Iterator[Finding]:
@@ -203,10 +225,19 @@ def references_resolve(project: Project) -> Iterator[Finding]:
             if target_table is None and target_id in project.ids:
                 continue  # the target itself failed its schema and is reported there
             if target_table is None:
-                message = f"{name} {target_id!r} is not the id of any record"
+                message = f"{name} {target_id!r} is not the id of any record{_suggestion(project, target_id, allowed)}"
             else:
                 message = f"{name} {target_id!r} is in {target_table}; expected a record in {' or '.join(allowed)}"
             yield project.finding(row[owner], subpath(row), message)
+
+
+def _suggestion(project: Project, target_id: str, allowed: tuple[str, ...]) -> str:
+    """The ids nearest to a dangling one (for a seed, every seed id: there are few)."""
+    import difflib
+    if allowed == ("seeds",):
+        return f"; the seeds are {', '.join(sorted(project.catalogue.seed_bytes))}"
+    near = difflib.get_close_matches(target_id, sorted(project.ids), n=3, cutoff=0.75)
+    return f"; did you mean {' or '.join(near)}?" if near else ""
 
 
 def relations_fit_their_kind(project: Project) -> Iterator[Finding]:

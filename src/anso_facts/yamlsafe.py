@@ -26,6 +26,7 @@ _INT = re.compile(r"-?(?:0|[1-9][0-9]*)\Z")
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 _BOOLS = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 _NO_KEY = object()
+_DROPPED = object()
 
 
 class YamlError(Exception):
@@ -50,9 +51,11 @@ def _plain(value: str):
     return value
 
 
-def _build(text: str, marks: dict | None):
+def _build(text: str, marks: dict | None, duplicates: list | None = None):
     """Parse one YAML document into dicts, lists and scalars. With `marks`, also record the 1-based
-    (line, column) of every value under its path, a tuple of keys and list indexes."""
+    (line, column) of every value under its path, a tuple of keys and list indexes. With `duplicates`, a
+    duplicate key is added to that list as a YamlError (its value is dropped, the first kept) and parsing goes
+    on; without, it is raised."""
     parser = CParser(text)
     stack: list[list] = []  # frames: [container, path, pending key]
     root = None
@@ -93,14 +96,24 @@ def _build(text: str, marks: dict | None):
                     if kind is not ScalarEvent:
                         raise _mark_error("a key must be a plain string", event.start_mark)
                     if event.value in container:
-                        raise _mark_error(f"duplicate key {event.value!r}", event.start_mark)
+                        error = _mark_error(f"duplicate key {event.value!r}: keep one of the two", event.start_mark)
+                        if duplicates is None:
+                            raise error
+                        duplicates.append(error)
+                        frame[2] = (_DROPPED, event.value)
+                        continue
                     frame[2] = event.value
                     container[event.value] = None
                     continue
                 else:
-                    path = frame[1] + (frame[2],)
-                    container[frame[2]] = value
+                    pending = frame[2]
                     frame[2] = _NO_KEY
+                    if type(pending) is tuple:  # the value of a duplicate key: built, then dropped
+                        if kind is not ScalarEvent:
+                            stack.append([value, (_DROPPED,), _NO_KEY])
+                        continue
+                    path = frame[1] + (pending,)
+                    container[pending] = value
             if marks is not None:
                 marks[path] = (event.start_mark.line + 1, event.start_mark.column + 1)
             if kind is not ScalarEvent:
@@ -121,15 +134,15 @@ def _build(text: str, marks: dict | None):
     return root
 
 
-def load(text: str):
-    """The data in `text`; raises YamlError."""
-    return _build(text, None)
+def load(text: str, duplicates: list | None = None):
+    """The data in `text`; raises YamlError. With `duplicates`, duplicate keys are added to it instead."""
+    return _build(text, None, duplicates)
 
 
 def marks(text: str) -> dict[tuple, tuple[int, int]]:
     """The 1-based (line, column) of every value in `text`, by path (a tuple of keys and list indexes)."""
     found: dict = {}
-    _build(text, found)
+    _build(text, found, duplicates=[])  # load reports them
     return found
 
 
