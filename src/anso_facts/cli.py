@@ -73,8 +73,8 @@ def cmd_show(args) -> int:
     from .show import closest_ids, show
     text = show(args.id, args.root)
     if not text:
-        near = closest_ids(args.id, args.root)
-        hint = f"; did you mean {' or '.join(near)}?" if near else ""
+        hint = closest_ids(args.id, args.root)
+        hint = f"; {hint}" if hint else ""
         print(f"anso-facts show: no record has the id {args.id!r}{hint}", file=sys.stderr)
         return 1
     print(text)

@@ -268,7 +268,7 @@ def _rename(source: Path, target: Path) -> None:
 
 def _write_journal(root: Path, out: Path, trash: Path) -> None:
     scratch = root / (JOURNAL + ".new")
-    scratch.write_text(json.dumps({"new": out.name, "old": trash.name, "outputs": list(OUTPUTS)}), encoding="utf-8")
+    scratch.write_text(json.dumps({"new": out.name, "old": trash.name}), encoding="utf-8")
     os.replace(scratch, root / JOURNAL)
 
 
@@ -278,10 +278,8 @@ def _move_in(root: Path, out: Path, trash: Path, name: str) -> None:
     if not new.exists():
         return  # moved in already
     target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists() and not old.exists():
+    if target.exists():  # not yet moved aside (a stop between the two moves leaves no target)
         _rename(target, old)
-    elif target.exists():
-        _remove(target)  # the old one is aside already: this is a half-finished earlier move
     _rename(new, target)
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import yamlsafe
-from .problems import Problem, Source, display_path, relative_name
+from .problems import Problem, Source, did_you_mean, display_path, relative_name
 from .seedtext import SeedTexts
 
 CATALOGUE = Path("seeds/seeds.yaml")
@@ -153,7 +153,5 @@ def _where(document, path: tuple) -> str:
 
 
 def _closest(name: str, allowed) -> str:
-    import difflib
-    near = difflib.get_close_matches(name, list(allowed), n=1, cutoff=0.6)
-    hint = f"did you mean {near[0]!r}? " if near else ""
-    return f"{hint}expected one of {', '.join(sorted(allowed))}"
+    hint = did_you_mean(name, allowed, most=1)
+    return f"{hint + ' ' if hint else ''}expected one of {', '.join(sorted(allowed))}"

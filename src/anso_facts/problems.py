@@ -50,6 +50,13 @@ class Finding:
         return Problem(self.source.name, line, column, self.message)
 
 
+def did_you_mean(name: str, candidates, most: int = 3) -> str:
+    """'did you mean a or b?' with the candidates nearest to a name that matches none, or ''."""
+    import difflib
+    near = difflib.get_close_matches(name, sorted(candidates), n=most, cutoff=0.6)
+    return f"did you mean {' or '.join(near)}?" if near else ""
+
+
 def display_path(path: tuple) -> str:
     """('organizations', 2, 'cite', 0, 'quote') -> organizations[2].cite[0].quote"""
     out = ""

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from .facts import Facts, Record
 from .grounding import date_parts, dates_in, numbers_in, urls_in
-from .problems import Finding
+from .problems import Finding, did_you_mean
 from .seedtext import normalise_quote
 from .model import CITE_TABLE, HIERARCHICAL_RELATIONS, RELATIONS, TABLE_BY_NAME, TABLES, VAGUE_COMPARATORS
 
@@ -233,11 +233,10 @@ def references_resolve(project: Project) -> Iterator[Finding]:
 
 def _suggestion(project: Project, target_id: str, allowed: tuple[str, ...]) -> str:
     """The ids nearest to a dangling one (for a seed, every seed id: there are few)."""
-    import difflib
     if allowed == ("seeds",):
         return f"; the seeds are {', '.join(sorted(project.catalogue.seed_bytes))}"
-    near = difflib.get_close_matches(target_id, sorted(project.ids), n=3, cutoff=0.75)
-    return f"; did you mean {' or '.join(near)}?" if near else ""
+    hint = did_you_mean(target_id, project.ids)
+    return f"; {hint}" if hint else ""
 
 
 def relations_fit_their_kind(project: Project) -> Iterator[Finding]:

@@ -8,6 +8,7 @@ import pandas as pd
 
 from . import load, tables
 from .model import ALL_TABLES
+from .problems import did_you_mean
 
 CONTEXT_LINES = 1
 
@@ -52,10 +53,9 @@ def _cited_lines(record_id: str, root: Path) -> list[str]:
     return out
 
 
-def closest_ids(record_id: str, root: Path) -> list[str]:
-    """The ids most like `record_id`, for a message about an id that does not exist."""
-    import difflib
-    return difflib.get_close_matches(record_id, list(load("records", root)["id"]), n=3, cutoff=0.6)
+def closest_ids(record_id: str, root: Path) -> str:
+    """'did you mean ...?' with the ids most like `record_id`, for a message about an id that does not exist."""
+    return did_you_mean(record_id, load("records", root)["id"])
 
 
 def show(record_id: str, root: Path) -> str:
