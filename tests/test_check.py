@@ -13,7 +13,7 @@ from anso_facts.project import check
 from conftest import REPO
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures" / "bad").glob("*.yaml"))
-EXPECT = re.compile(r"^# expect: (\d+):(\d+) (.+)$", re.M)
+EXPECT = re.compile(r"^# expect: (\d+):(\d+) ([a-z0-9-]+): (.+)$", re.M)
 
 
 def problems(root: Path) -> list[str]:
@@ -30,11 +30,11 @@ def test_bad_fixture_reports_exactly_its_problems(project, fixture):
     (project / "data" / "zz-fixtures").mkdir()  # sorted after the real files
     shutil.copy(fixture, project / "data" / "zz-fixtures" / fixture.name)
     expected = EXPECT.findall(fixture.read_text())
-    assert expected, f"{fixture.name} has no '# expect: LINE:COL message' line"
+    assert expected, f"{fixture.name} has no '# expect: LINE:COL CODE: message' line"
     found = problems(project)
     assert len(found) == len(expected), "\n".join(found)
-    for line, column, message in expected:
-        prefix = f"data/zz-fixtures/{fixture.name}:{line}:{column}: "
+    for line, column, code, message in expected:
+        prefix = f"data/zz-fixtures/{fixture.name}:{line}:{column}: {code}: "
         assert any(p.startswith(prefix) and message in p for p in found), f"{prefix}{message}\n" + "\n".join(found)
 
 
@@ -52,37 +52,73 @@ def test_yaml_1_1_surprises_stay_strings(project):
 
 
 def test_binary_junk(project):
-    assert write(project, b"people:\n- id: x\x00\x01\x02").startswith("data/hostile.yaml:2:")
+    assert write(project, b"people:\n- id: x\x00\x01\x02") == \
+        "data/hostile.yaml:2:8: yaml-character: character U+0000 is not allowed in YAML"
 
 
 def test_broken_utf8(project):
     assert write(project, b"people:\n- id: person-x\n  name: Caf\xc3(\n") == \
-        "data/hostile.yaml:3:12: not UTF-8: byte 0xc3 cannot be decoded"
+        "data/hostile.yaml:3:12: not-utf8: not UTF-8: byte 0xc3 cannot be decoded"
 
 
 def test_deep_nesting(project):
     # libyaml's own composer crashes the interpreter on this; the strict loader stops at its depth limit
-    assert "nested deeper than" in write(project, b"people: " + b"[" * 200_000)
+    assert write(project, b"people: " + b"[" * 200_000).startswith("data/hostile.yaml:1:")
+    assert ": yaml-too-deep: nested deeper than" in write(project, b"people: " + b"[" * 200_000)
 
 
 def test_alias_bomb(project):
     bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
         for i in range(20))
-    assert write(project, bomb.encode()) == "data/hostile.yaml:1:4: anchors and aliases (&, *) are not allowed: " \
-                                            "write the value out"
+    assert write(project, bomb.encode()) == \
+        "data/hostile.yaml:1:4: yaml-alias: anchors and aliases (&, *) are not allowed: write the value out"
 
 
 def test_many_documents_and_empty_file(project):
-    assert write(project, b"people: []\n---\npeople: []\n").endswith("one YAML document per file, found a second")
-    assert write(project, b"").endswith("file: None is not of type 'object'")
+    assert write(project, b"people: []\n---\npeople: []\n") == \
+        "data/hostile.yaml:2:1: yaml-documents: one YAML document per file, found a second"
+    assert write(project, b"") == "data/hostile.yaml:1:1: wrong-type: file: None is not of type 'object'"
+
+
+def test_a_key_that_is_not_plain_text(project):
+    assert write(project, b"people:\n- [a]: x\n") == "data/hostile.yaml:2:3: yaml-key: a key must be a plain string"
+
+
+def test_other_schema_faults_have_the_general_code(project):
+    found = write(project, b"organizations:\n- id: org-x\n  name: X\n  aliases: [A, A]\n  cite:\n"
+                           b"  - {seed: cast-igf2021-booth, lines: 2, quote: China Association}\n")
+    assert found.startswith("data/hostile.yaml:4:12: schema: org-x: aliases: ['A', 'A'] has non-unique elements")
+
+
+def test_a_file_too_large_is_not_read(project, monkeypatch):
+    from anso_facts import facts
+    monkeypatch.setattr(facts, "MAX_FILE_BYTES", 2**20)
+    assert write(project, b"people: []\n" + b"#" * 2**20) == \
+        "data/hostile.yaml:1:1: file-too-large: file is larger than 1 MiB; split it"
+
+
+def test_a_missing_catalogue_and_missing_or_miscounted_seeds(project):
+    seed = project / "seeds" / "002_0ae214f5d57581a8.txt"
+    seed.unlink()
+    found = problems(project)
+    assert re.match(r"seeds/seeds\.yaml:\d+:9: seed-missing: cast-igf2021-booth: seeds/002_0ae214f5d57581a8\.txt "
+                    r"does not exist", found[-1]), found
+    catalogue = project / "seeds" / "seeds.yaml"
+    catalogue.write_text(catalogue.read_text(encoding="utf-8").replace("line_count: 15", "line_count: 16"),
+                         encoding="utf-8")
+    shutil.copy(REPO / "seeds" / seed.name, seed)
+    found = problems(project)
+    assert len(found) == 1 and re.match(r"seeds/seeds\.yaml:\d+:15: seed-line-count: cast-igf2021-booth: ", found[0])
+    catalogue.unlink()
+    assert "seeds/seeds.yaml:1:1: catalogue-missing: the seed catalogue is missing" in problems(project)
 
 
 def test_changed_seed_fails_its_hash_and_the_quotes_it_broke(project):
     seed = project / "seeds" / "002_0ae214f5d57581a8.txt"
     seed.write_bytes(seed.read_bytes().replace(b"210 national", b"211 national"))
     found = problems(project)
-    assert re.match(r"seeds/seeds\.yaml:\d+:11: cast-igf2021-booth: seeds/002_0ae214f5d57581a8\.txt has sha256 "
+    assert re.match(r"seeds/seeds\.yaml:\d+:11: seed-changed: cast-igf2021-booth: seeds/002_0ae214f5d57581a8\.txt has sha256 "
                     r"[0-9a-f]{64}, not the pinned one", found[-1])
     quotes = found[:-1]
     assert len(quotes) == 2  # org-cast and stat-cast-national-member-societies quote "210 national"
@@ -154,7 +190,7 @@ def test_an_exclusion_over_a_quoted_line_is_rejected(project):
                                       "  - lines: 5-6\n    reason: section heading"), encoding="utf-8")
     found = problems(project)
     assert len(found) == 1, found
-    assert re.match(r"seeds/seeds\.yaml:\d+:12: cast-igf2021-booth: excluded lines 5-6 hold the quote of "
+    assert re.match(r"seeds/seeds\.yaml:\d+:12: excluded-quote: cast-igf2021-booth: excluded lines 5-6 hold the quote of "
                     r"org-cast#2, org-cast#3, stat-cast-national-member-societies#1, .*remove the exclusion", found[0])
 
 
@@ -163,9 +199,9 @@ def test_files_the_check_would_pass_over_are_reported(project):
     (project / "data" / "notes.txt").write_text("a note\n", encoding="utf-8")
     (project / "seeds" / "003_unlisted.txt").write_text("a seed nobody lists\n", encoding="utf-8")
     assert problems(project) == [
-        "data/extra.yml:1:1: this file is not read: rename it to .yaml",
-        "data/notes.txt:1:1: this file is not read: only .yaml fact files belong in data/",
-        "seeds/003_unlisted.txt:1:1: no seed in seeds/seeds.yaml names this file: add it to the catalogue, or "
+        "data/extra.yml:1:1: unread-file: this file is not read: rename it to .yaml",
+        "data/notes.txt:1:1: unread-file: this file is not read: only .yaml fact files belong in data/",
+        "seeds/003_unlisted.txt:1:1: unnamed-seed: no seed in seeds/seeds.yaml names this file: add it to the catalogue, or "
         "remove it",
     ]
 
@@ -176,7 +212,7 @@ def test_a_seed_file_outside_seeds_is_rejected(project):
     catalogue.write_text(text.replace("file: 002_0ae214f5d57581a8.txt", "file: ../datapackage.json"),
                          encoding="utf-8")
     found = problems(project)
-    assert any(re.match(r"seeds/seeds\.yaml:\d+:9: cast-igf2021-booth: file: '\.\./datapackage\.json' must be a "
+    assert any(re.match(r"seeds/seeds\.yaml:\d+:9: bad-format: cast-igf2021-booth: file: '\.\./datapackage\.json' must be a "
                         r"plain file name inside seeds/", p) for p in found), found
 
 
@@ -213,3 +249,34 @@ def test_check_says_nothing_written_only_where_something_would_be(project, capsy
     assert "nothing written" not in capsys.readouterr().err
     assert main(["build", "--root", str(project)]) == 1
     assert "nothing written" in capsys.readouterr().err
+
+
+def test_every_problem_code_is_exercised_and_documented():
+    """Each code of the catalogue is expected by a bad fixture or asserted by a test; docs/checks.md lists them."""
+    from anso_facts.problems import CHECKS, checks_markdown
+    tests = Path(__file__).parent
+    expected = {code for fixture in FIXTURES for _, _, code, _ in EXPECT.findall(fixture.read_text())}
+    asserted = set(re.findall(r": ([a-z0-9-]+): ", "".join(p.read_text() for p in tests.glob("test_*.py"))))
+    assert set(CHECKS) - expected - asserted == set()
+    assert expected - set(CHECKS) == set()
+    assert (REPO / "docs" / "checks.md").read_text(encoding="utf-8") == checks_markdown()
+
+
+def test_problems_as_json_and_as_github_annotations(project, capsys):
+    import json
+    shutil.copy(FIXTURES[0], project / "data" / FIXTURES[0].name)
+    assert main(["check", "--root", str(project), "--format", "json"]) == 1
+    listed = json.loads(capsys.readouterr().out)
+    assert main(["check", "--root", str(project)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert [f"{p['file']}:{p['line']}:{p['column']}: {p['code']}: {p['message']}" for p in listed] == lines
+    assert main(["check", "--root", str(project), "--format", "github"]) == 1
+    annotations = capsys.readouterr().out.splitlines()
+    first = listed[0]
+    assert annotations[0] == (f"::error file={first['file']},line={first['line']},col={first['column']},"
+                              f"title={first['code']}::{first['message']}")
+    assert len(annotations) == len(listed)
+    shutil.os.remove(project / "data" / FIXTURES[0].name)
+    assert main(["check", "--root", str(project), "--format", "json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out) == [] and captured.err.startswith("ok: ")

@@ -15,18 +15,30 @@ READ_ONLY = ("show", "stats", "validate")  # the only commands that may read the
 def _check(args, writes: bool = False):
     from .project import check
     project, problems = check(args.root, use_cache=not args.no_cache)
-    for problem in problems:
-        print(problem)
+    print_problems(problems, args.format)
     if problems:
         print(f"{len(problems)} problem{'s' * (len(problems) != 1)}{'; nothing written' * writes}", file=sys.stderr)
     return project, problems
+
+
+def print_problems(problems: list, form: str) -> None:
+    """Every problem on stdout: `file:line:column: code: message` lines, a JSON list, or GitHub annotations."""
+    if form == "json":
+        import json
+        print(json.dumps([problem.as_dict() for problem in problems], indent=1, ensure_ascii=False))
+    for problem in problems:
+        if form == "github":
+            print(problem.github_annotation())
+        elif form == "text":
+            print(problem)
 
 
 def cmd_check(args) -> int:
     project, problems = _check(args)
     if not problems:
         print(f"ok: {project.tables['records'].num_rows} records, {project.tables['citations'].num_rows} "
-              f"citations verified against {len(project.catalogue.seed_bytes)} seeds")
+              f"citations verified against {len(project.catalogue.seed_bytes)} seeds",
+              file=sys.stdout if args.format == "text" else sys.stderr)
     return 1 if problems else 0
 
 
@@ -183,7 +195,7 @@ def parser() -> argparse.ArgumentParser:
 
     checking = [
         command("check", cmd_check, "Check the seed catalogue and every fact file: schemas, references, dates, "
-                "seed hashes, quotes and grounding. Prints every problem as file:line:column: message; exits 1 "
+                "seed hashes, quotes and grounding. Prints every problem as file:line:column: code: message; exits 1 "
                 "if any."),
         command("build", cmd_build, "Check, then write build/ (CSV and Parquet), datapackage.json, schemas/ and "
                 "docs/data-dictionary.md. Writes nothing if the check fails."),
@@ -191,6 +203,10 @@ def parser() -> argparse.ArgumentParser:
                 "in the catalogue, and the lines still uncited."),
     ]
     for sub in checking:
+        sub.add_argument("--format", choices=("text", "json", "github"), default="text",
+                         help="how problems are printed: text (file:line:column: code: message), json (a list "
+                              "of objects with file, line, column, code, message) or github (GitHub Actions "
+                              "annotations, shown on the lines of a pull request); see docs/checks.md")
         sub.add_argument("--no-cache", action="store_true", help="check every file again, neither reading nor "
                          "writing .anso-cache/ (the results are the same)")
     command("validate", cmd_validate, "Validate datapackage.json and its tables with frictionless, foreign "

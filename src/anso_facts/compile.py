@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from .facts import Facts
+from .problems import checks_markdown
 from .rules import first_day, parse_lines
 from .schemas import JSON_SCHEMAS, Column, columns, data_dictionary, examples, table_schema
 from .metadata import citation_cff, datapackage_metadata, zenodo_metadata
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 # What the build writes, relative to the project root. Each is replaced whole.
-OUTPUTS = ("build", "schemas", "docs/data-dictionary.md", "datapackage.json", "CITATION.cff", ".zenodo.json")
+OUTPUTS = ("build", "schemas", "docs/data-dictionary.md", "docs/checks.md", "datapackage.json", "CITATION.cff", ".zenodo.json")
 PRECISION_BY_PARTS = {1: "year", 2: "month", 3: "day"}
 EPOCH = dt.date(1970, 1, 1)
 LOCATOR = "_index"  # a column of the records table while checking: the record's index in its table in its file
@@ -244,6 +245,7 @@ def write_outputs(project: Project, out: Path) -> dict[str, dict]:
         (out / "schemas" / name).write_text(_json(schema), encoding="utf-8")
     dictionary = data_dictionary({name: entry["examples"] for name, entry in written.items()})
     (out / "docs" / "data-dictionary.md").write_text(dictionary, encoding="utf-8")
+    (out / "docs" / "checks.md").write_text(checks_markdown(), encoding="utf-8")
     (out / "datapackage.json").write_text(_json(descriptor(project, written, out)), encoding="utf-8")
     (out / "CITATION.cff").write_text(citation_cff(), encoding="utf-8")
     (out / ".zenodo.json").write_text(_json(zenodo_metadata()), encoding="utf-8")

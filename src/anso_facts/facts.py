@@ -52,11 +52,11 @@ def unread_files(root: Path, catalogue: Facts) -> list[Problem]:
     for path in sorted((root / DATA).rglob("*")):
         if path.is_file() and path.suffix != ".yaml":
             hint = "rename it to .yaml" if path.suffix == ".yml" else "only .yaml fact files belong in data/"
-            problems.append(Problem(relative_name(path, root), 1, 1, f"this file is not read: {hint}"))
+            problems.append(Problem(relative_name(path, root), 1, 1, "unread-file", f"this file is not read: {hint}"))
     named = {CATALOGUE.name, *(seed.data["file"] for seed in catalogue.records)}
     for path in sorted((root / "seeds").iterdir()) if (root / "seeds").is_dir() else ():
         if path.name not in named:
-            problems.append(Problem(relative_name(path, root), 1, 1, "no seed in seeds/seeds.yaml names this file: "
+            problems.append(Problem(relative_name(path, root), 1, 1, "unnamed-seed", "no seed in seeds/seeds.yaml names this file: "
                                                                      "add it to the catalogue, or remove it"))
     return problems
 
@@ -65,7 +65,7 @@ def load_catalogue(root: Path, data: bytes | None) -> tuple[Facts, list[Problem]
     """The seed catalogue's records (from its bytes, None if it is missing), with the bytes of every seed it
     lists."""
     if data is None:
-        return Facts({}, SeedTexts({})), [Problem(CATALOGUE.as_posix(), 1, 1, "the seed catalogue is missing")]
+        return Facts({}, SeedTexts({})), [Problem(CATALOGUE.as_posix(), 1, 1, "catalogue-missing", "the seed catalogue is missing")]
     records, ids, problems = load_file(root / CATALOGUE, root, "seeds.schema.json", data)
     seed_bytes = {}
     for seed in records:
@@ -80,19 +80,19 @@ def load_file(path: Path, root: Path, schema_name: str, data: bytes | None = Non
     name = relative_name(path, root)
     data = path.read_bytes() if data is None else data
     if len(data) > MAX_FILE_BYTES:
-        return [], [], [Problem(name, 1, 1, f"file is larger than {MAX_FILE_BYTES // 2**20} MiB; split it")]
+        return [], [], [Problem(name, 1, 1, "file-too-large", f"file is larger than {MAX_FILE_BYTES // 2**20} MiB; split it")]
     duplicates: list[yamlsafe.YamlError] = []  # a duplicate key is reported with the file's other problems
     try:
         text = yamlsafe.decode(data)
         document = yamlsafe.load(text, duplicates)
     except yamlsafe.YamlError as error:  # only a true syntax error stops a file
-        return [], [], [Problem(name, error.line, error.column, error.message)]
+        return [], [], [Problem(name, error.line, error.column, error.code, error.message)]
     source = Source(name, text)
-    problems = [Problem(name, error.line, error.column, error.message) for error in duplicates]
+    problems = [Problem(name, error.line, error.column, error.code, error.message) for error in duplicates]
     records, ids = [], []
     invalid = set()  # (table, index) of records with schema errors
-    for path_in_file, message in schema_errors(schema_name, document):
-        problems.append(Problem(name, *source.position(path_in_file), message))
+    for path_in_file, code, message in schema_errors(schema_name, document):
+        problems.append(Problem(name, *source.position(path_in_file), code, message))
         invalid.add(path_in_file[:2])
     if not isinstance(document, dict):
         return records, ids, problems
@@ -109,8 +109,14 @@ _FAST: dict = {}
 _EXPLAINING: dict = {}
 
 
-def schema_errors(schema_name: str, document) -> list[tuple[tuple, str]]:
-    """(path, message) of every way `document` breaks the named JSON Schema.
+_CODES = {"required": "missing-field", "type": "wrong-type", "enum": "not-allowed-value", "const": "not-allowed-value",
+          "pattern": "bad-format", "format": "bad-format", "minimum": "out-of-range", "maximum": "out-of-range",
+          "exclusiveMinimum": "out-of-range", "exclusiveMaximum": "out-of-range", "minLength": "out-of-range",
+          "maxLength": "out-of-range", "minItems": "out-of-range", "maxItems": "out-of-range"}
+
+
+def schema_errors(schema_name: str, document) -> list[tuple[tuple, str, str]]:
+    """(path, code, message) of every way `document` breaks the named JSON Schema.
 
     A document is first checked by jsonschema-rs, which is about a hundred times faster; only a document it
     rejects goes through `jsonschema`, whose errors carry the paths that become file:line:column. A test holds
@@ -131,14 +137,14 @@ def schema_errors(schema_name: str, document) -> list[tuple[tuple, str]]:
             allowed = error.schema.get("properties", {})
             what = "field" if path else "table"
             for key in sorted(k for k in error.instance if k not in allowed):
-                out.append((path + (key,), f"{_where(document, path + (key,))}: unknown {what} {key!r}; "
+                out.append((path + (key,), "unknown-field", f"{_where(document, path + (key,))}: unknown {what} {key!r}; "
                                            f"{_closest(key, allowed)}"))
             continue
         where = _where(document, path)
         if error.validator == "pattern" and error.validator_value in PATTERN_MEANINGS:
-            out.append((path, f"{where}: {error.instance!r} {PATTERN_MEANINGS[error.validator_value]}"))
+            out.append((path, "bad-format", f"{where}: {error.instance!r} {PATTERN_MEANINGS[error.validator_value]}"))
             continue
-        out.append((path, f"{where}: {error.message}"))
+        out.append((path, _CODES.get(error.validator, "schema"), f"{where}: {error.message}"))
     return out
 
 

@@ -8,15 +8,106 @@ from pathlib import Path
 from . import yamlsafe
 
 
+@dataclass(frozen=True)
+class Check:
+    """A kind of problem: its stable code, what it catches, and how a curator fixes it."""
+
+    code: str
+    catches: str
+    fix: str
+
+
+CHECKS = {check.code: check for check in (
+    # reading a file
+    Check("not-utf8", "A file that is not UTF-8 text.", "Save the file as UTF-8."),
+    Check("file-too-large", "A fact file over 32 MiB.", "Split it into several files in `data/`."),
+    Check("yaml-syntax", "Text that is not YAML.", "Mend the YAML at the place given; a quote or a colon is "
+          "often the cause."),
+    Check("yaml-tab", "A tab in the indentation.", "Indent with spaces only."),
+    Check("yaml-character", "A control character YAML does not allow, such as NUL.", "Remove the character."),
+    Check("yaml-documents", "A second YAML document (`---`) in one file.", "Keep one document per file."),
+    Check("yaml-alias", "An anchor or alias (`&a`, `*a`).", "Write the value out in full."),
+    Check("yaml-tag", "An explicit tag such as `!!str`.", "Remove the tag; quote a value to keep it text."),
+    Check("yaml-too-deep", "Nesting deeper than the loader's limit.", "Flatten the structure."),
+    Check("yaml-key", "A key that is not a plain string.", "Use a plain field name as the key."),
+    Check("duplicate-key", "The same key twice in one mapping (YAML keeps only one).", "Keep one of the two."),
+    # the JSON Schemas
+    Check("unknown-field", "A field or table the schema does not declare (a misspelt name, often).",
+          "Use the suggested name, or one of those listed."),
+    Check("missing-field", "A record without a required field.", "Add the field."),
+    Check("wrong-type", "A value of the wrong type (text for a number, a list for a mapping...).",
+          "Write the value as the data dictionary declares it."),
+    Check("not-allowed-value", "A value outside the field's list of allowed values.",
+          "Use one of the values listed in the message."),
+    Check("bad-format", "A value that does not have its field's form (an id, a date, a URL, a country code...).",
+          "Write it as the message says the field's values look."),
+    Check("out-of-range", "A number, text or list too small or too large for its field.",
+          "Correct the value; a line number or figure this large is a typing mistake."),
+    Check("schema", "Any other way a file breaks its JSON Schema.", "Follow the message."),
+    # files and seeds
+    Check("catalogue-missing", "No seed catalogue at `seeds/seeds.yaml`.", "Restore the catalogue."),
+    Check("unread-file", "A file in `data/` that is not a `.yaml` fact file, so it would be passed over.",
+          "Rename a `.yml` file to `.yaml`; move anything else out of `data/`."),
+    Check("unnamed-seed", "A file in `seeds/` that no seed of the catalogue names.",
+          "Add it to the catalogue with its sha256 and line count, or remove it."),
+    Check("seed-missing", "A catalogue seed whose file is not in `seeds/`.", "Restore the file, byte for byte."),
+    Check("seed-changed", "A seed whose bytes no longer have the pinned sha256.",
+          "Restore the seed; if it truly changed, check every citation of it, then pin the new sha256."),
+    Check("seed-line-count", "A seed with another number of lines than the catalogue says.",
+          "Restore the seed, or correct `line_count`."),
+    Check("excluded-quote", "An excluded line range over a line a quote stands on.",
+          "Remove the exclusion: a quoted line carries a fact."),
+    # citations and values
+    Check("lines-reversed", "A line range whose first line is after its last.", "Write the range as `first-last`."),
+    Check("lines-outside-seed", "A line range past the end of its seed.", "Cite lines the seed has."),
+    Check("quote-not-in-lines", "A quote that does not stand in its cited lines.",
+          "Copy the exact words from the seed, or cite the lines the message says the quote stands on."),
+    Check("impossible-date", "A date that does not exist, such as 2021-02-30.", "Correct the date."),
+    Check("ungrounded-value", "A number, date or URL that none of the record's quotes states.",
+          "Cite the words that state it, or mark it inferred with the reason."),
+    Check("inferred-without-value", "A field marked inferred that has no value.",
+          "Give the value, or remove it from `inferred`."),
+    Check("comparator-value", "A statistic whose value does not fit its comparator ('millions' takes none; "
+          "'exactly' needs one).", "Give or remove the value, or change the comparator."),
+    # across files
+    Check("duplicate-id", "Two records with the same id.", "Give one of them a new id."),
+    Check("dangling-reference", "A reference to an id no record has.", "Use the suggested id, or add the record."),
+    Check("wrong-kind-reference", "A reference to a record in a table the field does not point to.",
+          "Point it to a record of the kind the message names."),
+    Check("relation-kind", "A relation whose subject or object is of a kind the relation does not take.",
+          "Choose another relation, or the right record."),
+    Check("dates-out-of-order", "An event before the event it is part of, or a figure counted before its "
+          "resource was launched.", "Correct the date or the reference."),
+    Check("ancestor-cycle", "A record that is its own ancestor through parent_id, part_of_id or part-of relations.",
+          "Break the cycle at the reference that is wrong."),
+)}
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     file: str
     line: int
     column: int
+    code: str
     message: str
 
+    def __post_init__(self):
+        assert self.code in CHECKS, f"problem code {self.code!r} is not in the catalogue"
+
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.message}"
+        return f"{self.file}:{self.line}:{self.column}: {self.code}: {self.message}"
+
+    def as_dict(self) -> dict:
+        return {"file": self.file, "line": self.line, "column": self.column, "code": self.code,
+                "message": self.message}
+
+    def github_annotation(self) -> str:
+        """A GitHub Actions workflow command: the pull request shows the problem on its line."""
+        def escape(text: str, properties: bool = False) -> str:
+            text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            return text.replace(":", "%3A").replace(",", "%2C") if properties else text
+        return (f"::error file={escape(self.file, True)},line={self.line},col={self.column},"
+                f"title={escape(self.code, True)}::{escape(self.message)}")
 
 
 @dataclass
@@ -43,11 +134,12 @@ class Finding:
 
     source: Source
     path: tuple
+    code: str
     message: str
 
     def place(self) -> Problem:
         line, column = self.source.position(self.path)
-        return Problem(self.source.name, line, column, self.message)
+        return Problem(self.source.name, line, column, self.code, self.message)
 
 
 def did_you_mean(name: str, candidates, most: int = 3) -> str:
@@ -70,3 +162,16 @@ def relative_name(path: Path, root: Path) -> str:
         return path.relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+def checks_markdown() -> str:
+    """docs/checks.md: every problem code, what it catches and how to fix it, from CHECKS."""
+    lines = ["# Checks", "",
+             "<!-- Generated by `anso-facts build` from `CHECKS` in src/anso_facts/problems.py; do not edit. -->", "",
+             "`anso-facts check` prints every problem as `file:line:column: code: message`, sorted, and exits 1 if "
+             "there is any. `--format json` prints a list of objects with `file`, `line`, `column`, `code` and "
+             "`message`; `--format github` prints GitHub Actions annotations, so that a pull request shows each "
+             "problem on its line. The codes are stable: a script may rely on them.", "",
+             "| code | catches | fix |", "|---|---|---|"]
+    lines += [f"| `{c.code}` | {c.catches} | {c.fix} |" for c in CHECKS.values()]
+    return "\n".join(lines) + "\n"

@@ -193,10 +193,10 @@ class Project:
     def _place_by_id(self) -> dict[str, tuple]:
         return dict(reversed([(record_id, (source, path)) for record_id, source, path in self.places()]))
 
-    def finding(self, record_id: str, subpath: tuple, message: str) -> Finding:
+    def finding(self, record_id: str, subpath: tuple, code: str, message: str) -> Finding:
         """A finding about the (first) record with this id."""
         source, path = self._place_by_id[record_id]
-        return Finding(source, path + subpath, f"{record_id}: {message}")
+        return Finding(source, path + subpath, code, f"{record_id}: {message}")
 
 
 def check(root: Path, use_cache: bool = True, workers: int | None = None) -> tuple[Project, list[Problem]]:

@@ -33,8 +33,8 @@ def citations(record: Record) -> Iterator[tuple[int, dict]]:
     return enumerate(record.data.get("cite", ()))
 
 
-def _finding(record: Record, subpath: tuple, message: str) -> Finding:
-    return Finding(record.source, record.path + subpath, f"{record.id}: {message}")
+def _finding(record: Record, subpath: tuple, code: str, message: str) -> Finding:
+    return Finding(record.source, record.path + subpath, code, f"{record.id}: {message}")
 
 
 def _dates(record: Record) -> Iterator[tuple[str, str]]:
@@ -66,22 +66,22 @@ def dates_exist(facts: Facts) -> Iterator[Finding]:
     for record in facts.records:
         for name, value in _dates(record):
             if first_day(value) is None:
-                yield _finding(record, (name,), f"{name} {value!r} is not a date that exists")
+                yield _finding(record, (name,), "impossible-date", f"{name} {value!r} is not a date that exists")
 
 
 def seed_files_match_catalogue(facts: Facts) -> Iterator[Finding]:
     for seed in facts.table("seeds"):
         data = facts.seed_bytes.get(seed.id)
         if data is None:
-            yield _finding(seed, ("file",), f"seeds/{seed.data['file']} does not exist")
+            yield _finding(seed, ("file",), "seed-missing", f"seeds/{seed.data['file']} does not exist")
             continue
         digest = hashlib.sha256(data).hexdigest()
         if digest != seed.data["sha256"]:
-            yield _finding(seed, ("sha256",), f"seeds/{seed.data['file']} has sha256 {digest}, not the pinned "
+            yield _finding(seed, ("sha256",), "seed-changed", f"seeds/{seed.data['file']} has sha256 {digest}, not the pinned "
                                               f"one: the seed changed, so every citation of it is in doubt")
         counted = facts.seed_texts[seed.id].line_count
         if counted != seed.data["line_count"]:
-            yield _finding(seed, ("line_count",), f"seeds/{seed.data['file']} has {counted} lines, "
+            yield _finding(seed, ("line_count",), "seed-line-count", f"seeds/{seed.data['file']} has {counted} lines, "
                                                   f"not {seed.data['line_count']}")
 
 
@@ -98,9 +98,9 @@ def line_ranges_inside_seeds(facts: Facts) -> Iterator[Finding]:
     for record, subpath, seed_id, first, last in line_ranges(facts):
         text = facts.seed_texts.get(seed_id)
         if first > last:
-            yield _finding(record, subpath, f"lines {first}-{last}: the first line is after the last")
+            yield _finding(record, subpath, "lines-reversed", f"lines {first}-{last}: the first line is after the last")
         elif text is not None and last > text.line_count:
-            yield _finding(record, subpath, f"lines {first}-{last}: seed {seed_id} has {text.line_count} lines")
+            yield _finding(record, subpath, "lines-outside-seed", f"lines {first}-{last}: seed {seed_id} has {text.line_count} lines")
 
 
 def quotes_stand_in_their_lines(facts: Facts) -> Iterator[Finding]:
@@ -111,7 +111,7 @@ def quotes_stand_in_their_lines(facts: Facts) -> Iterator[Finding]:
             if text is None or not first <= last <= text.line_count:
                 continue  # reported by the rules above
             if text.find(cite["quote"], first, last) is None:
-                yield _finding(record, ("cite", i, "quote"),
+                yield _finding(record, ("cite", i, "quote"), "quote-not-in-lines",
                                f"quote is not in lines {first}-{last} of {cite['seed']}; "
                                f"{_elsewhere(facts, cite, first, last)}")
 
@@ -164,7 +164,7 @@ def values_are_grounded(facts: Facts) -> Iterator[Finding]:
             else:
                 stated = any(value in numbers_in(q) for q in quotes)
             if not stated:
-                yield _finding(record, (f.name,), f"{f.name} {value!r} is stated in none of the record's quotes{' as a whole URL' * (f.kind == 'url')}: "
+                yield _finding(record, (f.name,), "ungrounded-value", f"{f.name} {value!r} is stated in none of the record's quotes{' as a whole URL' * (f.kind == 'url')}: "
                                                   f"cite the words that state it, or mark it inferred with why")
 
 
@@ -172,7 +172,7 @@ def inferred_fields_have_values(facts: Facts) -> Iterator[Finding]:
     for record in facts.records:
         for name in record.data.get("inferred", {}):
             if record.data.get(name) is None:
-                yield _finding(record, ("inferred", name), f"{name} is marked inferred but has no value")
+                yield _finding(record, ("inferred", name), "inferred-without-value", f"{name} is marked inferred but has no value")
 
 
 def figures_have_values(facts: Facts) -> Iterator[Finding]:
@@ -180,9 +180,9 @@ def figures_have_values(facts: Facts) -> Iterator[Finding]:
     for record in facts.table("statistics"):
         vague = record.data["comparator"] in VAGUE_COMPARATORS
         if vague and record.data.get("value") is not None:
-            yield _finding(record, ("value",), f"comparator {record.data['comparator']!r} takes no value")
+            yield _finding(record, ("value",), "comparator-value", f"comparator {record.data['comparator']!r} takes no value")
         elif not vague and record.data.get("value") is None:
-            yield _finding(record, ("comparator",), f"comparator {record.data['comparator']!r} needs a value")
+            yield _finding(record, ("comparator",), "comparator-value", f"comparator {record.data['comparator']!r} needs a value")
 
 
 FILE_RULES = (
@@ -203,7 +203,7 @@ def unique_ids(project: Project) -> Iterator[Finding]:
             continue
         other_source, other_path = first[record_id]
         line, _ = other_source.position(other_path)
-        yield Finding(source, path + ("id",), f"{record_id}: id is already used at {other_source.name}:{line}")
+        yield Finding(source, path + ("id",), "duplicate-id", f"{record_id}: id is already used at {other_source.name}:{line}")
 
 
 def _references() -> Iterator[tuple[str, str, str, str, tuple, Callable[[dict], tuple]]]:
@@ -225,16 +225,17 @@ def references_resolve(project: Project) -> Iterator[Finding]:
             if target_table is None and target_id in project.ids:
                 continue  # the target itself failed its schema and is reported there
             if target_table is None:
-                message = f"{name} {target_id!r} is not the id of any record{_suggestion(project, target_id, allowed)}"
+                code, message = "dangling-reference", f"{name} {target_id!r} is not the id of any record{_suggestion(project, target_id, allowed)}"
             else:
-                message = f"{name} {target_id!r} is in {target_table}; expected a record in {' or '.join(allowed)}"
-            yield project.finding(row[owner], subpath(row), message)
+                code, message = "wrong-kind-reference", f"{name} {target_id!r} is in {target_table}; expected a record in {' or '.join(allowed)}"
+            yield project.finding(row[owner], subpath(row), code, message)
 
 
 def _suggestion(project: Project, target_id: str, allowed: tuple[str, ...]) -> str:
     """The ids nearest to a dangling one (for a seed, every seed id: there are few)."""
     if allowed == ("seeds",):
-        return f"; the seeds are {', '.join(sorted(project.catalogue.seed_bytes))}"
+        seeds = sorted(project.catalogue.seed_bytes)
+        return f"; the seeds are {', '.join(seeds)}" if seeds else "; the catalogue lists no seed"
     hint = did_you_mean(target_id, project.ids)
     return f"; {hint}" if hint else ""
 
@@ -245,7 +246,7 @@ def relations_fit_their_kind(project: Project) -> Iterator[Finding]:
             subjects, objects, _ = RELATIONS[row["relation"]]
             allowed = subjects if name == "subject_id" else objects
             if row["target_table"] not in allowed:
-                yield project.finding(row["id"], (name,), f"relation {row['relation']!r} takes a {name[:-3]} in "
+                yield project.finding(row["id"], (name,), "relation-kind", f"relation {row['relation']!r} takes a {name[:-3]} in "
                                                          f"{' or '.join(allowed)}, not in {row['target_table']}")
 
 
@@ -264,7 +265,7 @@ def dates_in_order(project: Project) -> Iterator[Finding]:
             mine = date_text(row[name], row[f"{name}_precision"])
             theirs = date_text(row[f"target_{other_name}"], row[f"target_{other_name}_precision"])
             if mine and theirs and last_day(mine) < first_day(theirs):
-                yield project.finding(row["id"], (name,), f"{name} {mine} is before {other_name} {theirs} "
+                yield project.finding(row["id"], (name,), "dates-out-of-order", f"{name} {mine} is before {other_name} {theirs} "
                                                           f"of {row[ref]}")
 
 
@@ -341,7 +342,7 @@ def no_record_is_its_own_ancestor(project: Project) -> Iterator[Finding]:
     for child, parent, record_id, path in edges:
         if child in cycle_of and parent in cycle_of[child]:
             around = " -> ".join([child, *_path_within(graph, cycle_of[child], parent, child)])
-            yield project.finding(record_id, path, f"{path[0]} {parent!r} makes {child} its own ancestor "
+            yield project.finding(record_id, path, "ancestor-cycle", f"{path[0]} {parent!r} makes {child} its own ancestor "
                                                    f"({around})")
 
 
@@ -377,7 +378,7 @@ def exclusions_hold_no_quote(project: Project) -> Iterator[Finding]:
             first, last = parse_lines(exclusion["lines"])
             quoted = sorted(cite_id for start, end, cite_id in stands.get(seed.id, ()) if start <= last and first <= end)
             if quoted:
-                yield _finding(seed, ("excluded", i, "lines"),
+                yield _finding(seed, ("excluded", i, "lines"), "excluded-quote",
                                f"excluded lines {exclusion['lines']} hold the quote of {', '.join(quoted)}: a line a "
                                f"quote stands on carries a fact, so remove the exclusion")
 

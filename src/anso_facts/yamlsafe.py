@@ -32,13 +32,13 @@ _DROPPED = object()
 class YamlError(Exception):
     """A problem in the YAML text, at a 1-based line and column."""
 
-    def __init__(self, message: str, line: int, column: int):
+    def __init__(self, code: str, message: str, line: int, column: int):
         super().__init__(message)
-        self.message, self.line, self.column = message, line, column
+        self.code, self.message, self.line, self.column = code, message, line, column
 
 
-def _mark_error(message: str, mark) -> YamlError:
-    return YamlError(message, mark.line + 1, mark.column + 1)
+def _mark_error(code: str, message: str, mark) -> YamlError:
+    return YamlError(code, message, mark.line + 1, mark.column + 1)
 
 
 def _plain(value: str):
@@ -66,23 +66,23 @@ def _build(text: str, marks: dict | None, duplicates: list | None = None):
             if kind is DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    raise _mark_error("one YAML document per file, found a second", event.start_mark)
+                    raise _mark_error("yaml-documents", "one YAML document per file, found a second", event.start_mark)
                 continue
             if kind is MappingEndEvent or kind is SequenceEndEvent:
                 stack.pop()
                 continue
             if kind is AliasEvent or getattr(event, "anchor", None) is not None:
-                raise _mark_error("anchors and aliases (&, *) are not allowed: write the value out",
+                raise _mark_error("yaml-alias", "anchors and aliases (&, *) are not allowed: write the value out",
                                   event.start_mark)
             if kind not in (ScalarEvent, MappingStartEvent, SequenceStartEvent):
                 continue
             if event.tag is not None and event.tag != "!":
-                raise _mark_error(f"tags such as {event.tag!r} are not allowed", event.start_mark)
+                raise _mark_error("yaml-tag", f"tags such as {event.tag!r} are not allowed", event.start_mark)
             if kind is ScalarEvent:
                 value = event.value if event.style else _plain(event.value)
             else:
                 if len(stack) >= MAX_DEPTH:
-                    raise _mark_error(f"nested deeper than {MAX_DEPTH} levels", event.start_mark)
+                    raise _mark_error("yaml-too-deep", f"nested deeper than {MAX_DEPTH} levels", event.start_mark)
                 value = {} if kind is MappingStartEvent else []
             if not stack:
                 root, path = value, ()
@@ -94,9 +94,9 @@ def _build(text: str, marks: dict | None, duplicates: list | None = None):
                     container.append(value)
                 elif frame[2] is _NO_KEY:  # this event is a key
                     if kind is not ScalarEvent:
-                        raise _mark_error("a key must be a plain string", event.start_mark)
+                        raise _mark_error("yaml-key", "a key must be a plain string", event.start_mark)
                     if event.value in container:
-                        error = _mark_error(f"duplicate key {event.value!r}: keep one of the two", event.start_mark)
+                        error = _mark_error("duplicate-key", f"duplicate key {event.value!r}: keep one of the two", event.start_mark)
                         if duplicates is None:
                             raise error
                         duplicates.append(error)
@@ -120,15 +120,15 @@ def _build(text: str, marks: dict | None, duplicates: list | None = None):
                 stack.append([value, path, _NO_KEY])
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        message = " ".join(filter(None, (error.context, error.problem)))
+        code, message = "yaml-syntax", " ".join(filter(None, (error.context, error.problem)))
         if "tab character" in message or text[mark.index:mark.index + 1] == "\t":
-            message = "a tab: YAML indents with spaces only, so replace the tab with spaces"
-        raise YamlError(message, mark.line + 1, mark.column + 1) from None
+            code, message = "yaml-tab", "a tab: YAML indents with spaces only, so replace the tab with spaces"
+        raise YamlError(code, message, mark.line + 1, mark.column + 1) from None
     except yaml.reader.ReaderError as error:  # a character YAML does not allow, such as NUL
         line = text.count("\n", 0, error.position) + 1
         column = error.position - text.rfind("\n", 0, error.position)
         character = error.character if isinstance(error.character, int) else ord(error.character)
-        raise YamlError(f"character U+{character:04X} is not allowed in YAML", line, column) from None
+        raise YamlError("yaml-character", f"character U+{character:04X} is not allowed in YAML", line, column) from None
     finally:
         parser.dispose()
     return root
@@ -153,4 +153,4 @@ def decode(data: bytes) -> str:
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         column = error.start - data.rfind(b"\n", 0, error.start)
-        raise YamlError(f"not UTF-8: byte {data[error.start]:#04x} cannot be decoded", line, column) from None
+        raise YamlError("not-utf8", f"not UTF-8: byte {data[error.start]:#04x} cannot be decoded", line, column) from None
