@@ -38,7 +38,7 @@ def poison_every_entry(root: Path) -> int:
     entries = sorted((root / FOLDER).glob("*" + SUFFIX))
     for path in entries:
         entry = decode(memoryview(path.read_bytes()))
-        entry.problems = [Problem(entry.name, 1, 1, POISON)]
+        entry.problems = [Problem(entry.name, 1, 1, "schema", POISON)]
         rewrite(path, b"".join(encode(entry)))
     return len(entries)
 
@@ -79,7 +79,7 @@ def test_the_entry_of_a_changed_file_is_not_used(project):
     found = messages(project)
     assert not any(p.startswith("data/facts/bai-letter-2020.yaml") for p in found)
     # the entries of unchanged files are used: that is what makes the poison a proof
-    assert any(p.startswith("data/facts/anso-newsletter-2020.yaml:1:1: " + POISON) for p in found)
+    assert any(p.startswith("data/facts/anso-newsletter-2020.yaml:1:1: schema: " + POISON) for p in found)
 
 
 def test_no_entry_is_used_after_a_seed_changed(project):
