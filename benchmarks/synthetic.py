@@ -163,7 +163,7 @@ def generate(root: Path, records: int, files: int = 100, seed: int = 0) -> None:
     (root / "seeds").mkdir(parents=True, exist_ok=True)
     (root / "data").mkdir(parents=True, exist_ok=True)
     known: dict[str, list[str]] = {table: [] for table, _ in MIX}
-    tables, weights = zip(*MIX)
+    tables, weights = zip(*MIX, strict=True)
     catalogue = ["seeds:"]
     per_file = [records // files + (1 if i < records % files else 0) for i in range(files)]
     for number, count in enumerate(per_file):

@@ -40,7 +40,7 @@ def test_citations_come_with_the_seed_text(built):
 
 
 def test_show_prints_the_record_its_relations_and_the_lines(built, capsys):
-    assert main(["show", "org-cast", "--root", str(built)]) == 0
+    assert main(["--root", str(built), "show", "org-cast"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("org-cast (organizations)\n  name: China Association for Science and Technology")
     assert "relations: id=rel-cast-consultative-status-with-ecosoc" in out
@@ -49,7 +49,7 @@ def test_show_prints_the_record_its_relations_and_the_lines(built, capsys):
 
 
 def test_show_unknown_id_says_so_with_the_closest_ids(built, capsys):
-    assert main(["show", "org-castt", "--root", str(built)]) == 1
+    assert main(["--root", str(built), "show", "org-castt"]) == 1
     out, err = capsys.readouterr()
     assert out == ""
     assert err == "anso-facts show: no record has the id 'org-castt'; did you mean org-cast or org-cas or org-jst?\n"
@@ -63,14 +63,14 @@ def test_a_reader_that_stops_early_gets_no_traceback(built, command):
     import sys
     from pathlib import Path
     anso = Path(sys.executable).parent / "anso-facts"
-    result = subprocess.run(f"set -o pipefail; {anso} {command} --root {built} | true", shell=True,
+    result = subprocess.run(f"set -o pipefail; {anso} --root {built} {command} | true", shell=True,
                             executable="/bin/bash", capture_output=True, text=True)
     assert "Traceback" not in result.stderr and "BrokenPipeError" not in result.stderr, result.stderr
     assert result.returncode == 0
 
 
 def test_stats_counts_rows_and_citations_per_seed(built, capsys):
-    assert main(["stats", "--root", str(built)]) == 0
+    assert main(["--root", str(built), "stats"]) == 0
     out = capsys.readouterr().out
     citations = anso_facts.load("citations", built)
     assert f"  citations {len(citations):>21d}" in out
@@ -79,5 +79,5 @@ def test_stats_counts_rows_and_citations_per_seed(built, capsys):
 
 
 def test_validate_command(built, capsys):
-    assert main(["validate", "--root", str(built)]) == 0
+    assert main(["--root", str(built), "validate"]) == 0
     assert "datapackage.json is valid" in capsys.readouterr().err

@@ -12,11 +12,12 @@ from frictionless import validate
 from jsonschema import Draft202012Validator
 
 import anso_facts
-from anso_facts import compile as compile_stage
-from anso_facts.compile import arrow_schema, build, output_files
-from anso_facts.model import ALL_TABLES, primary_key
-from anso_facts.project import check
-from conftest import REPO
+from anso_facts import write as write_stage
+from anso_facts.arrow_tables import arrow_schema
+from anso_facts.model import ALL_TABLES
+from anso_facts.swap import output_files
+from anso_facts.write import build, check_for_build
+from helpers import REPO, build_project
 
 
 def test_committed_outputs_are_what_the_build_makes(built):
@@ -24,8 +25,7 @@ def test_committed_outputs_are_what_the_build_makes(built):
 
 
 def test_rebuild_is_byte_identical(built, project):
-    facts, _ = check(project)
-    build(facts, project)
+    build_project(project)
     assert output_files(project) == output_files(built)
 
 
@@ -55,7 +55,8 @@ def test_descriptor_is_data_package_v2_with_hashes(built):
     assert descriptor["$schema"] == "https://datapackage.org/profiles/2.0/datapackage.json"
     assert descriptor["version"] == anso_facts.__version__
     assert descriptor["licenses"][0]["name"] == "CC-BY-4.0"
-    assert [s["path"] for s in descriptor["sources"]] == sorted(f"seeds/{p.name}" for p in (REPO / "seeds").glob("*.txt"))
+    seeds = sorted(f"seeds/{p.name}" for p in (REPO / "seeds").glob("*.txt"))
+    assert [s["path"] for s in descriptor["sources"]] == seeds
     for resource in descriptor["resources"]:
         data = (built / resource["path"]).read_bytes()
         assert resource["type"] == "table"
@@ -74,9 +75,9 @@ def test_parquet_and_csv_hold_the_same_typed_rows(built, table):
     assert parquet.schema.equals(schema)
     assert set(pq.read_metadata(path).metadata) == {b"ARROW:schema"}  # no pandas or other volatile metadata
     assert parquet.equals(csv.cast(schema))
-    key = ("record_id", "position") if table.name == "citations" else primary_key(table)
-    rows = list(zip(*(parquet.column(k).to_pylist() for k in key)))
-    assert rows == sorted(rows) and len(set(rows)) == len(rows)
+    rows = list(zip(*(parquet.column(k).to_pylist() for k in table.sort_key), strict=True))
+    keys = list(zip(*(parquet.column(k).to_pylist() for k in table.primary_key), strict=True))
+    assert rows == sorted(rows) and len(set(keys)) == len(keys)
 
 
 def test_json_schemas_are_valid_draft_2020_12(built):
@@ -85,8 +86,7 @@ def test_json_schemas_are_valid_draft_2020_12(built):
 
 
 def test_a_build_that_fails_while_writing_leaves_the_previous_output(built, project, monkeypatch):
-    facts, _ = check(project)
-    build(facts, project)
+    build_project(project)
     before = output_files(project)
     calls = []
 
@@ -96,9 +96,9 @@ def test_a_build_that_fails_while_writing_leaves_the_previous_output(built, proj
             raise OSError("disk full")
         return real_write_table(*args)
 
-    real_write_table = compile_stage.write_table
-    monkeypatch.setattr(compile_stage, "write_table", fail_on_third_table)
-    uncached, _ = check(project, use_cache=False)  # so that every table is written again
+    real_write_table = write_stage.write_table
+    monkeypatch.setattr(write_stage, "write_table", fail_on_third_table)
+    uncached, _ = check_for_build(project, use_cache=False)  # so that every table is written again
     with pytest.raises(OSError):
         build(uncached, project)
     assert output_files(project) == before

@@ -5,6 +5,7 @@ The stale-cache tests poison every entry (each claims a problem no check would f
 change: a poisoned problem in the output would mean a stale entry was used."""
 
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -12,19 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from anso_facts.cache import FOLDER, SCRATCH, SUFFIX, WRITTEN, decode, encode
-from anso_facts.compile import build, output_files
+from anso_facts.cache import FOLDER, SCRATCH, SUFFIX, WRITTEN
+from anso_facts.check import check
 from anso_facts.problems import Problem
-from anso_facts.project import check
-from conftest import REPO
+from anso_facts.swap import output_files
+from helpers import REPO, build_project
 
 POISON = "poisoned cache entry"
 
 
 def built(root: Path, **options) -> dict[str, bytes]:
-    project, problems = check(root, **options)
-    assert problems == []
-    build(project, root)
+    build_project(root, **options)
     return output_files(root)
 
 
@@ -37,9 +36,9 @@ def rewrite(path: Path, data: bytes) -> None:
 def poison_every_entry(root: Path) -> int:
     entries = sorted((root / FOLDER).glob("*" + SUFFIX))
     for path in entries:
-        entry = decode(memoryview(path.read_bytes()))
+        entry = pickle.loads(path.read_bytes())
         entry.problems = [Problem(entry.name, 1, 1, "schema", POISON)]
-        rewrite(path, b"".join(encode(entry)))
+        rewrite(path, pickle.dumps(entry))
     return len(entries)
 
 
@@ -103,9 +102,10 @@ def test_a_missing_catalogue_and_an_empty_one_are_told_apart(project):
 @pytest.mark.parametrize("damage", [lambda data: b"not an entry", lambda data: data[:len(data) // 2],
                                     lambda data: b""], ids=["junk", "cut-in-half", "empty"])
 def test_an_unreadable_entry_is_made_again(project, damage):
-    check(project)
-    for path in (project / FOLDER).glob("*" + SUFFIX):
-        rewrite(path, damage(path.read_bytes()))
+    built(project)
+    for path in (project / FOLDER).iterdir():  # the check's entries and the build's
+        if path.name != WRITTEN:
+            rewrite(path, damage(path.read_bytes()))
     assert messages(project) == []
     assert built(project) == built(project, use_cache=False)
 
@@ -114,7 +114,8 @@ def test_only_the_entries_asked_for_are_kept(project):
     built(project)
     folder = project / FOLDER
     kept = {path.name for path in folder.iterdir()}
-    assert WRITTEN in kept and len(kept) == len(list((project / "data").rglob("*.yaml"))) + 2  # and the catalogue's
+    files = len(list((project / "data").rglob("*.yaml"))) + 1  # and the catalogue
+    assert WRITTEN in kept and len(kept) == 2 * files + 1  # the check's entry and the build's, per file
     stale = {"0" * 64 + SUFFIX, "0" * 64 + ".pickle"}  # an entry no check asks for, one in an old format
     scratch = SCRATCH + "of-another-check"
     for name in (*stale, scratch):
@@ -140,7 +141,8 @@ def run_check_with_changed_code(project: Path, tmp_path: Path, module: str, old:
     text = source.read_text()
     assert old in text
     source.write_text(text.replace(old, new, 1))
-    code = "import anso_facts, sys; from anso_facts.cli import main; print(anso_facts.__file__); main(['check', '--root', sys.argv[1]])"
+    code = ("import anso_facts, sys; from anso_facts.cli import main; print(anso_facts.__file__); "
+            "main(['--root', sys.argv[1], 'check'])")
     result = subprocess.run([sys.executable, "-c", code, project], env={"PYTHONPATH": str(copy)},
                             capture_output=True, text=True)
     assert result.stdout.startswith(str(copy)), result.stdout + result.stderr

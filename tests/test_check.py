@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from anso_facts.cache import FOLDER
+from anso_facts.check import check
 from anso_facts.cli import main
-from anso_facts.project import check
-from conftest import REPO
+from helpers import REPO
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures" / "bad").glob("*.yaml"))
 EXPECT = re.compile(r"^# expect: (\d+):(\d+) ([a-z0-9-]+): (.+)$", re.M)
@@ -21,7 +21,7 @@ def problems(root: Path) -> list[str]:
 
 
 def test_real_data_has_no_problems():
-    from conftest import REPO
+    from helpers import REPO
     assert problems(REPO) == []
 
 
@@ -92,8 +92,8 @@ def test_other_schema_faults_have_the_general_code(project):
 
 
 def test_a_file_too_large_is_not_read(project, monkeypatch):
-    from anso_facts import facts
-    monkeypatch.setattr(facts, "MAX_FILE_BYTES", 2**20)
+    from anso_facts import loader
+    monkeypatch.setattr(loader, "MAX_FILE_BYTES", 2**20)
     assert write(project, b"people: []\n" + b"#" * 2**20) == \
         "data/hostile.yaml:1:1: file-too-large: file is larger than 1 MiB; split it"
 
@@ -118,8 +118,8 @@ def test_changed_seed_fails_its_hash_and_the_quotes_it_broke(project):
     seed = project / "seeds" / "002_0ae214f5d57581a8.txt"
     seed.write_bytes(seed.read_bytes().replace(b"210 national", b"211 national"))
     found = problems(project)
-    assert re.match(r"seeds/seeds\.yaml:\d+:11: seed-changed: cast-igf2021-booth: seeds/002_0ae214f5d57581a8\.txt has sha256 "
-                    r"[0-9a-f]{64}, not the pinned one", found[-1])
+    assert re.match(r"seeds/seeds\.yaml:\d+:11: seed-changed: cast-igf2021-booth: seeds/002_0ae214f5d57581a8\.txt "
+                    r"has sha256 [0-9a-f]{64}, not the pinned one", found[-1])
     quotes = found[:-1]
     assert len(quotes) == 2  # org-cast and stat-cast-national-member-societies quote "210 national"
     assert all("quote is not in lines 6-6 of cast-igf2021-booth; it stands nowhere" in p for p in quotes)
@@ -128,10 +128,10 @@ def test_changed_seed_fails_its_hash_and_the_quotes_it_broke(project):
 def test_all_problems_are_reported_sorted_and_exit_non_zero(project, capsys):
     for fixture in FIXTURES[:4]:
         shutil.copy(fixture, project / "data" / fixture.name)
-    assert main(["check", "--root", str(project)]) == 1
+    assert main(["--root", str(project), "check"]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) >= 4
-    keys = [(f, int(l), int(c)) for f, l, c, _ in (line.split(":", 3) for line in lines)]
+    keys = [(name, int(row), int(column)) for name, row, column, _ in (line.split(":", 3) for line in lines)]
     assert keys == sorted(keys)
 
 
@@ -139,10 +139,10 @@ def test_failing_build_writes_nothing(project, capsys):
     def files():  # all but the check's cache, which keeps what it learnt of each file
         return {p: p.read_bytes() for p in project.rglob("*") if p.is_file() and FOLDER.name not in p.parts}
 
-    assert main(["build", "--root", str(project)]) == 0
+    assert main(["--root", str(project), "build"]) == 0
     before = files()
     shutil.copy(FIXTURES[0], project / "data" / FIXTURES[0].name)
-    assert main(["build", "--root", str(project)]) == 1
+    assert main(["--root", str(project), "build"]) == 1
     after = files()
     del after[project / "data" / FIXTURES[0].name]
     assert after == before
@@ -153,7 +153,7 @@ def test_check_keeps_pandas_and_frictionless_off_its_import_path():
     import subprocess
     import sys
 
-    from conftest import REPO
+    from helpers import REPO
     code = ("import sys; from anso_facts.cli import main; code = main(['check']); "
             "print(code, sorted(m for m in ('pandas', 'frictionless') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
@@ -190,8 +190,9 @@ def test_an_exclusion_over_a_quoted_line_is_rejected(project):
                                       "  - lines: 5-6\n    reason: section heading"), encoding="utf-8")
     found = problems(project)
     assert len(found) == 1, found
-    assert re.match(r"seeds/seeds\.yaml:\d+:12: excluded-quote: cast-igf2021-booth: excluded lines 5-6 hold the quote of "
-                    r"org-cast#2, org-cast#3, stat-cast-national-member-societies#1, .*remove the exclusion", found[0])
+    assert re.match(r"seeds/seeds\.yaml:\d+:12: excluded-quote: cast-igf2021-booth: excluded lines 5-6 hold the "
+                    r"quote of org-cast#2, org-cast#3, stat-cast-national-member-societies#1, .*remove the exclusion",
+                    found[0])
 
 
 def test_files_the_check_would_pass_over_are_reported(project):
@@ -201,8 +202,8 @@ def test_files_the_check_would_pass_over_are_reported(project):
     assert problems(project) == [
         "data/extra.yml:1:1: unread-file: this file is not read: rename it to .yaml",
         "data/notes.txt:1:1: unread-file: this file is not read: only .yaml fact files belong in data/",
-        "seeds/003_unlisted.txt:1:1: unnamed-seed: no seed in seeds/seeds.yaml names this file: add it to the catalogue, or "
-        "remove it",
+        "seeds/003_unlisted.txt:1:1: unnamed-seed: no seed in seeds/seeds.yaml names this file: add it to the "
+        "catalogue, or remove it",
     ]
 
 
@@ -212,8 +213,8 @@ def test_a_seed_file_outside_seeds_is_rejected(project):
     catalogue.write_text(text.replace("file: 002_0ae214f5d57581a8.txt", "file: ../datapackage.json"),
                          encoding="utf-8")
     found = problems(project)
-    assert any(re.match(r"seeds/seeds\.yaml:\d+:9: bad-format: cast-igf2021-booth: file: '\.\./datapackage\.json' must be a "
-                        r"plain file name inside seeds/", p) for p in found), found
+    assert any(re.match(r"seeds/seeds\.yaml:\d+:9: bad-format: cast-igf2021-booth: file: '\.\./datapackage\.json' "
+                        r"must be a plain file name inside seeds/", p) for p in found), found
 
 
 @pytest.mark.parametrize("fault", ["full disk", "unwritable folder"])
@@ -221,19 +222,19 @@ def test_a_build_that_cannot_write_says_where_and_why_and_changes_nothing(projec
     import errno
     import tempfile
 
-    from anso_facts import compile as compile_stage
-    assert main(["build", "--root", str(project), "--no-cache"]) == 0
+    from anso_facts import write as write_stage
+    assert main(["--root", str(project), "build", "--no-cache"]) == 0
     before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file() and FOLDER.name not in p.parts}
     if fault == "full disk":
         def write_table(table, data, out):
             raise OSError(errno.EFBIG, "File too large", str(out / "build" / "csv" / f"{table.name}.csv"))
-        monkeypatch.setattr(compile_stage, "write_table", write_table)
+        monkeypatch.setattr(write_stage, "write_table", write_table)
     else:
         def mkdtemp(prefix="", dir=None):
             raise PermissionError(errno.EACCES, "Permission denied", str(dir))
         monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp)
     capsys.readouterr()
-    assert main(["build", "--root", str(project), "--no-cache"]) == 1
+    assert main(["--root", str(project), "build", "--no-cache"]) == 1
     err = capsys.readouterr().err
     expected = "File too large" if fault == "full disk" else "Permission denied"
     assert err.startswith(f"anso-facts build: cannot write {project}") and expected in err, err
@@ -245,9 +246,9 @@ def test_a_build_that_cannot_write_says_where_and_why_and_changes_nothing(projec
 
 def test_check_says_nothing_written_only_where_something_would_be(project, capsys):
     shutil.copy(FIXTURES[0], project / "data" / FIXTURES[0].name)
-    assert main(["check", "--root", str(project)]) == 1
+    assert main(["--root", str(project), "check"]) == 1
     assert "nothing written" not in capsys.readouterr().err
-    assert main(["build", "--root", str(project)]) == 1
+    assert main(["--root", str(project), "build"]) == 1
     assert "nothing written" in capsys.readouterr().err
 
 
@@ -265,18 +266,18 @@ def test_every_problem_code_is_exercised_and_documented():
 def test_problems_as_json_and_as_github_annotations(project, capsys):
     import json
     shutil.copy(FIXTURES[0], project / "data" / FIXTURES[0].name)
-    assert main(["check", "--root", str(project), "--format", "json"]) == 1
+    assert main(["--root", str(project), "check", "--format", "json"]) == 1
     listed = json.loads(capsys.readouterr().out)
-    assert main(["check", "--root", str(project)]) == 1
+    assert main(["--root", str(project), "check"]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert [f"{p['file']}:{p['line']}:{p['column']}: {p['code']}: {p['message']}" for p in listed] == lines
-    assert main(["check", "--root", str(project), "--format", "github"]) == 1
+    assert main(["--root", str(project), "check", "--format", "github"]) == 1
     annotations = capsys.readouterr().out.splitlines()
     first = listed[0]
     assert annotations[0] == (f"::error file={first['file']},line={first['line']},col={first['column']},"
                               f"title={first['code']}::{first['message']}")
     assert len(annotations) == len(listed)
     shutil.os.remove(project / "data" / FIXTURES[0].name)
-    assert main(["check", "--root", str(project), "--format", "json"]) == 0
+    assert main(["--root", str(project), "check", "--format", "json"]) == 0
     captured = capsys.readouterr()
     assert json.loads(captured.out) == [] and captured.err.startswith("ok: ")

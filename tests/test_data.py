@@ -6,10 +6,10 @@ import shutil
 import pytest
 
 import anso_facts
+from anso_facts.check import check
 from anso_facts.coverage import coverage
-from anso_facts.project import check
 from anso_facts.seedtext import TYPOGRAPHIC, normalise_quote
-from conftest import REPO
+from helpers import REPO
 
 
 def row(built, table, record_id):
@@ -112,8 +112,9 @@ def test_a_figure_keeps_each_of_its_dates(built):
     """The letter's early 2019nCoVR figures and the newsletter's later ones stand side by side."""
     stats = anso_facts.load("statistics", built)
     downloads = stats[(stats["subject_id"] == "res-2019ncovr") & (stats["measure"] == "downloads")]
-    assert sorted(zip(downloads["as_of"].dt.strftime("%Y-%m-%d"), downloads["as_of_precision"],
-                      downloads["value"])) == [("2020-01-01", "year", 5_000_000), ("2020-09-06", "day", 116_000_000)]
+    found = zip(downloads["as_of"].dt.strftime("%Y-%m-%d"), downloads["as_of_precision"], downloads["value"],
+                strict=True)
+    assert sorted(found) == [("2020-01-01", "year", 5_000_000), ("2020-09-06", "day", 116_000_000)]
 
 
 def test_years_the_newsletter_leaves_out_are_marked_inferred(built):
@@ -144,7 +145,7 @@ def test_a_misprint_keeps_its_printed_words_and_the_right_name(built):
 def test_interleaved_columns_are_cited_in_pieces(built):
     """A sentence the extraction split around another column is cited as two passages, never one range."""
     cites = anso_facts.citations("stmt-cao-mou-unctad-platform", built)
-    assert list(zip(cites["line_start"], cites["line_end"])) == [(148, 150), (163, 163)]
+    assert list(zip(cites["line_start"], cites["line_end"], strict=True)) == [(148, 150), (163, 163)]
     assert cites["text"].iloc[1].startswith("security issue.")
 
 
@@ -156,9 +157,9 @@ def test_coverage_counts_only_the_lines_a_quote_stands_on(project):
         "events:\n- id: event-zgc-forum-2020\n  name: Zhongguancun Forum 2020\n  kind: forum\n  cite:\n"
         "  - seed: anso-newsletter-2020\n    lines: 1-256\n    quote: the Zhongguancun Forum 2020\n",
         encoding="utf-8")
-    facts, problems = check(project)
+    checked, problems = check(project)
     assert problems == []
-    newsletter = next(c for c in coverage(facts) if c.seed_id == "anso-newsletter-2020")
+    newsletter = next(c for c in coverage(checked) if c.seed_id == "anso-newsletter-2020")
     assert newsletter.cited == {2, 3}
     assert len(newsletter.uncited) == newsletter.content_lines - 2 - len(newsletter.excluded)
 
@@ -166,8 +167,8 @@ def test_coverage_counts_only_the_lines_a_quote_stands_on(project):
 @pytest.mark.parametrize("seed_id, content_lines", [("cast-igf2021-booth", 10), ("bai-letter-2020", 16),
                                                     ("anso-newsletter-2020", 215)])
 def test_curated_seeds_are_completely_cited(seed_id, content_lines):
-    facts, _ = check(REPO)
-    seed = next(c for c in coverage(facts) if c.seed_id == seed_id)
+    checked, _ = check(REPO)
+    seed = next(c for c in coverage(checked) if c.seed_id == seed_id)
     assert seed.uncited == ()
     assert seed.content_lines == content_lines
 
@@ -180,8 +181,8 @@ def test_readme_figures_are_current(built):
     assert rows == {name: len(anso_facts.load(name, built)) for name in anso_facts.tables(built)}
 
     cites = anso_facts.load("citations", built)
-    facts, _ = check(REPO)
-    for seed in coverage(facts):
+    checked, _ = check(REPO)
+    for seed in coverage(checked):
         line = next(line for line in section.splitlines() if line.startswith(f"| `{seed.seed_id}` |"))
         figures = [int(cell) for cell in line.strip("|").split("|")[2:]]
         of_seed = cites[cites["seed_id"] == seed.seed_id]
@@ -255,5 +256,5 @@ def test_build_writes_the_readme_figures(project, capsys):
     stale = re.sub(r"\| `records` \| \d+ \|", "| `records` | 1 |", readme)
     assert stale != readme
     (project / "README.md").write_text(stale, encoding="utf-8")
-    assert main(["build", "--root", str(project)]) == 0
+    assert main(["--root", str(project), "build"]) == 0
     assert (project / "README.md").read_text(encoding="utf-8") == readme

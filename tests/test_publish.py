@@ -3,7 +3,6 @@ stand-ins of their APIs."""
 
 import hashlib
 import json
-import os
 import subprocess
 import sys
 import tarfile
@@ -20,7 +19,7 @@ from anso_facts.cli import main
 from anso_facts.metadata import citation_cff, zenodo_metadata
 from anso_facts.release import release
 from anso_facts.zenodo import METADATA_SCHEMA, Deposit, ZenodoError
-from conftest import REPO
+from helpers import REPO
 from standins import Ckan, Zenodo
 
 BIN = Path(sys.executable).parent
@@ -113,7 +112,7 @@ def test_wheel_installs_offline_and_loads_every_table(tmp_path):
     installed = site / "anso_facts" / "_package"
     before = sorted(p.relative_to(installed) for p in installed.rglob("*"))
     for command in (["build"], ["check"], ["coverage"], ["release"], ["publish", "zenodo"],
-                    ["build", "--root", str(installed)]):
+                    ["--root", str(installed), "build"]):
         refused = subprocess.run([env / "bin" / "anso-facts", *command], cwd=tmp_path, capture_output=True, text=True)
         assert refused.returncode == 2, (command, refused.stdout, refused.stderr)
         assert "is not a checkout of anso-facts" in refused.stderr and "Traceback" not in refused.stderr
@@ -122,7 +121,8 @@ def test_wheel_installs_offline_and_loads_every_table(tmp_path):
     script = ("import anso_facts, duckdb, json\n"
               "root = anso_facts.data_root()\n"
               "joined = duckdb.sql(f\"select count(*) from read_parquet('{root}/build/parquet/roles.parquet') r \"\n"
-              "                    f\"join read_parquet('{root}/build/parquet/people.parquet') p on p.id = r.person_id\")\n"
+              "                    f\"join read_parquet('{root}/build/parquet/people.parquet') p \"\n"
+              "                    f\"on p.id = r.person_id\")\n"
               "print(json.dumps({'module': anso_facts.__file__, 'root': str(root), 'joined': joined.fetchall()[0][0], "
               "'rows': {t: len(anso_facts.load(t)) for t in anso_facts.tables()}}))\n")
     result = subprocess.run([env / "bin" / "python", "-I", "-c", script], cwd=tmp_path, check=True,
@@ -213,7 +213,7 @@ def test_zenodo_failures_never_publish(zenodo, archive, failure, expected):
 def test_zenodo_bad_token_is_explained_and_never_shown(zenodo, archive, monkeypatch, capsys):
     monkeypatch.setenv("ZENODO_TOKEN", "secret-but-wrong")
     monkeypatch.setattr("anso_facts.zenodo.ZENODO", zenodo.url)
-    code = main(["publish", "zenodo", "--publish", "--archive", str(archive), "--root", str(REPO)])
+    code = main(["--root", str(REPO), "publish", "zenodo", "--publish", "--archive", str(archive)])
     out, err = capsys.readouterr()
     assert code == 1 and "refused the token" in err and "ZENODO_TOKEN" in err
     assert "secret-but-wrong" not in out + err
@@ -223,7 +223,7 @@ def test_zenodo_bad_token_is_explained_and_never_shown(zenodo, archive, monkeypa
 def test_zenodo_dry_run_sends_nothing(zenodo, archive, monkeypatch, capsys):
     monkeypatch.setenv("ZENODO_TOKEN", "good-token")
     monkeypatch.setattr("anso_facts.zenodo.ZENODO", zenodo.url)
-    assert main(["publish", "zenodo", "--archive", str(archive), "--root", str(REPO)]) == 0
+    assert main(["--root", str(REPO), "publish", "zenodo", "--archive", str(archive)]) == 0
     out = capsys.readouterr().out
     assert "dry run" in out and '"upload_type": "dataset"' in out and "good-token" not in out
     assert zenodo.received == []
@@ -240,7 +240,7 @@ def ckan():
 
 def test_ckan_creates_then_updates_the_dataset(ckan, monkeypatch, capsys):
     monkeypatch.setenv("CKAN_API_KEY", Ckan.KEY)
-    assert main(["publish", "ckan", ckan.url, "--send", "--root", str(REPO)]) == 0
+    assert main(["--root", str(REPO), "publish", "ckan", ckan.url, "--send"]) == 0
     calls = ckan.calls()
     assert calls[:2] == ["POST /api/action/package_show", "POST /api/action/package_create"]
     package = ckan.packages["anso-facts"]
@@ -250,7 +250,7 @@ def test_ckan_creates_then_updates_the_dataset(ckan, monkeypatch, capsys):
     assert names[0] == "datapackage.json" and "citations" in names and "citations-parquet" in names
     assert ckan.uploads["citations-parquet"] == (REPO / "build" / "parquet" / "citations.parquet").read_bytes()
 
-    assert main(["publish", "ckan", ckan.url, "--send", "--root", str(REPO)]) == 0
+    assert main(["--root", str(REPO), "publish", "ckan", ckan.url, "--send"]) == 0
     again = ckan.calls()[len(calls):]
     assert again[:2] == ["POST /api/action/package_show", "POST /api/action/package_update"]
     assert "POST /api/action/resource_create" not in again
@@ -259,6 +259,6 @@ def test_ckan_creates_then_updates_the_dataset(ckan, monkeypatch, capsys):
 
 def test_ckan_refusal_is_a_clear_failure(ckan, monkeypatch, capsys):
     monkeypatch.setenv("CKAN_API_KEY", "wrong-key")
-    assert main(["publish", "ckan", ckan.url, "--send", "--root", str(REPO)]) == 1
+    assert main(["--root", str(REPO), "publish", "ckan", ckan.url, "--send"]) == 1
     err = capsys.readouterr().err
     assert "NotAuthorized" in err and "wrong-key" not in err

@@ -8,16 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from anso_facts.compile import JOURNAL, OUTPUTS, build, output_files
-from anso_facts.project import check
+from anso_facts.swap import JOURNAL, OUTPUTS, output_files
+from helpers import build_project, copy_real_project
 
 MOVES = 2 * len(OUTPUTS)  # each output: the old one aside, the new one in
 
 STOPPED_BUILD = """
 import os, sys
 from pathlib import Path
-from anso_facts import compile as stage
-from anso_facts.project import check
+from anso_facts import swap as stage
+from anso_facts.write import build, check_for_build
 root, stop_after = Path(sys.argv[1]), int(sys.argv[2])
 real, moves = stage._rename, []
 def rename(source, target):
@@ -28,26 +28,21 @@ def rename(source, target):
     if len(moves) == stop_after:
         os._exit(9)
 stage._rename = rename
-project, problems = check(root, use_cache=False)
+project, problems = check_for_build(root, use_cache=False)
 assert not problems, problems
-stage.build(project, root)
+build(project, root)
 """
 
 
 def built(root: Path) -> dict[str, bytes]:
-    project, problems = check(root, use_cache=False)
-    assert problems == []
-    build(project, root)
+    build_project(root, use_cache=False)
     return output_files(root)
 
 
 @pytest.fixture(scope="module")
 def states(tmp_path_factory):
     """A project built from the real data (old), and the outputs of the same project after an edit (new)."""
-    from conftest import REPO
-    old = tmp_path_factory.mktemp("old")
-    for folder in ("seeds", "data"):
-        shutil.copytree(REPO / folder, old / folder)
+    old = copy_real_project(tmp_path_factory.mktemp("old"))
     old_outputs = built(old)
     edited = tmp_path_factory.mktemp("edited")
     shutil.copytree(old, edited, dirs_exist_ok=True)
@@ -68,7 +63,7 @@ def test_a_build_stopped_at_any_move_is_finished_by_the_next_command(states, tmp
     stopped = subprocess.run([sys.executable, "-c", STOPPED_BUILD, root, str(stop_after)], capture_output=True)
     assert stopped.returncode == 9, stopped.stderr.decode()
     assert (root / JOURNAL).is_file()  # stopped in the middle of the swap
-    subprocess.run([Path(sys.executable).parent / "anso-facts", "stats", "--root", root], check=True,
+    subprocess.run([Path(sys.executable).parent / "anso-facts", "--root", root, "stats"], check=True,
                    capture_output=True)
     assert output_files(root) == new_outputs
     assert not [p.name for p in root.iterdir() if p.name.startswith((".build-", ".old-", JOURNAL))]
@@ -80,7 +75,7 @@ def test_leftovers_of_a_build_stopped_before_its_swap_are_removed(states, tmp_pa
     shutil.copytree(old, root)
     (root / ".build-abc" / "build").mkdir(parents=True)
     (root / ".old-def").mkdir()
-    subprocess.run([Path(sys.executable).parent / "anso-facts", "check", "--root", root], check=True,
+    subprocess.run([Path(sys.executable).parent / "anso-facts", "--root", root, "check"], check=True,
                    capture_output=True)
     assert output_files(root) == old_outputs
     assert not [p.name for p in root.iterdir() if p.name.startswith((".build-", ".old-"))]

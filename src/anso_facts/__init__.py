@@ -65,5 +65,5 @@ def citations(record_id: str, root: Path | None = None):
     lines = {seed_id: (root / "seeds" / files[seed_id]).read_text(encoding="utf-8").split("\n")
              for seed_id in set(cites["seed_id"])}
     cites["text"] = ["\n".join(lines[seed_id][first - 1:last]) for seed_id, first, last in
-                     zip(cites["seed_id"], cites["line_start"], cites["line_end"])]
+                     zip(cites["seed_id"], cites["line_start"], cites["line_end"], strict=True)]
     return cites

@@ -13,7 +13,10 @@ READ_ONLY = ("show", "stats", "validate")  # the only commands that may read the
 
 
 def _check(args, writes: bool = False):
-    from .project import check
+    if writes:
+        from .write import check_for_build as check
+    else:
+        from .check import check
     project, problems = check(args.root, use_cache=not args.no_cache)
     print_problems(problems, args.format)
     if problems:
@@ -36,7 +39,7 @@ def print_problems(problems: list, form: str) -> None:
 def cmd_check(args) -> int:
     project, problems = _check(args)
     if not problems:
-        print(f"ok: {project.tables['records'].num_rows} records, {project.tables['citations'].num_rows} "
+        print(f"ok: {project.row_count('records')} records, {project.row_count('citations')} "
               f"citations verified against {len(project.catalogue.seed_bytes)} seeds",
               file=sys.stdout if args.format == "text" else sys.stderr)
     return 1 if problems else 0
@@ -46,7 +49,7 @@ def cmd_build(args) -> int:
     project, problems = _check(args, writes=True)
     if problems:
         return 1
-    from .compile import build
+    from .write import build
     try:
         build(project, args.root)
     except OSError as error:  # a folder that cannot be written, a full disk: the previous outputs stand
@@ -54,7 +57,7 @@ def cmd_build(args) -> int:
         print(f"anso-facts build: cannot write {where}: {error.strerror or error}; the previous outputs are "
               f"unchanged", file=sys.stderr)
         return 1
-    print(f"built {project.tables['records'].num_rows} records into build/ and datapackage.json")
+    print(f"built {project.row_count('records')} records into build/ and datapackage.json")
     return 0
 
 
@@ -123,6 +126,7 @@ def _secret(variable: str, what: str) -> str:
 
 def cmd_publish_zenodo(args) -> int:
     import json
+
     from .zenodo import SANDBOX, TOKEN_VARIABLE, ZENODO, Deposit, ZenodoError
     archive = args.archive or _release(args)  # a built checkout has .zenodo.json too
     metadata = json.loads((args.root / ".zenodo.json").read_text(encoding="utf-8"))
@@ -181,62 +185,66 @@ def _default_root(command: str) -> Path:
 
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="anso-facts", description="Check, build and explore the anso-facts "
-                                   "data package.")
+                                   "data package.", epilog="Run `anso-facts COMMAND --help` for a command's options "
+                                   "and an example.")
     main.add_argument("--version", action="version", version=f"anso-facts {__version__}")
+    main.add_argument("--root", type=Path, default=None,
+                      help="project folder (default: the current folder if it is a checkout, else, for show, stats "
+                           "and validate, the installed package's data)")
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def command(name, function, help_text):
-        sub = commands.add_parser(name, help=help_text, description=help_text)
-        sub.add_argument("--root", type=Path, default=None,
-                         help="project folder (default: the current folder if it is a checkout, else the "
-                              "installed package)")
+    def command(name, function, description, example, group=commands):
+        sub = group.add_parser(name, help=description.split(". ")[0].rstrip("."), description=description,
+                               epilog=f"example: {example}")
         sub.set_defaults(function=function)
         return sub
 
     checking = [
         command("check", cmd_check, "Check the seed catalogue and every fact file: schemas, references, dates, "
-                "seed hashes, quotes and grounding. Prints every problem as file:line:column: code: message; exits 1 "
-                "if any."),
-        command("build", cmd_build, "Check, then write build/ (CSV and Parquet), datapackage.json, schemas/ and "
-                "docs/data-dictionary.md. Writes nothing if the check fails."),
+                "seed hashes, quotes and grounding. Prints every problem as file:line:column: code: message "
+                "(docs/checks.md lists the codes); exits 1 if any.", "anso-facts check --format github"),
+        command("build", cmd_build, "Check, then write build/ (CSV and Parquet), datapackage.json, schemas/, "
+                "docs/ and the README's figures. Writes nothing if the check fails.", "anso-facts build"),
         command("coverage", cmd_coverage, "Per seed, the share of non-blank lines cited by some fact or excluded "
-                "in the catalogue, and the lines still uncited."),
+                "in the catalogue, and the lines still uncited.", "anso-facts coverage"),
     ]
     for sub in checking:
         sub.add_argument("--format", choices=("text", "json", "github"), default="text",
                          help="how problems are printed: text (file:line:column: code: message), json (a list "
                               "of objects with file, line, column, code, message) or github (GitHub Actions "
-                              "annotations, shown on the lines of a pull request); see docs/checks.md")
+                              "annotations, shown on the lines of a pull request)")
         sub.add_argument("--no-cache", action="store_true", help="check every file again, neither reading nor "
                          "writing .anso-cache/ (the results are the same)")
     command("validate", cmd_validate, "Validate datapackage.json and its tables with frictionless, foreign "
-            "keys included.")
-    command("show", cmd_show, "Show a record, the records related to it and its cited seed lines in "
-            "context.").add_argument("id", help="a record id, such as org-cast")
-    command("stats", cmd_stats, "Count rows per table, and records and citations per seed.")
+            "keys included.", "anso-facts validate")
+    command("show", cmd_show, "Show a record, the records related to it and its cited seed lines in context.",
+            "anso-facts show org-cast").add_argument("id", help="a record id, such as org-cast")
+    command("stats", cmd_stats, "Count rows per table, and records and citations per seed.", "anso-facts stats")
     release = command("release", cmd_release, "Write dist/anso-facts-VERSION.zip: the data package, seeds, data, "
-                      "schemas, docs, licences and a manifest; byte-reproducible.")
+                      "schemas, docs, licences and a manifest; byte-reproducible.", "anso-facts release --dist /tmp")
     release.add_argument("--dist", type=Path, default=None, help="output folder (default: ROOT/dist)")
 
-    publish = commands.add_parser("publish", help="Deposit the release on Zenodo or a CKAN portal.")
+    publish = command("publish", None, "Deposit the release on Zenodo or a CKAN portal (a dry run unless told "
+                      "to send).", "anso-facts publish zenodo --sandbox --send")
     targets = publish.add_subparsers(dest="target", required=True, metavar="TARGET")
-    zenodo = targets.add_parser("zenodo", help="Deposit the release archive on Zenodo; a dry run unless --send "
-                                "or --publish. The token is read from ZENODO_TOKEN.")
+    zenodo = command("zenodo", cmd_publish_zenodo, "Deposit the release archive on Zenodo; a dry run unless "
+                     "--send or --publish. The token is read from ZENODO_TOKEN.",
+                     "ZENODO_TOKEN=... anso-facts publish zenodo --sandbox --send", group=targets)
     zenodo.add_argument("--sandbox", action="store_true", help="use sandbox.zenodo.org")
     zenodo.add_argument("--send", action="store_true", help="upload and leave an unpublished draft")
     zenodo.add_argument("--publish", action="store_true", help="upload, then publish (implies --send)")
     zenodo.add_argument("--new-version-of", type=int, default=None, metavar="ID",
                         help="make a new version of this deposition instead of a new record")
     zenodo.add_argument("--archive", type=Path, default=None, help="the archive (default: run `release`)")
-    ckan = targets.add_parser("ckan", help="Create or update the dataset on a CKAN portal; a dry run unless "
-                              "--send. The API token is read from CKAN_API_KEY.")
+    ckan = command("ckan", cmd_publish_ckan, "Create or update the dataset on a CKAN portal; a dry run unless "
+                   "--send. The API token is read from CKAN_API_KEY.",
+                   "CKAN_API_KEY=... anso-facts publish ckan https://demo.ckan.org --owner-org my-org --send",
+                   group=targets)
     ckan.add_argument("url", help="the portal, such as https://demo.ckan.org")
     ckan.add_argument("--send", action="store_true", help="really create or update the dataset")
     ckan.add_argument("--owner-org", default=None, help="the portal organization that owns the dataset")
-    for sub, function in ((zenodo, cmd_publish_zenodo), (ckan, cmd_publish_ckan)):
-        sub.add_argument("--root", type=Path, default=None, help="project folder (default: as for the others)")
+    for sub in (zenodo, ckan):
         sub.add_argument("--dist", type=Path, default=None, help="where `release` writes (default: ROOT/dist)")
-        sub.set_defaults(function=function)
     return main
 
 
@@ -248,7 +256,7 @@ def main(argv: list[str] | None = None) -> int:
               f"and data/), so nothing was done: run it in a clone of the repository, or pass --root", file=sys.stderr)
         return 2
     if is_checkout(args.root):
-        from .compile import recover
+        from .swap import recover
         recover(args.root)  # a build stopped while it moved its outputs into place is finished first
     try:
         return args.function(args)

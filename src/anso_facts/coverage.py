@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .rules import parse_lines
+from .loader import parse_lines
+from .model import ALL_TABLES
 
 if TYPE_CHECKING:
-    from .project import Project
+    from .check import Project
 
 
 @dataclass(frozen=True)
@@ -33,10 +34,10 @@ def coverage(project: Project) -> list[SeedCoverage]:
     seeds, texts = project.catalogue.records, project.catalogue.seed_texts
     cited: dict[str, set[int]] = {seed.id: set() for seed in seeds}
     excluded: dict[str, set[int]] = {seed.id: set() for seed in seeds}
-    for cite in project.tables["citations"].select(["seed_id", "char_start", "char_end"]).to_pylist():
-        text = texts[cite["seed_id"]]
-        first, last = text.line_of(cite["char_start"]), text.line_of(cite["char_end"] - 1)
-        cited[cite["seed_id"]].update(range(first, last + 1))
+    columns = (project.column("citations", c) for c in ("seed_id", "char_start", "char_end"))
+    for seed_id, start, end in zip(*columns, strict=True):
+        text = texts[seed_id]
+        cited[seed_id].update(range(text.line_of(start), text.line_of(end - 1) + 1))
     for seed in seeds:
         for exclusion in seed.data.get("excluded", ()):
             first, last = parse_lines(exclusion["lines"])
@@ -68,12 +69,12 @@ FIGURES_END = "<!-- /figures -->"
 
 def figures(project: Project) -> str:
     """The README's figures: per seed, its coverage and the records and citations citing it; rows per table."""
-    cites = project.tables["citations"].select(["seed_id", "record_id"]).to_pylist()
+    cites = list(zip(project.column("citations", "seed_id"), project.column("citations", "record_id"), strict=True))
     titles = {seed.id: f"`{seed.data['file']}`: {seed.data['title']}" for seed in project.catalogue.records}
     lines = ["| seed | document | content lines | cited | excluded | uncited | records citing it | citations |",
              "|---|---|---|---|---|---|---|---|"]
     for seed in coverage(project):
-        of_seed = [cite["record_id"] for cite in cites if cite["seed_id"] == seed.seed_id]
+        of_seed = [record_id for seed_id, record_id in cites if seed_id == seed.seed_id]
         lines.append(f"| `{seed.seed_id}` | {titles[seed.seed_id]} | {seed.content_lines} | {len(seed.cited)} | "
                      f"{len(seed.excluded - seed.cited)} | {len(seed.uncited)} | {len(set(of_seed))} | "
                      f"{len(of_seed)} |")
@@ -81,9 +82,9 @@ def figures(project: Project) -> str:
               "`seeds/seeds.yaml` with the reason (headings, a salutation). A line counts as cited only where a "
               "quote stands on", "it, not merely inside a cited range. A record can cite several seeds.", "",
               "| table | rows | | table | rows |", "|---|---|---|---|---|"]
-    rows = [(name, table.num_rows) for name, table in project.tables.items()]
+    rows = [(table.name, project.row_count(table.name)) for table in ALL_TABLES]
     half = (len(rows) + 1) // 2
-    for (left, left_rows), right in zip(rows[:half], rows[half:] + [("", 0)]):
+    for (left, left_rows), right in zip(rows[:half], rows[half:] + [("", 0)], strict=False):
         right_cells = f"`{right[0]}` | {right[1]}" if right[0] else " | "
         lines.append(f"| `{left}` | {left_rows} | | {right_cells} |")
     return "\n".join([FIGURES_START, *lines, FIGURES_END])

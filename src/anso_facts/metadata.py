@@ -7,13 +7,15 @@ all generated from METADATA by `anso-facts build`; none is edited by hand. The v
 
 from __future__ import annotations
 
+from typing import Any
+
 import yaml
 
 from . import __version__
 
 DATAPACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 
-METADATA = {
+METADATA: dict[str, Any] = {
     "name": "anso-facts",
     "title": "ANSO facts: international science cooperation around COVID-19",
     "description": "Hand-verified facts from documents of the Alliance of International Science Organizations "

@@ -56,9 +56,12 @@ class Table:
     fields: tuple[Field, ...]
     cited: bool = True  # its records carry `cite` (seed passages) and `note`
     list_table: str = ""  # for a table with a `list` field: the name of the table it is compiled into
+    primary_key: tuple[str, ...] = ("id",)
+    order: tuple[str, ...] = ()  # the columns its rows are sorted by when written; by default its primary key
 
-    def field(self, name: str) -> Field:
-        return next(f for f in self.fields if f.name == name)
+    @property
+    def sort_key(self) -> tuple[str, ...]:
+        return self.order or self.primary_key
 
 
 def _id(example: str) -> Field:
@@ -71,34 +74,47 @@ ORGANIZATION_KINDS = (
     "government", "institute", "intergovernmental-body", "international-organization", "non-governmental-organization",
     "secretariat", "university",
 )
-RELATIONS = {
-    # relation: (tables the subject may be in, tables the object may be in, description)
-    "member-of": (("organizations",), ("organizations",), "the subject is a member of the object"),
-    "national-member-of": (("organizations",), ("organizations",),
-                           "the subject is the national member of the object for its country"),
-    "founding-member-of": (("organizations",), ("organizations",), "the subject is a founding member of the object"),
-    "hosted-by": (("organizations", "resources"), ("organizations",), "the subject is hosted by the object"),
-    "consultative-status-with": (("organizations",), ("organizations",),
-                                 "the subject holds consultative status with the object"),
-    "under-framework-of": (("organizations", "resources"), ("organizations", "resources"),
-                           "the subject works under the framework of the object"),
-    "developed-by": (("resources",), ("organizations",), "the subject resource was developed by the object"),
-    "launched-by": (("resources", "organizations"), ("organizations",), "the subject was launched by the object"),
-    "shared-with-members-of": (("resources",), ("organizations",),
-                               "the subject resource was shared with the members of the object"),
-    "initiative-of": (("resources",), ("organizations",), "the subject is an initiative of the object"),
-    "party-to": (("organizations",), ("agreements",), "the subject organization is a party to the object agreement"),
-    "part-of": (("organizations",), ("organizations",), "the subject is part of the object (besides its parent)"),
-    "established-by": (("organizations",), ("organizations",), "the subject was established by the object"),
-    "website-of": (("resources",), ("organizations",), "the subject is the website of the object"),
-    "reported-by": (("events", "resources"), ("organizations",), "the subject is reported or published by the object"),
-    "affiliated-with": (("people",), ("organizations",),
-                        "the subject person belongs to the object organization (where the text gives no title; "
-                        "a title is a role)"),
-    "association-of": (("organizations",), ("organizations",),
-                       "the subject is one of the object's associations, its operating arms and platforms"),
-    "presented-by": (("resources",), ("organizations",), "the object presents the subject as part of its own work"),
-}
+@dataclass(frozen=True)
+class Relation:
+    name: str
+    subjects: tuple[str, ...]  # the tables its subject may be in
+    objects: tuple[str, ...]  # the tables its object may be in
+    description: str
+
+
+RELATIONS = {r.name: r for r in (
+    Relation("member-of", ("organizations",), ("organizations",), "the subject is a member of the object"),
+    Relation("national-member-of", ("organizations",), ("organizations",),
+             "the subject is the national member of the object for its country"),
+    Relation("founding-member-of", ("organizations",), ("organizations",),
+             "the subject is a founding member of the object"),
+    Relation("hosted-by", ("organizations", "resources"), ("organizations",), "the subject is hosted by the object"),
+    Relation("consultative-status-with", ("organizations",), ("organizations",),
+             "the subject holds consultative status with the object"),
+    Relation("under-framework-of", ("organizations", "resources"), ("organizations", "resources"),
+             "the subject works under the framework of the object"),
+    Relation("developed-by", ("resources",), ("organizations",), "the subject resource was developed by the object"),
+    Relation("launched-by", ("resources", "organizations"), ("organizations",),
+             "the subject was launched by the object"),
+    Relation("shared-with-members-of", ("resources",), ("organizations",),
+             "the subject resource was shared with the members of the object"),
+    Relation("initiative-of", ("resources",), ("organizations",), "the subject is an initiative of the object"),
+    Relation("party-to", ("organizations",), ("agreements",),
+             "the subject organization is a party to the object agreement"),
+    Relation("part-of", ("organizations",), ("organizations",),
+             "the subject is part of the object (besides its parent)"),
+    Relation("established-by", ("organizations",), ("organizations",), "the subject was established by the object"),
+    Relation("website-of", ("resources",), ("organizations",), "the subject is the website of the object"),
+    Relation("reported-by", ("events", "resources"), ("organizations",),
+             "the subject is reported or published by the object"),
+    Relation("affiliated-with", ("people",), ("organizations",),
+             "the subject person belongs to the object organization (where the text gives no title; "
+             "a title is a role)"),
+    Relation("association-of", ("organizations",), ("organizations",),
+             "the subject is one of the object's associations, its operating arms and platforms"),
+    Relation("presented-by", ("resources",), ("organizations",),
+             "the object presents the subject as part of its own work"),
+)}
 HIERARCHICAL_RELATIONS = ("part-of",)  # like parent_id: no record may be part of itself, however far round
 COMPARATORS = ("exactly", "more-than", "over", "nearly", "about", "millions")
 VAGUE_COMPARATORS = ("millions",)  # the text gives an order of magnitude only: value stays empty
@@ -191,7 +207,7 @@ TABLES: tuple[Table, ...] = (
         _id("rel-cast-national-member-of-icsu"),
         Field("subject_id", "ref", "The record the relation is about.", required=True,
               to=("people", "organizations", "resources", "events")),
-        Field("relation", "text", "; ".join(f"{name}: {spec[2]}" for name, spec in RELATIONS.items()),
+        Field("relation", "text", "; ".join(f"{r.name}: {r.description}" for r in RELATIONS.values()),
               required=True, enum=tuple(RELATIONS)),
         Field("object_id", "ref", "The record it relates to.", required=True,
               to=("organizations", "resources", "agreements")),
@@ -227,8 +243,6 @@ TABLES: tuple[Table, ...] = (
     )),
 )
 
-TABLE_BY_NAME = {t.name: t for t in TABLES}
-CITED_TABLES = tuple(t.name for t in TABLES if t.cited)
 
 # Tables compiled from the curated records, declared here so that they are documented like the rest.
 DERIVED: tuple[Table, ...] = (
@@ -241,12 +255,12 @@ DERIVED: tuple[Table, ...] = (
     Table("aliases", "Aliases", "Other names and spellings of organizations.", (
         Field("organization_id", "ref", "The organization.", required=True, to=("organizations",)),
         Field("alias", "text", "The other name, as printed.", required=True),
-    ), cited=False),
+    ), cited=False, primary_key=("organization_id", "alias")),
     Table("inferences", "Inferences", "Values the seeds imply but do not print, and why they were inferred.", (
         Field("record_id", "ref", "The record holding the value.", required=True, to=("records",)),
         Field("field", "text", "The field whose value is inferred.", required=True),
         Field("reason", "text", "Why the value follows from the text.", required=True),
-    ), cited=False),
+    ), cited=False, primary_key=("record_id", "field")),
     Table(CITE_TABLE, "Citations", "Where in the seeds each record's facts stand: the lines and the exact words.", (
         Field("id", "text", "Identifier of the citation: the record id, '#', and the position.",
               required=True, example="org-cast#1"),
@@ -259,15 +273,11 @@ DERIVED: tuple[Table, ...] = (
         Field("char_start", "integer", "Offset of the quote's first character in the seed text "
               "(0-based, in Unicode code points).", required=True),
         Field("char_end", "integer", "Offset just past the quote's last character in the seed text.", required=True),
-    ), cited=False),
+    ), cited=False, order=("record_id", "position")),
 )
 
 ALL_TABLES: tuple[Table, ...] = TABLES + DERIVED
-PRIMARY_KEYS = {"aliases": ("organization_id", "alias"), "inferences": ("record_id", "field")}
-
-
-def primary_key(table: Table) -> tuple[str, ...]:
-    return PRIMARY_KEYS.get(table.name, ("id",))
+TABLE_BY_NAME = {t.name: t for t in ALL_TABLES}
 
 
 def foreign_table(f: Field) -> str:

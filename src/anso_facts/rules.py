@@ -1,10 +1,10 @@
-"""The checks beyond the JSON Schemas. Each rule is a small function that yields findings; adding a rule is
-adding a function to one of two lists (and one bad fixture to the tests):
+"""The checks beyond the JSON Schemas. Each rule is a small function that yields findings, each with a code
+of problems.CHECKS; adding a rule is adding a function to one of two lists (and one bad fixture to the tests):
 
 - FILE_RULES look at the records of one file and the seeds they cite: a citation, a date, a grounded value.
-  Their findings depend on that file and the seeds alone, so they are cached with the file (see project.py).
-- TABLE_RULES look across files, at the tables every file's records compile to: unique ids, references and
-  what they point to. They run on every check, over all the rows."""
+  Their findings depend on that file and the seeds alone, so they are cached with the file (see check.py).
+- PROJECT_RULES look across files, at a few plain columns of every file's rows (COLUMNS_READ): unique ids,
+  references and what they point to, dates in order, cycles. They run on every check, over all the rows."""
 
 from __future__ import annotations
 
@@ -13,20 +13,15 @@ import hashlib
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from .facts import Facts, Record
-from .grounding import date_parts, dates_in, numbers_in, urls_in
-from .problems import Finding, did_you_mean
-from .seedtext import normalise_quote
+from .grounding import date_parts, dates_in, first_day, last_day, numbers_in, urls_in
+from .loader import FileRecords, Record, parse_lines
 from .model import CITE_TABLE, HIERARCHICAL_RELATIONS, RELATIONS, TABLE_BY_NAME, TABLES, VAGUE_COMPARATORS
+from .problems import Finding, did_you_mean
+from .rows import LOCATOR
+from .seedtext import normalise_quote
 
 if TYPE_CHECKING:
-    from .project import Project
-
-
-def parse_lines(value) -> tuple[int, int]:
-    """`12` or `'12-14'` -> (12, 14)."""
-    first, _, last = str(value).partition("-")
-    return int(first), int(last or first)
+    from .check import Project
 
 
 def citations(record: Record) -> Iterator[tuple[int, dict]]:
@@ -43,85 +38,68 @@ def _dates(record: Record) -> Iterator[tuple[str, str]]:
             yield f.name, str(record.data[f.name])
 
 
-def first_day(value: str) -> dt.date | None:
-    """'2020-07' -> 2020-07-01; None if no such day exists."""
-    year, month, day = date_parts(value)
-    try:
-        return dt.date(year, 1 if month is None else month, 1 if day is None else day)
-    except ValueError:
-        return None
-
-
-def last_day(value: str) -> dt.date:
-    """'2020' -> 2020-12-31, '2020-02' -> 2020-02-29: the end of the period a date of that precision covers."""
-    year, month, day = date_parts(value)
-    if day is not None:
-        return dt.date(year, month, day)
-    if month is None:
-        return dt.date(year, 12, 31)
-    return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
-
-
-def dates_exist(facts: Facts) -> Iterator[Finding]:
-    for record in facts.records:
+def dates_exist(loaded: FileRecords) -> Iterator[Finding]:
+    for record in loaded.records:
         for name, value in _dates(record):
             if first_day(value) is None:
                 yield _finding(record, (name,), "impossible-date", f"{name} {value!r} is not a date that exists")
 
 
-def seed_files_match_catalogue(facts: Facts) -> Iterator[Finding]:
-    for seed in facts.table("seeds"):
-        data = facts.seed_bytes.get(seed.id)
+def seed_files_match_catalogue(loaded: FileRecords) -> Iterator[Finding]:
+    for seed in loaded.table("seeds"):
+        data = loaded.seed_bytes.get(seed.id)
         if data is None:
             yield _finding(seed, ("file",), "seed-missing", f"seeds/{seed.data['file']} does not exist")
             continue
         digest = hashlib.sha256(data).hexdigest()
         if digest != seed.data["sha256"]:
-            yield _finding(seed, ("sha256",), "seed-changed", f"seeds/{seed.data['file']} has sha256 {digest}, not the pinned "
-                                              f"one: the seed changed, so every citation of it is in doubt")
-        counted = facts.seed_texts[seed.id].line_count
+            yield _finding(seed, ("sha256",), "seed-changed", f"seeds/{seed.data['file']} has sha256 {digest}, not "
+                                                              f"the pinned one: the seed changed, so every citation "
+                                                              f"of it is in doubt")
+        counted = loaded.seed_texts[seed.id].line_count
         if counted != seed.data["line_count"]:
             yield _finding(seed, ("line_count",), "seed-line-count", f"seeds/{seed.data['file']} has {counted} lines, "
                                                   f"not {seed.data['line_count']}")
 
 
-def line_ranges(facts: Facts) -> Iterator[tuple[Record, tuple, str, int, int]]:
+def line_ranges(loaded: FileRecords) -> Iterator[tuple[Record, tuple, str, int, int]]:
     """Every cited or excluded line range: (record, subpath, seed id, first, last)."""
-    for record in facts.records:
+    for record in loaded.records:
         for i, cite in citations(record):
             yield (record, ("cite", i, "lines"), cite["seed"], *parse_lines(cite["lines"]))
         for i, exclusion in enumerate(record.data.get("excluded", ())):
             yield (record, ("excluded", i, "lines"), record.id, *parse_lines(exclusion["lines"]))
 
 
-def line_ranges_inside_seeds(facts: Facts) -> Iterator[Finding]:
-    for record, subpath, seed_id, first, last in line_ranges(facts):
-        text = facts.seed_texts.get(seed_id)
+def line_ranges_inside_seeds(loaded: FileRecords) -> Iterator[Finding]:
+    for record, subpath, seed_id, first, last in line_ranges(loaded):
+        text = loaded.seed_texts.get(seed_id)
         if first > last:
             yield _finding(record, subpath, "lines-reversed", f"lines {first}-{last}: the first line is after the last")
         elif text is not None and last > text.line_count:
-            yield _finding(record, subpath, "lines-outside-seed", f"lines {first}-{last}: seed {seed_id} has {text.line_count} lines")
+            yield _finding(record, subpath, "lines-outside-seed",
+                           f"lines {first}-{last}: seed {seed_id} has {text.line_count} lines")
 
 
-def quotes_stand_in_their_lines(facts: Facts) -> Iterator[Finding]:
-    for record in facts.records:
+def quotes_stand_in_their_lines(loaded: FileRecords) -> Iterator[Finding]:
+    for record in loaded.records:
         for i, cite in citations(record):
-            text = facts.seed_texts.get(cite["seed"])
+            text = loaded.seed_texts.get(cite["seed"])
             first, last = parse_lines(cite["lines"])
             if text is None or not first <= last <= text.line_count:
                 continue  # reported by the rules above
             if text.find(cite["quote"], first, last) is None:
                 yield _finding(record, ("cite", i, "quote"), "quote-not-in-lines",
                                f"quote is not in lines {first}-{last} of {cite['seed']}; "
-                               f"{_elsewhere(facts, cite, first, last)}")
+                               f"{_elsewhere(loaded, cite, first, last)}")
 
 
-def _elsewhere(facts: Facts, cite: dict, first: int, last: int) -> str:
+def _elsewhere(loaded: FileRecords, cite: dict, first: int, last: int) -> str:
     places = [f"{seed_id} lines {m.line_start}-{m.line_end}"
-              for seed_id, text in facts.seed_texts.items() for m in text.find_anywhere(cite["quote"])]
+              for seed_id, text in loaded.seed_texts.items() for m in text.find_anywhere(cite["quote"])]
     if places:
         return "it stands at " + ", ".join(places)
-    lines = " ".join(facts.seed_texts[cite["seed"]].line(n) for n in range(first, last + 1))
+    lines = " ".join(loaded.seed_texts[cite["seed"]].line(n) for n in range(first, last + 1))
     return "it stands nowhere in the seeds (matching forgives only line breaks, white space, line-end " \
            "hyphens and typographic quote marks)" + _closest_passage(normalise_quote(cite["quote"]),
                                                                       normalise_quote(lines))
@@ -146,10 +124,10 @@ def _closest_passage(quote: str, lines: str) -> str:
     return f"; the closest passage of those lines is {' '.join(best)!r}: the quote has {'; '.join(changes)}"
 
 
-def values_are_grounded(facts: Facts) -> Iterator[Finding]:
+def values_are_grounded(loaded: FileRecords) -> Iterator[Finding]:
     """A number, date or URL must be stated in one of the record's quotes, unless marked inferred."""
     grounded = {t.name: [f for f in t.fields if f.grounded] for t in TABLES}
-    for record in facts.records:
+    for record in loaded.records:
         inferred = record.data.get("inferred", {})
         quotes = None
         for f in grounded[record.table]:
@@ -164,25 +142,29 @@ def values_are_grounded(facts: Facts) -> Iterator[Finding]:
             else:
                 stated = any(value in numbers_in(q) for q in quotes)
             if not stated:
-                yield _finding(record, (f.name,), "ungrounded-value", f"{f.name} {value!r} is stated in none of the record's quotes{' as a whole URL' * (f.kind == 'url')}: "
-                                                  f"cite the words that state it, or mark it inferred with why")
+                how = " as a whole URL" if f.kind == "url" else ""
+                yield _finding(record, (f.name,), "ungrounded-value",
+                               f"{f.name} {value!r} is stated in none of the record's quotes{how}: cite the words "
+                               f"that state it, or mark it inferred with why")
 
 
-def inferred_fields_have_values(facts: Facts) -> Iterator[Finding]:
-    for record in facts.records:
+def inferred_fields_have_values(loaded: FileRecords) -> Iterator[Finding]:
+    for record in loaded.records:
         for name in record.data.get("inferred", {}):
             if record.data.get(name) is None:
-                yield _finding(record, ("inferred", name), "inferred-without-value", f"{name} is marked inferred but has no value")
+                yield _finding(record, ("inferred", name), "inferred-without-value",
+                               f"{name} is marked inferred but has no value")
 
 
-def figures_have_values(facts: Facts) -> Iterator[Finding]:
+def figures_have_values(loaded: FileRecords) -> Iterator[Finding]:
     """A statistic has a value, unless its comparator only gives an order of magnitude ('millions')."""
-    for record in facts.table("statistics"):
-        vague = record.data["comparator"] in VAGUE_COMPARATORS
+    for record in loaded.table("statistics"):
+        comparator = record.data["comparator"]
+        vague = comparator in VAGUE_COMPARATORS
         if vague and record.data.get("value") is not None:
-            yield _finding(record, ("value",), "comparator-value", f"comparator {record.data['comparator']!r} takes no value")
+            yield _finding(record, ("value",), "comparator-value", f"comparator {comparator!r} takes no value")
         elif not vague and record.data.get("value") is None:
-            yield _finding(record, ("comparator",), "comparator-value", f"comparator {record.data['comparator']!r} needs a value")
+            yield _finding(record, ("comparator",), "comparator-value", f"comparator {comparator!r} needs a value")
 
 
 FILE_RULES = (
@@ -191,10 +173,34 @@ FILE_RULES = (
 )
 
 
-# --- table rules: across files, over the compiled tables -----------------------------------------------------
+
+
+# --- project rules: across files, over plain columns of every file's rows ------------------------------------
+
+_LATER_THAN = {  # (table, date column) -> (reference column, table and date column of the referenced record)
+    ("events", "date"): ("part_of_id", "events", "date"),
+    ("statistics", "as_of"): ("subject_id", "resources", "launch_date"),
+}
+
+
+def _columns_read() -> dict[str, tuple[str, ...]]:
+    """The columns of each table the project rules read: ids, references, and the dates they compare."""
+    read = {t.name: ["id", *(f.name for f in t.fields if f.kind == "ref")] for t in TABLES}
+    read["records"] = ["id", "table", LOCATOR]
+    read["relations"].append("relation")
+    read[CITE_TABLE] = ["id", "record_id", "position", "seed_id", "char_start", "char_end"]
+    for (table, name), (_, other_table, other_name) in _LATER_THAN.items():
+        read[table] += [name, f"{name}_precision"]
+        read[other_table] += [other_name, f"{other_name}_precision"]
+    return {table: tuple(dict.fromkeys(names)) for table, names in read.items()}
+
+
+COLUMNS_READ = _columns_read()
+
 
 def unique_ids(project: Project) -> Iterator[Finding]:
-    if project.ids_are_unique():
+    ids = project.column("records", "id")
+    if len(set(ids)) == len(ids):
         return
     first: dict[str, tuple] = {}
     for record_id, source, path in project.places():
@@ -203,32 +209,46 @@ def unique_ids(project: Project) -> Iterator[Finding]:
             continue
         other_source, other_path = first[record_id]
         line, _ = other_source.position(other_path)
-        yield Finding(source, path + ("id",), "duplicate-id", f"{record_id}: id is already used at {other_source.name}:{line}")
+        yield Finding(source, path + ("id",), "duplicate-id",
+                      f"{record_id}: id is already used at {other_source.name}:{line}")
 
 
-def _references() -> Iterator[tuple[str, str, str, str, tuple, Callable[[dict], tuple]]]:
+def _references() -> Iterator[tuple[str, str, str, str, tuple, Callable[[tuple], tuple]]]:
     """Every kind of reference: (table, column holding the target id, column holding the referring record's
-    id, name in messages, tables it may point to, path in the record as a function of the row)."""
+    id, name in messages, tables it may point to, path in the record as a function of (owner, target, position))."""
     for table in TABLES:
         for f in table.fields:
             if f.kind == "ref":
-                yield table.name, f.name, "id", f.name, f.to, lambda row, name=f.name: (name,)
-    yield (CITE_TABLE, "seed_id", "record_id", "seed", ("seeds",),
-           lambda row: ("cite", row["position"] - 1, "seed"))
+                yield table.name, f.name, "id", f.name, f.to, _field_path(f.name)
+    yield CITE_TABLE, "seed_id", "record_id", "seed", ("seeds",), _citation_path
+
+
+def _field_path(name: str) -> Callable[[tuple], tuple]:
+    return lambda row: (name,)
+
+
+def _citation_path(row: tuple) -> tuple:
+    return "cite", row[2] - 1, "seed"  # row: (record id, seed id, position)
 
 
 def references_resolve(project: Project) -> Iterator[Finding]:
     for table, column, owner, name, allowed, subpath in _references():
-        for row in project.rows_pointing_outside(table, column, allowed):
-            target_id = row[column]
+        targets = project.ids_in(allowed)
+        positions = project.column(table, "position") if table == CITE_TABLE else project.column(table, "id")
+        for row in zip(project.column(table, owner), project.column(table, column), positions, strict=True):
+            target_id = row[1]
+            if target_id is None or target_id in targets:
+                continue
             target_table = project.table_of(target_id)
             if target_table is None and target_id in project.ids:
                 continue  # the target itself failed its schema and is reported there
             if target_table is None:
-                code, message = "dangling-reference", f"{name} {target_id!r} is not the id of any record{_suggestion(project, target_id, allowed)}"
+                code, message = "dangling-reference", f"{name} {target_id!r} is not the id of any record" \
+                                                      f"{_suggestion(project, target_id, allowed)}"
             else:
-                code, message = "wrong-kind-reference", f"{name} {target_id!r} is in {target_table}; expected a record in {' or '.join(allowed)}"
-            yield project.finding(row[owner], subpath(row), code, message)
+                code, message = "wrong-kind-reference", f"{name} {target_id!r} is in {target_table}; expected a " \
+                                                        f"record in {' or '.join(allowed)}"
+            yield project.finding(row[0], subpath(row), code, message)
 
 
 def _suggestion(project: Project, target_id: str, allowed: tuple[str, ...]) -> str:
@@ -241,37 +261,37 @@ def _suggestion(project: Project, target_id: str, allowed: tuple[str, ...]) -> s
 
 
 def relations_fit_their_kind(project: Project) -> Iterator[Finding]:
-    for name in ("subject_id", "object_id"):
-        for row in project.rows_with_target("relations", name, ("id", "relation"), "records", ("table",)):
-            subjects, objects, _ = RELATIONS[row["relation"]]
-            allowed = subjects if name == "subject_id" else objects
-            if row["target_table"] not in allowed:
-                yield project.finding(row["id"], (name,), "relation-kind", f"relation {row['relation']!r} takes a {name[:-3]} in "
-                                                         f"{' or '.join(allowed)}, not in {row['target_table']}")
-
-
-_LATER_THAN = {  # (table, date column) -> (reference column, table and date column of the referenced record)
-    ("events", "date"): ("part_of_id", "events", "date"),
-    ("statistics", "as_of"): ("subject_id", "resources", "launch_date"),
-}
+    rows = zip(*(project.column("relations", c) for c in ("id", "relation", "subject_id", "object_id")), strict=True)
+    for record_id, relation, subject_id, object_id in rows:
+        kind = RELATIONS[relation]
+        for name, target_id, allowed in (("subject_id", subject_id, kind.subjects),
+                                         ("object_id", object_id, kind.objects)):
+            target_table = project.table_of(target_id)
+            if target_table is not None and target_table not in allowed:
+                yield project.finding(record_id, (name,), "relation-kind", f"relation {relation!r} takes a "
+                                      f"{name[:-3]} in {' or '.join(allowed)}, not in {target_table}")
 
 
 def dates_in_order(project: Project) -> Iterator[Finding]:
     """An event does not start before the event it is part of; a resource is not counted before its launch.
     A date is before another only if the whole period it gives ('2020': all of 2020) ends before the other's."""
     for (table, name), (ref, other_table, other_name) in _LATER_THAN.items():
-        dates = (name, f"{name}_precision")
-        for row in project.rows_with_target(table, ref, ("id", *dates), other_table, (other_name, f"{other_name}_precision")):
-            mine = date_text(row[name], row[f"{name}_precision"])
-            theirs = date_text(row[f"target_{other_name}"], row[f"target_{other_name}_precision"])
-            if mine and theirs and last_day(mine) < first_day(theirs):
-                yield project.finding(row["id"], (name,), "dates-out-of-order", f"{name} {mine} is before {other_name} {theirs} "
-                                                          f"of {row[ref]}")
+        columns = (other_name, f"{other_name}_precision")
+        dates = zip(*(project.column(other_table, c) for c in columns), strict=True)
+        theirs_by_id = dict(reversed(list(zip(project.column(other_table, "id"), dates, strict=True))))
+        rows = zip(*(project.column(table, c) for c in ("id", ref, name, f"{name}_precision")), strict=True)
+        for record_id, target_id, day, precision in rows:
+            theirs = date_text(*theirs_by_id.get(target_id, (None, None)))
+            mine = date_text(day, precision)
+            start = first_day(theirs) if theirs else None
+            if mine and start and last_day(mine) < start:
+                yield project.finding(record_id, (name,), "dates-out-of-order",
+                                      f"{name} {mine} is before {other_name} {theirs} of {target_id}")
 
 
 def date_text(first: dt.date | None, precision: str | None) -> str | None:
     """The date as curated, from its compiled columns: (2020-07-01, 'month') -> '2020-07'."""
-    if first is None:
+    if first is None or precision is None:
         return None
     return first.isoformat()[:{"year": 4, "month": 7, "day": 10}[precision]]
 
@@ -281,12 +301,14 @@ def _hierarchy_edges(project: Project) -> Iterator[tuple[str, str, str, tuple]]:
     for table in TABLES:
         for f in table.fields:
             if f.hierarchical:
-                for row in project.tables[table.name].select(["id", f.name]).to_pylist():
-                    if row[f.name] is not None:
-                        yield row["id"], row[f.name], row["id"], (f.name,)
-    for row in project.tables["relations"].select(["id", "relation", "subject_id", "object_id"]).to_pylist():
-        if row["relation"] in HIERARCHICAL_RELATIONS:
-            yield row["subject_id"], row["object_id"], row["id"], ("object_id",)
+                parents = zip(project.column(table.name, "id"), project.column(table.name, f.name), strict=True)
+                for record_id, parent in parents:
+                    if parent is not None:
+                        yield record_id, parent, record_id, (f.name,)
+    rows = zip(*(project.column("relations", c) for c in ("id", "relation", "subject_id", "object_id")), strict=True)
+    for record_id, relation, subject_id, object_id in rows:
+        if relation in HIERARCHICAL_RELATIONS:
+            yield subject_id, object_id, record_id, ("object_id",)
 
 
 def _cycles(edges: dict[str, set[str]]) -> list[set[str]]:
@@ -342,22 +364,23 @@ def no_record_is_its_own_ancestor(project: Project) -> Iterator[Finding]:
     for child, parent, record_id, path in edges:
         if child in cycle_of and parent in cycle_of[child]:
             around = " -> ".join([child, *_path_within(graph, cycle_of[child], parent, child)])
-            yield project.finding(record_id, path, "ancestor-cycle", f"{path[0]} {parent!r} makes {child} its own ancestor "
-                                                   f"({around})")
+            yield project.finding(record_id, path, "ancestor-cycle",
+                                  f"{path[0]} {parent!r} makes {child} its own ancestor ({around})")
 
 
 def _path_within(graph: dict[str, set[str]], nodes: set[str], start: str, end: str) -> list[str]:
     """The shortest path from start to end through `nodes` (breadth first), both ends included."""
     came_from: dict[str, str | None] = {start: None}
     queue = [start]
-    for node in queue:
-        if node == end:
+    for visited in queue:
+        if visited == end:
             break
-        for following in sorted(graph.get(node, ())):
+        for following in sorted(graph.get(visited, ())):
             if following in nodes and following not in came_from:
-                came_from[following] = node
+                came_from[following] = visited
                 queue.append(following)
-    path, node = [], end
+    path: list[str] = []
+    node: str | None = end
     while node is not None:
         path.append(node)
         node = came_from[node]
@@ -368,20 +391,21 @@ def exclusions_hold_no_quote(project: Project) -> Iterator[Finding]:
     """A line a quote stands on carries a fact: it cannot also be excluded as carrying none."""
     stands: dict[str, list[tuple[int, int, str]]] = {}
     texts = project.catalogue.seed_texts
-    for cite in project.tables[CITE_TABLE].select(["id", "seed_id", "char_start", "char_end"]).to_pylist():
-        if cite["char_start"] is not None and cite["seed_id"] in texts:
-            text = texts[cite["seed_id"]]
-            lines = (text.line_of(cite["char_start"]), text.line_of(cite["char_end"] - 1), cite["id"])
-            stands.setdefault(cite["seed_id"], []).append(lines)
+    columns = (project.column(CITE_TABLE, c) for c in ("id", "seed_id", "char_start", "char_end"))
+    for cite_id, seed_id, char_start, char_end in zip(*columns, strict=True):
+        if char_start is not None and seed_id in texts:
+            text = texts[seed_id]
+            stands.setdefault(seed_id, []).append((text.line_of(char_start), text.line_of(char_end - 1), cite_id))
     for seed in project.catalogue.table("seeds"):
         for i, exclusion in enumerate(seed.data.get("excluded", ())):
             first, last = parse_lines(exclusion["lines"])
-            quoted = sorted(cite_id for start, end, cite_id in stands.get(seed.id, ()) if start <= last and first <= end)
+            quoted = sorted(cite_id for start, end, cite_id in stands.get(seed.id, ())
+                            if start <= last and first <= end)
             if quoted:
                 yield _finding(seed, ("excluded", i, "lines"), "excluded-quote",
                                f"excluded lines {exclusion['lines']} hold the quote of {', '.join(quoted)}: a line a "
                                f"quote stands on carries a fact, so remove the exclusion")
 
 
-TABLE_RULES = (unique_ids, references_resolve, relations_fit_their_kind, dates_in_order,
-               no_record_is_its_own_ancestor, exclusions_hold_no_quote)
+PROJECT_RULES = (unique_ids, references_resolve, relations_fit_their_kind, dates_in_order,
+                 no_record_is_its_own_ancestor, exclusions_hold_no_quote)

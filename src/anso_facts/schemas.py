@@ -5,9 +5,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
-from .model import (ALL_TABLES, COUNTRY, DATE, FILENAME, MAX_INTEGER, NOT_BLANK, SLUG, TABLE_BY_NAME, TABLES, URL,
-                    Field, Table, foreign_table, primary_key)
+from .model import (
+    ALL_TABLES,
+    COUNTRY,
+    DATE,
+    FILENAME,
+    MAX_INTEGER,
+    NOT_BLANK,
+    SLUG,
+    TABLE_BY_NAME,
+    TABLES,
+    URL,
+    Field,
+    Table,
+    foreign_table,
+)
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 MAX_LINE = 999_999
@@ -16,17 +30,14 @@ PRECISIONS = ("year", "month", "day")
 
 # --- JSON Schemas for the curated YAML -------------------------------------------------------------------
 
-_TEXT = {"type": "string", "pattern": NOT_BLANK}
-_JSON_BY_KIND = {
-    "id": {"type": "string", "pattern": SLUG},
-    "ref": {"type": "string", "pattern": SLUG},
-    "text": _TEXT,
+PATTERN_BY_KIND = {"id": SLUG, "ref": SLUG, "text": NOT_BLANK, "date": DATE, "url": URL, "country": COUNTRY,
+                   "filename": FILENAME}  # the one pattern of each kind, in the JSON Schemas and Table Schemas
+_TEXT = {"type": "string", "pattern": PATTERN_BY_KIND["text"]}
+_JSON_BY_KIND: dict[str, dict[str, Any]] = {
+    **{kind: {"type": "string", "pattern": pattern} for kind, pattern in PATTERN_BY_KIND.items()},
     "integer": {"type": "integer", "minimum": 0, "maximum": MAX_INTEGER},
     "boolean": {"type": "boolean"},
     "date": {"type": ["string", "integer"], "pattern": DATE, "minimum": 1000, "maximum": 9999},
-    "url": {"type": "string", "pattern": URL},
-    "country": {"type": "string", "pattern": COUNTRY},
-    "filename": {"type": "string", "pattern": FILENAME},
     "list": {"type": "array", "items": _TEXT, "uniqueItems": True, "minItems": 1},
 }
 # What each pattern means, for messages that a curator can act on
@@ -41,7 +52,7 @@ PATTERN_MEANINGS = {
 
 
 def _json_field(f: Field) -> dict:
-    schema = {"description": f.description, **_JSON_BY_KIND[f.kind]}
+    schema: dict[str, Any] = {"description": f.description, **_JSON_BY_KIND[f.kind]}
     if f.enum:
         schema["enum"] = list(f.enum)
     return schema
@@ -77,7 +88,7 @@ _COMMON_DEFS = {
         "description": "A seed passage: the seed, the lines and the exact words.",
         "type": "object", "required": ["seed", "lines", "quote"], "additionalProperties": False,
         "properties": {
-            "seed": {"description": "Id of the seed in seeds/seeds.yaml.", "type": "string", "pattern": SLUG},
+            "seed": {"description": "Id of the seed in seeds/seeds.yaml.", **_JSON_BY_KIND["ref"]},
             "lines": _LINES_SCHEMA,
             "quote": {"description": "The exact words, found within those lines.", **_TEXT},
         },
@@ -123,7 +134,7 @@ class Column:
 
 _TYPE_BY_KIND = {"id": "string", "ref": "string", "text": "string", "url": "string", "country": "string",
                  "filename": "string", "integer": "integer", "boolean": "boolean"}
-_PATTERN_BY_KIND = {"id": SLUG, "country": COUNTRY, "url": URL, "filename": FILENAME}
+_TABLE_PATTERN_KINDS = ("id", "country", "url", "filename")  # kinds whose pattern the Table Schema repeats
 
 
 @cache
@@ -138,7 +149,7 @@ def columns(table: Table) -> tuple[Column, ...]:
             out.append(Column(f"{f.name}_precision", "string", f"How precise {f.name} is: year, month or day.",
                               f.required, PRECISIONS, source=f.name, part="precision"))
             continue
-        pattern = _PATTERN_BY_KIND.get(f.kind, "").strip("^$")
+        pattern = PATTERN_BY_KIND[f.kind].strip("^$") if f.kind in _TABLE_PATTERN_KINDS else ""
         out.append(Column(f.name, _TYPE_BY_KIND[f.kind], f.description, f.required, f.enum, pattern, f.name))
     if table.cited:
         out.append(Column("note", "string", "A curator's note: a misprint, an ambiguity, a choice made.",
@@ -148,10 +159,10 @@ def columns(table: Table) -> tuple[Column, ...]:
 
 def table_schema(table: Table, suffix: str = "") -> dict:
     """The Frictionless Table Schema of a compiled table; `suffix` names the twin resources (-parquet)."""
-    key = primary_key(table)
+    key = table.primary_key
     fields = []
     for c in columns(table):
-        constraints = {}
+        constraints: dict[str, Any] = {}
         if c.required or c.name in key:
             constraints["required"] = True
         if c.enum:
@@ -194,7 +205,7 @@ def data_dictionary(examples_by_table: dict[str, dict[str, str]]) -> str:
              "The example is the first value of the field in the built table.", ""]
     for table in ALL_TABLES:
         lines += [f"## {table.name}", "", table.description, "",
-                  f"Primary key: `{', '.join(primary_key(table))}`.", "",
+                  f"Primary key: `{', '.join(table.primary_key)}`.", "",
                   "| field | type | required | constraints | description | example |", "|---|---|---|---|---|---|"]
         refs = {f.name: foreign_table(f) for f in table.fields if f.kind == "ref"}
         for c in columns(table):

@@ -15,11 +15,20 @@ Positions are not kept on the fast path: `marks` parses the text again, only whe
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 import yaml
-from yaml.cyaml import CParser
-from yaml.events import (AliasEvent, DocumentStartEvent, MappingEndEvent, MappingStartEvent, ScalarEvent,
-                         SequenceEndEvent, SequenceStartEvent)
+from yaml._yaml import CParser
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
 
 MAX_DEPTH = 24
 _INT = re.compile(r"-?(?:0|[1-9][0-9]*)\Z")
@@ -57,11 +66,12 @@ def _build(text: str, marks: dict | None, duplicates: list | None = None):
     duplicate key is added to that list as a YamlError (its value is dropped, the first kept) and parsing goes
     on; without, it is raised."""
     parser = CParser(text)
+    next_event: Callable[[], Any] = parser.get_event  # each kind of event has attributes of its own
     stack: list[list] = []  # frames: [container, path, pending key]
     root = None
     documents = 0
     try:
-        while (event := parser.get_event()) is not None:
+        while (event := next_event()) is not None:
             kind = type(event)
             if kind is DocumentStartEvent:
                 documents += 1
@@ -96,7 +106,8 @@ def _build(text: str, marks: dict | None, duplicates: list | None = None):
                     if kind is not ScalarEvent:
                         raise _mark_error("yaml-key", "a key must be a plain string", event.start_mark)
                     if event.value in container:
-                        error = _mark_error("duplicate-key", f"duplicate key {event.value!r}: keep one of the two", event.start_mark)
+                        error = _mark_error("duplicate-key", f"duplicate key {event.value!r}: keep one of the two",
+                                            event.start_mark)
                         if duplicates is None:
                             raise error
                         duplicates.append(error)
@@ -120,10 +131,11 @@ def _build(text: str, marks: dict | None, duplicates: list | None = None):
                 stack.append([value, path, _NO_KEY])
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        index, line, column = (mark.index, mark.line, mark.column) if mark else (0, 0, 0)
         code, message = "yaml-syntax", " ".join(filter(None, (error.context, error.problem)))
-        if "tab character" in message or text[mark.index:mark.index + 1] == "\t":
+        if "tab character" in message or text[index:index + 1] == "\t":
             code, message = "yaml-tab", "a tab: YAML indents with spaces only, so replace the tab with spaces"
-        raise YamlError(code, message, mark.line + 1, mark.column + 1) from None
+        raise YamlError(code, message, line + 1, column + 1) from None
     except yaml.reader.ReaderError as error:  # a character YAML does not allow, such as NUL
         line = text.count("\n", 0, error.position) + 1
         column = error.position - text.rfind("\n", 0, error.position)
@@ -153,4 +165,5 @@ def decode(data: bytes) -> str:
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         column = error.start - data.rfind(b"\n", 0, error.start)
-        raise YamlError("not-utf8", f"not UTF-8: byte {data[error.start]:#04x} cannot be decoded", line, column) from None
+        message = f"not UTF-8: byte {data[error.start]:#04x} cannot be decoded"
+        raise YamlError("not-utf8", message, line, column) from None

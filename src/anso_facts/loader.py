@@ -1,6 +1,6 @@
-"""Load stage: read a YAML file, parse it strictly, validate it against its JSON Schema, and hand the records
-that pass to the rules. The seed catalogue is read first: the seeds it lists are what every citation is
-checked against."""
+"""Load stage: read a YAML file, parse it strictly (yamlsafe), validate it against its JSON Schema, and hand on
+the records that pass, as plain dicts. The seed catalogue is read first: the seeds it lists are what every
+citation is checked against."""
 
 from __future__ import annotations
 
@@ -28,8 +28,14 @@ class Record:
         return self.data["id"]
 
 
+def parse_lines(value) -> tuple[int, int]:
+    """A citation's or exclusion's `lines`: `12` or `'12-14'` -> (12, 14)."""
+    first, _, last = str(value).partition("-")
+    return int(first), int(last or first)
+
+
 @dataclass
-class Facts:
+class FileRecords:
     """The records of one file (the seed catalogue or a fact file), with the seeds they cite."""
 
     seed_bytes: dict[str, bytes | None]  # seed id -> file content, None if missing
@@ -45,7 +51,7 @@ def fact_files(root: Path) -> list[Path]:
     return sorted((root / DATA).rglob("*.yaml"), key=lambda p: p.as_posix())
 
 
-def unread_files(root: Path, catalogue: Facts) -> list[Problem]:
+def unread_files(root: Path, catalogue: FileRecords) -> list[Problem]:
     """Files the check would silently pass over: in data/, anything but a .yaml fact file; in seeds/, a seed
     the catalogue does not name."""
     problems = []
@@ -56,22 +62,33 @@ def unread_files(root: Path, catalogue: Facts) -> list[Problem]:
     named = {CATALOGUE.name, *(seed.data["file"] for seed in catalogue.records)}
     for path in sorted((root / "seeds").iterdir()) if (root / "seeds").is_dir() else ():
         if path.name not in named:
-            problems.append(Problem(relative_name(path, root), 1, 1, "unnamed-seed", "no seed in seeds/seeds.yaml names this file: "
-                                                                     "add it to the catalogue, or remove it"))
+            problems.append(Problem(relative_name(path, root), 1, 1, "unnamed-seed", "no seed in seeds/seeds.yaml "
+                                    "names this file: add it to the catalogue, or remove it"))
     return problems
 
 
-def load_catalogue(root: Path, data: bytes | None) -> tuple[Facts, list[Problem]]:
+def seed_files(root: Path) -> dict[str, bytes]:
+    """Every file in seeds/ but the catalogue, by name, with its bytes."""
+    folder = root / CATALOGUE.parent
+    if not folder.is_dir():
+        return {}
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file() and p.name != CATALOGUE.name}
+
+
+def with_seeds(records: list[Record], ids: list[str], files: dict[str, bytes]) -> FileRecords:
+    """The catalogue's records, with the bytes of every seed they list (None for a seed whose file is missing)."""
+    seed_bytes = {seed.id: files.get(seed.data["file"]) for seed in records}
+    return FileRecords(seed_bytes, SeedTexts(seed_bytes), records, ids)
+
+
+def load_catalogue(root: Path, data: bytes | None, files: dict[str, bytes]) -> tuple[FileRecords, list[Problem]]:
     """The seed catalogue's records (from its bytes, None if it is missing), with the bytes of every seed it
-    lists."""
+    lists (from `files`, see seed_files)."""
     if data is None:
-        return Facts({}, SeedTexts({})), [Problem(CATALOGUE.as_posix(), 1, 1, "catalogue-missing", "the seed catalogue is missing")]
+        missing = Problem(CATALOGUE.as_posix(), 1, 1, "catalogue-missing", "the seed catalogue is missing")
+        return FileRecords({}, SeedTexts({})), [missing]
     records, ids, problems = load_file(root / CATALOGUE, root, "seeds.schema.json", data)
-    seed_bytes = {}
-    for seed in records:
-        path = root / "seeds" / seed.data["file"]
-        seed_bytes[seed.id] = path.read_bytes() if path.is_file() else None
-    return Facts(seed_bytes, SeedTexts(seed_bytes), records, ids), problems
+    return with_seeds(records, ids, files), problems
 
 
 def load_file(path: Path, root: Path, schema_name: str, data: bytes | None = None
@@ -80,7 +97,8 @@ def load_file(path: Path, root: Path, schema_name: str, data: bytes | None = Non
     name = relative_name(path, root)
     data = path.read_bytes() if data is None else data
     if len(data) > MAX_FILE_BYTES:
-        return [], [], [Problem(name, 1, 1, "file-too-large", f"file is larger than {MAX_FILE_BYTES // 2**20} MiB; split it")]
+        too_large = f"file is larger than {MAX_FILE_BYTES // 2**20} MiB; split it"
+        return [], [], [Problem(name, 1, 1, "file-too-large", too_large)]
     duplicates: list[yamlsafe.YamlError] = []  # a duplicate key is reported with the file's other problems
     try:
         text = yamlsafe.decode(data)
@@ -89,7 +107,8 @@ def load_file(path: Path, root: Path, schema_name: str, data: bytes | None = Non
         return [], [], [Problem(name, error.line, error.column, error.code, error.message)]
     source = Source(name, text)
     problems = [Problem(name, error.line, error.column, error.code, error.message) for error in duplicates]
-    records, ids = [], []
+    records: list[Record] = []
+    ids: list[str] = []
     invalid = set()  # (table, index) of records with schema errors
     for path_in_file, code, message in schema_errors(schema_name, document):
         problems.append(Problem(name, *source.position(path_in_file), code, message))
@@ -137,8 +156,9 @@ def schema_errors(schema_name: str, document) -> list[tuple[tuple, str, str]]:
             allowed = error.schema.get("properties", {})
             what = "field" if path else "table"
             for key in sorted(k for k in error.instance if k not in allowed):
-                out.append((path + (key,), "unknown-field", f"{_where(document, path + (key,))}: unknown {what} {key!r}; "
-                                           f"{_closest(key, allowed)}"))
+                where = _where(document, path + (key,))
+                message = f"{where}: unknown {what} {key!r}; {_closest(key, allowed)}"
+                out.append((path + (key,), "unknown-field", message))
             continue
         where = _where(document, path)
         if error.validator == "pattern" and error.validator_value in PATTERN_MEANINGS:

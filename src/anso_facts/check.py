@@ -1,0 +1,255 @@
+"""Check stage: the whole project, checked, with no Arrow.
+
+1. The seed catalogue is read, and with it the bytes of every seed.
+2. Each fact file is loaded (load.py), checked by the FILE_RULES and turned into rows (rows.py) on its own, and
+   so is the catalogue. What the project rules need of its rows is kept as a few plain columns. The result
+   depends on nothing but that file, the seeds and the code, so it comes from the cache when it can
+   (cache.py); files that are not cached are spread over all cores when there are enough of them.
+3. The PROJECT_RULES run across files, over those columns joined.
+Every problem is placed at file:line:column; the check reports them all, sorted.
+
+A later stage that needs more of each file than the check does (the build's Arrow tables) passes a
+`Companion`: it is given each file's rows where they are made, and keeps its own result in the cache beside
+the check's, so this stage never imports it.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Protocol
+
+from . import yamlsafe
+from .cache import Cache, context_digest
+from .loader import CATALOGUE, FileRecords, fact_files, load_catalogue, load_file, seed_files, unread_files, with_seeds
+from .problems import Finding, Problem, Source, relative_name
+from .rows import LOCATOR, Rows, record_rows, select
+from .rules import COLUMNS_READ, FILE_RULES, PROJECT_RULES
+from .schemas import JSON_SCHEMAS
+
+PARALLEL_FROM_BYTES = 2 * 2**20  # fewer bytes to check than this: one process, as starting more costs more
+
+
+@dataclass
+class FileCheck:
+    """What one file contributes to the check: its problems, every id seen in it, its row count per table,
+    and the columns of its rows that the project rules read (rules.COLUMNS_READ)."""
+
+    name: str
+    problems: list[Problem]
+    ids: list[str]
+    counts: dict[str, int]
+    columns: dict[str, dict[str, list]]
+    loaded: tuple | None = None  # the catalogue's only: its valid records, ids and load problems, kept so that
+    # a check with a warm cache neither validates it again nor imports the validator
+
+
+class Companion(Protocol):
+    """What a later stage makes of each file's rows, kept in the cache beside the check's entry."""
+
+    suffix: str  # of its cache entries
+
+    def make(self, rows: Rows) -> Any: ...
+
+    def get(self, cache: Cache, key: str) -> Any | None: ...
+
+    def put(self, cache: Cache, key: str, made: Any) -> None: ...
+
+
+class FileChecker:
+    """Checks fact files, and the catalogue itself, against the seeds of the catalogue (loaded first)."""
+
+    def __init__(self, root: Path, catalogue: FileRecords, catalogue_problems: list[Problem],
+                 make: Callable[[Rows], Any] | None = None):
+        self.root, self.catalogue, self.catalogue_problems, self.make = root, catalogue, catalogue_problems, make
+
+    def check_file(self, path: Path, data: bytes) -> tuple[FileCheck, Any]:
+        """The file's check, and what the companion makes of its rows (None without one)."""
+        if path == self.root / CATALOGUE:  # loaded already, with the seeds every file is checked against
+            result, made = self.examine(CATALOGUE.as_posix(), self.catalogue, self.catalogue_problems)
+            result.loaded = (self.catalogue.records, self.catalogue.ids, self.catalogue_problems)
+            return result, made
+        records, ids, problems = load_file(path, self.root, "facts.schema.json", data)
+        loaded = FileRecords(self.catalogue.seed_bytes, self.catalogue.seed_texts, records, ids)
+        return self.examine(relative_name(path, self.root), loaded, problems)
+
+    def examine(self, name: str, loaded: FileRecords, problems: list[Problem]) -> tuple[FileCheck, Any]:
+        problems = problems + [finding.place() for rule in FILE_RULES for finding in rule(loaded)]
+        rows = record_rows(loaded)
+        counts = {table: len(table_rows) for table, table_rows in rows.items()}
+        result = FileCheck(name, problems, loaded.ids, counts, select(rows, COLUMNS_READ))
+        return result, (self.make(rows) if self.make else None)
+
+
+@contextmanager
+def _collector_paused():
+    """Loading builds millions of small objects and no cycles: the garbage collector would only slow it."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+_WORKER_CHECKER: FileChecker | None = None
+
+
+def _start_worker(checker: FileChecker) -> None:
+    global _WORKER_CHECKER
+    _WORKER_CHECKER = checker
+    gc.disable()
+
+
+def _check_in_worker(item: tuple[Path, bytes]) -> tuple[FileCheck, Any]:
+    assert _WORKER_CHECKER is not None
+    return _WORKER_CHECKER.check_file(*item)
+
+
+def progress(results: Iterator, total: int, what: str) -> list:
+    """The results, gathered; on a terminal, a count of them on stderr as they come (nothing otherwise)."""
+    shown = total > 1 and sys.stderr.isatty()
+    gathered = []
+    for result in results:
+        gathered.append(result)
+        if shown:
+            print(f"\r{what}: {len(gathered)}/{total}", end="", file=sys.stderr, flush=True)
+    if shown:
+        print("\r\033[K", end="", file=sys.stderr, flush=True)  # the line cleared: the count was only news
+    return gathered
+
+
+def check_files(checker: FileChecker, files: list[tuple[Path, bytes]], workers: int | None
+                ) -> list[tuple[FileCheck, Any]]:
+    """Each file checked on its own, over `workers` processes (by default: all cores, if there is enough)."""
+    if workers is None:
+        workers = (os.cpu_count() or 1) if sum(len(data) for _, data in files) >= PARALLEL_FROM_BYTES else 1
+    workers = min(workers, len(files))
+    if workers <= 1:
+        with _collector_paused():
+            return progress((checker.check_file(path, data) for path, data in files), len(files), "checking files")
+    import multiprocessing
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else methods[0])
+    with context.Pool(workers, initializer=_start_worker, initargs=(checker,)) as pool:
+        return progress(pool.imap(_check_in_worker, files, chunksize=1), len(files), "checking files")
+
+
+@dataclass
+class Project:
+    """A checked project: the seed catalogue, and what every file contributes (the catalogue's first, then
+    each fact file's in path order), with the questions the PROJECT_RULES ask of them. `made` holds what the
+    companion made of each file, if there was one."""
+
+    root: Path
+    catalogue: FileRecords
+    files: list[FileCheck]
+    cache: Cache | None = None
+    made: list[Any] = field(default_factory=list)
+    _columns: dict[tuple[str, str], list] = field(default_factory=dict, repr=False)
+
+    def column(self, table: str, name: str) -> list:
+        """One column of a table (of those in rules.COLUMNS_READ), every file's rows in file order."""
+        key = (table, name)
+        if key not in self._columns:
+            self._columns[key] = [value for f in self.files for value in f.columns[table][name]]
+        return self._columns[key]
+
+    def row_count(self, table: str) -> int:
+        return sum(f.counts[table] for f in self.files)
+
+    @cached_property
+    def ids(self) -> set[str]:
+        """Every id seen, valid record or not."""
+        return {record_id for f in self.files for record_id in f.ids}
+
+    @cached_property
+    def _table_by_id(self) -> dict[str, str]:
+        pairs = zip(self.column("records", "id"), self.column("records", "table"), strict=True)
+        return dict(reversed(list(pairs)))  # the first record of an id wins
+
+    def table_of(self, record_id: str) -> str | None:
+        """The table of the (first) valid record with this id, or None."""
+        return self._table_by_id.get(record_id)
+
+    def ids_in(self, tables: tuple[str, ...]) -> set[str]:
+        """The ids of the valid records in these tables."""
+        return {record_id for name in tables for record_id in self.column(name, "id")}
+
+    def source(self, name: str) -> Source:
+        """A file as read again, to place a finding in it."""
+        return Source(name, yamlsafe.decode((self.root / name).read_bytes()))
+
+    def places(self) -> Iterator[tuple[str, Source, tuple]]:
+        """(id, source, path in file) of every valid record, in file order."""
+        for f in self.files:
+            records = f.columns["records"]
+            if not records["id"]:
+                continue
+            source = self.source(f.name)
+            for record_id, table, index in zip(records["id"], records["table"], records[LOCATOR], strict=True):
+                yield record_id, source, (table, index)
+
+    @cached_property
+    def _place_by_id(self) -> dict[str, tuple]:
+        return dict(reversed([(record_id, (source, path)) for record_id, source, path in self.places()]))
+
+    def finding(self, record_id: str, subpath: tuple, code: str, message: str) -> Finding:
+        """A finding about the (first) record with this id."""
+        source, path = self._place_by_id[record_id]
+        return Finding(source, path + subpath, code, f"{record_id}: {message}")
+
+
+def _from_cache(cache: Cache, key: str, companion: Companion | None) -> tuple[FileCheck, Any] | None:
+    """A file's check (and what the companion made of it) from the cache, or None if either is missing."""
+    result = cache.get(key)
+    if not isinstance(result, FileCheck):
+        return None
+    if companion is None:
+        return result, None
+    made = companion.get(cache, key)
+    return None if made is None else (result, made)
+
+
+def _catalogue(root: Path, data: bytes | None, seeds: dict[str, bytes], cache: Cache | None, key: str | None
+               ) -> tuple[FileRecords, list[Problem]]:
+    """The loaded catalogue and its load problems: from its cache entry if there is one, else loaded."""
+    entry = cache.get(key) if cache and key else None
+    if isinstance(entry, FileCheck) and entry.loaded is not None:
+        records, ids, problems = entry.loaded
+        return with_seeds(records, ids, seeds), problems
+    return load_catalogue(root, data, seeds)
+
+
+def check(root: Path, use_cache: bool = True, workers: int | None = None,
+          companion: Companion | None = None) -> tuple[Project, list[Problem]]:
+    """Load and check everything under `root`: every problem, placed and sorted, none raised."""
+    catalogue_bytes = (root / CATALOGUE).read_bytes() if (root / CATALOGUE).is_file() else None
+    seeds = seed_files(root)
+    files = [(root / CATALOGUE, catalogue_bytes or b""), *((path, path.read_bytes()) for path in fact_files(root))]
+    cache = Cache(root, context_digest(catalogue_bytes, seeds, JSON_SCHEMAS)) if use_cache else None
+    keys = [cache.key(relative_name(path, root), data) for path, data in files] if cache else []
+    catalogue, catalogue_problems = _catalogue(root, catalogue_bytes, seeds, cache, keys[0] if keys else None)
+    checker = FileChecker(root, catalogue, catalogue_problems, companion.make if companion else None)
+    cached = [_from_cache(cache, key, companion) for key in keys] if cache else [None] * len(files)
+    missing = [i for i, result in enumerate(cached) if result is None]
+    made = dict(zip(missing, check_files(checker, [files[i] for i in missing], workers), strict=True))
+    if cache:
+        for i, (result, extra) in made.items():
+            cache.put(keys[i], result)
+            if companion:
+                companion.put(cache, keys[i], extra)
+        cache.remove_unasked()
+    results = [made[i] if result is None else result for i, result in enumerate(cached)]
+    project = Project(root, catalogue, [r[0] for r in results], cache, [r[1] for r in results])
+    problems = [problem for result in project.files for problem in result.problems]
+    problems += unread_files(root, catalogue)
+    problems += [finding.place() for rule in PROJECT_RULES for finding in rule(project)]
+    return project, sorted(set(problems))
