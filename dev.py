@@ -2,9 +2,11 @@
 """Development tasks, runnable on a fresh machine with only python3:
 
     python3 dev.py build   # make .venv, install, build the package and validate it with frictionless
-    python3 dev.py test    # the same, then fail if the build changed committed files, then run the tests
-    python3 dev.py bench   # the speed benchmark of `anso-facts check`
-    python3 dev.py scale   # the scale benchmark: 100,000 synthetic records against the YAML floor (minutes)
+    python3 dev.py test    # the same, then fail if the build changed committed files, then lint (ruff), types
+                           # (mypy) and the tests (pytest)
+    python3 dev.py bench   # the speed benchmark of `anso-facts check`; exits 1 if its target is missed
+    python3 dev.py scale   # the scale benchmark: 100,000 synthetic records against the YAML floor (minutes);
+                           # exits 1 if a target is missed
     python3 dev.py release # build, then the wheel, the sdist and the release archive into dist/
 """
 
@@ -26,9 +28,13 @@ def run(*command: str) -> None:
 
 
 def install() -> None:
+    """The virtual environment with the package and its test tools. The first install takes about a minute: on a
+    terminal, pip shows its progress; elsewhere (CI, a log) it stays quiet."""
     if not (BIN / "python").exists():
+        print("creating .venv and installing the package and its test tools (about a minute, once)", flush=True)
         venv.create(VENV, with_pip=True)
-    run(str(BIN / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+    quiet = [] if sys.stdout.isatty() else ["--quiet"]
+    run(str(BIN / "python"), "-m", "pip", "install", *quiet, "--disable-pip-version-check",
         "-c", "constraints.txt", "-e", ".[test]")
 
 
@@ -50,6 +56,8 @@ def committed_outputs_unchanged() -> None:
 def test() -> None:
     build()
     committed_outputs_unchanged()
+    run(str(BIN / "ruff"), "check", ".")
+    run(str(BIN / "mypy"))
     run(str(BIN / "python"), "-m", "pytest", "-q", *sys.argv[2:])
 
 

@@ -149,17 +149,6 @@ def test_failing_build_writes_nothing(project, capsys):
     assert "nothing written" in capsys.readouterr().err
 
 
-def test_check_keeps_pandas_and_frictionless_off_its_import_path():
-    import subprocess
-    import sys
-
-    from helpers import REPO
-    code = ("import sys; from anso_facts.cli import main; code = main(['check']); "
-            "print(code, sorted(m for m in ('pandas', 'frictionless') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True).stdout
-    assert out.splitlines()[-1] == "0 []"
-
-
 def test_fast_and_explaining_validators_agree():
     """jsonschema-rs decides; jsonschema explains. On the real files and on every bad fixture they agree."""
     import jsonschema_rs

@@ -23,7 +23,7 @@ from .rows import LOCATOR, Rows
 from .schemas import columns
 
 if TYPE_CHECKING:
-    from .check import Project
+    from .checked import Project
 
 EPOCH = dt.date(1970, 1, 1)
 ALIGNMENT = 64  # of each part of an entry's file: Arrow reads its buffers in place when they are aligned

@@ -20,34 +20,18 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol
 
-from . import yamlsafe
 from .cache import Cache, context_digest
+from .checked import FileCheck, Project
 from .loader import CATALOGUE, FileRecords, fact_files, load_catalogue, load_file, seed_files, unread_files, with_seeds
-from .problems import Finding, Problem, Source, relative_name
-from .rows import LOCATOR, Rows, record_rows, select
+from .problems import Problem, relative_name
+from .rows import Rows, record_rows, select
 from .rules import COLUMNS_READ, FILE_RULES, PROJECT_RULES
 from .schemas import JSON_SCHEMAS
 
 PARALLEL_FROM_BYTES = 2 * 2**20  # fewer bytes to check than this: one process, as starting more costs more
-
-
-@dataclass
-class FileCheck:
-    """What one file contributes to the check: its problems, every id seen in it, its row count per table,
-    and the columns of its rows that the project rules read (rules.COLUMNS_READ)."""
-
-    name: str
-    problems: list[Problem]
-    ids: list[str]
-    counts: dict[str, int]
-    columns: dict[str, dict[str, list]]
-    loaded: tuple | None = None  # the catalogue's only: its valid records, ids and load problems, kept so that
-    # a check with a warm cache neither validates it again nor imports the validator
 
 
 class Companion(Protocol):
@@ -140,71 +124,6 @@ def check_files(checker: FileChecker, files: list[tuple[Path, bytes]], workers: 
     context = multiprocessing.get_context("fork" if "fork" in methods else methods[0])
     with context.Pool(workers, initializer=_start_worker, initargs=(checker,)) as pool:
         return progress(pool.imap(_check_in_worker, files, chunksize=1), len(files), "checking files")
-
-
-@dataclass
-class Project:
-    """A checked project: the seed catalogue, and what every file contributes (the catalogue's first, then
-    each fact file's in path order), with the questions the PROJECT_RULES ask of them. `made` holds what the
-    companion made of each file, if there was one."""
-
-    root: Path
-    catalogue: FileRecords
-    files: list[FileCheck]
-    cache: Cache | None = None
-    made: list[Any] = field(default_factory=list)
-    _columns: dict[tuple[str, str], list] = field(default_factory=dict, repr=False)
-
-    def column(self, table: str, name: str) -> list:
-        """One column of a table (of those in rules.COLUMNS_READ), every file's rows in file order."""
-        key = (table, name)
-        if key not in self._columns:
-            self._columns[key] = [value for f in self.files for value in f.columns[table][name]]
-        return self._columns[key]
-
-    def row_count(self, table: str) -> int:
-        return sum(f.counts[table] for f in self.files)
-
-    @cached_property
-    def ids(self) -> set[str]:
-        """Every id seen, valid record or not."""
-        return {record_id for f in self.files for record_id in f.ids}
-
-    @cached_property
-    def _table_by_id(self) -> dict[str, str]:
-        pairs = zip(self.column("records", "id"), self.column("records", "table"), strict=True)
-        return dict(reversed(list(pairs)))  # the first record of an id wins
-
-    def table_of(self, record_id: str) -> str | None:
-        """The table of the (first) valid record with this id, or None."""
-        return self._table_by_id.get(record_id)
-
-    def ids_in(self, tables: tuple[str, ...]) -> set[str]:
-        """The ids of the valid records in these tables."""
-        return {record_id for name in tables for record_id in self.column(name, "id")}
-
-    def source(self, name: str) -> Source:
-        """A file as read again, to place a finding in it."""
-        return Source(name, yamlsafe.decode((self.root / name).read_bytes()))
-
-    def places(self) -> Iterator[tuple[str, Source, tuple]]:
-        """(id, source, path in file) of every valid record, in file order."""
-        for f in self.files:
-            records = f.columns["records"]
-            if not records["id"]:
-                continue
-            source = self.source(f.name)
-            for record_id, table, index in zip(records["id"], records["table"], records[LOCATOR], strict=True):
-                yield record_id, source, (table, index)
-
-    @cached_property
-    def _place_by_id(self) -> dict[str, tuple]:
-        return dict(reversed([(record_id, (source, path)) for record_id, source, path in self.places()]))
-
-    def finding(self, record_id: str, subpath: tuple, code: str, message: str) -> Finding:
-        """A finding about the (first) record with this id."""
-        source, path = self._place_by_id[record_id]
-        return Finding(source, path + subpath, code, f"{record_id}: {message}")
 
 
 def _from_cache(cache: Cache, key: str, companion: Companion | None) -> tuple[FileCheck, Any] | None:

@@ -13,7 +13,7 @@ from .loader import parse_lines
 from .model import ALL_TABLES
 
 if TYPE_CHECKING:
-    from .check import Project
+    from .checked import Project
 
 
 @dataclass(frozen=True)

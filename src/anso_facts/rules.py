@@ -21,7 +21,7 @@ from .rows import LOCATOR
 from .seedtext import normalise_quote
 
 if TYPE_CHECKING:
-    from .check import Project
+    from .checked import Project
 
 
 def citations(record: Record) -> Iterator[tuple[int, dict]]:

@@ -18,7 +18,8 @@ from typing import Any
 import pyarrow as pa
 
 from .arrow_tables import ArrowTables, joined_tables, output_table, table_digest
-from .check import Project, check
+from .check import check
+from .checked import Project
 from .metadata import citation_cff, datapackage_metadata, zenodo_metadata
 from .model import ALL_TABLES, Table
 from .problems import checks_markdown

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import jsonschema
@@ -85,7 +85,6 @@ class Deposit:
     new_version_of: int | None = None
     publish: bool = False
     timeout: float = 60.0
-    log: list[str] = field(default_factory=list)
 
     def plan(self) -> list[Step]:
         """What `send` would do, for a dry run."""
@@ -135,7 +134,6 @@ class Deposit:
                               f"{deposition.get('id')} is left unpublished)")
 
     def _call(self, session: requests.Session, method: str, url: str, what: str, **kwargs) -> dict:
-        self.log.append(f"{method} {url}")
         try:
             response = session.request(method, url, timeout=self.timeout, **kwargs)
         except requests.Timeout:
