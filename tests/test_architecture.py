@@ -18,7 +18,7 @@ from helpers import REPO
 PACKAGE = REPO / "src" / "anso_facts"
 # The pipeline, in order. A module may import from its own stage or an earlier one, never from a later one.
 STAGES = [
-    ("declarations", {"__init__", "model", "schemas", "metadata", "problems", "yamlsafe", "seedtext", "grounding",
+    ("foundations", {"__init__", "model", "schemas", "metadata", "problems", "yamlsafe", "seedtext", "grounding",
                       "cache"}),
     ("load", {"loader"}),
     ("rows", {"rows"}),

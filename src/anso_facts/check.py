@@ -1,7 +1,8 @@
 """Check stage: the whole project, checked, with no Arrow.
 
-1. The seed catalogue is read, and with it the bytes of every seed.
-2. Each fact file is loaded (load.py), checked by the FILE_RULES and turned into rows (rows.py) on its own, and
+1. The seed catalogue and every file in seeds/ are read. A catalogue whose check is cached is not validated
+   again (nor the validator imported); otherwise it is loaded first, as every citation is checked against it.
+2. Each fact file is loaded (loader.py), checked by the FILE_RULES and turned into rows (rows.py) on its own, and
    so is the catalogue. What the project rules need of its rows is kept as a few plain columns. The result
    depends on nothing but that file, the seeds and the code, so it comes from the cache when it can
    (cache.py); files that are not cached are spread over all cores when there are enough of them.
@@ -36,8 +37,6 @@ PARALLEL_FROM_BYTES = 2 * 2**20  # fewer bytes to check than this: one process, 
 
 class Companion(Protocol):
     """What a later stage makes of each file's rows, kept in the cache beside the check's entry."""
-
-    suffix: str  # of its cache entries
 
     def make(self, rows: Rows) -> Any: ...
 
@@ -117,8 +116,7 @@ def check_files(checker: FileChecker, files: list[tuple[Path, bytes]], workers: 
         workers = (os.cpu_count() or 1) if sum(len(data) for _, data in files) >= PARALLEL_FROM_BYTES else 1
     workers = min(workers, len(files))
     if workers <= 1:
-        with _collector_paused():
-            return progress((checker.check_file(path, data) for path, data in files), len(files), "checking files")
+        return progress((checker.check_file(path, data) for path, data in files), len(files), "checking files")
     import multiprocessing
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else methods[0])
@@ -150,6 +148,12 @@ def _catalogue(root: Path, data: bytes | None, seeds: dict[str, bytes], cache: C
 def check(root: Path, use_cache: bool = True, workers: int | None = None,
           companion: Companion | None = None) -> tuple[Project, list[Problem]]:
     """Load and check everything under `root`: every problem, placed and sorted, none raised."""
+    with _collector_paused():  # the cached columns are millions of objects, none in a cycle
+        return _check(root, use_cache, workers, companion)
+
+
+def _check(root: Path, use_cache: bool, workers: int | None, companion: Companion | None
+           ) -> tuple[Project, list[Problem]]:
     catalogue_bytes = (root / CATALOGUE).read_bytes() if (root / CATALOGUE).is_file() else None
     seeds = seed_files(root)
     files = [(root / CATALOGUE, catalogue_bytes or b""), *((path, path.read_bytes()) for path in fact_files(root))]

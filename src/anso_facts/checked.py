@@ -43,6 +43,7 @@ class Project:
     cache: Cache | None = None
     made: list[Any] = field(default_factory=list)
     _columns: dict[tuple[str, str], list] = field(default_factory=dict, repr=False)
+    _ids_in: dict[tuple[str, ...], set[str]] = field(default_factory=dict, repr=False)
 
     def column(self, table: str, name: str) -> list:
         """One column of a table (of those in rules.COLUMNS_READ), every file's rows in file order."""
@@ -70,7 +71,9 @@ class Project:
 
     def ids_in(self, tables: tuple[str, ...]) -> set[str]:
         """The ids of the valid records in these tables."""
-        return {record_id for name in tables for record_id in self.column(name, "id")}
+        if tables not in self._ids_in:
+            self._ids_in[tables] = {record_id for name in tables for record_id in self.column(name, "id")}
+        return self._ids_in[tables]
 
     def source(self, name: str) -> Source:
         """A file as read again, to place a finding in it."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from pathlib import Path
@@ -18,6 +19,7 @@ def _check(args, writes: bool = False):
     else:
         from .check import check
     project, problems = check(args.root, use_cache=not args.no_cache)
+    gc.freeze()  # what the check holds lives as long as the command: later collections need not walk it
     print_problems(problems, args.format)
     if problems:
         print(f"{len(problems)} problem{'s' * (len(problems) != 1)}{'; nothing written' * writes}", file=sys.stderr)

@@ -5,6 +5,8 @@ Arrow tables. Nothing here imports pyarrow."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from .grounding import first_day
 from .loader import FileRecords, parse_lines
 from .model import ALL_TABLES, CITE_TABLE, TABLE_BY_NAME, Table
@@ -55,6 +57,11 @@ def record_rows(records: FileRecords) -> Rows:
 
 
 def select(rows: Rows, wanted: dict[str, tuple[str, ...]]) -> dict[str, dict[str, list]]:
-    """Some columns of some tables, column by column: {table: {column: [values]}}; small to keep and quick to
-    read back."""
-    return {table: {name: [row[name] for row in rows[table]] for name in names} for table, names in wanted.items()}
+    """Some columns of some tables, column by column: {table: {column: [values]}}, dates as ISO text; small to
+    keep and quick to read back."""
+    return {table: {name: [_plain(row[name]) for row in rows[table]] for name in names}
+            for table, names in wanted.items()}
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, dt.date) else value

@@ -8,7 +8,6 @@ of problems.CHECKS; adding a rule is adding a function to one of two lists (and 
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
@@ -188,7 +187,7 @@ def _columns_read() -> dict[str, tuple[str, ...]]:
     read = {t.name: ["id", *(f.name for f in t.fields if f.kind == "ref")] for t in TABLES}
     read["records"] = ["id", "table", LOCATOR]
     read["relations"].append("relation")
-    read[CITE_TABLE] = ["id", "record_id", "position", "seed_id", "char_start", "char_end"]
+    read[CITE_TABLE] = ["record_id", "position", "seed_id", "char_start", "char_end"]  # its id: record_id#position
     for (table, name), (_, other_table, other_name) in _LATER_THAN.items():
         read[table] += [name, f"{name}_precision"]
         read[other_table] += [other_name, f"{other_name}_precision"]
@@ -234,6 +233,8 @@ def _citation_path(row: tuple) -> tuple:
 def references_resolve(project: Project) -> Iterator[Finding]:
     for table, column, owner, name, allowed, subpath in _references():
         targets = project.ids_in(allowed)
+        if set(project.column(table, column)) <= targets | {None}:
+            continue  # the common case, in one set operation
         positions = project.column(table, "position") if table == CITE_TABLE else project.column(table, "id")
         for row in zip(project.column(table, owner), project.column(table, column), positions, strict=True):
             target_id = row[1]
@@ -289,11 +290,12 @@ def dates_in_order(project: Project) -> Iterator[Finding]:
                                       f"{name} {mine} is before {other_name} {theirs} of {target_id}")
 
 
-def date_text(first: dt.date | None, precision: str | None) -> str | None:
-    """The date as curated, from its compiled columns: (2020-07-01, 'month') -> '2020-07'."""
+def date_text(first: str | None, precision: str | None) -> str | None:
+    """The date as curated, from its compiled columns (the first day as ISO text, see rows.select):
+    ('2020-07-01', 'month') -> '2020-07'."""
     if first is None or precision is None:
         return None
-    return first.isoformat()[:{"year": 4, "month": 7, "day": 10}[precision]]
+    return first[:{"year": 4, "month": 7, "day": 10}[precision]]
 
 
 def _hierarchy_edges(project: Project) -> Iterator[tuple[str, str, str, tuple]]:
@@ -389,13 +391,17 @@ def _path_within(graph: dict[str, set[str]], nodes: set[str], start: str, end: s
 
 def exclusions_hold_no_quote(project: Project) -> Iterator[Finding]:
     """A line a quote stands on carries a fact: it cannot also be excluded as carrying none."""
+    excluding = {seed.id for seed in project.catalogue.table("seeds") if seed.data.get("excluded")}
+    if not excluding:
+        return
     stands: dict[str, list[tuple[int, int, str]]] = {}
     texts = project.catalogue.seed_texts
-    columns = (project.column(CITE_TABLE, c) for c in ("id", "seed_id", "char_start", "char_end"))
-    for cite_id, seed_id, char_start, char_end in zip(*columns, strict=True):
-        if char_start is not None and seed_id in texts:
+    columns = (project.column(CITE_TABLE, c) for c in ("record_id", "position", "seed_id", "char_start", "char_end"))
+    for record_id, position, seed_id, char_start, char_end in zip(*columns, strict=True):
+        if char_start is not None and seed_id in excluding and seed_id in texts:
             text = texts[seed_id]
-            stands.setdefault(seed_id, []).append((text.line_of(char_start), text.line_of(char_end - 1), cite_id))
+            lines = (text.line_of(char_start), text.line_of(char_end - 1), f"{record_id}#{position}")
+            stands.setdefault(seed_id, []).append(lines)
     for seed in project.catalogue.table("seeds"):
         for i, exclusion in enumerate(seed.data.get("excluded", ())):
             first, last = parse_lines(exclusion["lines"])
