@@ -26,7 +26,7 @@ from typing import Any, Protocol
 
 from .cache import Cache, context_digest
 from .checked import FileCheck, Project
-from .loader import CATALOGUE, FileRecords, fact_files, load_catalogue, load_file, seed_files, unread_files, with_seeds
+from .loader import CATALOGUE, FileRecords, data_files, load_catalogue, load_file, seed_files, unread_files, with_seeds
 from .problems import Problem, relative_name
 from .rows import Rows, record_rows, select
 from .rules import COLUMNS_READ, FILE_RULES, PROJECT_RULES
@@ -124,9 +124,9 @@ def check_files(checker: FileChecker, files: list[tuple[Path, bytes]], workers: 
         return progress(pool.imap(_check_in_worker, files, chunksize=1), len(files), "checking files")
 
 
-def _from_cache(cache: Cache, key: str, companion: Companion | None) -> tuple[FileCheck, Any] | None:
-    """A file's check (and what the companion made of it) from the cache, or None if either is missing."""
-    result = cache.get(key)
+def _from_cache(cache: Cache, key: str, result: Any, companion: Companion | None) -> tuple[FileCheck, Any] | None:
+    """A file's check (`result`, its cache entry as read) and what the companion made of it, or None if either is
+    missing."""
     if not isinstance(result, FileCheck):
         return None
     if companion is None:
@@ -135,10 +135,9 @@ def _from_cache(cache: Cache, key: str, companion: Companion | None) -> tuple[Fi
     return None if made is None else (result, made)
 
 
-def _catalogue(root: Path, data: bytes | None, seeds: dict[str, bytes], cache: Cache | None, key: str | None
+def _catalogue(root: Path, data: bytes | None, seeds: dict[str, bytes], entry: Any
                ) -> tuple[FileRecords, list[Problem]]:
     """The loaded catalogue and its load problems: from its cache entry if there is one, else loaded."""
-    entry = cache.get(key) if cache and key else None
     if isinstance(entry, FileCheck) and entry.loaded is not None:
         records, ids, problems = entry.loaded
         return with_seeds(records, ids, seeds), problems
@@ -156,12 +155,16 @@ def _check(root: Path, use_cache: bool, workers: int | None, companion: Companio
            ) -> tuple[Project, list[Problem]]:
     catalogue_bytes = (root / CATALOGUE).read_bytes() if (root / CATALOGUE).is_file() else None
     seeds = seed_files(root)
-    files = [(root / CATALOGUE, catalogue_bytes or b""), *((path, path.read_bytes()) for path in fact_files(root))]
+    in_data = data_files(root)
+    fact_files = [path for path in in_data if path.suffix == ".yaml"]
+    files = [(root / CATALOGUE, catalogue_bytes or b""), *((path, path.read_bytes()) for path in fact_files)]
     cache = Cache(root, context_digest(catalogue_bytes, seeds, JSON_SCHEMAS)) if use_cache else None
     keys = [cache.key(relative_name(path, root), data) for path, data in files] if cache else []
-    catalogue, catalogue_problems = _catalogue(root, catalogue_bytes, seeds, cache, keys[0] if keys else None)
+    entries = [cache.get(key) for key in keys] if cache else [None] * len(files)
+    catalogue, catalogue_problems = _catalogue(root, catalogue_bytes, seeds, entries[0])
     checker = FileChecker(root, catalogue, catalogue_problems, companion.make if companion else None)
-    cached = [_from_cache(cache, key, companion) for key in keys] if cache else [None] * len(files)
+    cached = [_from_cache(cache, key, entry, companion) for key, entry in zip(keys, entries, strict=True)] \
+        if cache else [None] * len(files)
     missing = [i for i, result in enumerate(cached) if result is None]
     made = dict(zip(missing, check_files(checker, [files[i] for i in missing], workers), strict=True))
     if cache:
@@ -173,6 +176,6 @@ def _check(root: Path, use_cache: bool, workers: int | None, companion: Companio
     results = [made[i] if result is None else result for i, result in enumerate(cached)]
     project = Project(root, catalogue, [r[0] for r in results], cache, [r[1] for r in results])
     problems = [problem for result in project.files for problem in result.problems]
-    problems += unread_files(root, catalogue)
+    problems += unread_files(root, catalogue, in_data)
     problems += [finding.place() for rule in PROJECT_RULES for finding in rule(project)]
     return project, sorted(set(problems))

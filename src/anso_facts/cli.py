@@ -253,11 +253,12 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     args.root = (args.root or _default_root(args.command)).resolve()
-    if args.command not in READ_ONLY and not is_checkout(args.root):
+    checkout = is_checkout(args.root)
+    if args.command not in READ_ONLY and not checkout:
         print(f"anso-facts {args.command}: {args.root} is not a checkout of anso-facts (one with seeds/seeds.yaml "
               f"and data/), so nothing was done: run it in a clone of the repository, or pass --root", file=sys.stderr)
         return 2
-    if is_checkout(args.root):
+    if checkout:
         from .swap import recover
         recover(args.root)  # a build stopped while it moved its outputs into place is finished first
     try:

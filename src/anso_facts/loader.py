@@ -47,16 +47,17 @@ class FileRecords:
         return [r for r in self.records if r.table == name]
 
 
-def fact_files(root: Path) -> list[Path]:
-    return sorted((root / DATA).rglob("*.yaml"), key=lambda p: p.as_posix())
+def data_files(root: Path) -> list[Path]:
+    """Every file under data/, in path order: the fact files (.yaml) and any other (see unread_files)."""
+    return sorted((p for p in (root / DATA).rglob("*") if p.is_file()), key=lambda p: p.as_posix())
 
 
-def unread_files(root: Path, catalogue: FileRecords) -> list[Problem]:
-    """Files the check would silently pass over: in data/, anything but a .yaml fact file; in seeds/, a seed
-    the catalogue does not name."""
+def unread_files(root: Path, catalogue: FileRecords, in_data: list[Path]) -> list[Problem]:
+    """Files the check would silently pass over: in data/ (`in_data`, see data_files), anything but a .yaml
+    fact file; in seeds/, a seed the catalogue does not name."""
     problems = []
-    for path in sorted((root / DATA).rglob("*")):
-        if path.is_file() and path.suffix != ".yaml":
+    for path in in_data:
+        if path.suffix != ".yaml":
             hint = "rename it to .yaml" if path.suffix == ".yml" else "only .yaml fact files belong in data/"
             problems.append(Problem(relative_name(path, root), 1, 1, "unread-file", f"this file is not read: {hint}"))
     named = {CATALOGUE.name, *(seed.data["file"] for seed in catalogue.records)}
