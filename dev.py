@@ -2,14 +2,17 @@
 """Development tasks, runnable on a fresh machine with only python3:
 
     python3 dev.py build   # make .venv, install, build the package and validate it with frictionless
-    python3 dev.py test    # the same, then fail if the build changed committed files, then lint (ruff), types
-                           # (mypy) and the tests (pytest)
+    python3 dev.py test    # the same, then fail if the build changed committed files, then the review site,
+                           # lint (ruff), types (mypy) and the tests (pytest), the browser tests in Debian's
+                           # Chromium (installed with apt-get when missing)
     python3 dev.py bench   # the speed benchmark of `anso-facts check`; exits 1 if its target is missed
     python3 dev.py scale   # the scale benchmark: 100,000 synthetic records against the YAML floor (minutes);
                            # exits 1 if a target is missed
-    python3 dev.py release # build, then the wheel, the sdist and the release archive into dist/
+    python3 dev.py release # build, then the release archive, the review site, the wheel and the sdist
 """
 
+import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -53,9 +56,29 @@ def committed_outputs_unchanged() -> None:
     print("the generated files are as committed: " + ", ".join(GENERATED))
 
 
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def ensure_chromium() -> None:
+    """The browser tests drive Debian's Chromium (Playwright's own download cannot be reached): install it when
+    missing, as root or through sudo. If that cannot be done, the browser tests fail under CI=true."""
+    if CHROMIUM.exists() or not shutil.which("apt-get"):
+        return
+    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    print("installing Debian's chromium for the browser tests", flush=True)
+    for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
+        done = subprocess.run([*sudo, *command], stdout=subprocess.DEVNULL,
+                              env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        if done.returncode:
+            print(f"could not install chromium ({' '.join(command)} exited {done.returncode})", flush=True)
+            return
+
+
 def test() -> None:
     build()
     committed_outputs_unchanged()
+    run(str(BIN / "anso-facts"), "site")
+    ensure_chromium()
     run(str(BIN / "ruff"), "check", ".")
     run(str(BIN / "mypy"))
     run(str(BIN / "python"), "-m", "pytest", "-q", *sys.argv[2:])
@@ -70,6 +93,7 @@ def release() -> None:
     """What the release workflow runs on a version tag."""
     build()
     run(str(BIN / "anso-facts"), "release")
+    run(str(BIN / "anso-facts"), "site")  # after the release, so that the site offers its archive
     run(str(BIN / "hatchling"), "build", "-t", "wheel", "-t", "sdist", "-d", "dist")
 
 

@@ -8,6 +8,8 @@ process with start-up included:
   floor      the same files parsed with PyYAML's C loader, collector paused, over all cores, and the same
              tables written with pyarrow (Parquet and CSV);
   build      `anso-facts build` from a clean state (no outputs, no cache);
+  site       `anso-facts site` after that build (it builds again, from the cache, then writes the review site,
+             the SQLite file and the annotations), against the full build;
   rebuild    `anso-facts build` after one of the ~100 files changed, with the cache the build before left (and
              its output compared byte for byte with a full build of the same files);
   check      `anso-facts check` on the real data;
@@ -84,7 +86,7 @@ def clean(root: Path) -> None:
     """A clean state: no outputs, and no cache either."""
     from anso_facts.cache import FOLDER
     from anso_facts.swap import OUTPUTS
-    for name in (*OUTPUTS, FOLDER):
+    for name in (*OUTPUTS, FOLDER, "site"):
         path = root / name
         shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
 
@@ -160,13 +162,14 @@ def main() -> int:
     try:
         root = work / "project"
         generate(root, args.records, args.files)
-        steps = {"floor": [], "build": [], "rebuild": [], "check": []}
+        steps: dict[str, list[float]] = {"floor": [], "build": [], "site": [], "rebuild": [], "check": []}
         identical = True
         for run in range(args.runs):
             shutil.rmtree(work / "floor-out", ignore_errors=True)
             steps["floor"].append(timed([sys.executable, __file__, "--floor", root, work / "floor-out"]))
             clean(root)
             steps["build"].append(timed([*ANSO, "--root", root, "build"]))
+            steps["site"].append(timed([*ANSO, "--root", root, "site"]))
             edit_one_file(root, run)
             steps["rebuild"].append(timed([*ANSO, "--root", root, "build"]))
             rebuilt = output_files(root)
@@ -184,6 +187,8 @@ def main() -> int:
         ("floor (C loader, all cores, + pyarrow writes)", median["floor"], "", "", None),
         ("anso-facts build, full", median["build"], f"{median['build'] / median['floor']:.2f}x floor",
          "<= 1.3x floor", median["build"] <= 1.3 * median["floor"]),
+        ("anso-facts site, after the build", median["site"], f"{median['site'] / median['build']:.2f}x build",
+         "<= 1.5x build", median["site"] <= 1.5 * median["build"]),
         ("anso-facts build, one file changed", median["rebuild"], f"{median['rebuild'] / median['build']:.3f}x build",
          "<= 0.1x build", median["rebuild"] <= 0.1 * median["build"]),
         ("anso-facts check, real data", median["check"], "", "<= 0.15 s", median["check"] <= 0.15),

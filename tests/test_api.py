@@ -42,8 +42,11 @@ def test_citations_come_with_the_seed_text(built):
 def test_show_prints_the_record_its_relations_and_the_lines(built, capsys):
     assert main(["--root", str(built), "show", "org-cast"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("org-cast (organizations)\n  name: China Association for Science and Technology")
-    assert "relations: id=rel-cast-consultative-status-with-ecosoc" in out
+    assert out.startswith("org-cast (organizations): China Association for Science and Technology (CAST)\n"
+                          "  name: China Association for Science and Technology")
+    assert ("relations: CAST consultative-status-with Economic and Social Council of the United Nations: "
+            "id=rel-cast-consultative-status-with-ecosoc") in out
+    assert "subject_id=org-cast" in out
     assert "since=2004-01-01, since_precision=year" in out
     assert ">    6 | As the largest non-governmental organization" in out
 

@@ -76,7 +76,7 @@ def test_release_archive_validates_and_its_manifest_is_true(archive, tmp_path):
     top = tmp_path / f"anso-facts-{anso_facts.__version__}"
     for name in ("datapackage.json", "README.md", "LICENSE", "LICENSE-DATA", "CITATION.cff", "SEEDS-RIGHTS.md",
                  "build/parquet/citations.parquet", "data/facts/anso-newsletter-2020.yaml", "seeds/seeds.yaml",
-                 "schemas/facts.schema.json"):
+                 "schemas/facts.schema.json", "anso-facts.sqlite", "changes.json", "CHANGELOG.md"):
         assert (top / name).is_file(), name
     manifest = json.loads((top / "manifest.json").read_text())
     assert manifest["version"] == anso_facts.__version__ and manifest["schema_version"] == "0"

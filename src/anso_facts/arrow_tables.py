@@ -90,12 +90,15 @@ def joined_tables(project: Project) -> dict[str, pa.Table]:
 
 def table_digest(project: Project, name: str) -> str | None:
     """A digest of a table's rows from every file, and of the seeds and code (the cache's context); None
-    without the cache."""
+    without the cache. The records table's labels are made from every table's rows, so its digest covers them
+    all."""
     if project.cache is None:
         return None
     digest = hashlib.sha256(project.cache.context)
+    names = [t.name for t in ALL_TABLES] if name == "records" else [name]
     for made in project.made:
-        digest.update(made.digests[name].encode())
+        for each in names:
+            digest.update(made.digests[each].encode())
     return digest.hexdigest()
 
 

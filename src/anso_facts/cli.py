@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import __version__
 
-READ_ONLY = ("show", "stats", "validate")  # the only commands that may read the installed package's data
+READ_ONLY = ("show", "stats", "validate", "diff")  # the only commands that may read the installed package's data
 
 
 def _check(args, writes: bool = False):
@@ -63,6 +63,27 @@ def cmd_build(args) -> int:
     return 0
 
 
+def cmd_site(args) -> int:
+    if cmd_build(args):
+        return 1
+    try:
+        import jinja2  # noqa: F401
+    except ModuleNotFoundError:
+        print("anso-facts site: the site needs Jinja2: pip install 'anso-facts[site]'", file=sys.stderr)
+        return 1
+    from .site import write_site
+    from .write import check_for_build
+    project, _ = check_for_build(args.root)  # cached by the build just now
+    try:
+        target = write_site(project, args.root, args.out)
+    except OSError as error:
+        print(f"anso-facts site: cannot write {error.filename or args.out}: {error.strerror or error}; the "
+              f"previous site is unchanged", file=sys.stderr)
+        return 1
+    print(f"wrote the review site, the SQLite database and the annotations into {target}")
+    return 0
+
+
 def cmd_coverage(args) -> int:
     project, problems = _check(args)
     if problems:
@@ -105,11 +126,27 @@ def cmd_stats(args) -> int:
 
 
 def _release(args) -> Path:
-    from .release import release
+    from .diff import DiffError
+    from .release import ReleaseError, release
     try:
-        return release(args.root, args.dist)
-    except FileNotFoundError as error:  # not a built checkout
+        return release(args.root, args.dist, getattr(args, "previous", None))
+    except (FileNotFoundError, ReleaseError, DiffError) as error:  # not a built checkout; a version too low
         sys.exit(f"release: {error}")
+
+
+def cmd_diff(args) -> int:
+    from .diff import DiffError, as_markdown, as_text, diff
+    try:
+        found = diff(args.old, args.new, args.root)
+    except DiffError as error:
+        print(f"anso-facts diff: {error}", file=sys.stderr)
+        return 2
+    if args.format == "json":
+        import json
+        print(json.dumps(found.as_dict(), indent=1, ensure_ascii=False))
+    else:
+        print(as_markdown(found) if args.format == "markdown" else as_text(found))
+    return 0
 
 
 def cmd_release(args) -> int:
@@ -217,6 +254,13 @@ def parser() -> argparse.ArgumentParser:
                               "annotations, shown on the lines of a pull request)")
         sub.add_argument("--no-cache", action="store_true", help="check every file again, neither reading nor "
                          "writing .anso-cache/ (the results are the same)")
+    site = command("site", cmd_site, "Build (as `build` does), then write the review site: a page per table, "
+                   "record and seed, each fact beside its highlighted source; the SQLite database with Datasette's "
+                   "metadata.json; the W3C annotations of every citation.", "anso-facts site && open site/index.html")
+    site.add_argument("--format", choices=("text", "json", "github"), default="text",
+                      help="how the build's problems are printed (as for build)")
+    site.add_argument("--no-cache", action="store_true", help="check every file again (as for build)")
+    site.add_argument("--out", type=Path, default=None, help="the site's folder (default: ROOT/site)")
     command("validate", cmd_validate, "Validate datapackage.json and its tables with frictionless, foreign "
             "keys included.", "anso-facts validate")
     command("show", cmd_show, "Show a record, the records related to it and its cited seed lines in context.",
@@ -225,6 +269,17 @@ def parser() -> argparse.ArgumentParser:
     release = command("release", cmd_release, "Write dist/anso-facts-VERSION.zip: the data package, seeds, data, "
                       "schemas, docs, licences and a manifest; byte-reproducible.", "anso-facts release --dist /tmp")
     release.add_argument("--dist", type=Path, default=None, help="output folder (default: ROOT/dist)")
+    release.add_argument("--previous", default=None, metavar="SIDE",
+                         help="the release to list the changes against and to check the version step with: a tag, "
+                              "folder or archive (default: the newest version tag older than this version)")
+    differ = command("diff", cmd_diff, "What changed between two built packages: per table, the records added, "
+                     "removed and changed (each changed field with its old and new value), and any table or field "
+                     "added, removed or retyped. Each side is a package folder, a release archive or a git "
+                     "revision of the checkout.", "anso-facts diff v0.1.0 HEAD --format markdown")
+    differ.add_argument("old", help="the older side: a folder with datapackage.json, a .zip release archive, or a "
+                        "git revision such as v0.1.0 or HEAD~1")
+    differ.add_argument("new", help="the newer side, likewise ('.' for the checkout as it is now)")
+    differ.add_argument("--format", choices=("text", "json", "markdown"), default="text")
 
     publish = command("publish", None, "Deposit the release on Zenodo or a CKAN portal (a dry run unless told "
                       "to send).", "anso-facts publish zenodo --sandbox --send")

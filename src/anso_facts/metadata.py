@@ -89,3 +89,37 @@ def datapackage_metadata() -> dict:
                       "path": METADATA["license"]["url"]}],
         "contributors": [{"title": creator["name"], "roles": ["creator"]} for creator in METADATA["creators"]],
     }
+
+
+def citation_text() -> str:
+    """How to cite the dataset, in one line (APA style, as CITATION.cff would render it)."""
+    creators = ", ".join(creator["name"] for creator in METADATA["creators"])
+    return (f"{creators} ({METADATA['date_released'][:4]}). {METADATA['title']} (Version {METADATA['version']}) "
+            f"[Data set].")
+
+
+def schema_org_dataset(distribution: list[dict]) -> dict:
+    """A schema.org `Dataset` (JSON-LD) for dataset search engines, with every property Google's documentation
+    requires or recommends that the project can fill honestly; `distribution`: name, contentUrl and
+    encodingFormat of each download. Left out for want of a true value: identifier (no DOI yet), url and sameAs
+    (no address yet), funder, spatialCoverage and temporalCoverage (not declared by the curators)."""
+    from .model import ALL_TABLES
+    from .schemas import columns
+    return {
+        "@context": "https://schema.org/",
+        "@type": "Dataset",
+        "name": METADATA["title"],
+        "alternateName": METADATA["name"],
+        "description": METADATA["description"],
+        "version": METADATA["version"],
+        "datePublished": METADATA["date_released"],
+        "license": METADATA["license"]["url"],
+        "isAccessibleForFree": True,
+        "creator": [{"@type": "Organization", "name": creator["name"]} for creator in METADATA["creators"]],
+        "keywords": METADATA["keywords"],
+        "citation": citation_text(),
+        "distribution": [{"@type": "DataDownload", **item} for item in distribution],
+        "variableMeasured": [{"@type": "PropertyValue", "name": f"{table.name}.{column.name}",
+                              "description": column.description}
+                             for table in ALL_TABLES for column in columns(table)],
+    }

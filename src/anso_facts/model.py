@@ -58,6 +58,10 @@ class Table:
     list_table: str = ""  # for a table with a `list` field: the name of the table it is compiled into
     primary_key: tuple[str, ...] = ("id",)
     order: tuple[str, ...] = ()  # the columns its rows are sorted by when written; by default its primary key
+    # How a record of this table is named for people (the `label` column of `records`): parts in str.format
+    # style, each kept only when every field it names has a value; a reference stands for the referred record's
+    # label (see labels.py).
+    label: tuple[str, ...] = ()
 
     @property
     def sort_key(self) -> tuple[str, ...]:
@@ -135,7 +139,7 @@ TABLES: tuple[Table, ...] = (
               enum=("newsletter", "letter", "booth-text")),
         Field("language", "text", "Language of the text (BCP 47).", required=True, example="en"),
         Field("rights", "text", "Rights statement for the text.", required=True),
-    ), cited=False),
+    ), cited=False, label=("{title}",)),
     Table("organizations", "Organizations", "Organizations named in the seeds.", (
         _id("org-cast"),
         Field("name", "text", "Full name as printed (the most complete form the seeds give); for an organization "
@@ -149,12 +153,12 @@ TABLES: tuple[Table, ...] = (
               to=("organizations",), hierarchical=True),
         Field("description", "text", "How the seeds describe it, in short."),
         Field("aliases", "list", "Other names and spellings the seeds use for it."),
-    ), list_table="aliases"),
+    ), list_table="aliases", label=("{name}", " ({acronym})")),
     Table("people", "People", "People named in the seeds.", (
         _id("person-chunli-bai"),
         Field("name", "text", "Name as printed, given name first.", required=True, example="Chunli Bai"),
         Field("honorific", "text", "Honorific as printed.", example="Prof."),
-    )),
+    ), label=("{name}",)),
     Table("events", "Events", "Workshops, webinars, meetings and other events.", (
         _id("event-zgc-forum-2020-workshop"),
         Field("name", "text", "Name as printed, or a short description where the text gives none.", required=True),
@@ -166,7 +170,7 @@ TABLES: tuple[Table, ...] = (
         Field("place", "text", "Where it took place, as printed.", example="Beijing"),
         Field("part_of_id", "ref", "The event it was part of.", to=("events",), hierarchical=True),
         Field("description", "text", "What it was for, in short."),
-    )),
+    ), label=("{name}",)),
     Table("resources", "Resources", "Databases, platforms, systems, web columns and initiatives.", (
         _id("res-2019ncovr"),
         Field("name", "text", "Name as printed.", required=True, example="2019 Novel Coronavirus Resource"),
@@ -177,20 +181,20 @@ TABLES: tuple[Table, ...] = (
         Field("url", "url", "URL as printed (mended where a line break split it).", grounded=True),
         Field("launch_date", "date", "When it was launched.", grounded=True, example="2020-01-22"),
         Field("description", "text", "What it does, in short."),
-    )),
+    ), label=("{name}", " ({acronym})")),
     Table("agreements", "Agreements", "Memoranda of understanding and other agreements.", (
         _id("agr-anso-unctad-mou"),
         Field("kind", "text", "What sort of agreement it is.", required=True, enum=("mou", "dou")),
         Field("date", "date", "When it was signed.", grounded=True),
         Field("purpose", "text", "What it is for, in short."),
-    )),
+    ), label=("Agreement ({kind})", " of {date}")),
     Table("roles", "Roles", "Titles people hold at organizations.", (
         _id("role-chunli-bai-president-cas"),
         Field("person_id", "ref", "The person.", required=True, to=("people",)),
         Field("title", "text", "Title as printed.", required=True, example="President"),
         Field("organization_id", "ref", "Where the title is held.", to=("organizations",)),
         Field("as_of", "date", "When the text shows the title held.", grounded=True),
-    )),
+    ), label=("{person_id}: {title}", ", {organization_id}")),
     Table("participations", "Participations", "Who took part in which event, and how.", (
         _id("part-zgc-workshop-bai-host"),
         Field("event_id", "ref", "The event.", required=True, to=("events",)),
@@ -202,7 +206,7 @@ TABLES: tuple[Table, ...] = (
         Field("representing_id", "ref", "The organization the participant came from or spoke for.",
               to=("organizations",)),
         Field("topic", "text", "What they spoke about, in short."),
-    )),
+    ), label=("{participant_id}: {role} at {event_id}",)),
     Table("relations", "Relations", "Relationships between people, organizations, resources and agreements.", (
         _id("rel-cast-national-member-of-icsu"),
         Field("subject_id", "ref", "The record the relation is about.", required=True,
@@ -212,7 +216,7 @@ TABLES: tuple[Table, ...] = (
         Field("object_id", "ref", "The record it relates to.", required=True,
               to=("organizations", "resources", "agreements")),
         Field("since", "date", "Since when the relation holds.", grounded=True, example="2004"),
-    )),
+    ), label=("{subject_id} {relation} {object_id}",)),
     Table("statistics", "Statistics", "Figures the seeds give, with their comparator and date.", (
         _id("stat-cast-national-member-societies"),
         Field("subject_id", "ref", "What the figure is about.", required=True,
@@ -224,14 +228,14 @@ TABLES: tuple[Table, ...] = (
         Field("comparator", "text", "How the text qualifies the figure: exactly, more than, over, nearly, about, "
               "or only 'millions'.", required=True, enum=COMPARATORS),
         Field("as_of", "date", "When the figure was true.", grounded=True, example="2020-09-06"),
-    )),
+    ), label=("{subject_id}: {measure}",)),
     Table("quotations", "Quotations", "Words quoted directly in the seeds.", (
         _id("quote-shirokizawa-noyori"),
         Field("speaker_id", "ref", "Who said or wrote them.", required=True, to=("people",)),
         Field("quoted_id", "ref", "Whom the speaker quotes, if anyone.", to=("people",)),
         Field("words", "text", "The words quoted, exactly.", required=True),
         Field("event_id", "ref", "Where they were said.", to=("events",)),
-    )),
+    ), label=("{speaker_id}: \u201c{words}\u201d",)),
     Table("statements", "Statements", "What a speaker or organization said, stressed or called for, in short.", (
         _id("stmt-bai-sdgs"),
         Field("speaker_id", "ref", "Who said it.", required=True, to=("people", "organizations")),
@@ -240,7 +244,7 @@ TABLES: tuple[Table, ...] = (
             "pointed-out", "presented", "expressed", "shared", "agreed", "requested")),
         Field("summary", "text", "What was said, in a short summary.", required=True),
         Field("event_id", "ref", "Where it was said.", to=("events",)),
-    )),
+    ), label=("{speaker_id} {verb}: {summary}",)),
 )
 
 
@@ -251,6 +255,9 @@ DERIVED: tuple[Table, ...] = (
               Field("id", "id", "The record's id.", required=True),
               Field("table", "text", "The table the record is in.", required=True,
                     enum=tuple(t.name for t in TABLES)),
+              Field("label", "text", "A readable name for the record, made from its own fields and the labels of "
+                    "the records it refers to (see each table's `label` in model.py), at most "
+                    "80 characters.", required=True, example="China Association for Science and Technology (CAST)"),
           ), cited=False),
     Table("aliases", "Aliases", "Other names and spellings of organizations.", (
         Field("organization_id", "ref", "The organization.", required=True, to=("organizations",)),

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import load, tables
-from .model import ALL_TABLES
+from .model import ALL_TABLES, TABLE_BY_NAME
 from .problems import did_you_mean
 
 CONTEXT_LINES = 1
@@ -17,12 +17,15 @@ def _text(value) -> str:
     return str(value.date()) if isinstance(value, pd.Timestamp) else str(value)
 
 
-def _fields(row: pd.Series) -> list[str]:
-    return [f"  {name}: {_text(value)}" for name, value in row.items() if not pd.isna(value)]
+def _fields(table: str, row: pd.Series, labels: pd.Series) -> list[str]:
+    """Each field with a value; a reference with the referred record's label."""
+    refs = {f.name for f in TABLE_BY_NAME[table].fields if f.kind == "ref"}
+    return [f"  {name}: {_text(value)}" + (f" ({labels[value]})" if name in refs else "")
+            for name, value in row.items() if not pd.isna(value)]
 
 
-def _related(record_id: str, root: Path) -> list[str]:
-    """One line for every row of another table that refers to the record."""
+def _related(record_id: str, root: Path, labels: pd.Series) -> list[str]:
+    """One line for every row of another table that refers to the record: its label, then its fields."""
     out = []
     for table in ALL_TABLES:
         refs = [f.name for f in table.fields if f.kind == "ref"]
@@ -31,7 +34,8 @@ def _related(record_id: str, root: Path) -> list[str]:
         frame = load(table.name, root)
         for _, row in frame[frame[refs].eq(record_id).any(axis=1)].iterrows():
             summary = ", ".join(f"{k}={_text(v)}" for k, v in row.items() if not pd.isna(v) and k != "note")
-            out.append(f"  {table.name}: {summary}")
+            label = f"{labels[row['id']]}: " if "id" in row else ""
+            out.append(f"  {table.name}: {label}{summary}")
     return out
 
 
@@ -63,11 +67,11 @@ def show(record_id: str, root: Path) -> str:
     records = load("records", root).set_index("id")
     if record_id not in records.index:
         return ""
-    table = records.at[record_id, "table"]
+    table, labels = records.at[record_id, "table"], records["label"]
     frame = load(table, root)
     row = frame[frame["id"] == record_id].iloc[0]
-    parts = [f"{record_id} ({table})", *_fields(row.drop("id"))]
-    related = _related(record_id, root)
+    parts = [f"{record_id} ({table}): {labels[record_id]}", *_fields(table, row.drop("id"), labels)]
+    related = _related(record_id, root, labels)
     if related:
         parts += ["referred to by:", *related]
     cited = _cited_lines(record_id, root)

@@ -20,6 +20,7 @@ import pyarrow as pa
 from .arrow_tables import ArrowTables, joined_tables, output_table, table_digest
 from .check import check
 from .checked import Project
+from .labels import with_labels
 from .metadata import citation_cff, datapackage_metadata, zenodo_metadata
 from .model import ALL_TABLES, Table
 from .problems import checks_markdown
@@ -70,7 +71,7 @@ def _reusable(table: Table, digest: str | None, last: dict, root: Path) -> bool:
                     for fmt in ("csv", "parquet")))
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
+def link_or_copy(source: Path | str, target: Path | str) -> None:
     try:
         os.link(source, target)
     except OSError:  # a file system without hard links
@@ -84,11 +85,12 @@ def write_tables(project: Project, out: Path) -> dict[str, dict]:
     last = project.cache.last_written() if project.cache else {}
     digests = {t.name: table_digest(project, t.name) for t in ALL_TABLES}
     tables = joined_tables(project)
+    tables["records"] = with_labels(tables["records"], tables)
     written = {}
     for table in ALL_TABLES:
         if _reusable(table, digests[table.name], last.get(table.name, {}), project.root):
             for fmt in ("csv", "parquet"):
-                _link_or_copy(project.root / _file(table, fmt), out / _file(table, fmt))
+                link_or_copy(project.root / _file(table, fmt), out / _file(table, fmt))
             written[table.name] = last[table.name]
 
     def write(table: Table) -> dict:

@@ -1,0 +1,214 @@
+"""Diff stage: what changed between two built packages, table by table, keyed by each table's primary key.
+
+A side is a package folder (one holding datapackage.json), a release archive (.zip), or a git revision of the
+checkout (`v0.2.0`, `HEAD~1`), whose committed datapackage.json and build/ are read. The diff says which tables
+and fields were added, removed or retyped, and per table the records added and removed and, for a record in
+both, each field whose value changed. `required_step` says which part of the version must change for it."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import tarfile
+import tempfile
+import zipfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+STEPS = ("patch", "minor", "major")
+
+
+class DiffError(Exception):
+    """A side that cannot be read: not a folder, archive or revision, or without a data package."""
+
+
+@dataclass
+class TableDiff:
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changed: dict[str, dict[str, list]] = field(default_factory=dict)  # key -> field -> [old, new]
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.changed)
+
+
+@dataclass
+class Diff:
+    old_version: str
+    new_version: str
+    tables_added: list[str] = field(default_factory=list)
+    tables_removed: list[str] = field(default_factory=list)
+    fields_added: list[str] = field(default_factory=list)  # table.field
+    fields_removed: list[str] = field(default_factory=list)
+    fields_retyped: list[str] = field(default_factory=list)  # table.field: old -> new
+    tables: dict[str, TableDiff] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {"old_version": self.old_version, "new_version": self.new_version,
+                "schema": {"tables_added": self.tables_added, "tables_removed": self.tables_removed,
+                           "fields_added": self.fields_added, "fields_removed": self.fields_removed,
+                           "fields_retyped": self.fields_retyped},
+                "tables": {name: {"added": t.added, "removed": t.removed, "changed": t.changed}
+                           for name, t in self.tables.items() if t},
+                "required_step": required_step(self)}
+
+
+def required_step(diff: Diff) -> str | None:
+    """The smallest version step the changes need: major for a removed or retyped table or field; minor for
+    added tables, fields or records, or removed records (an id users may hold); patch for corrected values; None
+    when nothing changed."""
+    if diff.tables_removed or diff.fields_removed or diff.fields_retyped:
+        return "major"
+    if diff.tables_added or diff.fields_added or any(t.added or t.removed for t in diff.tables.values()):
+        return "minor"
+    if any(t.changed for t in diff.tables.values()):
+        return "patch"
+    return None
+
+
+def version_step(old: str, new: str) -> str | None:
+    """The part of the version that changed from `old` to `new` (MAJOR.MINOR.PATCH), None if neither grew."""
+    a, b = (tuple(int(part) for part in v.split(".")[:3]) for v in (old, new))
+    if b <= a:
+        return None
+    return "major" if b[0] > a[0] else "minor" if b[1] > a[1] else "patch"
+
+
+# --- reading a side ---------------------------------------------------------------------------------------
+
+@contextmanager
+def package_folder(side: str, root: Path):
+    """The package folder of a side: the folder itself, an archive extracted, or a git revision exported."""
+    path = Path(side)
+    if path.is_dir():
+        if not (path / "datapackage.json").is_file():
+            raise DiffError(f"{side}: no datapackage.json in this folder")
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="anso-diff-") as scratch:
+        if path.is_file() and zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                archive.extractall(scratch)
+            found = sorted(Path(scratch).glob("*/datapackage.json")) + sorted(Path(scratch).glob("datapackage.json"))
+            if not found:
+                raise DiffError(f"{side}: no datapackage.json in this archive")
+            yield found[0].parent
+            return
+        exported = subprocess.run(["git", "-C", str(root), "archive", "--format=tar", side, "datapackage.json",
+                                   "build"], capture_output=True)
+        if exported.returncode:
+            raise DiffError(f"{side}: not a package folder, a release archive or a git revision of {root} with a "
+                            f"built package ({exported.stderr.decode(errors='replace').strip()})")
+        with tarfile.open(fileobj=io.BytesIO(exported.stdout)) as tar:
+            tar.extractall(scratch, filter="data")
+        yield Path(scratch)
+
+
+@dataclass
+class Side:
+    version: str
+    schemas: dict[str, dict]  # table -> Table Schema
+    rows: dict[str, dict[str, dict]]  # table -> key -> row
+
+
+def _plain(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def read_side(folder: Path) -> Side:
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    schemas, rows = {}, {}
+    for resource in descriptor["resources"]:
+        if resource.get("format") != "parquet":
+            continue
+        name = resource["name"].removesuffix("-parquet")
+        schema = resource["schema"]
+        key = schema["primaryKey"]
+        key = [key] if isinstance(key, str) else key
+        schemas[name] = schema
+        rows[name] = {"|".join(str(row[k]) for k in key): {k: _plain(v) for k, v in row.items()}
+                      for row in pq.read_table(folder / resource["path"]).to_pylist()}
+    return Side(descriptor.get("version", ""), schemas, rows)
+
+
+# --- comparing --------------------------------------------------------------------------------------------
+
+def compare(old: Side, new: Side) -> Diff:
+    diff = Diff(old.version, new.version, sorted(set(new.schemas) - set(old.schemas)),
+                sorted(set(old.schemas) - set(new.schemas)))
+    for name in sorted(set(old.schemas) & set(new.schemas)):
+        old_fields = {f["name"]: f["type"] for f in old.schemas[name]["fields"]}
+        new_fields = {f["name"]: f["type"] for f in new.schemas[name]["fields"]}
+        diff.fields_added += [f"{name}.{f}" for f in new_fields if f not in old_fields]
+        diff.fields_removed += [f"{name}.{f}" for f in old_fields if f not in new_fields]
+        diff.fields_retyped += [f"{name}.{f}: {old_fields[f]} -> {new_fields[f]}" for f in old_fields
+                                if f in new_fields and old_fields[f] != new_fields[f]]
+        diff.tables[name] = compare_rows(old.rows[name], new.rows[name], [f for f in new_fields if f in old_fields])
+    return diff
+
+
+def compare_rows(old: dict[str, dict], new: dict[str, dict], shared: list[str]) -> TableDiff:
+    table = TableDiff(sorted(set(new) - set(old)), sorted(set(old) - set(new)))
+    for key in sorted(set(old) & set(new)):
+        changed = {f: [old[key][f], new[key][f]] for f in shared if old[key][f] != new[key][f]}
+        if changed:
+            table.changed[key] = changed
+    return table
+
+
+def diff(old: str, new: str, root: Path) -> Diff:
+    """The diff between two sides (folders, archives or git revisions of the checkout in `root`)."""
+    with package_folder(old, root) as old_folder, package_folder(new, root) as new_folder:
+        return compare(read_side(old_folder), read_side(new_folder))
+
+
+# --- showing ----------------------------------------------------------------------------------------------
+
+def _value(value) -> str:
+    return "(empty)" if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def as_text(d: Diff) -> str:
+    lines = [f"{d.old_version} -> {d.new_version}: {required_step(d) or 'no'} change"]
+    for title, items in (("tables added", d.tables_added), ("tables removed", d.tables_removed),
+                         ("fields added", d.fields_added), ("fields removed", d.fields_removed),
+                         ("fields retyped", d.fields_retyped)):
+        lines += [f"{title}: {', '.join(items)}"] if items else []
+    for name, table in d.tables.items():
+        if not table:
+            continue
+        lines.append(f"{name}: {len(table.added)} added, {len(table.removed)} removed, "
+                     f"{len(table.changed)} changed")
+        lines += [f"  + {key}" for key in table.added] + [f"  - {key}" for key in table.removed]
+        for key, fields in table.changed.items():
+            lines.append(f"  ~ {key}")
+            lines += [f"      {f}: {_value(a)} -> {_value(b)}" for f, (a, b) in fields.items()]
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def as_markdown(d: Diff) -> str:
+    lines = [f"## Changes from {d.old_version} to {d.new_version}", "",
+             f"Needs a {required_step(d)} version step." if required_step(d) else "No change.", ""]
+    schema = [("Tables added", d.tables_added), ("Tables removed", d.tables_removed),
+              ("Fields added", d.fields_added), ("Fields removed", d.fields_removed),
+              ("Fields retyped", d.fields_retyped)]
+    lines += [f"- {title}: {', '.join(f'`{i}`' for i in items)}" for title, items in schema if items]
+    for name, table in d.tables.items():
+        if not table:
+            continue
+        lines += ["", f"### {name}", "",
+                  f"{len(table.added)} added, {len(table.removed)} removed, {len(table.changed)} changed.", ""]
+        lines += [f"- added `{key}`" for key in table.added] + [f"- removed `{key}`" for key in table.removed]
+        if table.changed:
+            lines += ["", "| record | field | old | new |", "|---|---|---|---|"]
+            lines += [f"| `{key}` | `{f}` | {_cell(_value(a))} | {_cell(_value(b))} |"
+                      for key, fields in table.changed.items() for f, (a, b) in fields.items()]
+    return "\n".join(lines) + "\n"
