@@ -13,6 +13,7 @@ from anso_facts.diff import diff, required_step, version_step
 from anso_facts.release import ReleaseError, changelog, changes, release
 from helpers import REPO, build_project, copy_real_project
 
+
 def snapshot(root: Path, target: Path) -> Path:
     """The built package of `root` copied aside, as a package folder."""
     target.mkdir()
