@@ -68,8 +68,8 @@ def test_diff_command_in_text_json_and_markdown(states, capsys):
     _, before, after = states
     assert main(["--root", str(before), "diff", str(before), str(after)]) == 0
     text = capsys.readouterr().out
-    assert "people: 0 added, 0 removed, 1 changed\n  ~ person-chunli-bai\n      name: \"Chunli Bai\" -> \"Chunli BAI\"" \
-        in text
+    assert ("people: 0 added, 0 removed, 1 changed\n  ~ person-chunli-bai\n"
+            '      name: "Chunli Bai" -> "Chunli BAI"') in text
     assert main(["--root", str(before), "diff", str(before), str(after), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["tables"]["statements"]["removed"] == ["stmt-cast-contributions"]

@@ -3,6 +3,7 @@ stand-ins of their APIs."""
 
 import hashlib
 import json
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -262,3 +263,35 @@ def test_ckan_refusal_is_a_clear_failure(ckan, monkeypatch, capsys):
     assert main(["--root", str(REPO), "publish", "ckan", ckan.url, "--send"]) == 1
     err = capsys.readouterr().err
     assert "NotAuthorized" in err and "wrong-key" not in err
+
+
+def test_a_plain_install_brings_only_pyarrow_and_pandas_and_is_enough_to_read(tmp_path):
+    """The wheel with its core dependencies only, in a fresh virtual environment outside the repository (pip
+    fetches pyarrow and pandas, pinned as in constraints.txt): every table loads and `show` works; a curator's
+    command says which extra to install, without a traceback."""
+    subprocess.run([BIN / "hatchling", "build", "-t", "wheel", "-d", tmp_path / "dist"], cwd=REPO, check=True,
+                   capture_output=True)
+    wheel = next((tmp_path / "dist").glob("anso_facts-*.whl"))
+    env = tmp_path / "light"
+    venv.create(env, with_pip=True)
+    subprocess.run([env / "bin" / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                    "-c", REPO / "constraints.txt", wheel], check=True, capture_output=True)
+    listed = subprocess.run([env / "bin" / "python", "-m", "pip", "list", "--format", "json"], check=True,
+                            capture_output=True, text=True)
+    installed = {p["name"].lower() for p in json.loads(listed.stdout)} - {"pip", "setuptools"}
+    assert installed == {"anso-facts", "pyarrow", "pandas", "numpy", "python-dateutil", "tzdata"}
+    script = "import anso_facts, json; print(json.dumps({t: len(anso_facts.load(t)) for t in anso_facts.tables()}))"
+    rows = subprocess.run([env / "bin" / "python", "-I", "-c", script], cwd=tmp_path, check=True,
+                          capture_output=True, text=True)
+    assert json.loads(rows.stdout) == {t: len(anso_facts.load(t, REPO)) for t in anso_facts.tables(REPO)}
+    shown = subprocess.run([env / "bin" / "anso-facts", "show", "org-cast"], cwd=tmp_path, capture_output=True,
+                           text=True)
+    assert shown.returncode == 0 and shown.stdout.startswith("org-cast (organizations): China Association")
+    checkout = tmp_path / "checkout"
+    for folder in ("seeds", "data"):
+        shutil.copytree(REPO / folder, checkout / folder)
+    for command, extra in ((["check"], "curate"), (["site"], "site"), (["validate"], "curate")):
+        refused = subprocess.run([env / "bin" / "anso-facts", "--root", checkout, *command], capture_output=True,
+                                 text=True)
+        assert refused.returncode == 2 and "Traceback" not in refused.stderr, refused.stderr
+        assert f"pip install 'anso-facts[{extra}]'" in refused.stderr

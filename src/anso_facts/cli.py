@@ -11,6 +11,9 @@ from pathlib import Path
 from . import __version__
 
 READ_ONLY = ("show", "stats", "validate", "diff")  # the only commands that may read the installed package's data
+# The extra (pyproject.toml) that brings each module a plain `pip install anso-facts` leaves out
+EXTRA_OF_MODULE = {"yaml": "curate", "jsonschema": "curate", "jsonschema_rs": "curate", "frictionless": "curate",
+                   "requests": "publish", "ckanapi": "publish", "jinja2": "site", "markupsafe": "site"}
 
 
 def _check(args, writes: bool = False):
@@ -64,12 +67,8 @@ def cmd_build(args) -> int:
 
 
 def cmd_site(args) -> int:
+    import jinja2  # noqa: F401  (first: without it, the command says which extra to install, before building)
     if cmd_build(args):
-        return 1
-    try:
-        import jinja2  # noqa: F401
-    except ModuleNotFoundError:
-        print("anso-facts site: the site needs Jinja2: pip install 'anso-facts[site]'", file=sys.stderr)
         return 1
     from .site import write_site
     from .write import check_for_build
@@ -318,6 +317,13 @@ def main(argv: list[str] | None = None) -> int:
         recover(args.root)  # a build stopped while it moved its outputs into place is finished first
     try:
         return args.function(args)
+    except ModuleNotFoundError as error:  # a light install: the command's tools come with an extra
+        extra = EXTRA_OF_MODULE.get((error.name or "").split(".")[0])
+        if extra is None:
+            raise
+        print(f"anso-facts {args.command}: needs {error.name}, which comes with the {extra!r} extra: "
+              f"pip install 'anso-facts[{extra}]'", file=sys.stderr)
+        return 2
     except BrokenPipeError:  # `anso-facts show ID | head -2`: the reader has all it wants
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())  # so that the interpreter's last flush does not fail again

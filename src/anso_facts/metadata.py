@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import yaml
-
 from . import __version__
 
 DATAPACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -40,6 +38,7 @@ METADATA: dict[str, Any] = {
 
 def citation_cff() -> str:
     """CITATION.cff, Citation File Format 1.2.0."""
+    import yaml
     cff = {
         "cff-version": "1.2.0",
         "message": "If you use this dataset, please cite it as below.",

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import yamlsafe
-
 
 @dataclass(frozen=True)
 class Check:
@@ -122,6 +120,7 @@ class Source:
         """Line and column of the value at `path`, or of the nearest value that encloses it. The text is
         parsed again for positions on first use only: the fast path keeps none, since errors are rare."""
         if self._marks is None:
+            from . import yamlsafe
             self._marks = yamlsafe.marks(self.text)
         while path and path not in self._marks:
             path = path[:-1]
