@@ -17,7 +17,7 @@ import yaml
 
 import anso_facts
 from anso_facts.cli import main
-from anso_facts.metadata import citation_cff, zenodo_metadata
+from anso_facts.metadata import citation_cff, citation_text, zenodo_metadata
 from anso_facts.release import release
 from anso_facts.zenodo import METADATA_SCHEMA, Deposit, ZenodoError
 from helpers import REPO
@@ -49,6 +49,10 @@ def test_zenodo_json_follows_the_deposit_metadata_rules():
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({**metadata, "related_identifiers": [{"identifier": "x", "relation": "likes"}]},
                             METADATA_SCHEMA)
+
+
+def test_readme_cites_the_dataset_as_metadata_py_does():
+    assert f"> {citation_text()}\n" in (REPO / "README.md").read_text(encoding="utf-8")
 
 
 def test_one_version_and_title_everywhere():
