@@ -6,24 +6,10 @@ end, in Unicode code points). The body is the record's page on the review site."
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pyarrow.parquet as pq
-
 from .metadata import METADATA
 
 CONTEXT = 32
 FILE_NAME = "annotations.jsonld"
-
-
-def _table(root: Path, name: str) -> list[dict]:
-    return pq.read_table(root / "build" / "parquet" / f"{name}.parquet").to_pylist()
-
-
-def seed_texts(root: Path) -> dict[str, tuple[str, str]]:
-    """Seed id -> (file name, text)."""
-    return {seed["id"]: (seed["file"], (root / "seeds" / seed["file"]).read_text(encoding="utf-8"))
-            for seed in _table(root, "seeds")}
 
 
 def annotation(cite: dict, file: str, text: str, label: str) -> dict:
@@ -47,12 +33,11 @@ def annotation(cite: dict, file: str, text: str, label: str) -> dict:
     }
 
 
-def annotation_collection(root: Path) -> dict:
-    """Every citation of the built package in `root`, as one AnnotationCollection with one page."""
-    texts = seed_texts(root)
-    labels = {r["id"]: r["label"] for r in _table(root, "records")}
-    items = [annotation(cite, *texts[cite["seed_id"]], labels[cite["record_id"]])
-             for cite in _table(root, "citations")]
+def annotation_collection(citations: list[dict], labels: dict[str, str],
+                          seed_texts: dict[str, tuple[str, str]]) -> dict:
+    """Every citation (rows of the citations table) as one AnnotationCollection with one page; `labels`: record
+    id -> label; `seed_texts`: seed id -> (file name, text)."""
+    items = [annotation(cite, *seed_texts[cite["seed_id"]], labels[cite["record_id"]]) for cite in citations]
     return {
         "@context": "http://www.w3.org/ns/anno.jsonld",
         "id": FILE_NAME,

@@ -50,35 +50,42 @@ def cmd_check(args) -> int:
     return 1 if problems else 0
 
 
-def cmd_build(args) -> int:
+def _cannot_write(args, error: OSError, where: Path, what: str) -> int:
+    """A folder that cannot be written, a full disk: say so; what was there stands."""
+    print(f"anso-facts {args.command}: cannot write {error.filename or where}: {error.strerror or error}; "
+          f"{what} unchanged", file=sys.stderr)
+    return 1
+
+
+def _build(args):
+    """Check, then build; the checked project, or None (after saying why) if nothing was built."""
     project, problems = _check(args, writes=True)
     if problems:
-        return 1
+        return None
     from .write import build
     try:
         build(project, args.root)
-    except OSError as error:  # a folder that cannot be written, a full disk: the previous outputs stand
-        where = error.filename or args.root
-        print(f"anso-facts build: cannot write {where}: {error.strerror or error}; the previous outputs are "
-              f"unchanged", file=sys.stderr)
-        return 1
+    except OSError as error:
+        _cannot_write(args, error, args.root, "the previous outputs are")
+        return None
     print(f"built {project.row_count('records')} records into build/ and datapackage.json")
-    return 0
+    return project
+
+
+def cmd_build(args) -> int:
+    return 0 if _build(args) else 1
 
 
 def cmd_site(args) -> int:
     import jinja2  # noqa: F401  (first: without it, the command says which extra to install, before building)
-    if cmd_build(args):
+    project = _build(args)
+    if project is None:
         return 1
     from .site import write_site
-    from .write import check_for_build
-    project, _ = check_for_build(args.root)  # cached by the build just now
     try:
         target = write_site(project, args.root, args.out)
     except OSError as error:
-        print(f"anso-facts site: cannot write {error.filename or args.out}: {error.strerror or error}; the "
-              f"previous site is unchanged", file=sys.stderr)
-        return 1
+        return _cannot_write(args, error, args.out or args.root / "site", "the previous site is")
     print(f"wrote the review site, the SQLite database and the annotations into {target}")
     return 0
 

@@ -70,9 +70,14 @@ def required_step(diff: Diff) -> str | None:
     return None
 
 
+def version_tuple(version: str) -> tuple[int, ...]:
+    """MAJOR.MINOR.PATCH as numbers, for comparing."""
+    return tuple(int(part) for part in version.split(".")[:3])
+
+
 def version_step(old: str, new: str) -> str | None:
     """The part of the version that changed from `old` to `new` (MAJOR.MINOR.PATCH), None if neither grew."""
-    a, b = (tuple(int(part) for part in v.split(".")[:3]) for v in (old, new))
+    a, b = version_tuple(old), version_tuple(new)
     if b <= a:
         return None
     return "major" if b[0] > a[0] else "minor" if b[1] > a[1] else "patch"

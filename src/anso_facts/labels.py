@@ -1,6 +1,6 @@
 """Tables stage: a readable label for every record (the `label` column of `records`), from each table's
-`label` parts declared in model.py. A reference in a label stands for the referred record's own label, so a
-role reads "Chunli Bai: President, Chinese Academy of Sciences (CAS)" rather than three ids."""
+`label` parts declared in model.py. A reference in a label stands for the referred record's acronym, or its
+label where it has none, so a role reads "Chunli Bai: President, CAS" rather than three ids."""
 
 from __future__ import annotations
 
@@ -13,6 +13,11 @@ from .model import TABLES, Table
 MAX_LENGTH = 80
 _FORMATTER = string.Formatter()
 DATE_LENGTH = {"year": 4, "month": 7, "day": 10}
+
+
+def date_text(value, precision: str | None) -> str | None:
+    """A date as the text gave it: '2020', '2020-07' or '2020-07-23' (by its precision column)."""
+    return value.isoformat()[:DATE_LENGTH[precision]] if value and precision else None
 
 
 def _names(part: str) -> list[str]:
@@ -38,7 +43,7 @@ def _values(table: Table, data: pa.Table, referred: dict[str, str]) -> list[dict
         values = data.column(name).to_pylist()
         if kinds[name] == "date":
             precisions = data.column(f"{name}_precision").to_pylist()
-            values = [v and v.isoformat()[:DATE_LENGTH[p]] for v, p in zip(values, precisions, strict=True)]
+            values = [date_text(v, p) for v, p in zip(values, precisions, strict=True)]
         elif kinds[name] == "ref":
             values = [v and referred.get(v, v) for v in values]
         shown[name] = [None if v is None else str(v) for v in values]

@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 from . import __version__, load, tables
 from .database import FILE_NAME as DATABASE
 from .database import write_database
-from .diff import STEPS, diff, required_step, version_step
+from .diff import STEPS, diff, required_step, version_step, version_tuple
 from .metadata import METADATA
 
 INCLUDED = ("datapackage.json", "build", "seeds", "data", "schemas", "docs", "README.md", "LICENSE",
@@ -89,16 +89,12 @@ class ReleaseError(Exception):
     """A release that must not be made: its version does not step as far as its changes need."""
 
 
-def _version(text: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in text.split("."))
-
-
 def previous_release(root: Path) -> str | None:
     """The newest tag vX.Y.Z of the checkout older than this version, if any."""
     listed = subprocess.run(["git", "-C", str(root), "tag", "--list", "v*"], capture_output=True, text=True)
     versions = [tag for tag in listed.stdout.split() if re.fullmatch(r"v\d+\.\d+\.\d+", tag)
-                and _version(tag[1:]) < _version(__version__)]
-    return max(versions, key=lambda tag: _version(tag[1:]), default=None)
+                and version_tuple(tag[1:]) < version_tuple(__version__)]
+    return max(versions, key=lambda tag: version_tuple(tag[1:]), default=None)
 
 
 def changes(root: Path, previous: str | None) -> dict:

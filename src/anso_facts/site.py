@@ -30,7 +30,7 @@ from .annotations import annotation_collection
 from .coverage import SeedCoverage, coverage
 from .database import FILE_NAME as DATABASE
 from .database import datasette_metadata, write_database
-from .labels import DATE_LENGTH
+from .labels import date_text
 from .metadata import METADATA, citation_text, schema_org_dataset
 from .model import ALL_TABLES, TABLES, Table
 from .schemas import columns
@@ -82,7 +82,8 @@ class Package:
     sources: Sources
     labels: dict[str, str] = field(init=False)
     table_of: dict[str, str] = field(init=False)
-    cites: dict[str, list[Cite]] = field(init=False)
+    cites: dict[str, list[Cite]] = field(init=False)  # record id -> its citations, in order
+    seed_cites: dict[str, list[Cite]] = field(init=False)  # seed id -> its citations, by place in the text
     inferred: dict[str, dict[str, str]] = field(init=False)
     referrers: dict[str, list[tuple[str, str]]] = field(init=False)  # id -> (referring id, field)
     aliases: dict[str, list[str]] = field(init=False)
@@ -91,9 +92,13 @@ class Package:
         records = self.tables["records"]
         self.labels = {r["id"]: r["label"] for r in records}
         self.table_of = {r["id"]: r["table"] for r in records}
-        self.cites = defaultdict(list)
+        self.cites, self.seed_cites = defaultdict(list), defaultdict(list)
         for row in self.tables["citations"]:
-            self.cites[row["record_id"]].append(Cite(**{k: row[k] for k in Cite.__dataclass_fields__}))
+            cite = Cite(**{k: row[k] for k in Cite.__dataclass_fields__})
+            self.cites[cite.record_id].append(cite)
+            self.seed_cites[cite.seed_id].append(cite)
+        for cites in self.seed_cites.values():
+            cites.sort(key=lambda c: (c.char_start, c.char_end, c.record_id))
         self.inferred = defaultdict(dict)
         for row in self.tables["inferences"]:
             self.inferred[row["record_id"]][row["field"]] = row["reason"]
@@ -107,10 +112,6 @@ class Package:
                 for name in refs:
                     if row[name]:
                         self.referrers[row[name]].append((row["id"], name))
-
-    def seed_cites(self, seed_id: str) -> list[Cite]:
-        return sorted((c for cites in self.cites.values() for c in cites if c.seed_id == seed_id),
-                      key=lambda c: (c.char_start, c.char_end, c.record_id))
 
 
 def project_sources(project: Project) -> Sources:
@@ -160,8 +161,7 @@ def _id_lines(text: str) -> dict[str, int]:
 # --- what the templates show -----------------------------------------------------------------------------
 
 def shown_date(row: dict, name: str) -> str:
-    value = row[name]
-    return value.isoformat()[:DATE_LENGTH[row[f"{name}_precision"]]] if value else ""
+    return date_text(row[name], row[f"{name}_precision"]) or ""
 
 
 @dataclass(frozen=True)
@@ -218,7 +218,7 @@ def seed_lines(package: Package, seed_id: str) -> list[dict]:
     citation starts), the citations on it, and its state: cited, excluded (with the reason), uncited or blank."""
     text, cover = package.sources.texts[seed_id], package.sources.coverage[seed_id]
     cites_by_line: dict[int, list[Cite]] = defaultdict(list)
-    for cite in package.seed_cites(seed_id):
+    for cite in package.seed_cites.get(seed_id, []):
         for line in range(text.line_of(cite.char_start), text.line_of(cite.char_end - 1) + 1):
             cites_by_line[line].append(cite)
     out = []
@@ -383,7 +383,10 @@ def _write_the_rest(package: Package, root: Path, out: Path) -> None:
         shutil.copyfile(TEMPLATES / name, out / name)
     write_database(root, out / DATABASE)
     (out / "metadata.json").write_text(_json(datasette_metadata()), encoding="utf-8")
-    (out / ANNOTATIONS).write_text(_json(annotation_collection(root)), encoding="utf-8")
+    seed_texts = {seed["id"]: (seed["file"], package.sources.texts[seed["id"]].text)
+                  for seed in package.tables["seeds"]}
+    collection = annotation_collection(package.tables["citations"], package.labels, seed_texts)
+    (out / ANNOTATIONS).write_text(_json(collection), encoding="utf-8")
     files = downloads(root, out)
     (out / "search-index.js").write_text(f"window.ANSO_SEARCH = {_json(search_entries(package)).strip()};\n",
                                          encoding="utf-8")
