@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if sys.platform == "win32" else "bin")
 GENERATED = ["build", "datapackage.json", "schemas", "docs/data-dictionary.md", "docs/checks.md", "CITATION.cff",
-             ".zenodo.json", "README.md"]
+             ".zenodo.json", "croissant.json", "dataset.jsonld", "README.md"]
 
 
 def run(*command: str) -> None:

@@ -1,4 +1,4 @@
-"""Local stand-ins for Zenodo's deposit API and CKAN's action API: real HTTP servers on 127.0.0.1 that follow
+"""Local stand-ins for Zenodo's records API and CKAN's action API: real HTTP servers on 127.0.0.1 that follow
 the documented endpoints, record every request they receive, and fail on demand."""
 
 from __future__ import annotations
@@ -59,59 +59,119 @@ class StandIn:
 
 
 class Zenodo(StandIn):
-    """POST /api/deposit/depositions, .../actions/newversion, GET and PUT a deposition, DELETE its files,
-    PUT into its bucket, POST .../actions/publish. Bearer token `good-token`."""
+    """Zenodo's records API (InvenioRDM), as its REST reference describes it: GET /api/user/records,
+    POST /api/records, GET and PUT /api/records/{id}/draft, the three file steps under .../draft/files,
+    DELETE of a draft file, POST /api/records/{id}/versions (the open next-version draft if there is one, else a
+    new draft without files), GET /api/communities/{slug}, PUT .../draft/review, POST .../draft/actions/
+    submit-review and POST .../draft/actions/publish (refused while a file is not committed). Bearer token
+    `good-token`. `failures` maps (method, path regex) to a status, "slow" or "bad-checksum"."""
 
     TOKEN = "good-token"
+    COMMUNITY = {"id": "8d3f3a3c-0000-4000-8000-00000000c0de", "slug": "anso"}
 
     def __init__(self):
         super().__init__()
         self.next_id = 101
-        self.depositions: dict[int, dict] = {}
-        self.buckets: dict[str, dict[str, bytes]] = {}
+        self.records: dict[str, dict] = {}  # id -> the record or draft, with "files": {key: {...}}
+        self.reviews: dict[str, dict] = {}
 
-    def _new_deposition(self, files=()) -> dict:
-        number, self.next_id = self.next_id, self.next_id + 1
-        api = f"{self.url}/api/deposit/depositions/{number}"
-        deposition = {"id": number, "state": "unsubmitted", "submitted": False, "metadata": {}, "files": list(files),
-                      "links": {"self": api, "bucket": f"{self.url}/api/files/bucket-{number}",
-                                "publish": f"{api}/actions/publish", "html": f"{self.url}/deposit/{number}"}}
-        self.depositions[number] = deposition
-        self.buckets[f"bucket-{number}"] = {}
-        return deposition
+    def published(self, record_id: str, title: str, version: str, files: dict | None = None) -> dict:
+        """A record published before the test starts."""
+        record = self._new({"metadata": {"title": title, "version": version}}, files=files or {})
+        record.update(is_published=True, is_draft=False, status="published")
+        return record
+
+    def _new(self, body: dict, parent: str | None = None, files: dict | None = None) -> dict:
+        number, self.next_id = str(self.next_id), self.next_id + 1
+        record = {"id": number, "parent": {"id": parent or f"p{number}"}, "is_draft": True, "is_published": False,
+                  "status": "new_version_draft" if parent else "draft", "next_draft": None,
+                  "metadata": dict(body.get("metadata", {})), "access": body.get("access"),
+                  "files": files if files is not None else {},
+                  "links": {"self": f"{self.url}/api/records/{number}/draft",
+                            "self_html": f"{self.url}/uploads/{number}"}}
+        self.records[number] = record
+        return record
+
+    @staticmethod
+    def view(record: dict) -> dict:
+        entries = [{"key": key, **{k: v for k, v in f.items() if k != "data"}} for key, f in record["files"].items()]
+        return {**{k: v for k, v in record.items() if k not in ("files", "next_draft")},
+                "files": {"enabled": True, "entries": entries}}
 
     def answer(self, method, path, headers, body):
         if headers.get("Authorization") != f"Bearer {self.TOKEN}":
             return 401, {"status": 401, "message": "The server could not verify that you are authorized."}
-        how = self.failure(method, path)
+        how = self.failure(method, path.split("?")[0])
         if how == "slow":
             time.sleep(1.5)
         elif isinstance(how, int):
             return how, {"status": how, "message": "stand-in failure",
-                         "errors": [{"field": "file", "message": "rejected"}]}
-        if method == "POST" and path == "/api/deposit/depositions":
-            return 201, self._new_deposition()
-        if m := re.fullmatch(r"/api/deposit/depositions/(\d+)/actions/newversion", path):
-            old = self.depositions.setdefault(int(m[1]), {"id": int(m[1]), "links": {}})
-            draft = self._new_deposition(files=[{"id": "f-old", "filename": "anso-facts-0.0.9.zip", "links": {
-                "self": f"{self.url}/api/deposit/depositions/{self.next_id}/files/f-old"}}])
-            draft["links"]["self"] = f"{self.url}/api/deposit/depositions/{draft['id']}"
-            return 201, {**old, "links": {**old["links"], "latest_draft": draft["links"]["self"]}}
-        if m := re.fullmatch(r"/api/deposit/depositions/(\d+)", path):
-            deposition = self.depositions[int(m[1])]
+                         "errors": [{"field": "metadata.title", "messages": ["rejected"]}]}
+        path = path.split("?")[0]
+        if method == "GET" and path == "/api/user/records":
+            return 200, {"hits": {"hits": [self.view(r) for r in self.records.values()],
+                                  "total": len(self.records)}}
+        if method == "POST" and path == "/api/records":
+            return 201, self.view(self._new(json.loads(body)))
+        if m := re.fullmatch(r"/api/records/(\w+)/versions", path):
+            old = self.records[m[1]]
+            if not old["is_published"]:
+                return 400, {"status": 400, "message": "the record is not published"}
+            if old["next_draft"] is None:  # a new version starts without files; its version and date unset
+                metadata = {k: v for k, v in old["metadata"].items() if k not in ("version", "publication_date")}
+                old["next_draft"] = self._new({"metadata": metadata}, parent=old["parent"]["id"])["id"]
+            return 201, self.view(self.records[old["next_draft"]])
+        if m := re.fullmatch(r"/api/records/(\w+)/draft(/.*)?", path):
+            record = self.records.get(m[1])
+            if record is None or not record["is_draft"]:
+                return 404, {"status": 404, "message": "The draft does not exist."}
+            return self._draft(method, record, m[2] or "", body, how)
+        if m := re.fullmatch(r"/api/communities/([\w-]+)", path):
+            if m[1] != self.COMMUNITY["slug"]:
+                return 404, {"status": 404, "message": "The community does not exist."}
+            return 200, self.COMMUNITY
+        return 404, {"status": 404, "message": "no such endpoint in the stand-in"}
+
+    def _draft(self, method, record, rest, body, how):
+        files = record["files"]
+        if rest == "":
             if method == "PUT":
-                deposition["metadata"] = json.loads(body)["metadata"]
-            return 200, deposition
-        if method == "DELETE" and re.fullmatch(r"/api/deposit/depositions/\d+/files/[\w-]+", path):
-            return 204, None
-        if m := re.fullmatch(r"/api/files/(bucket-\d+)/([\w.-]+)", path):
-            self.buckets[m[1]][m[2]] = body
-            checksum = "md5:0000" if how == "bad-checksum" else f"md5:{hashlib.md5(body).hexdigest()}"
-            return 201, {"key": m[2], "size": len(body), "checksum": checksum}
-        if m := re.fullmatch(r"/api/deposit/depositions/(\d+)/actions/publish", path):
-            deposition = self.depositions[int(m[1])]
-            deposition.update(state="done", submitted=True)
-            return 202, deposition
+                record["metadata"] = json.loads(body)["metadata"]
+            return 200, self.view(record)
+        if rest == "/files":
+            if method == "GET":
+                return 200, self.view(record)["files"]
+            keys = [entry["key"] for entry in json.loads(body)]
+            if any(key in files for key in keys):
+                return 400, {"status": 400, "message": "File with key already exists."}
+            files.update({key: {"status": "pending", "data": None} for key in keys})
+            return 201, {"entries": [{"key": key, "status": "pending"} for key in keys]}
+        if m := re.fullmatch(r"/files/([\w.-]+)(/content|/commit)?", rest):
+            entry = files.get(m[1])
+            if entry is None:
+                return 404, {"status": 404, "message": "The file does not exist."}
+            if method == "DELETE" and not m[2]:
+                del files[m[1]]
+                return 204, None
+            if m[2] == "/content":
+                entry["data"] = body
+                return 200, {"key": m[1], "status": "pending"}
+            if m[2] == "/commit" and entry["data"] is not None:
+                checksum = "md5:0000" if how == "bad-checksum" else f"md5:{hashlib.md5(entry['data']).hexdigest()}"
+                entry.update(status="completed", checksum=checksum, size=len(entry["data"]))
+                return 200, {"key": m[1], **{k: v for k, v in entry.items() if k != "data"}}
+        if rest == "/review" and method == "PUT":
+            self.reviews[record["id"]] = {**json.loads(body), "status": "created"}
+            return 200, self.reviews[record["id"]]
+        if rest == "/actions/submit-review" and record["id"] in self.reviews:
+            self.reviews[record["id"]]["status"] = "submitted"
+            return 202, self.reviews[record["id"]]
+        if rest == "/actions/publish":
+            if not files or any(f["status"] != "completed" for f in files.values()):
+                return 400, {"status": 400, "message": "A validation error occurred.",
+                             "errors": [{"field": "files.enabled", "messages": ["Missing uploaded files."]}]}
+            record.update(is_published=True, is_draft=False, status="published")
+            return 202, self.view(record)
         return 404, {"status": 404, "message": "no such endpoint in the stand-in"}
 
 

@@ -1,6 +1,7 @@
 """`anso-facts check`: the real data passes; each bad fixture gives exactly the problems it expects, placed at
 file:line:column; hostile input is a reported problem, never a traceback; nothing is written on failure."""
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -270,3 +271,40 @@ def test_problems_as_json_and_as_github_annotations(project, capsys):
     assert main(["--root", str(project), "check", "--format", "json"]) == 0
     captured = capsys.readouterr()
     assert json.loads(captured.out) == [] and captured.err.startswith("ok: ")
+
+
+def test_an_id_of_the_built_package_cannot_vanish_unless_retired(project, capsys):
+    """A record built once and then deleted fails the check at its line of build/csv/records.csv; retired, it
+    passes and the package lists it (its replacement a foreign key to records); un-retired or reused, it fails."""
+    import pyarrow.parquet as pq
+
+    extra = project / "data" / "extra.yaml"
+    extra.write_text(Path(FIXTURES[0].parent / "duplicate_id.yaml").read_text().replace("org-cast", "org-cast-twice"))
+    assert main(["--root", str(project), "build"]) == 0
+    records = (project / "build" / "csv" / "records.csv").read_text().splitlines()
+    line = next(i for i, row in enumerate(records, 1) if row.startswith('"org-cast-twice",'))
+    extra.unlink()
+    capsys.readouterr()
+
+    assert problems(project) == [f"build/csv/records.csv:{line}:1: vanished-id: org-cast-twice: in the package "
+                                 f"built before, and no longer in data/; restore it, or retire it in "
+                                 f"data/retired.yaml (retired_ids: id, replaced_by_id or reason, version)"]
+    retired = project / "data" / "retired.yaml"
+    retired.write_text("retired_ids:\n- id: org-cast-twice\n  replaced_by_id: org-cast\n"
+                       "  reason: the same organization as org-cast\n  version: 0.2.0\n")
+    assert main(["--root", str(project), "build"]) == 0
+    table = pq.read_table(project / "build" / "parquet" / "retired_ids.parquet").to_pylist()
+    assert table == [{"id": "org-cast-twice", "replaced_by_id": "org-cast",
+                      "reason": "the same organization as org-cast", "version": "0.2.0"}]
+    package = json.loads((project / "datapackage.json").read_text())
+    schema = next(r["schema"] for r in package["resources"] if r["name"] == "retired_ids")
+    assert schema["foreignKeys"] == [{"fields": ["replaced_by_id"],
+                                      "reference": {"resource": "records", "fields": ["id"]}}]
+    labels = pq.read_table(project / "build" / "parquet" / "records.parquet").to_pandas().set_index("id")["label"]
+    assert labels["org-cast-twice"] == "org-cast-twice (retired), now CAST"
+
+    retired.write_text("retired_ids: []\n")
+    assert [p.split(": ")[1] for p in problems(project)] == ["vanished-id"]
+    extra.write_text(Path(FIXTURES[0].parent / "duplicate_id.yaml").read_text().replace("org-cast", "org-cast-twice"))
+    retired.write_text("retired_ids:\n- id: org-cast-twice\n  reason: withdrawn\n  version: 0.2.0\n")
+    assert [p.split(": ")[1] for p in problems(project)] == ["retired-id-reused"]

@@ -177,7 +177,7 @@ def test_readme_figures_are_current(built):
     """The README's "What the dataset covers" gives rows per table and coverage per seed; they match the build."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     section = readme.split("## What the dataset covers", 1)[1].split("\n## ", 1)[0]
-    rows = {name: int(count) for name, count in re.findall(r"\| `([a-z]+)` \| (\d+) \|", section)}
+    rows = {name: int(count) for name, count in re.findall(r"\| `([a-z_]+)` \| (\d+) \|", section)}
     assert rows == {name: len(anso_facts.load(name, built)) for name in anso_facts.tables(built)}
 
     cites = anso_facts.load("citations", built)

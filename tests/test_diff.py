@@ -23,7 +23,7 @@ def snapshot(root: Path, target: Path) -> Path:
 
 
 def edit(root: Path) -> None:
-    """Correct a value, add a record and remove one nothing refers to."""
+    """Correct a value, add a record and retire one nothing refers to (it is renamed)."""
     people = root / "data" / "entities" / "people.yaml"
     text = people.read_text(encoding="utf-8")
     assert "  name: Chunli Bai\n" in text
@@ -34,6 +34,9 @@ def edit(root: Path) -> None:
     end = next(i for i in range(start + 1, len(lines)) if lines[i] and not lines[i].startswith(" "))
     added = [line.replace("stmt-cast-contributions", "stmt-cast-contributions-again") for line in lines[start:end]]
     facts.write_text("\n".join(lines[:start] + added + lines[end:]), encoding="utf-8")
+    (root / "data" / "retired.yaml").write_text(
+        "retired_ids:\n- id: stmt-cast-contributions\n  replaced_by_id: stmt-cast-contributions-again\n"
+        "  reason: renamed\n  version: 0.2.0\n", encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +58,7 @@ def test_diff_of_two_built_states_lists_added_removed_and_changed_records(states
     assert found.tables["statements"].added == ["stmt-cast-contributions-again"]
     assert found.tables["statements"].removed == ["stmt-cast-contributions"]
     assert found.tables["people"].changed == {"person-chunli-bai": {"name": ["Chunli Bai", "Chunli BAI"]}}
+    assert found.tables["retired_ids"].added == ["stmt-cast-contributions"]
     assert found.tables["roles"].added == found.tables["roles"].removed == []
     # labels follow: the records table shows every label that named him
     assert found.tables["records"].changed["person-chunli-bai"] == {"label": ["Chunli Bai", "Chunli BAI"]}

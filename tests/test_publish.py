@@ -17,9 +17,16 @@ import yaml
 
 import anso_facts
 from anso_facts.cli import main
-from anso_facts.metadata import citation_cff, citation_text, zenodo_metadata
+from anso_facts.metadata import (
+    citation_cff,
+    citation_text,
+    croissant,
+    package_dataset,
+    zenodo_metadata,
+    zenodo_record,
+)
 from anso_facts.release import release
-from anso_facts.zenodo import METADATA_SCHEMA, Deposit, ZenodoError
+from anso_facts.zenodo import RECORD_SCHEMA, Deposit, ZenodoError
 from helpers import REPO
 from standins import Ckan, Zenodo
 
@@ -31,6 +38,66 @@ BIN = Path(sys.executable).parent
 def test_citation_files_are_generated_and_current():
     assert (REPO / "CITATION.cff").read_text(encoding="utf-8") == citation_cff()
     assert json.loads((REPO / ".zenodo.json").read_text(encoding="utf-8")) == zenodo_metadata()
+    package = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
+    assert json.loads((REPO / "croissant.json").read_text(encoding="utf-8")) == croissant(package)
+    assert json.loads((REPO / "dataset.jsonld").read_text(encoding="utf-8")) == package_dataset(package)
+
+
+def test_croissant_validates_and_mlcroissant_reads_every_table_back(built):
+    """`mlcroissant validate` passes with no warning; each FileObject's sha256 is its file's; every RecordSet
+    reads back (through mlcroissant) with the rows and keys of the built table; references follow the foreign
+    keys."""
+    import mlcroissant
+
+    result = subprocess.run([BIN / "mlcroissant", "validate", "--jsonld", "croissant.json"], cwd=built,
+                            capture_output=True, text=True)
+    assert result.returncode == 0 and "WARNING" not in result.stderr and "ERROR" not in result.stderr, result.stderr
+    document = json.loads((built / "croissant.json").read_text())
+    assert document["conformsTo"] == "http://mlcommons.org/croissant/1.0" and "@misc{" in document["citeAs"]
+    for item in document["distribution"]:
+        assert hashlib.sha256((built / item["contentUrl"]).read_bytes()).hexdigest() == item["sha256"]
+    dataset = mlcroissant.Dataset(str(built / "croissant.json"))
+    for name in anso_facts.tables(built):
+        frame = anso_facts.load(name, built)
+        rows = list(dataset.records(name))
+        assert len(rows) == len(frame), name
+        key = next(r["key"] for r in document["recordSet"] if r["name"] == name)
+        for part in key if isinstance(key, list) else [key]:
+            column = part["@id"].split("/", 1)[1]
+            read = [row[part["@id"]] for row in rows]
+            assert [value.decode() if isinstance(value, bytes) else value for value in read] == \
+                frame[column].tolist(), name
+    fields = {f["@id"]: f for r in document["recordSet"] for f in r["field"]}
+    assert fields["roles/person_id"]["references"] == {"field": {"@id": "people/id"}}
+    assert fields["statistics/subject_id"]["references"] == {"field": {"@id": "records/id"}}
+    assert fields["retired_ids/replaced_by_id"]["references"] == {"field": {"@id": "records/id"}}
+    assert "references" not in fields["organizations/parent_id"]  # mlcroissant cannot read a self-reference
+
+
+# Google's Dataset documentation (developers.google.com/search/docs/appearance/structured-data/dataset): the
+# properties it requires and those it recommends that the project can fill honestly.
+GOOGLE_REQUIRED = ("name", "description")
+GOOGLE_RECOMMENDED = ("license", "version", "creator", "keywords", "distribution", "variableMeasured", "citation",
+                      "isAccessibleForFree", "alternateName", "isBasedOn")
+
+
+def test_dataset_json_ld_has_the_properties_search_engines_read(built):
+    dataset = json.loads((built / "dataset.jsonld").read_text())
+    assert dataset["@context"] == "https://schema.org/" and dataset["@type"] == "Dataset"
+    for name in GOOGLE_REQUIRED + GOOGLE_RECOMMENDED:
+        assert dataset.get(name) not in (None, "", []), name
+    assert 50 <= len(dataset["description"]) <= 5000  # Google's bounds
+    assert dataset["license"].startswith("https://creativecommons.org/")
+    assert all(c["@type"] in ("Person", "Organization") and c["name"] for c in dataset["creator"])
+    package = json.loads((built / "datapackage.json").read_text())
+    assert {(d["contentUrl"], d["encodingFormat"]) for d in dataset["distribution"]} == \
+        {(r["path"], r["mediatype"]) for r in package["resources"]}
+    assert all((built / d["contentUrl"]).is_file() and d["@type"] == "DataDownload" for d in dataset["distribution"])
+    assert [s["url"] for s in dataset["isBasedOn"]] == [s["path"] for s in package["sources"]]
+    measured = {v["name"] for v in dataset["variableMeasured"]}
+    assert {f"{r['name']}.{f['name']}" for r in package["resources"] if r["format"] == "csv"
+            for f in r["schema"]["fields"]} == measured
+    assert "identifier" not in dataset and "funder" not in dataset  # none known: none invented
 
 
 def test_citation_cff_is_valid_cff_1_2_0():
@@ -43,12 +110,14 @@ def test_citation_cff_is_valid_cff_1_2_0():
 
 
 def test_zenodo_json_follows_the_deposit_metadata_rules():
+    """.zenodo.json is what Zenodo's GitHub integration reads, in the legacy deposit format."""
+    schema = json.loads((REPO / "tests" / "schemas" / "zenodo-deposit-metadata.schema.json").read_text())
     metadata = zenodo_metadata()
-    jsonschema.validate(metadata, METADATA_SCHEMA)
+    jsonschema.validate(metadata, schema)
     assert metadata["upload_type"] == "dataset" and metadata["license"] == "cc-by-4.0"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({**metadata, "related_identifiers": [{"identifier": "x", "relation": "likes"}]},
-                            METADATA_SCHEMA)
+                            schema)
 
 
 def test_readme_cites_the_dataset_as_metadata_py_does():
@@ -81,7 +150,8 @@ def test_release_archive_validates_and_its_manifest_is_true(archive, tmp_path):
     top = tmp_path / f"anso-facts-{anso_facts.__version__}"
     for name in ("datapackage.json", "README.md", "LICENSE", "LICENSE-DATA", "CITATION.cff", "SEEDS-RIGHTS.md",
                  "build/parquet/citations.parquet", "data/facts/anso-newsletter-2020.yaml", "seeds/seeds.yaml",
-                 "schemas/facts.schema.json", "anso-facts.sqlite", "changes.json", "CHANGELOG.md"):
+                 "schemas/facts.schema.json", "anso-facts.sqlite", "changes.json", "CHANGELOG.md", "croissant.json",
+                 "dataset.jsonld"):
         assert (top / name).is_file(), name
     manifest = json.loads((top / "manifest.json").read_text())
     assert manifest["version"] == anso_facts.__version__ and manifest["schema_version"] == "0"
@@ -171,41 +241,116 @@ def zenodo():
 
 
 def deposit(zenodo, archive, **options) -> Deposit:
-    return Deposit(archive, zenodo_metadata(), zenodo.url, timeout=options.pop("timeout", 10), **options)
+    return Deposit(archive, zenodo_record(), zenodo.url, timeout=options.pop("timeout", 10), **options)
 
 
-def test_zenodo_new_deposition_uploaded_and_published(zenodo, archive):
+def drafts(zenodo) -> list[dict]:
+    return [r for r in zenodo.records.values() if r["is_draft"]]
+
+
+def upload_calls(record_id: str, key: str) -> list[str]:
+    files = f"/api/records/{record_id}/draft/files"
+    return [f"GET {files}", f"POST {files}", f"PUT {files}/{key}/content", f"POST {files}/{key}/commit"]
+
+
+def test_zenodo_record_follows_the_invenio_rdm_rules():
+    record = zenodo_record()
+    jsonschema.validate(record, RECORD_SCHEMA)
+    assert record["metadata"]["resource_type"] == {"id": "dataset"}
+    assert record["metadata"]["rights"] == [{"id": "cc-by-4.0"}]
+    assert record["metadata"]["version"] == anso_facts.__version__
+    del record["metadata"]["creators"]
+    with pytest.raises(jsonschema.ValidationError):  # the schema has teeth
+        jsonschema.validate(record, RECORD_SCHEMA)
+
+
+def test_zenodo_first_deposit_is_a_draft_filled_in_three_steps_then_published(zenodo, archive):
     result = deposit(zenodo, archive, publish=True).send(Zenodo.TOKEN)
-    assert zenodo.calls() == ["POST /api/deposit/depositions", f"PUT /api/files/bucket-101/{archive.name}",
-                              "PUT /api/deposit/depositions/101", "POST /api/deposit/depositions/101/actions/publish"]
-    assert result["state"] == "done"
+    assert zenodo.calls() == ["GET /api/user/records?q=metadata.version%3A%220.1.0%22&sort=updated-desc&size=100",
+                              "POST /api/records", "PUT /api/records/101/draft",
+                              *upload_calls("101", archive.name), "POST /api/records/101/draft/actions/publish"]
+    assert result["is_published"] and result["status"] == "published"
     assert all(headers["Authorization"] == "Bearer good-token" for _, _, headers, _ in zenodo.received)
-    assert zenodo.buckets["bucket-101"][archive.name] == archive.read_bytes()
-    upload_headers = zenodo.received[1][2]
-    assert upload_headers["Content-Type"] == "application/octet-stream"
-    assert json.loads(zenodo.received[2][3]) == {"metadata": zenodo_metadata()}
+    assert zenodo.records["101"]["files"][archive.name]["data"] == archive.read_bytes()
+    content_headers = zenodo.received[5][2]
+    assert content_headers["Content-Type"] == "application/octet-stream"
+    assert json.loads(zenodo.received[2][3]) == zenodo_record()
+    assert json.loads(zenodo.received[4][3]) == [{"key": archive.name}]
 
 
 def test_zenodo_without_publish_leaves_a_draft(zenodo, archive):
     result = deposit(zenodo, archive).send(Zenodo.TOKEN)
     assert not any("publish" in call for call in zenodo.calls())
-    assert result["state"] == "unsubmitted"
+    assert result["is_draft"] and not result["is_published"]
 
 
-def test_zenodo_new_version_replaces_the_copied_files(zenodo, archive):
-    deposit(zenodo, archive, new_version_of=42, publish=True).send(Zenodo.TOKEN)
-    assert zenodo.calls() == ["POST /api/deposit/depositions/42/actions/newversion",
-                              "GET /api/deposit/depositions/101", "DELETE /api/deposit/depositions/101/files/f-old",
-                              f"PUT /api/files/bucket-101/{archive.name}", "PUT /api/deposit/depositions/101",
-                              "POST /api/deposit/depositions/101/actions/publish"]
+def test_zenodo_new_version_starts_without_files_and_keeps_the_old_record(zenodo, archive):
+    old = zenodo.published("42", "ANSO facts", "0.0.9",
+                           files={"anso-facts-0.0.9.zip": {"status": "completed", "data": b"old"}})
+    result = deposit(zenodo, archive, new_version_of=old["id"], publish=True).send(Zenodo.TOKEN)
+    new = result["id"]
+    assert zenodo.calls() == [f"POST /api/records/{old['id']}/versions", f"PUT /api/records/{new}/draft",
+                              *upload_calls(new, archive.name), f"POST /api/records/{new}/draft/actions/publish"]
+    assert zenodo.records[new]["parent"] == old["parent"] and result["is_published"]
+    assert list(zenodo.records[new]["files"]) == [archive.name]
+    assert zenodo.records[old["id"]]["files"]["anso-facts-0.0.9.zip"]["data"] == b"old"
+
+
+def test_zenodo_a_draft_left_by_a_failed_run_is_reused_not_duplicated(zenodo, archive):
+    zenodo.failures = {("POST", r"/api/records/\d+/draft/files/.*/commit"): 500}
+    with pytest.raises(ZenodoError, match="nothing was published"):
+        deposit(zenodo, archive, publish=True).send(Zenodo.TOKEN)
+    assert [d["files"][archive.name]["status"] for d in drafts(zenodo)] == ["pending"]
+    zenodo.failures, zenodo.received = {}, []
+    result = deposit(zenodo, archive, publish=True).send(Zenodo.TOKEN)
+    files = "/api/records/101/draft/files"
+    assert zenodo.calls()[1:5] == ["GET /api/records/101/draft", "PUT /api/records/101/draft", f"GET {files}",
+                                   f"DELETE {files}/{archive.name}"]
+    assert "POST /api/records" not in zenodo.calls()
+    assert result["id"] == "101" and result["is_published"] and len(zenodo.records) == 1
+
+
+def test_zenodo_a_new_version_draft_left_open_is_reused(zenodo, archive):
+    old = zenodo.published("42", "ANSO facts", "0.0.9")
+    zenodo.failures = {("POST", r"/api/records/\d+/draft/actions/publish"): 500}
+    with pytest.raises(ZenodoError):
+        deposit(zenodo, archive, new_version_of=old["id"], publish=True).send(Zenodo.TOKEN)
+    zenodo.failures = {}
+    result = deposit(zenodo, archive, new_version_of=old["id"], publish=True).send(Zenodo.TOKEN)
+    assert len(zenodo.records) == 2 and result["is_published"]
+    assert [entry["key"] for entry in result["files"]["entries"]] == [archive.name]
+
+
+def test_zenodo_reports_several_open_drafts_and_a_version_already_published(zenodo, archive):
+    title, version = zenodo_record()["metadata"]["title"], anso_facts.__version__
+    for _ in range(2):
+        zenodo._new({"metadata": {"title": title, "version": version}})
+    with pytest.raises(ZenodoError, match="2 drafts of version .* are open .*discard all but one"):
+        deposit(zenodo, archive, publish=True).send(Zenodo.TOKEN)
+    zenodo.records.clear()
+    zenodo.published("7", title, version)
+    with pytest.raises(ZenodoError, match="already published as record 10[0-9].*--new-version-of"):
+        deposit(zenodo, archive, publish=True).send(Zenodo.TOKEN)
+    assert [call for call in zenodo.calls() if not call.startswith("GET")] == []
+
+
+def test_zenodo_with_a_community_asks_for_review_instead_of_publishing(zenodo, archive):
+    result = deposit(zenodo, archive, publish=True, community="anso").send(Zenodo.TOKEN)
+    assert zenodo.calls()[-3:] == ["GET /api/communities/anso", "PUT /api/records/101/draft/review",
+                                   "POST /api/records/101/draft/actions/submit-review"]
+    assert zenodo.reviews["101"]["receiver"] == {"community": Zenodo.COMMUNITY["id"]}
+    assert zenodo.reviews["101"]["status"] == "submitted" and not result["is_published"]
+    with pytest.raises(ZenodoError, match="find the community nowhere: HTTP 404"):
+        deposit(zenodo, archive, publish=True, community="nowhere").send(Zenodo.TOKEN)
 
 
 @pytest.mark.parametrize("failure, expected", [
-    ({("POST", "/api/deposit/depositions"): 500}, "HTTP 500 from POST"),
-    ({("PUT", "/api/files/.*"): 400}, "file: rejected"),
-    ({("PUT", "/api/files/.*"): "bad-checksum"}, "Zenodo reports checksum 'md5:0000'"),
-    ({("PUT", "/api/deposit/depositions/\\d+"): 400}, "HTTP 400 from PUT"),
-    ({("PUT", "/api/files/.*"): "slow"}, "no answer"),
+    ({("POST", "/api/records"): 500}, "HTTP 500 from POST"),
+    ({("POST", r"/api/records/\d+/draft/files"): 400}, "metadata.title: ['rejected']"),
+    ({("PUT", r"/api/records/\d+/draft/files/.*/content"): 400}, "upload anso-facts"),
+    ({("POST", r"/api/records/\d+/draft/files/.*/commit"): "bad-checksum"}, "Zenodo reports checksum 'md5:0000'"),
+    ({("PUT", r"/api/records/\d+/draft"): 400}, "set the metadata: HTTP 400"),
+    ({("PUT", r"/api/records/\d+/draft/files/.*/content"): "slow"}, "no answer"),
 ])
 def test_zenodo_failures_never_publish(zenodo, archive, failure, expected):
     zenodo.failures = failure
@@ -213,6 +358,7 @@ def test_zenodo_failures_never_publish(zenodo, archive, failure, expected):
         deposit(zenodo, archive, publish=True, timeout=0.5).send(Zenodo.TOKEN)
     assert expected in str(raised.value)
     assert not any(call.endswith("/actions/publish") for call in zenodo.calls())
+    assert not any(record["is_published"] for record in zenodo.records.values())
 
 
 def test_zenodo_bad_token_is_explained_and_never_shown(zenodo, archive, monkeypatch, capsys):
@@ -222,7 +368,16 @@ def test_zenodo_bad_token_is_explained_and_never_shown(zenodo, archive, monkeypa
     out, err = capsys.readouterr()
     assert code == 1 and "refused the token" in err and "ZENODO_TOKEN" in err
     assert "secret-but-wrong" not in out + err
-    assert zenodo.calls() == ["POST /api/deposit/depositions"]
+    assert len(zenodo.calls()) == 1
+
+
+def test_zenodo_cli_publishes_a_new_version_and_says_where(zenodo, archive, monkeypatch, capsys):
+    monkeypatch.setenv("ZENODO_TOKEN", Zenodo.TOKEN)
+    monkeypatch.setattr("anso_facts.zenodo.ZENODO", zenodo.url)
+    old = zenodo.published("42", "ANSO facts", "0.0.9")
+    assert main(["--root", str(REPO), "publish", "zenodo", "--publish", "--new-version-of", old["id"],
+                 "--archive", str(archive)]) == 0
+    assert capsys.readouterr().out == f"published: record 102 {zenodo.url}/uploads/102\n"
 
 
 def test_zenodo_dry_run_sends_nothing(zenodo, archive, monkeypatch, capsys):
@@ -230,7 +385,8 @@ def test_zenodo_dry_run_sends_nothing(zenodo, archive, monkeypatch, capsys):
     monkeypatch.setattr("anso_facts.zenodo.ZENODO", zenodo.url)
     assert main(["--root", str(REPO), "publish", "zenodo", "--archive", str(archive)]) == 0
     out = capsys.readouterr().out
-    assert "dry run" in out and '"upload_type": "dataset"' in out and "good-token" not in out
+    assert "dry run" in out and '"resource_type": {"id": "dataset"}' in out and "good-token" not in out
+    assert "/draft/files/" in out and "/actions/publish" not in out
     assert zenodo.received == []
 
 

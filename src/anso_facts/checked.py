@@ -4,6 +4,7 @@ rules.py and coverage.py."""
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -15,6 +16,9 @@ from .cache import Cache
 from .loader import FileRecords
 from .problems import Finding, Problem, Source
 from .rows import LOCATOR
+
+# Every id of the package last built here: in a clean checkout, the committed package.
+BUILT_RECORDS = "build/csv/records.csv"
 
 
 @dataclass
@@ -74,6 +78,21 @@ class Project:
         if tables not in self._ids_in:
             self._ids_in[tables] = {record_id for name in tables for record_id in self.column(name, "id")}
         return self._ids_in[tables]
+
+    @cached_property
+    def built_ids(self) -> dict[str, int]:
+        """Every id in the package last built here (BUILT_RECORDS: records and retired ids alike), with its line;
+        empty before the first build. Read as CSV, with no Arrow."""
+        path = self.root / BUILT_RECORDS
+        if not path.is_file():
+            return {}
+        with path.open(newline="", encoding="utf-8") as stream:
+            rows = csv.reader(stream)
+            header = next(rows, [])
+            if "id" not in header:
+                return {}
+            column = header.index("id")
+            return {row[column]: rows.line_num for row in rows if len(row) > column}
 
     def source(self, name: str) -> Source:
         """A file as read again, to place a finding in it."""

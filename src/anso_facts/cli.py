@@ -170,13 +170,11 @@ def _secret(variable: str, what: str) -> str:
 
 
 def cmd_publish_zenodo(args) -> int:
-    import json
-
+    from .metadata import zenodo_record
     from .zenodo import SANDBOX, TOKEN_VARIABLE, ZENODO, Deposit, ZenodoError
-    archive = args.archive or _release(args)  # a built checkout has .zenodo.json too
-    metadata = json.loads((args.root / ".zenodo.json").read_text(encoding="utf-8"))
-    deposit = Deposit(archive, metadata, SANDBOX if args.sandbox else ZENODO, args.new_version_of,
-                      publish=args.publish)
+    archive = args.archive or _release(args)
+    deposit = Deposit(archive, zenodo_record(), SANDBOX if args.sandbox else ZENODO, args.new_version_of,
+                      publish=args.publish, community=args.community)
     if not (args.send or args.publish):
         print("dry run (nothing is sent; add --send to upload a draft, --publish to publish it):")
         for step in deposit.plan():
@@ -188,8 +186,9 @@ def cmd_publish_zenodo(args) -> int:
     except ZenodoError as error:
         print(f"zenodo: {error}", file=sys.stderr)
         return 1
-    state = "published" if args.publish else "uploaded as an unpublished draft"
-    print(f"{state}: deposition {result.get('id')} {result.get('links', {}).get('html', '')}".rstrip())
+    state = "uploaded as an unpublished draft" if not args.publish else "published" if not args.community \
+        else f"submitted to the community {args.community} for review"
+    print(f"{state}: record {result.get('id')} {result.get('links', {}).get('self_html', '')}".rstrip())
     return 0
 
 
@@ -296,8 +295,10 @@ def parser() -> argparse.ArgumentParser:
     zenodo.add_argument("--sandbox", action="store_true", help="use sandbox.zenodo.org")
     zenodo.add_argument("--send", action="store_true", help="upload and leave an unpublished draft")
     zenodo.add_argument("--publish", action="store_true", help="upload, then publish (implies --send)")
-    zenodo.add_argument("--new-version-of", type=int, default=None, metavar="ID",
-                        help="make a new version of this deposition instead of a new record")
+    zenodo.add_argument("--new-version-of", default=None, metavar="ID",
+                        help="make a new version of this record (its id on Zenodo) instead of a new record")
+    zenodo.add_argument("--community", default=None, metavar="SLUG",
+                        help="submit the record to this community for review instead of publishing it directly")
     zenodo.add_argument("--archive", type=Path, default=None, help="the archive (default: run `release`)")
     ckan = command("ckan", cmd_publish_ckan, "Create or update the dataset on a CKAN portal; a dry run unless "
                    "--send. The API token is read from CKAN_API_KEY.",

@@ -16,6 +16,7 @@ Field kinds:
   country  an ISO 3166-1 alpha-2 code
   list     a list of strings (curated inline, compiled into a table of its own; see `list_table`)
   filename a plain file name, without a folder
+  version  a release number MAJOR.MINOR.PATCH
 
 `grounded` fields hold a number, date or URL that must appear in one of the record's quotes unless the record
 marks the field inferred.
@@ -32,6 +33,7 @@ URL = r"^https?://\S+$"
 COUNTRY = r"^[A-Z]{2}$"
 FILENAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"  # a plain name inside its folder: no path, no leading dot
 NOT_BLANK = r"\S"
+VERSION = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$"
 MAX_INTEGER = 2**63 - 1  # what an Arrow int64 holds
 
 
@@ -124,6 +126,8 @@ COMPARATORS = ("exactly", "more-than", "over", "nearly", "about", "millions")
 VAGUE_COMPARATORS = ("millions",)  # the text gives an order of magnitude only: value stays empty
 
 CITE_TABLE = "citations"
+RETIREMENT_TARGETS = ("organizations", "people", "events", "resources", "agreements", "roles", "participations",
+                      "relations", "statistics", "quotations", "statements", "retired_ids")
 
 TABLES: tuple[Table, ...] = (
     Table("seeds", "Seeds", "The source documents every fact is cited from, kept byte for byte in seeds/.", (
@@ -245,6 +249,16 @@ TABLES: tuple[Table, ...] = (
         Field("summary", "text", "What was said, in a short summary.", required=True),
         Field("event_id", "ref", "Where it was said.", to=("events",)),
     ), label=("{speaker_id} {verb}: {summary}",)),
+    Table("retired_ids", "Retired ids", "Ids that were in a published package and are no longer used, with the id "
+          "that replaces each or the reason it was withdrawn. A retired id is never used again.", (
+        _id("org-example-retired"),
+        Field("replaced_by_id", "ref", "The record that now stands for what the retired id meant, if any.",
+              to=RETIREMENT_TARGETS),
+        Field("reason", "text", "Why the id was retired: merged into another record, or withdrawn (and why).",
+              required=True),
+        Field("version", "version", "The first version of the package without the id.", required=True,
+              example="0.2.0"),
+    ), cited=False, label=("{id} (retired)", ", now {replaced_by_id}")),
 )
 
 

@@ -76,6 +76,12 @@ CHECKS = {check.code: check for check in (
           "Choose another relation, or the right record."),
     Check("dates-out-of-order", "An event before the event it is part of, or a figure counted before its "
           "resource was launched.", "Correct the date or the reference."),
+    Check("vanished-id", "An id of the package built before (build/csv/records.csv: in a clean checkout, the "
+          "committed package) that is no longer in `data/` and is not retired, so users who stored it would find "
+          "nothing.", "Restore the record, or retire the id in `data/retired.yaml` (`retired_ids`: the id, "
+          "`replaced_by_id` or the `reason`, and the `version` that drops it)."),
+    Check("retired-id-reused", "A record that takes an id declared retired.",
+          "Choose a new id: a retired id keeps its old meaning for the users who stored it."),
     Check("ancestor-cycle", "A record that is its own ancestor through parent_id, part_of_id or part-of relations.",
           "Break the cycle at the reference that is wrong."),
 )}
@@ -91,6 +97,10 @@ class Problem:
 
     def __post_init__(self):
         assert self.code in CHECKS, f"problem code {self.code!r} is not in the catalogue"
+
+    def place(self) -> Problem:
+        """A problem is placed already (a rule may yield one where it has no YAML value to point at)."""
+        return self
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}: {self.code}: {self.message}"

@@ -25,7 +25,8 @@ from .diff import STEPS, diff, required_step, version_step, version_tuple
 from .metadata import METADATA
 
 INCLUDED = ("datapackage.json", "build", "seeds", "data", "schemas", "docs", "README.md", "LICENSE",
-            "LICENSE-DATA", "CITATION.cff", ".zenodo.json")
+            "LICENSE-DATA", "CITATION.cff", ".zenodo.json",
+            "croissant.json", "dataset.jsonld")
 CHANGELOG = "CHANGELOG.md"
 NOTES = Path("docs") / "changes"  # an optional curator's note for a version: docs/changes/VERSION.md
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can store

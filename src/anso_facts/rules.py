@@ -12,10 +12,11 @@ import hashlib
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
+from .checked import BUILT_RECORDS
 from .grounding import date_parts, dates_in, first_day, last_day, numbers_in, urls_in
 from .loader import FileRecords, Record, parse_lines
 from .model import CITE_TABLE, HIERARCHICAL_RELATIONS, RELATIONS, TABLE_BY_NAME, TABLES, VAGUE_COMPARATORS
-from .problems import Finding, did_you_mean
+from .problems import Finding, Problem, did_you_mean
 from .rows import LOCATOR
 from .seedtext import normalise_quote
 
@@ -208,8 +209,15 @@ def unique_ids(project: Project) -> Iterator[Finding]:
             continue
         other_source, other_path = first[record_id]
         line, _ = other_source.position(other_path)
-        yield Finding(source, path + ("id",), "duplicate-id",
-                      f"{record_id}: id is already used at {other_source.name}:{line}")
+        if path[0] == "retired_ids":
+            yield Finding(source, path + ("id",), "retired-id-reused",
+                          f"{record_id}: retired here, and still used at {other_source.name}:{line}")
+        elif other_path[0] == "retired_ids":
+            yield Finding(source, path + ("id",), "retired-id-reused",
+                          f"{record_id}: the id was retired at {other_source.name}:{line} and cannot be used again")
+        else:
+            yield Finding(source, path + ("id",), "duplicate-id",
+                          f"{record_id}: id is already used at {other_source.name}:{line}")
 
 
 def _references() -> Iterator[tuple[str, str, str, str, tuple, Callable[[tuple], tuple]]]:
@@ -413,5 +421,14 @@ def exclusions_hold_no_quote(project: Project) -> Iterator[Finding]:
                                f"quote stands on carries a fact, so remove the exclusion")
 
 
-PROJECT_RULES = (unique_ids, references_resolve, relations_fit_their_kind, dates_in_order,
+def no_id_vanishes(project: Project) -> Iterator[Problem]:
+    """An id once in the package stays: as a record, or retired (which the built package keeps too)."""
+    for record_id, line in project.built_ids.items():
+        if record_id not in project.ids:
+            yield Problem(BUILT_RECORDS, line, 1, "vanished-id",
+                          f"{record_id}: in the package built before, and no longer in data/; restore it, or retire "
+                          f"it in data/retired.yaml (retired_ids: id, replaced_by_id or reason, version)")
+
+
+PROJECT_RULES = (unique_ids, no_id_vanishes, references_resolve, relations_fit_their_kind, dates_in_order,
                  no_record_is_its_own_ancestor, exclusions_hold_no_quote)

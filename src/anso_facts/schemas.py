@@ -18,6 +18,7 @@ from .model import (
     TABLE_BY_NAME,
     TABLES,
     URL,
+    VERSION,
     Field,
     Table,
     foreign_table,
@@ -30,8 +31,9 @@ PRECISIONS = ("year", "month", "day")
 
 # --- JSON Schemas for the curated YAML -------------------------------------------------------------------
 
+# The one pattern of each kind, in the JSON Schemas and Table Schemas
 PATTERN_BY_KIND = {"id": SLUG, "ref": SLUG, "text": NOT_BLANK, "date": DATE, "url": URL, "country": COUNTRY,
-                   "filename": FILENAME}  # the one pattern of each kind, in the JSON Schemas and Table Schemas
+                   "filename": FILENAME, "version": VERSION}
 _TEXT = {"type": "string", "pattern": PATTERN_BY_KIND["text"]}
 _JSON_BY_KIND: dict[str, dict[str, Any]] = {
     **{kind: {"type": "string", "pattern": pattern} for kind, pattern in PATTERN_BY_KIND.items()},
@@ -48,6 +50,7 @@ PATTERN_MEANINGS = {
     URL: "must be an http:// or https:// URL with no spaces",
     COUNTRY: "must be an ISO 3166-1 alpha-2 country code in capitals, such as CN",
     FILENAME: "must be a plain file name inside seeds/, with no folder and no leading dot",
+    VERSION: "must be a release number MAJOR.MINOR.PATCH, such as 0.2.0",
 }
 
 
@@ -133,8 +136,8 @@ class Column:
 
 
 _TYPE_BY_KIND = {"id": "string", "ref": "string", "text": "string", "url": "string", "country": "string",
-                 "filename": "string", "integer": "integer", "boolean": "boolean"}
-_TABLE_PATTERN_KINDS = ("id", "country", "url", "filename")  # kinds whose pattern the Table Schema repeats
+                 "filename": "string", "version": "string", "integer": "integer", "boolean": "boolean"}
+_TABLE_PATTERN_KINDS = ("id", "country", "url", "filename", "version")  # kinds whose pattern the Table Schema repeats
 
 
 @cache

@@ -395,7 +395,8 @@ def _write_the_rest(package: Package, root: Path, out: Path) -> None:
         shutil.copyfile(root / "seeds" / seed["file"], out / "seeds" / seed["file"])
     counts = {t.name: len(package.tables[t.name]) for t in ALL_TABLES}
     jsonld = schema_org_dataset([{"name": f["name"], "contentUrl": f["path"], "encodingFormat": f["format"]}
-                                 for f in files])
+                                 for f in files],
+                                [{"name": seed["title"], "url": f"seeds/{seed['file']}"} for seed in seeds])
     _page(env, "index.html", out / "index.html", base="", tables=ALL_TABLES, counts=counts, seeds=seeds,
           coverage=package.sources.coverage, files=files, citation=citation_text(), jsonld=_json(jsonld).strip(),
           description=METADATA["description"])

@@ -15,7 +15,7 @@ from pathlib import Path
 
 # What the build writes, relative to the project root. Each is replaced whole.
 OUTPUTS = ("build", "schemas", "docs/data-dictionary.md", "docs/checks.md", "datapackage.json", "CITATION.cff",
-           ".zenodo.json")
+           ".zenodo.json", "croissant.json", "dataset.jsonld")
 
 
 def output_files(root: Path) -> dict[str, bytes]:

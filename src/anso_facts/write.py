@@ -21,7 +21,7 @@ from .arrow_tables import ArrowTables, joined_tables, output_table, table_digest
 from .check import check
 from .checked import Project
 from .labels import with_labels
-from .metadata import citation_cff, datapackage_metadata, zenodo_metadata
+from .metadata import citation_cff, croissant, datapackage_metadata, package_dataset, zenodo_metadata
 from .model import ALL_TABLES, Table
 from .problems import checks_markdown
 from .schemas import JSON_SCHEMAS, data_dictionary, examples, table_schema
@@ -151,7 +151,10 @@ def write_outputs(project: Project, out: Path) -> dict[str, dict]:
     dictionary = data_dictionary({name: entry["examples"] for name, entry in written.items()})
     (out / "docs" / "data-dictionary.md").write_text(dictionary, encoding="utf-8")
     (out / "docs" / "checks.md").write_text(checks_markdown(), encoding="utf-8")
-    (out / "datapackage.json").write_text(_json(descriptor(project, written, out)), encoding="utf-8")
+    package = descriptor(project, written, out)
+    (out / "datapackage.json").write_text(_json(package), encoding="utf-8")
+    (out / "croissant.json").write_text(_json(croissant(package)), encoding="utf-8")
+    (out / "dataset.jsonld").write_text(_json(package_dataset(package)), encoding="utf-8")
     (out / "CITATION.cff").write_text(citation_cff(), encoding="utf-8")
     (out / ".zenodo.json").write_text(_json(zenodo_metadata()), encoding="utf-8")
     return written

@@ -1,10 +1,19 @@
-"""Depositing a release on Zenodo through its deposit API: `anso-facts publish zenodo`.
+"""Depositing a release on Zenodo through its records API (InvenioRDM): `anso-facts publish zenodo`.
 
-The flow, each call visible below: create a deposition (POST /api/deposit/depositions), or a new version of an
-existing one (POST .../actions/newversion, whose files are then removed); upload the archive to the
-deposition's bucket (PUT links.bucket/<name>) and compare the checksum Zenodo reports with our own; set the
-metadata from .zenodo.json (PUT /api/deposit/depositions/<id>); and only if asked, and only if every upload
-matched, publish (POST links.publish).
+Zenodo's legacy deposit API refuses a new version of a record that has files, so this client speaks the
+records API that replaced it. The flow, each call visible below:
+
+1. A draft. For a first deposit: the user's records are searched for one of the same title and version; a
+   draft left open by an earlier run is reused (and a published one refused, as a duplicate), else
+   `POST /api/records` makes one. For a new version: `POST /api/records/{id}/versions`, which Zenodo answers
+   with the open draft of the next version if there is one; a new version starts without files.
+2. Its metadata: `PUT /api/records/{id}/draft` (from metadata.zenodo_record).
+3. The archive, in three steps: `POST .../draft/files` (its key), `PUT .../draft/files/{key}/content`,
+   `POST .../draft/files/{key}/commit`; the md5 checksum Zenodo reports is compared with the file's own. Files
+   an earlier run left in the draft are removed first.
+4. Only if asked, and only if every file matched: with a community, a review request to it
+   (`PUT .../draft/review`, then `POST .../draft/actions/submit-review`: the community's curators publish);
+   without, `POST .../draft/actions/publish`.
 
 The token comes from an environment variable and is only ever sent in the Authorization header: it is never
 printed, logged or put in an error message.
@@ -24,39 +33,40 @@ ZENODO = "https://zenodo.org"
 SANDBOX = "https://sandbox.zenodo.org"
 TOKEN_VARIABLE = "ZENODO_TOKEN"
 
-# The deposit metadata rules from Zenodo's REST API documentation (developers.zenodo.org, "Deposit metadata"),
-# for the fields this project sends.
-RELATIONS = ("isCitedBy", "cites", "isSupplementTo", "isSupplementedBy", "isContinuedBy", "continues",
-             "isDescribedBy", "describes", "hasMetadata", "isMetadataFor", "isNewVersionOf", "isPreviousVersionOf",
-             "isPartOf", "hasPart", "isReferencedBy", "references", "isDocumentedBy", "documents", "isCompiledBy",
-             "compiles", "isVariantFormOf", "isOriginalFormOf", "isIdenticalTo", "isAlternateIdentifier",
-             "isReviewedBy", "reviews", "isDerivedFrom", "isSourceOf", "requires", "isRequiredBy", "isObsoletedBy",
-             "obsoletes")
-METADATA_SCHEMA = {
+# The fields this project sends, with the rules of InvenioRDM's record schema for them (the metadata reference
+# of inveniordm.docs.cern.ch); Zenodo would refuse the draft's publication otherwise.
+_TEXT = {"type": "string", "minLength": 1}
+_VOCABULARY = {"type": "object", "required": ["id"], "additionalProperties": False,
+               "properties": {"id": {"type": "string", "pattern": r"^[a-z0-9.\-]+$"}}}
+RECORD_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "title": "Zenodo deposit metadata (the fields anso-facts sends)",
-    "type": "object",
-    "required": ["upload_type", "publication_date", "title", "creators", "description", "access_right", "license"],
-    "additionalProperties": False,
+    "title": "Zenodo record draft (InvenioRDM; the fields anso-facts sends)",
+    "type": "object", "required": ["access", "files", "metadata"], "additionalProperties": False,
     "properties": {
-        "upload_type": {"const": "dataset"},
-        "publication_date": {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"},
-        "title": {"type": "string", "minLength": 1},
-        "description": {"type": "string", "minLength": 1},
-        "version": {"type": "string", "minLength": 1},
-        "access_right": {"enum": ["open", "embargoed", "restricted", "closed"]},
-        "license": {"type": "string", "pattern": r"^[a-z0-9.\-]+$"},
-        "keywords": {"type": "array", "items": {"type": "string", "minLength": 1}},
-        "creators": {"type": "array", "minItems": 1, "items": {
-            "type": "object", "required": ["name"], "additionalProperties": False,
-            "properties": {"name": {"type": "string", "minLength": 1}, "affiliation": {"type": "string"},
-                           "orcid": {"type": "string"}, "gnd": {"type": "string"}}}},
-        "related_identifiers": {"type": "array", "items": {
-            "type": "object", "required": ["identifier", "relation"], "additionalProperties": False,
-            "properties": {"identifier": {"type": "string", "minLength": 1}, "relation": {"enum": list(RELATIONS)},
-                           "scheme": {"enum": ["doi", "url", "urn", "handle", "ark", "isbn", "issn", "arxiv",
-                                               "orcid", "purl", "swh", "w3id"]},
-                           "resource_type": {"type": "string"}}}},
+        "access": {"type": "object", "required": ["record", "files"], "properties": {
+            "record": {"enum": ["public", "restricted"]}, "files": {"enum": ["public", "restricted"]}}},
+        "files": {"type": "object", "required": ["enabled"], "properties": {"enabled": {"const": True}}},
+        "metadata": {
+            "type": "object", "additionalProperties": False,
+            "required": ["resource_type", "title", "publication_date", "creators", "publisher"],
+            "properties": {
+                "resource_type": {"type": "object", "properties": {"id": {"const": "dataset"}}},
+                "title": _TEXT, "description": _TEXT, "version": _TEXT, "publisher": _TEXT,
+                "publication_date": {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$"},
+                "creators": {"type": "array", "minItems": 1, "items": {
+                    "type": "object", "required": ["person_or_org"], "properties": {"person_or_org": {
+                        "type": "object", "required": ["type"], "oneOf": [
+                            {"properties": {"type": {"const": "personal"}}, "required": ["family_name"]},
+                            {"properties": {"type": {"const": "organizational"}}, "required": ["name"]}]}}}},
+                "rights": {"type": "array", "items": _VOCABULARY},
+                "subjects": {"type": "array", "items": {"type": "object", "required": ["subject"],
+                                                        "properties": {"subject": _TEXT}}},
+                "related_identifiers": {"type": "array", "items": {
+                    "type": "object", "required": ["identifier", "scheme", "relation_type"],
+                    "properties": {"identifier": _TEXT, "scheme": {"enum": ["doi", "url", "urn", "handle", "ark"]},
+                                   "relation_type": _VOCABULARY}}},
+            },
+        },
     },
 }
 
@@ -70,7 +80,7 @@ class Step:
     method: str
     url: str
     what: str
-    body: dict | None = None
+    body: dict | list | None = None
 
     def __str__(self) -> str:
         shown = f"\n    {json.dumps(self.body, ensure_ascii=False)}" if self.body is not None else ""
@@ -80,58 +90,106 @@ class Step:
 @dataclass
 class Deposit:
     archive: Path
-    metadata: dict
+    record: dict  # the draft's body: metadata.zenodo_record()
     base_url: str = ZENODO
-    new_version_of: int | None = None
+    new_version_of: str | None = None
     publish: bool = False
+    community: str | None = None  # a community's slug: publication goes through its review
     timeout: float = 60.0
+
+    @property
+    def api(self) -> str:
+        return f"{self.base_url}/api"
 
     def plan(self) -> list[Step]:
         """What `send` would do, for a dry run."""
-        api = f"{self.base_url}/api/deposit/depositions"
-        steps = [Step("POST", f"{api}/{self.new_version_of}/actions/newversion", "new version; its copied files "
-                      "are deleted") if self.new_version_of else Step("POST", api, "create a deposition", {})]
-        steps += [Step("PUT", f"<bucket>/{self.archive.name}", f"upload {self.archive.stat().st_size} bytes, md5 "
-                       f"{_md5(self.archive)}"),
-                  Step("PUT", f"{api}/<id>", "set the metadata", {"metadata": self.metadata})]
+        records, draft = f"{self.api}/records", f"{self.api}/records/<id>/draft"
+        key = self.archive.name
+        if self.new_version_of:
+            steps = [Step("POST", f"{records}/{self.new_version_of}/versions", "a new version, without files "
+                          "(Zenodo gives back the open draft of the next version if there is one)")]
+        else:
+            steps = [Step("GET", f"{self.api}/user/records?q=...", "look for this version, published or left "
+                          "open as a draft by an earlier run (then reused)"),
+                     Step("POST", records, "create a draft, if there is none to reuse")]
+        steps += [Step("PUT", draft, "set the metadata", self.record),
+                  Step("POST", f"{draft}/files", "start the upload", [{"key": key}]),
+                  Step("PUT", f"{draft}/files/{key}/content", f"upload {self.archive.stat().st_size} bytes"),
+                  Step("POST", f"{draft}/files/{key}/commit",
+                       f"commit; Zenodo's checksum must be md5:{_md5(self.archive)}")]
+        if self.community:
+            steps.append(Step("GET", f"{self.api}/communities/{self.community}", "find the community"))
+            steps.append(Step("PUT", f"{draft}/review", "ask the community to review the record"))
         if self.publish:
-            steps.append(Step("POST", f"{api}/<id>/actions/publish", "publish"))
+            steps.append(Step("POST", f"{draft}/actions/submit-review", "submit for review") if self.community
+                         else Step("POST", f"{draft}/actions/publish", "publish"))
         return steps
 
     def send(self, token: str) -> dict:
-        """Run the flow; return the deposition as Zenodo last described it. Raises ZenodoError on any failure,
-        before publishing: a record is published only when its upload and metadata went through."""
-        jsonschema.validate(self.metadata, METADATA_SCHEMA)
+        """Run the flow; return the record as Zenodo last described it. Raises ZenodoError on any failure,
+        before publishing: a record is published (or submitted) only when its file and metadata went through."""
+        jsonschema.validate(self.record, RECORD_SCHEMA)
         session = requests.Session()
         session.headers["Authorization"] = f"Bearer {token}"
-        deposition = self._draft(session)
-        self._upload(session, deposition)
-        deposition = self._call(session, "PUT", deposition["links"]["self"], "set the metadata",
-                                json={"metadata": self.metadata})
+        draft = self._draft(session)
+        draft = self._call(session, "PUT", self._draft_url(draft), "set the metadata", json=self.record)
+        self._upload(session, draft)
+        if self.community:
+            self._ask_review(session, draft)
+        if self.publish and self.community:
+            self._call(session, "POST", f"{self._draft_url(draft)}/actions/submit-review", "submit for review",
+                       json={"payload": {"content": f"{self.record['metadata']['title']}, version "
+                                                    f"{self.record['metadata']['version']}", "format": "html"}})
+            return draft
         if self.publish:
-            deposition = self._call(session, "POST", deposition["links"]["publish"], "publish")
-        return deposition
-
-    def _draft(self, session: requests.Session) -> dict:
-        api = f"{self.base_url}/api/deposit/depositions"
-        if not self.new_version_of:
-            return self._call(session, "POST", api, "create a deposition", json={})
-        old = self._call(session, "POST", f"{api}/{self.new_version_of}/actions/newversion", "make a new version")
-        draft = self._call(session, "GET", old["links"]["latest_draft"], "read the new version's draft")
-        for copied in draft.get("files", []):
-            self._call(session, "DELETE", copied["links"]["self"], f"remove the copied file {copied['filename']}")
+            return self._call(session, "POST", f"{self._draft_url(draft)}/actions/publish", "publish")
         return draft
 
-    def _upload(self, session: requests.Session, deposition: dict) -> None:
-        url = f"{deposition['links']['bucket']}/{self.archive.name}"
+    def _draft_url(self, record: dict) -> str:
+        return f"{self.api}/records/{record['id']}/draft"
+
+    def _draft(self, session: requests.Session) -> dict:
+        """The draft to fill: a new version's, one left open by an earlier run, or a new one."""
+        if self.new_version_of:
+            return self._call(session, "POST", f"{self.api}/records/{self.new_version_of}/versions",
+                              "make a new version")
+        title, version = self.record["metadata"]["title"], self.record["metadata"]["version"]
+        found = self._call(session, "GET", f"{self.api}/user/records", "look for an earlier deposit",
+                           params={"q": f'metadata.version:"{version}"', "sort": "updated-desc", "size": 100})
+        same = [hit for hit in found.get("hits", {}).get("hits", [])
+                if hit.get("metadata", {}).get("title") == title and hit["metadata"].get("version") == version]
+        published = [hit["id"] for hit in same if hit.get("is_published")]
+        if published:
+            raise ZenodoError(f"version {version} is already published as record {published[0]}; a release is "
+                              f"deposited once (for a later version, pass --new-version-of {published[0]}); "
+                              f"nothing was published")
+        if len(same) > 1:
+            raise ZenodoError(f"{len(same)} drafts of version {version} are open ({', '.join(h['id'] for h in same)})"
+                              f"; discard all but one on Zenodo, and run again; nothing was published")
+        if same:
+            return self._call(session, "GET", self._draft_url(same[0]), "read the draft left by an earlier run")
+        return self._call(session, "POST", f"{self.api}/records", "create a draft", json=self.record)
+
+    def _upload(self, session: requests.Session, draft: dict) -> None:
+        files = f"{self._draft_url(draft)}/files"
+        for left in self._call(session, "GET", files, "list the draft's files").get("entries", []):
+            self._call(session, "DELETE", f"{files}/{left['key']}", f"remove {left['key']}, left by an earlier run")
+        key = self.archive.name
+        self._call(session, "POST", files, f"start the upload of {key}", json=[{"key": key}])
         with self.archive.open("rb") as stream:
-            uploaded = self._call(session, "PUT", url, f"upload {self.archive.name}", data=stream,
-                                  headers={"Content-Type": "application/octet-stream"})
+            self._call(session, "PUT", f"{files}/{key}/content", f"upload {key}", data=stream,
+                       headers={"Content-Type": "application/octet-stream"})
+        committed = self._call(session, "POST", f"{files}/{key}/commit", f"commit {key}")
         expected = f"md5:{_md5(self.archive)}"
-        if uploaded.get("checksum") != expected:
-            raise ZenodoError(f"upload {self.archive.name}: Zenodo reports checksum {uploaded.get('checksum')!r}, "
-                              f"the file has {expected!r}; nothing was published (the draft "
-                              f"{deposition.get('id')} is left unpublished)")
+        if committed.get("checksum") != expected:
+            raise ZenodoError(f"upload {key}: Zenodo reports checksum {committed.get('checksum')!r}, the file has "
+                              f"{expected!r}; nothing was published (the draft {draft['id']} is left unpublished)")
+
+    def _ask_review(self, session: requests.Session, draft: dict) -> None:
+        community = self._call(session, "GET", f"{self.api}/communities/{self.community}",
+                               f"find the community {self.community}")
+        self._call(session, "PUT", f"{self._draft_url(draft)}/review", "ask the community for a review",
+                   json={"receiver": {"community": community["id"]}, "type": "community-submission"})
 
     def _call(self, session: requests.Session, method: str, url: str, what: str, **kwargs) -> dict:
         try:
@@ -157,7 +215,8 @@ def _reason(response: requests.Response) -> str:
         body = response.json()
     except ValueError:
         return response.text[:200] or response.reason
-    errors = "; ".join(f"{e.get('field', '')}: {e.get('message', '')}" for e in body.get("errors") or [])
+    errors = "; ".join(f"{e.get('field', '')}: {e.get('messages') or e.get('message', '')}"
+                       for e in body.get("errors") or [])
     return " ".join(part for part in (str(body.get("message", "")), errors) if part) or response.reason
 
 
