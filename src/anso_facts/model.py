@@ -126,8 +126,6 @@ COMPARATORS = ("exactly", "more-than", "over", "nearly", "about", "millions")
 VAGUE_COMPARATORS = ("millions",)  # the text gives an order of magnitude only: value stays empty
 
 CITE_TABLE = "citations"
-RETIREMENT_TARGETS = ("organizations", "people", "events", "resources", "agreements", "roles", "participations",
-                      "relations", "statistics", "quotations", "statements", "retired_ids")
 
 TABLES: tuple[Table, ...] = (
     Table("seeds", "Seeds", "The source documents every fact is cited from, kept byte for byte in seeds/.", (
@@ -253,7 +251,7 @@ TABLES: tuple[Table, ...] = (
           "that replaces each or the reason it was withdrawn. A retired id is never used again.", (
         _id("org-example-retired"),
         Field("replaced_by_id", "ref", "The record that now stands for what the retired id meant, if any.",
-              to=RETIREMENT_TARGETS),
+              to=("records",)),
         Field("reason", "text", "Why the id was retired: merged into another record, or withdrawn (and why).",
               required=True),
         Field("version", "version", "The first version of the package without the id.", required=True,
