@@ -75,9 +75,13 @@ class Zenodo(StandIn):
         self.records: dict[str, dict] = {}  # id -> the record or draft, with "files": {key: {...}}
         self.reviews: dict[str, dict] = {}
 
-    def published(self, record_id: str, title: str, version: str, files: dict | None = None) -> dict:
+    def draft(self, title: str, version: str, files: dict | None = None) -> dict:
+        """A draft made before the test starts (by an earlier run, say)."""
+        return self._new({"metadata": {"title": title, "version": version}}, files=files or {})
+
+    def published(self, title: str, version: str, files: dict | None = None) -> dict:
         """A record published before the test starts."""
-        record = self._new({"metadata": {"title": title, "version": version}}, files=files or {})
+        record = self.draft(title, version, files)
         record.update(is_published=True, is_draft=False, status="published")
         return record
 

@@ -285,7 +285,7 @@ def test_zenodo_without_publish_leaves_a_draft(zenodo, archive):
 
 
 def test_zenodo_new_version_starts_without_files_and_keeps_the_old_record(zenodo, archive):
-    old = zenodo.published("42", "ANSO facts", "0.0.9",
+    old = zenodo.published("ANSO facts", "0.0.9",
                            files={"anso-facts-0.0.9.zip": {"status": "completed", "data": b"old"}})
     result = deposit(zenodo, archive, new_version_of=old["id"], publish=True).send(Zenodo.TOKEN)
     new = result["id"]
@@ -311,7 +311,7 @@ def test_zenodo_a_draft_left_by_a_failed_run_is_reused_not_duplicated(zenodo, ar
 
 
 def test_zenodo_a_new_version_draft_left_open_is_reused(zenodo, archive):
-    old = zenodo.published("42", "ANSO facts", "0.0.9")
+    old = zenodo.published("ANSO facts", "0.0.9")
     zenodo.failures = {("POST", r"/api/records/\d+/draft/actions/publish"): 500}
     with pytest.raises(ZenodoError):
         deposit(zenodo, archive, new_version_of=old["id"], publish=True).send(Zenodo.TOKEN)
@@ -324,11 +324,11 @@ def test_zenodo_a_new_version_draft_left_open_is_reused(zenodo, archive):
 def test_zenodo_reports_several_open_drafts_and_a_version_already_published(zenodo, archive):
     title, version = zenodo_record()["metadata"]["title"], anso_facts.__version__
     for _ in range(2):
-        zenodo._new({"metadata": {"title": title, "version": version}})
+        zenodo.draft(title, version)
     with pytest.raises(ZenodoError, match="2 drafts of version .* are open .*discard all but one"):
         deposit(zenodo, archive, publish=True).send(Zenodo.TOKEN)
     zenodo.records.clear()
-    zenodo.published("7", title, version)
+    zenodo.published(title, version)
     with pytest.raises(ZenodoError, match="already published as record 10[0-9].*--new-version-of"):
         deposit(zenodo, archive, publish=True).send(Zenodo.TOKEN)
     assert [call for call in zenodo.calls() if not call.startswith("GET")] == []
@@ -374,7 +374,7 @@ def test_zenodo_bad_token_is_explained_and_never_shown(zenodo, archive, monkeypa
 def test_zenodo_cli_publishes_a_new_version_and_says_where(zenodo, archive, monkeypatch, capsys):
     monkeypatch.setenv("ZENODO_TOKEN", Zenodo.TOKEN)
     monkeypatch.setattr("anso_facts.zenodo.ZENODO", zenodo.url)
-    old = zenodo.published("42", "ANSO facts", "0.0.9")
+    old = zenodo.published("ANSO facts", "0.0.9")
     assert main(["--root", str(REPO), "publish", "zenodo", "--publish", "--new-version-of", old["id"],
                  "--archive", str(archive)]) == 0
     assert capsys.readouterr().out == f"published: record 102 {zenodo.url}/uploads/102\n"

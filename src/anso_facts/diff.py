@@ -173,16 +173,21 @@ def diff(old: str, new: str, root: Path) -> Diff:
 
 # --- showing ----------------------------------------------------------------------------------------------
 
+def _schema_changes(d: Diff) -> list[tuple[str, list[str]]]:
+    """The schema's changes that happened, each with its title."""
+    changes = [("tables added", d.tables_added), ("tables removed", d.tables_removed),
+               ("fields added", d.fields_added), ("fields removed", d.fields_removed),
+               ("fields retyped", d.fields_retyped)]
+    return [(title, items) for title, items in changes if items]
+
+
 def _value(value) -> str:
     return "(empty)" if value is None else json.dumps(value, ensure_ascii=False)
 
 
 def as_text(d: Diff) -> str:
     lines = [f"{d.old_version} -> {d.new_version}: {required_step(d) or 'no'} change"]
-    for title, items in (("tables added", d.tables_added), ("tables removed", d.tables_removed),
-                         ("fields added", d.fields_added), ("fields removed", d.fields_removed),
-                         ("fields retyped", d.fields_retyped)):
-        lines += [f"{title}: {', '.join(items)}"] if items else []
+    lines += [f"{title}: {', '.join(items)}" for title, items in _schema_changes(d)]
     for name, table in d.tables.items():
         if not table:
             continue
@@ -202,10 +207,7 @@ def _cell(text: str) -> str:
 def as_markdown(d: Diff) -> str:
     lines = [f"## Changes from {d.old_version} to {d.new_version}", "",
              f"Needs a {required_step(d)} version step." if required_step(d) else "No change.", ""]
-    schema = [("Tables added", d.tables_added), ("Tables removed", d.tables_removed),
-              ("Fields added", d.fields_added), ("Fields removed", d.fields_removed),
-              ("Fields retyped", d.fields_retyped)]
-    lines += [f"- {title}: {', '.join(f'`{i}`' for i in items)}" for title, items in schema if items]
+    lines += [f"- {title.capitalize()}: {', '.join(f'`{i}`' for i in items)}" for title, items in _schema_changes(d)]
     for name, table in d.tables.items():
         if not table:
             continue
