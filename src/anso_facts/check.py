@@ -71,7 +71,7 @@ class FileChecker:
 
 
 @contextmanager
-def _collector_paused():
+def collector_paused():
     """Loading builds millions of small objects and no cycles: the garbage collector would only slow it."""
     was_enabled = gc.isenabled()
     gc.disable()
@@ -147,7 +147,7 @@ def _catalogue(root: Path, data: bytes | None, seeds: dict[str, bytes], entry: A
 def check(root: Path, use_cache: bool = True, workers: int | None = None,
           companion: Companion | None = None) -> tuple[Project, list[Problem]]:
     """Load and check everything under `root`: every problem, placed and sorted, none raised."""
-    with _collector_paused():  # the cached columns are millions of objects, none in a cycle
+    with collector_paused():  # the cached columns are millions of objects, none in a cycle
         return _check(root, use_cache, workers, companion)
 
 

@@ -57,7 +57,7 @@ def index_sql(table: Table) -> list[str]:
 
 
 def _rows(table: Table, root: Path) -> list[tuple]:
-    data = pq.read_table(root / "build" / "parquet" / f"{table.name}.parquet")
+    data = pq.ParquetFile(root / "build" / "parquet" / f"{table.name}.parquet").read()
     values = []
     for c in columns(table):
         column = data.column(c.name).to_pylist()
@@ -83,7 +83,6 @@ def write_database(root: Path, target: Path) -> Path:
                                        _rows(table, root))
                 for statement in index_sql(table):
                     connection.execute(statement)
-        connection.execute("VACUUM")
     finally:
         connection.close()
     os.replace(partial, target)

@@ -81,11 +81,10 @@ def link_or_copy(source: Path | str, target: Path | str) -> None:
 def write_tables(project: Project, out: Path) -> dict[str, dict]:
     """Write every table as CSV and Parquet into `out`. A table the last build wrote from the same rows under
     the same code is linked from the project's build/ (when its files there are unchanged): the same bytes,
-    without sorting and compressing them again."""
+    without labelling, sorting and compressing them again."""
     last = project.cache.last_written() if project.cache else {}
     digests = {t.name: table_digest(project, t.name) for t in ALL_TABLES}
     tables = joined_tables(project)
-    tables["records"] = with_labels(tables["records"], tables)
     written = {}
     for table in ALL_TABLES:
         if _reusable(table, digests[table.name], last.get(table.name, {}), project.root):
@@ -94,7 +93,10 @@ def write_tables(project: Project, out: Path) -> dict[str, dict]:
             written[table.name] = last[table.name]
 
     def write(table: Table) -> dict:
-        data = output_table(table, tables[table.name])
+        data = tables[table.name]
+        if table.name == "records":  # labelled only when written: labelling is most of a build that reuses all
+            data = with_labels(data, tables)
+        data = output_table(table, data)
         write_table(table, data, out)
         return _written(table, digests[table.name], data, out)
 
