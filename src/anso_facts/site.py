@@ -9,7 +9,6 @@ the SQLite file with Datasette's metadata.json, the W3C annotations, and the pac
 
 from __future__ import annotations
 
-import gc
 import json
 import multiprocessing
 import os
@@ -17,8 +16,8 @@ import re
 import shutil
 from bisect import bisect_left
 from collections import defaultdict
-from dataclasses import dataclass, field
-from functools import partial
+from dataclasses import dataclass
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -37,6 +36,7 @@ from .metadata import METADATA, citation_text, schema_org_dataset
 from .model import ALL_TABLES, TABLES, Table
 from .schemas import columns
 from .seedtext import SeedText
+from .write import link_or_copy
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -66,70 +66,106 @@ class Cite(NamedTuple):
         return f"cite-{self.record_id}-{self.position}"
 
 
-@dataclass(frozen=True)
 class Sources:
     """What the checked project knows of the sources: the seed texts, their coverage, the excluded lines and
-    where each record is curated."""
+    where each record is curated. Each is made when first asked for: in the worker that needs it (see
+    _write_all), rather than by the process that starts them all, before it can."""
 
-    texts: dict[str, SeedText]
-    coverage: dict[str, SeedCoverage]
-    exclusions: dict[str, dict[int, str]]  # seed id -> line -> reason
-    curated: dict[str, str]  # record id -> data/FILE.yaml:LINE
+    def __init__(self, project: Project):
+        self.project = project
+
+    @cached_property
+    def texts(self) -> dict[str, SeedText]:
+        catalogue = self.project.catalogue
+        return {seed.id: catalogue.seed_texts[seed.id] for seed in catalogue.records}
+
+    @cached_property
+    def coverage(self) -> dict[str, SeedCoverage]:
+        return {c.seed_id: c for c in coverage(self.project)}
+
+    @cached_property
+    def exclusions(self) -> dict[str, dict[int, str]]:
+        """Seed id -> line -> why it is excluded."""
+        exclusions: dict[str, dict[int, str]] = {}
+        for seed in self.project.catalogue.records:
+            exclusions[seed.id] = {}
+            for exclusion in seed.data.get("excluded", ()):
+                first, _, last = str(exclusion["lines"]).partition("-")
+                for line in range(int(first), int(last or first) + 1):
+                    exclusions[seed.id][line] = exclusion["reason"]
+        return exclusions
+
+    @cached_property
+    def curated(self) -> dict[str, str]:
+        """Record id -> data/FILE.yaml:LINE."""
+        return curated_places(self.project)
 
 
 @dataclass
 class Package:
-    """What the pages are made from: the built tables, and what the checked project knows of the sources."""
+    """What the pages are made from: the built tables, and what the checked project knows of the sources; the
+    lookups below are made when first asked for, like the sources'."""
 
     tables: dict[str, list[dict]]
     sources: Sources
-    labels: dict[str, str] = field(init=False)
-    label_html: dict[str, Markup] = field(init=False)  # each label escaped once, for the many links to it
-    table_of: dict[str, str] = field(init=False)
-    cites: dict[str, list[Cite]] = field(init=False)  # record id -> its citations, in order
-    seed_cites: dict[str, list[Cite]] = field(init=False)  # seed id -> its citations, by place in the text
-    inferred: dict[str, dict[str, str]] = field(init=False)
-    referrers: dict[str, list[tuple[str, str]]] = field(init=False)  # id -> (referring id, field)
-    aliases: dict[str, list[str]] = field(init=False)
 
-    def __post_init__(self) -> None:
-        records = self.tables["records"]
-        self.labels = {r["id"]: r["label"] for r in records}
-        self.label_html = {record_id: escape(label) for record_id, label in self.labels.items()}
-        self.table_of = {r["id"]: r["table"] for r in records}
-        self.cites, self.seed_cites = defaultdict(list), defaultdict(list)
+    @cached_property
+    def labels(self) -> dict[str, str]:
+        return {r["id"]: r["label"] for r in self.tables["records"]}
+
+    @cached_property
+    def label_html(self) -> dict[str, Markup]:
+        """Each label escaped once, for the many links to it."""
+        return {record_id: escape(label) for record_id, label in self.labels.items()}
+
+    @cached_property
+    def table_of(self) -> dict[str, str]:
+        return {r["id"]: r["table"] for r in self.tables["records"]}
+
+    @cached_property
+    def cites(self) -> dict[str, list[Cite]]:
+        """Record id -> its citations, in order."""
+        cites = defaultdict(list)
         for row in self.tables["citations"]:
-            cite = Cite(*map(row.__getitem__, Cite._fields))
-            self.cites[cite.record_id].append(cite)
-            self.seed_cites[cite.seed_id].append(cite)
-        for cites in self.seed_cites.values():
-            cites.sort(key=lambda c: (c.char_start, c.char_end, c.record_id))
-        self.inferred = defaultdict(dict)
+            cites[row["record_id"]].append(Cite(*map(row.__getitem__, Cite._fields)))
+        return cites
+
+    @cached_property
+    def seed_cites(self) -> dict[str, list[Cite]]:
+        """Seed id -> its citations, by place in the text."""
+        cites = defaultdict(list)
+        for row in self.tables["citations"]:
+            cites[row["seed_id"]].append(Cite(*map(row.__getitem__, Cite._fields)))
+        for of_seed in cites.values():
+            of_seed.sort(key=lambda c: (c.char_start, c.char_end, c.record_id))
+        return cites
+
+    @cached_property
+    def inferred(self) -> dict[str, dict[str, str]]:
+        """Record id -> field -> why its value was inferred."""
+        inferred: dict[str, dict[str, str]] = defaultdict(dict)
         for row in self.tables["inferences"]:
-            self.inferred[row["record_id"]][row["field"]] = row["reason"]
-        self.aliases = defaultdict(list)
+            inferred[row["record_id"]][row["field"]] = row["reason"]
+        return inferred
+
+    @cached_property
+    def aliases(self) -> dict[str, list[str]]:
+        aliases = defaultdict(list)
         for row in self.tables["aliases"]:
-            self.aliases[row["organization_id"]].append(row["alias"])
-        self.referrers = defaultdict(list)
+            aliases[row["organization_id"]].append(row["alias"])
+        return aliases
+
+    @cached_property
+    def referrers(self) -> dict[str, list[tuple[str, str]]]:
+        """Record id -> (the id of a record that refers to it, by which field)."""
+        referrers = defaultdict(list)
         for table in TABLES:
             refs = [f.name for f in table.fields if f.kind == "ref"]
             for row in self.tables[table.name] if refs else ():
                 for name in refs:
                     if row[name]:
-                        self.referrers[row[name]].append((row["id"], name))
-
-
-def project_sources(project: Project) -> Sources:
-    catalogue = project.catalogue
-    exclusions: dict[str, dict[int, str]] = {}
-    for seed in catalogue.records:
-        exclusions[seed.id] = {}
-        for exclusion in seed.data.get("excluded", ()):
-            first, _, last = str(exclusion["lines"]).partition("-")
-            for line in range(int(first), int(last or first) + 1):
-                exclusions[seed.id][line] = exclusion["reason"]
-    return Sources({seed.id: catalogue.seed_texts[seed.id] for seed in catalogue.records},
-                   {c.seed_id: c for c in coverage(project)}, exclusions, curated_places(project))
+                        referrers[row[name]].append((row["id"], name))
+        return referrers
 
 
 def read_package(root: Path, sources: Sources) -> Package:
@@ -222,13 +258,23 @@ def citations_html(package: Package, record_id: str, seed_titles: dict[str, str]
     return Markup("\n".join(sections))
 
 
-def record_page(package: Package, table: Table, row: dict, seed_titles: dict[str, str]) -> dict:
-    """What a record's page shows. Its repeated parts are made here rather than in the template: the site has a
-    page for each of up to 100,000 records."""
+def record_main_html(package: Package, table: Table, row: dict, seed_titles: dict[str, str]) -> str:
+    """The main part of a record's page: its label, table and id, where it is curated, its fields, the records
+    that refer to it and its citations. Made here rather than in a template: the site has a page for each of up
+    to 100,000 records, and rendering a template for each was most of the site's time."""
     record_id = row["id"]
-    return {"id": record_id, "label": package.labels[record_id], "table": table.name,
-            "curated": package.sources.curated.get(record_id), "fields": fields_html(package, table, row),
-            "referrers": referrers_html(package, record_id), "cites": citations_html(package, record_id, seed_titles)}
+    curated = package.sources.curated.get(record_id)
+    parts = [f'<h1>{package.label_html[record_id]}</h1>\n<p class="kind">A record of '
+             f'<a href="../tables/{table.name}.html">{table.name}</a>, id <code>{record_id}</code>.'
+             + (f"\nCurated in <code>{escape(curated)}</code>." if curated else "") + "</p>"]
+    if table.name == "seeds":
+        parts.append(f'<p><a href="../seeds/{record_id}.html">Read the text of this seed</a>.</p>')
+    parts.append(f'<h2>Fields</h2>\n<dl class="fields">\n{fields_html(package, table, row)}\n</dl>')
+    if package.referrers.get(record_id):
+        parts.append(f'<h2>Referred to by</h2>\n<ul class="referrers">\n{referrers_html(package, record_id)}\n</ul>')
+    if package.cites.get(record_id):
+        parts.append(f"<h2>Sources</h2>\n{citations_html(package, record_id, seed_titles)}")
+    return "\n\n".join(parts)
 
 
 def passage(text: SeedText, cite: Cite) -> Markup:
@@ -365,8 +411,7 @@ def environment():
 
 
 def downloads(root: Path, out: Path) -> list[dict]:
-    """Copy the package's files into the site; what the index lists to download."""
-    from .write import link_or_copy
+    """Link (or copy) the package's files into the site; what the index lists to download."""
     (out / "package" / "build").mkdir(parents=True)
     shutil.copytree(root / "build", out / "package" / "build", copy_function=link_or_copy, dirs_exist_ok=True)
     link_or_copy(root / "datapackage.json", out / "package" / "datapackage.json")
@@ -413,45 +458,38 @@ RECORD_PARTS = 8  # the record pages are written in this many tasks, every 8th r
 
 
 def _write_all(project: Project, root: Path, out: Path) -> None:
-    """The database in a forked process, started first since it needs only the built files; meanwhile the
-    package is read here, then the other parts are written as tasks by one forked process per core, which
-    share the package with this one. Without fork, all of it here, in turn."""
+    """Write the site's parts as tasks, in one forked process per core, each of which reads the package itself
+    (forked with the package in memory, they would copy most of it as they touched it: reading an object
+    writes its reference count); or here, in turn, where no fork is to be had."""
     for folder in ("records", "tables", "seeds"):
         (out / folder).mkdir()
     workers = os.cpu_count() or 1
     if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
-        write_database(root, out / DATABASE)
-        for task in _tasks(read_package(root, project_sources(project)), root, out):
-            task()
+        package = read_package(root, Sources(project))
+        for task in TASKS:
+            task(package, root, out)
         return
-    context = multiprocessing.get_context("fork")
-    with context.Pool(1) as first:
-        database = first.apply_async(write_database, (root, out / DATABASE))
-        tasks = _tasks(read_package(root, project_sources(project)), root, out)
-        gc.freeze()  # the collector in the workers then leaves the memory they share with this process alone
-        with context.Pool(workers, initializer=_receive, initargs=(tasks,)) as pool:
-            for _ in pool.imap_unordered(_run, range(len(tasks))):  # re-raises a task's error here
-                pass
-        database.get()
+    with multiprocessing.get_context("fork").Pool(workers, initializer=_receive, initargs=(project, root, out)
+                                                  ) as pool:
+        for _ in pool.imap_unordered(_run, range(len(TASKS))):  # re-raises a task's error here
+            pass
 
 
-def _tasks(package: Package, root: Path, out: Path) -> list[Callable[[], object]]:
-    """The parts of the site but the database, each written on its own, the longest first."""
-    return [partial(_write_index_and_tables, package, root, out),
-            partial(_write_annotations, package, out), partial(_write_seed_pages, package, out),
-            partial(_write_search_index, package, out),
-            *(partial(_write_record_pages, package, out, part, RECORD_PARTS) for part in range(RECORD_PARTS))]
+_WORKER: dict = {}  # in a worker: the project, root and folder it writes into, and the package once read
 
 
-_TASKS: list[Callable[[], object]] = []  # in a worker: the tasks it was forked with
-
-
-def _receive(tasks: list[Callable[[], object]]) -> None:
-    _TASKS[:] = tasks
+def _receive(project: Project, root: Path, out: Path) -> None:
+    _WORKER.update(project=project, root=root, out=out)
 
 
 def _run(task: int) -> None:
-    _TASKS[task]()
+    if "package" not in _WORKER:
+        _WORKER["package"] = read_package(_WORKER["root"], Sources(_WORKER["project"]))
+    TASKS[task](_WORKER["package"], _WORKER["root"], _WORKER["out"])
+
+
+def _write_database(package: Package, root: Path, out: Path) -> None:
+    write_database(root, out / DATABASE)
 
 
 def _write_index_and_tables(package: Package, root: Path, out: Path) -> None:
@@ -463,7 +501,7 @@ def _write_index_and_tables(package: Package, root: Path, out: Path) -> None:
     files = downloads(root, out)
     seeds = package.tables["seeds"]
     for seed in seeds:
-        shutil.copyfile(root / "seeds" / seed["file"], out / "seeds" / seed["file"])
+        link_or_copy(root / "seeds" / seed["file"], out / "seeds" / seed["file"])
     counts = {t.name: len(package.tables[t.name]) for t in ALL_TABLES}
     jsonld = schema_org_dataset([{"name": f["name"], "contentUrl": f["path"], "encodingFormat": f["format"]}
                                  for f in files],
@@ -478,14 +516,14 @@ def _write_index_and_tables(package: Package, root: Path, out: Path) -> None:
               count=len(package.tables[table.name]), rows=table_rows_html(package, table))
 
 
-def _write_annotations(package: Package, out: Path) -> None:
+def _write_annotations(package: Package, root: Path, out: Path) -> None:
     seed_texts = {seed["id"]: (seed["file"], package.sources.texts[seed["id"]].text)
                   for seed in package.tables["seeds"]}
     collection = annotation_collection(package.tables["citations"], package.labels, seed_texts)
     (out / ANNOTATIONS).write_text(_json(collection), encoding="utf-8")
 
 
-def _write_search_index(package: Package, out: Path) -> None:
+def _write_search_index(package: Package, root: Path, out: Path) -> None:
     (out / "search-index.js").write_text(f"window.ANSO_SEARCH = {_json(search_entries(package)).strip()};\n",
                                          encoding="utf-8")
 
@@ -499,23 +537,30 @@ def frame(env, base: str) -> tuple[str, str, str]:
     return before, middle, after
 
 
-def _write_record_pages(package: Package, out: Path, part: int, parts: int) -> None:
-    """Every `parts`-th record's page, from the `part`-th on: the frame of base.html, rendered once, around
-    each record's part (record.html). Rendering base.html for each page was most of the time of 100,000."""
-    env = environment()
-    template = env.get_template("record.html")
-    before, middle, after = frame(env, "../")
+def _write_record_pages(package: Package, root: Path, out: Path, part: int = 0, parts: int = 1) -> None:
+    """Every `parts`-th record's page, from the `part`-th on: its main part in the frame of base.html."""
+    before, middle, after = frame(environment(), "../")
     titles = {seed["id"]: seed["title"] for seed in package.tables["seeds"]}
     rows = [(table, row) for table in TABLES for row in package.tables[table.name]]
     folder = out / "records"
     for table, row in rows[part::parts]:
-        context = record_page(package, table, row, titles)
-        html = f"{before}{package.label_html[row['id']]}{middle}{template.render(context)}{after}"
-        with open(f"{folder}/{row['id']}.html", "wb") as page:
-            page.write(html.encode())
+        main = record_main_html(package, table, row, titles)
+        _write_new_file(f"{folder}/{row['id']}.html",
+                        f"{before}{package.label_html[row['id']]}{middle}{main}\n{after}".encode())
 
 
-def _write_seed_pages(package: Package, out: Path) -> None:
+def _write_new_file(path: str, data: bytes) -> None:
+    """Write a file in the fewest system calls: Python's open() adds three to each of 100,000 pages."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view):]
+    finally:
+        os.close(descriptor)
+
+
+def _write_seed_pages(package: Package, root: Path, out: Path) -> None:
     template = environment().get_template("seed.html")
     for seed in package.tables["seeds"]:
         html = template.render(base="../", seed=seed, lines=seed_lines_html(package, seed["id"]),
@@ -530,3 +575,8 @@ def _page(env, template: str, path: Path, **context) -> None:
 def _json(data) -> str:
     """JSON on one line: Python's C encoder, many times faster than an indented dump on 100,000 records."""
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+TASKS: tuple[Callable[[Package, Path, Path], object], ...] = (  # the longest first
+    _write_database, _write_annotations, _write_index_and_tables, _write_seed_pages, _write_search_index,
+    *(partial(_write_record_pages, part=part, parts=RECORD_PARTS) for part in range(RECORD_PARTS)))
