@@ -61,6 +61,19 @@ def test_median_record_page_is_under_30_kb(site):
     assert statistics.median(sizes) < 30_000
 
 
+def test_workers_and_a_single_process_write_the_same_site(site, tmp_path, monkeypatch):
+    """The site's parts are written by forked workers, or in turn by one process where there is one core: the
+    same files, byte for byte."""
+    root = site.parent
+    project = build_project(root)
+    monkeypatch.setattr("anso_facts.site.os.cpu_count", lambda: 1)
+    alone = write_site(project, root, tmp_path / "alone")
+    files = sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(alone) for p in alone.rglob("*") if p.is_file())
+    assert sum(f.parts[0] == "records" for f in files) > 200
+    assert [f for f in files if (site / f).read_bytes() != (alone / f).read_bytes()] == []
+
+
 class _Links(HTMLParser):
     def __init__(self):
         super().__init__()
