@@ -47,19 +47,20 @@ def _values(table: Table, data: pa.Table, referred: dict[str, str]) -> list[dict
         elif kinds[name] == "ref":
             values = [v and referred.get(v, v) for v in values]
         shown[name] = [None if v is None else str(v) for v in values]
-    return [{name: shown[name][i] for name in names} for i in range(data.num_rows)]
+    return [dict(zip(shown, row, strict=True)) for row in zip(*shown.values(), strict=True)] if shown else \
+        [{} for _ in range(data.num_rows)]
 
 
-def _label(table: Table, values: dict[str, str | None]) -> str:
-    """The parts whose fields all have values, less a part that would only repeat them ("IGSNRR (IGSNRR)")."""
-    parts: list[str] = []
+def _label(parts: list[tuple[str, list[str]]], values: dict[str, str | None]) -> str:
+    """The parts whose fields all have values, less a part that would only repeat them ("IGSNRR (IGSNRR)");
+    `parts`: each part of the table's label with the names of the fields it shows."""
+    shown_parts: list[str] = []
     shown: set[str | None] = set()
-    for part in table.label:
-        names = _names(part)
+    for part, names in parts:
         if all(values[n] for n in names) and not all(values[n] in shown for n in names):
-            parts.append(part.format(**values))
-            shown |= {values[n] for n in names}
-    return _shortened("".join(parts))
+            shown_parts.append(part.format(**values))
+            shown.update(values[n] for n in names)
+    return _shortened("".join(shown_parts))
 
 
 def record_labels(tables: dict[str, pa.Table]) -> dict[str, str]:
@@ -70,10 +71,11 @@ def record_labels(tables: dict[str, pa.Table]) -> dict[str, str]:
     short: dict[str, str] = {}
     for table in sorted(TABLES, key=_refers):
         data = tables[table.name]
+        parts = [(part, _names(part)) for part in table.label]
         ids = data.column("id").to_pylist()
         acronyms = data.column("acronym").to_pylist() if "acronym" in data.column_names else [None] * len(ids)
         for record_id, acronym, values in zip(ids, acronyms, _values(table, data, short), strict=True):
-            labels[record_id] = _label(table, values) or record_id
+            labels[record_id] = _label(parts, values) or record_id
             short[record_id] = acronym or labels[record_id]
     return labels
 

@@ -1,7 +1,9 @@
 """Site stage: the built package -> `site/`, a static review site where every fact stands beside its source.
 
 Plain HTML and CSS from the Jinja2 templates in site_templates/, a little JavaScript for search, no external
-request: it works opened from file:// and served by any static host. Pages: the index (coverage, tables,
+request: it works opened from file:// and served by any static host. What repeats by the thousand (a record's
+page, a seed's lines, a table's rows) is made in Python inside those templates' frame: a site may have 100,000
+records. Pages: the index (coverage, tables,
 citation, downloads, schema.org JSON-LD), one per table, one per record (records/ID.html: its fields, what
 refers to it, and each citation as its seed passage with the quote marked at its character offsets), one per
 seed (the whole text, every quoted passage marked and linked, excluded and uncited lines shown). Beside them:

@@ -93,14 +93,13 @@ def write_tables(project: Project, out: Path) -> dict[str, dict]:
             written[table.name] = last[table.name]
 
     def write(table: Table) -> dict:
-        data = tables[table.name]
-        if table.name == "records":  # labelled only when written: labelling is most of a build that reuses all
-            data = with_labels(data, tables)
-        data = output_table(table, data)
+        data = output_table(table, tables[table.name])
         write_table(table, data, out)
         return _written(table, digests[table.name], data, out)
 
     missing = [t for t in ALL_TABLES if t.name not in written]
+    if "records" not in written:  # labelled only when written (it was most of a build that reuses every table),
+        tables["records"] = with_labels(tables["records"], tables)  # and before the threads, whose GIL it holds
     with ThreadPoolExecutor(os.cpu_count()) as pool:  # Arrow sorts and writes without holding the GIL
         written |= dict(zip((t.name for t in missing), pool.map(write, missing), strict=True))
     return written
