@@ -553,7 +553,7 @@ def _write_record_pages(package: Package, root: Path, out: Path, part: int = 0, 
 
 def _write_new_file(path: str, data: bytes) -> None:
     """Write a file in the fewest system calls: Python's open() adds three to each of 100,000 pages."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)  # as open() does
     try:
         view = memoryview(data)
         while view:
