@@ -56,11 +56,17 @@ def index_sql(table: Table) -> list[str]:
             for f in table.fields if f.kind == "ref"]
 
 
-def _rows(table: Table, root: Path) -> list[tuple]:
-    data = pq.ParquetFile(root / "build" / "parquet" / f"{table.name}.parquet").read()
+def built_rows(root: Path) -> dict[str, list[dict]]:
+    """Every built table of `root` as rows, read from its Parquet file (with ParquetFile: pq.read_table would
+    import pyarrow.dataset, and pandas with it)."""
+    return {t.name: pq.ParquetFile(root / "build" / "parquet" / f"{t.name}.parquet").read().to_pylist()
+            for t in ALL_TABLES}
+
+
+def _sql_rows(table: Table, rows: list[dict]) -> list[tuple]:
     values = []
     for c in columns(table):
-        column = data.column(c.name).to_pylist()
+        column = [row[c.name] for row in rows]
         if c.type == "date":
             column = [v and v.isoformat() for v in column]
         elif c.type == "boolean":
@@ -69,8 +75,8 @@ def _rows(table: Table, root: Path) -> list[tuple]:
     return list(zip(*values, strict=True))
 
 
-def write_database(root: Path, target: Path) -> Path:
-    """Write the built package in `root` as a SQLite file at `target`, whole or not at all."""
+def write_database(tables: dict[str, list[dict]], target: Path) -> Path:
+    """Write the built tables (see built_rows) as a SQLite file at `target`, whole or not at all."""
     partial = target.with_name(f".{target.name}.partial")
     partial.unlink(missing_ok=True)
     connection = sqlite3.connect(partial)
@@ -80,7 +86,7 @@ def write_database(root: Path, target: Path) -> Path:
                 connection.execute(create_table_sql(table))
                 placeholders = ", ".join("?" for _ in columns(table))
                 connection.executemany(f"INSERT INTO {_quoted(table.name)} VALUES ({placeholders})",
-                                       _rows(table, root))
+                                       _sql_rows(table, tables[table.name]))
                 for statement in index_sql(table):
                     connection.execute(statement)
     finally:

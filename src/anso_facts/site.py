@@ -23,7 +23,6 @@ from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-import pyarrow.parquet as pq
 from markupsafe import Markup, escape
 
 from . import __version__
@@ -32,8 +31,9 @@ from .annotations import annotation_collection
 from .check import collector_paused
 from .coverage import SeedCoverage, coverage
 from .database import FILE_NAME as DATABASE
-from .database import datasette_metadata, write_database
+from .database import built_rows, datasette_metadata, write_database
 from .labels import date_text
+from .loader import parse_lines
 from .metadata import METADATA, citation_text, schema_org_dataset
 from .model import ALL_TABLES, TABLES, Table
 from .schemas import columns
@@ -41,7 +41,7 @@ from .seedtext import SeedText
 from .write import link_or_copy
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from .checked import Project
 
@@ -76,10 +76,9 @@ class Sources:
     def __init__(self, project: Project):
         self.project = project
 
-    @cached_property
-    def texts(self) -> dict[str, SeedText]:
-        catalogue = self.project.catalogue
-        return {seed.id: catalogue.seed_texts[seed.id] for seed in catalogue.records}
+    @property
+    def texts(self) -> Mapping[str, SeedText]:
+        return self.project.catalogue.seed_texts
 
     @cached_property
     def coverage(self) -> dict[str, SeedCoverage]:
@@ -92,8 +91,8 @@ class Sources:
         for seed in self.project.catalogue.records:
             exclusions[seed.id] = {}
             for exclusion in seed.data.get("excluded", ()):
-                first, _, last = str(exclusion["lines"]).partition("-")
-                for line in range(int(first), int(last or first) + 1):
+                first, last = parse_lines(exclusion["lines"])
+                for line in range(first, last + 1):
                     exclusions[seed.id][line] = exclusion["reason"]
         return exclusions
 
@@ -135,12 +134,13 @@ class Package:
     @cached_property
     def seed_cites(self) -> dict[str, list[Cite]]:
         """Seed id -> its citations, by place in the text."""
-        cites = defaultdict(list)
-        for row in self.tables["citations"]:
-            cites[row["seed_id"]].append(Cite(*map(row.__getitem__, Cite._fields)))
-        for of_seed in cites.values():
+        by_seed = defaultdict(list)
+        for of_record in self.cites.values():
+            for cite in of_record:
+                by_seed[cite.seed_id].append(cite)
+        for of_seed in by_seed.values():
             of_seed.sort(key=lambda c: (c.char_start, c.char_end, c.record_id))
-        return cites
+        return by_seed
 
     @cached_property
     def inferred(self) -> dict[str, dict[str, str]]:
@@ -172,9 +172,7 @@ class Package:
 
 def read_package(root: Path, sources: Sources) -> Package:
     """The built tables of `root`, with what the project knows of their sources."""
-    tables = {t.name: pq.ParquetFile(root / "build" / "parquet" / f"{t.name}.parquet").read().to_pylist()
-              for t in ALL_TABLES}  # ParquetFile: pq.read_table would import pyarrow.dataset, and pandas with it
-    return Package(tables, sources)
+    return Package(built_rows(root), sources)
 
 
 def curated_places(project: Project) -> dict[str, str]:
@@ -491,7 +489,7 @@ def _run(task: int) -> None:
 
 
 def _write_database(package: Package, root: Path, out: Path) -> None:
-    write_database(root, out / DATABASE)
+    write_database(package.tables, out / DATABASE)
 
 
 def _write_index_and_tables(package: Package, root: Path, out: Path) -> None:
