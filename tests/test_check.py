@@ -204,7 +204,7 @@ def test_a_seed_file_outside_seeds_is_rejected(project):
                          encoding="utf-8")
     found = problems(project)
     assert any(re.match(r"seeds/seeds\.yaml:\d+:9: bad-format: cast-igf2021-booth: file: '\.\./datapackage\.json' "
-                        r"must be a plain file name inside seeds/", p) for p in found), found
+                        r"must be a plain file name ending in \.txt inside seeds/", p) for p in found), found
 
 
 @pytest.mark.parametrize("fault", ["full disk", "unwritable folder"])

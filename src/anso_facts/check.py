@@ -26,7 +26,19 @@ from typing import Any, Protocol
 
 from .cache import Cache, context_digest
 from .checked import FileCheck, Project
-from .loader import CATALOGUE, FileRecords, data_files, load_catalogue, load_file, seed_files, unread_files, with_seeds
+from .loader import (
+    CATALOGUE,
+    FileRecords,
+    data_files,
+    links,
+    load_catalogue,
+    load_file,
+    read_catalogue,
+    seed_files,
+    unread_files,
+    with_seeds,
+)
+from .plaintext import raw
 from .problems import Problem, relative_name
 from .rows import Rows, record_rows, select
 from .rules import COLUMNS_READ, FILE_RULES, PROJECT_RULES
@@ -99,13 +111,14 @@ def _check_in_worker(item: tuple[Path, bytes]) -> tuple[FileCheck, Any]:
 def progress(results: Iterator, total: int, what: str) -> list:
     """The results, gathered; on a terminal, a count of them on stderr as they come (nothing otherwise)."""
     shown = total > 1 and sys.stderr.isatty()
+    terminal = raw(sys.stderr)  # the count's own control characters are not escaped
     gathered = []
     for result in results:
         gathered.append(result)
         if shown:
-            print(f"\r{what}: {len(gathered)}/{total}", end="", file=sys.stderr, flush=True)
+            print(f"\r{what}: {len(gathered)}/{total}", end="", file=terminal, flush=True)
     if shown:
-        print("\r\033[K", end="", file=sys.stderr, flush=True)  # the line cleared: the count was only news
+        print("\r\033[K", end="", file=terminal, flush=True)  # the line cleared: the count was only news
     return gathered
 
 
@@ -153,7 +166,7 @@ def check(root: Path, use_cache: bool = True, workers: int | None = None,
 
 def _check(root: Path, use_cache: bool, workers: int | None, companion: Companion | None
            ) -> tuple[Project, list[Problem]]:
-    catalogue_bytes = (root / CATALOGUE).read_bytes() if (root / CATALOGUE).is_file() else None
+    catalogue_bytes = read_catalogue(root)
     seeds = seed_files(root)
     in_data = data_files(root)
     fact_files = [path for path in in_data if path.suffix == ".yaml"]
@@ -176,6 +189,6 @@ def _check(root: Path, use_cache: bool, workers: int | None, companion: Companio
     results = [made[i] if result is None else result for i, result in enumerate(cached)]
     project = Project(root, catalogue, [r[0] for r in results], cache, [r[1] for r in results])
     problems = [problem for result in project.files for problem in result.problems]
-    problems += unread_files(root, catalogue, in_data)
+    problems += unread_files(root, catalogue, in_data) + links(root)
     problems += [finding.place() for rule in PROJECT_RULES for finding in rule(project)]
     return project, sorted(set(problems))

@@ -13,12 +13,12 @@ from typing import Any
 
 from . import yamlsafe
 from .cache import Cache
-from .loader import FileRecords
+from .loader import FileRecords, plain_file_inside
 from .problems import Finding, Problem, Source
 from .rows import LOCATOR
 
 # Every id of the package last built here: in a clean checkout, the committed package.
-BUILT_RECORDS = "build/csv/records.csv"
+BUILT_RECORDS = Path("build/csv/records.csv")
 
 
 @dataclass
@@ -84,7 +84,7 @@ class Project:
         """Every id in the package last built here (BUILT_RECORDS: records and retired ids alike), with its line;
         empty before the first build. Read as CSV, with no Arrow."""
         path = self.root / BUILT_RECORDS
-        if not path.is_file():
+        if not plain_file_inside(self.root, BUILT_RECORDS):
             return {}
         with path.open(newline="", encoding="utf-8") as stream:
             rows = csv.reader(stream)

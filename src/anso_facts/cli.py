@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .plaintext import with_output_shown
 
 READ_ONLY = ("show", "stats", "validate", "diff")  # the only commands that may read the installed package's data
 # The extra (pyproject.toml) that brings each module a plain `pip install anso-facts` leaves out
@@ -312,6 +313,7 @@ def parser() -> argparse.ArgumentParser:
     return main
 
 
+@with_output_shown  # nothing printed can drive the terminal: see plaintext.py
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     args.root = (args.root or _default_root(args.command)).resolve()

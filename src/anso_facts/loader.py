@@ -4,6 +4,8 @@ citation is checked against."""
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,9 +49,51 @@ class FileRecords:
         return [r for r in self.records if r.table == name]
 
 
+LINK_FOLDERS = (DATA, CATALOGUE.parent, Path("docs"))  # where a symbolic link is refused (see `links`)
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """Every entry under `folder`, symbolic links included but never followed."""
+    for parent, folders, files in os.walk(folder):
+        yield from (Path(parent, name) for name in sorted(folders + files))
+
+
+def links(root: Path) -> list[Problem]:
+    """A symbolic link in data/, seeds/ or docs/ (or one of those folders a link): refused, so that nothing
+    outside the checkout is read or shown. Its target is neither followed nor named."""
+    found = [root / folder for folder in LINK_FOLDERS if (root / folder).is_symlink()]
+    found += [path for folder in LINK_FOLDERS if not (root / folder).is_symlink()
+              for path in _walk(root / folder) if path.is_symlink()]
+    return [Problem(relative_name(path, root), 1, 1, "symlink", "is a symbolic link, which is not read: put the "
+                    "file itself here") for path in found]
+
+
+def _plain_file(path: Path) -> bool:
+    return path.is_file() and not path.is_symlink()
+
+
+def plain_file_inside(root: Path, name: Path) -> bool:
+    """Whether ROOT/NAME is a plain file reached through no symbolic link: one that can be read without leaving
+    the checkout."""
+    path = root
+    for part in name.parts:
+        path = path / part
+        if path.is_symlink():
+            return False
+    return path.is_file()
+
+
 def data_files(root: Path) -> list[Path]:
-    """Every file under data/, in path order: the fact files (.yaml) and any other (see unread_files)."""
-    return sorted((p for p in (root / DATA).rglob("*") if p.is_file()), key=lambda p: p.as_posix())
+    """Every plain file under data/, in path order: the fact files (.yaml) and any other (see unread_files);
+    no symbolic link (see `links`)."""
+    if (root / DATA).is_symlink():
+        return []
+    return sorted((p for p in _walk(root / DATA) if _plain_file(p)), key=lambda p: p.as_posix())
+
+
+def read_catalogue(root: Path) -> bytes | None:
+    """The seed catalogue's bytes; None if it is missing or a symbolic link."""
+    return (root / CATALOGUE).read_bytes() if plain_file_inside(root, CATALOGUE) else None
 
 
 def unread_files(root: Path, catalogue: FileRecords, in_data: list[Path]) -> list[Problem]:
@@ -62,7 +106,7 @@ def unread_files(root: Path, catalogue: FileRecords, in_data: list[Path]) -> lis
             problems.append(Problem(relative_name(path, root), 1, 1, "unread-file", f"this file is not read: {hint}"))
     named = {CATALOGUE.name, *(seed.data["file"] for seed in catalogue.records)}
     for path in sorted((root / "seeds").iterdir()) if (root / "seeds").is_dir() else ():
-        if path.name not in named:
+        if path.name not in named and not path.is_symlink():
             problems.append(Problem(relative_name(path, root), 1, 1, "unnamed-seed", "no seed in seeds/seeds.yaml "
                                     "names this file: add it to the catalogue, or remove it"))
     return problems
@@ -71,9 +115,9 @@ def unread_files(root: Path, catalogue: FileRecords, in_data: list[Path]) -> lis
 def seed_files(root: Path) -> dict[str, bytes]:
     """Every file in seeds/ but the catalogue, by name, with its bytes."""
     folder = root / CATALOGUE.parent
-    if not folder.is_dir():
+    if not folder.is_dir() or folder.is_symlink():
         return {}
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file() and p.name != CATALOGUE.name}
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if _plain_file(p) and p.name != CATALOGUE.name}
 
 
 def with_seeds(records: list[Record], ids: list[str], files: dict[str, bytes]) -> FileRecords:
@@ -164,6 +208,10 @@ def schema_errors(schema_name: str, document) -> list[tuple[tuple, str, str]]:
         where = _where(document, path)
         if error.validator == "pattern" and error.validator_value in PATTERN_MEANINGS:
             out.append((path, "bad-format", f"{where}: {error.instance!r} {PATTERN_MEANINGS[error.validator_value]}"))
+            continue
+        if error.validator == "maxLength":
+            out.append((path, "out-of-range", f"{where}: {len(error.instance)} characters long, more than the "
+                                              f"{error.validator_value} allowed"))
             continue
         out.append((path, _CODES.get(error.validator, "schema"), f"{where}: {error.message}"))
     return out

@@ -15,7 +15,7 @@ Field kinds:
   url      an http(s) URL
   country  an ISO 3166-1 alpha-2 code
   list     a list of strings (curated inline, compiled into a table of its own; see `list_table`)
-  filename a plain file name, without a folder
+  filename a plain text file's name ending in .txt, without a folder
   version  a release number MAJOR.MINOR.PATCH
 
 `grounded` fields hold a number, date or URL that must appear in one of the record's quotes unless the record
@@ -31,10 +31,11 @@ SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 DATE = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"  # no month or day 00
 URL = r"^https?://\S+$"
 COUNTRY = r"^[A-Z]{2}$"
-FILENAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"  # a plain name inside its folder: no path, no leading dot
+FILENAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]*\.txt$"  # a plain text file's name: no folder, no leading dot
 NOT_BLANK = r"\S"
 VERSION = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$"
 MAX_INTEGER = 2**63 - 1  # what an Arrow int64 holds
+MAX_ID_LENGTH = 100  # an id, and so a page's file name records/ID.html, that every file system holds
 
 
 @dataclass(frozen=True)

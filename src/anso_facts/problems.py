@@ -53,6 +53,9 @@ CHECKS = {check.code: check for check in (
           "Restore the seed; if it truly changed, check every citation of it, then pin the new sha256."),
     Check("seed-line-count", "A seed with another number of lines than the catalogue says.",
           "Restore the seed, or correct `line_count`."),
+    Check("symlink", "A symbolic link in `data/`, `seeds/` or `docs/`: the check reads only plain files inside the "
+          "checkout, and neither reads nor names a link's target.",
+          "Replace the link by the file itself, copied into the checkout, or remove it."),
     Check("excluded-quote", "An excluded line range over a line a quote stands on.",
           "Remove the exclusion: a quoted line carries a fact."),
     # citations and values
@@ -60,6 +63,13 @@ CHECKS = {check.code: check for check in (
     Check("lines-outside-seed", "A line range past the end of its seed.", "Cite lines the seed has."),
     Check("quote-not-in-lines", "A quote that does not stand in its cited lines.",
           "Copy the exact words from the seed, or cite the lines the message says the quote stands on."),
+    Check("control-character", "A control character (C0 other than tab and newline, DEL, C1 such as ESC or BEL) or "
+          "a bidirectional override or isolate (U+202A-U+202E, U+2066-U+2069) in a text: it can rewrite a terminal's "
+          "screen or show words in another order than they are stored.",
+          "Remove the character; write the text as the seed prints it."),
+    Check("formula-text", "A text that starts with `=`, `+`, `-` or `@`: a spreadsheet that opens the CSV tables "
+          "would run it as a formula.", "Start the text with its first word or figure: drop the sign, or quote from "
+          "the next word on."),
     Check("impossible-date", "A date that does not exist, such as 2021-02-30.", "Correct the date."),
     Check("ungrounded-value", "A number, date or URL that none of the record's quotes states.",
           "Cite the words that state it, or mark it inferred with the reason."),

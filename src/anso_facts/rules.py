@@ -16,7 +16,8 @@ from .checked import BUILT_RECORDS
 from .grounding import date_parts, dates_in, first_day, last_day, numbers_in, urls_in
 from .loader import FileRecords, Record, parse_lines
 from .model import CITE_TABLE, HIERARCHICAL_RELATIONS, RELATIONS, TABLE_BY_NAME, TABLES, VAGUE_COMPARATORS
-from .problems import Finding, Problem, did_you_mean
+from .plaintext import FORMULA_STARTS, character_name, unsafe_character
+from .problems import Finding, Problem, did_you_mean, display_path
 from .rows import LOCATOR
 from .seedtext import normalise_quote
 
@@ -167,9 +168,35 @@ def figures_have_values(loaded: FileRecords) -> Iterator[Finding]:
             yield _finding(record, ("comparator",), "comparator-value", f"comparator {comparator!r} needs a value")
 
 
+def _texts(value, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """Every string in a record's data (fields, list items, notes, reasons, quotes), with its path."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _texts(item, (*path, index))
+
+
+def text_is_plain(loaded: FileRecords) -> Iterator[Finding]:
+    """No text holds a control or bidirectional character, or starts as a spreadsheet formula (plaintext.py)."""
+    for record in loaded.records:
+        for path, text in _texts(record.data):
+            where = display_path(path)
+            unsafe = unsafe_character(text)
+            if unsafe:
+                yield _finding(record, path, "control-character", f"{where} holds the control character "
+                               f"{character_name(unsafe.group())} at character {unsafe.start() + 1}")
+            if text.startswith(FORMULA_STARTS):
+                yield _finding(record, path, "formula-text", f"{where} starts with {text[0]!r}, which a "
+                               f"spreadsheet would run as a formula")
+
+
 FILE_RULES = (
     dates_exist, seed_files_match_catalogue, line_ranges_inside_seeds, quotes_stand_in_their_lines,
-    values_are_grounded, inferred_fields_have_values, figures_have_values,
+    values_are_grounded, inferred_fields_have_values, figures_have_values, text_is_plain,
 )
 
 
@@ -425,7 +452,7 @@ def no_id_vanishes(project: Project) -> Iterator[Problem]:
     """An id once in the package stays: as a record, or retired (which the built package keeps too)."""
     for record_id, line in project.built_ids.items():
         if record_id not in project.ids:
-            yield Problem(BUILT_RECORDS, line, 1, "vanished-id",
+            yield Problem(BUILT_RECORDS.as_posix(), line, 1, "vanished-id",
                           f"{record_id}: in the package built before, and no longer in data/; restore it, or retire "
                           f"it in data/retired.yaml (retired_ids: id, replaced_by_id or reason, version)")
 

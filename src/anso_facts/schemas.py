@@ -12,6 +12,7 @@ from .model import (
     COUNTRY,
     DATE,
     FILENAME,
+    MAX_ID_LENGTH,
     MAX_INTEGER,
     NOT_BLANK,
     SLUG,
@@ -37,6 +38,7 @@ PATTERN_BY_KIND = {"id": SLUG, "ref": SLUG, "text": NOT_BLANK, "date": DATE, "ur
 _TEXT = {"type": "string", "pattern": PATTERN_BY_KIND["text"]}
 _JSON_BY_KIND: dict[str, dict[str, Any]] = {
     **{kind: {"type": "string", "pattern": pattern} for kind, pattern in PATTERN_BY_KIND.items()},
+    **{kind: {"type": "string", "pattern": SLUG, "maxLength": MAX_ID_LENGTH} for kind in ("id", "ref")},
     "integer": {"type": "integer", "minimum": 0, "maximum": MAX_INTEGER},
     "boolean": {"type": "boolean"},
     "date": {"type": ["string", "integer"], "pattern": DATE, "minimum": 1000, "maximum": 9999},
@@ -49,7 +51,8 @@ PATTERN_MEANINGS = {
     DATE: "must be a date written YYYY, YYYY-MM or YYYY-MM-DD, with no month or day 00",
     URL: "must be an http:// or https:// URL with no spaces",
     COUNTRY: "must be an ISO 3166-1 alpha-2 country code in capitals, such as CN",
-    FILENAME: "must be a plain file name inside seeds/, with no folder and no leading dot",
+    FILENAME: "must be a plain file name ending in .txt inside seeds/, with no folder and no leading dot (a seed is "
+              "published as plain text)",
     VERSION: "must be a release number MAJOR.MINOR.PATCH, such as 0.2.0",
 }
 

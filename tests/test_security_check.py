@@ -1,0 +1,114 @@
+"""Security of what the check reads and what the commands print (issue 22, classes 1, 3 and 8): a seed is
+plain text under a .txt name; a symbolic link in data/, seeds/ or docs/ is refused and its target neither read
+nor named; control characters and formulas are refused in curated text; every terminal output shows what it
+prints rather than obeying it."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from anso_facts.check import check
+from anso_facts.cli import main
+from anso_facts.plaintext import shown
+
+SECRET = "TOP-SECRET-LINE-outside-the-checkout"
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    """A file outside the checkout, which nothing may read or print."""
+    path = tmp_path / "outside" / "secret.yaml"
+    path.parent.mkdir()
+    path.write_text(f"people:\n- id: {SECRET.lower()}\n  name: {SECRET}\n", encoding="utf-8")
+    return path
+
+
+def run_check(project: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "anso_facts.cli", "--root", str(project), "check"],
+                          capture_output=True, text=True)
+
+
+def test_a_seed_file_that_is_not_txt_is_refused(project):
+    seeds = project / "seeds"
+    (seeds / "002_0ae214f5d57581a8.txt").rename(seeds / "booth.html")
+    catalogue = seeds / "seeds.yaml"
+    catalogue.write_text(catalogue.read_text(encoding="utf-8").replace("file: 002_0ae214f5d57581a8.txt",
+                                                                        "file: booth.html"), encoding="utf-8")
+    found = [str(p) for p in check(project)[1]]
+    assert any(re.match(r"seeds/seeds\.yaml:\d+:9: bad-format: cast-igf2021-booth: file: 'booth\.html' must be a "
+                        r"plain file name ending in \.txt", p) for p in found), found
+
+
+@pytest.mark.parametrize("where", ["data/facts/linked.yaml", "data/linked-folder", "seeds/linked.txt",
+                                   "seeds/002_0ae214f5d57581a8.txt", "seeds/seeds.yaml", "docs/linked.md", "data"])
+def test_a_symbolic_link_is_refused_and_its_target_never_read(project, outside, where):
+    (project / "docs").mkdir(exist_ok=True)
+    link = project / where
+    if link.exists():
+        if link.is_dir():
+            link.rename(link.with_name(link.name + "-moved"))
+        else:
+            link.unlink()
+    target = outside.parent if where in ("data/linked-folder", "data") else outside
+    link.symlink_to(target)
+    done = run_check(project)
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    assert f"{where}:1:1: symlink: is a symbolic link, which is not read" in done.stdout
+    assert SECRET.lower() not in output.lower() and str(outside.parent) not in output
+    assert "Traceback" not in output
+
+
+def test_the_built_records_are_not_read_through_a_link(project, outside):
+    """vanished-id reads build/csv/records.csv: a link there would print the ids of the file it points to."""
+    (project / "build" / "csv").mkdir(parents=True)
+    outside.write_text(f"id,table\n{SECRET.lower()},people\n", encoding="utf-8")
+    (project / "build" / "csv" / "records.csv").symlink_to(outside)
+    done = run_check(project)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert SECRET.lower() not in done.stdout + done.stderr
+
+
+def test_text_output_shows_control_characters_instead_of_obeying_them():
+    assert shown("a\x1b[2Jb\x07c\u202ed\x85e\rf\tg\nh") == "a\\u001b[2Jb\\u0007c\\u202ed\\u0085e\\u000df\tg\nh"
+
+
+def test_no_command_prints_a_control_character(project, capsys):
+    """A record that cannot pass the check is printed by it with its characters escaped, in every format; and
+    `show` escapes what it prints from a package."""
+    (project / "data" / "hostile.yaml").write_text(
+        'people:\n- id: person-x\n  name: "\\e]0;pwned\\a\\e[2J\\u202Eevil"\n  cite:\n  - seed: cast-igf2021-booth\n'
+        '    lines: 6\n    quote: "Through\\e[31m its"\n', encoding="utf-8")
+    for form in ("text", "json", "github"):
+        assert main(["--root", str(project), "check", "--format", form]) == 1
+        out = capsys.readouterr()
+        assert re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", out.out + out.err) is None, form
+        assert "control-character" in out.out or "control-character" in out.err
+
+
+def test_show_escapes_what_it_prints(built, capsys, monkeypatch):
+    import anso_facts.show as show_module
+    real = show_module.show
+    monkeypatch.setattr(show_module, "show", lambda *a: real(*a) + "\n\x1b[2J\u202e\x9b")
+    assert main(["--root", str(built), "show", "org-cast"]) == 0
+    out = capsys.readouterr().out
+    assert out.endswith("\\u001b[2J\\u202e\\u009b\n") and "\x1b" not in out
+
+
+def test_progress_keeps_its_own_carriage_return():
+    """The check's progress count on a terminal uses \\r and erases its line; that is the program's own control,
+    written beneath the escaping stream, and the only one."""
+    import pty
+    code = ("import sys; from anso_facts.plaintext import output_shown; from anso_facts.check import progress\n"
+            "with output_shown(): progress(iter(range(3)), 3, 'n'); print('\\x1b', file=sys.stderr)")
+    leader, follower = pty.openpty()
+    done = subprocess.run([sys.executable, "-c", code], stderr=follower, stdout=subprocess.DEVNULL)
+    os.close(follower)
+    out = os.read(leader, 4096).decode()
+    os.close(leader)
+    assert done.returncode == 0
+    assert "\rn: 3/3" in out and out.endswith("\\u001b\r\n")
