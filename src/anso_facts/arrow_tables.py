@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 
 from .cache import Cache
-from .model import ALL_TABLES, Table
+from .evidence import EVIDENCE_TABLE
+from .model import ALL_TABLES, TABLE_BY_NAME, Table
 from .rows import LOCATOR, Rows
 from .schemas import columns
 
@@ -83,6 +84,15 @@ def output_table(table: Table, rows: pa.Table) -> pa.Table:
     return rows.select([c.name for c in columns(table)]).cast(arrow_schema(table))
 
 
+PROJECT_WIDE = ("records", EVIDENCE_TABLE)  # tables with rows made from every file's (labels, references)
+
+
+def with_reference_evidence(evidence: pa.Table, rows: list[dict]) -> pa.Table:
+    """Every file's evidence rows, with those of references (made across files: rules.project_evidence)."""
+    schema = arrow_schema(TABLE_BY_NAME[EVIDENCE_TABLE], checking=True)
+    return pa.concat_tables([evidence, arrow_table(json_lines(rows), schema)])
+
+
 def joined_tables(project: Project) -> dict[str, pa.Table]:
     """Every table's rows from every file, in file order (what the companion made of each file)."""
     return {t.name: pa.concat_tables([made.tables[t.name] for made in project.made]) for t in ALL_TABLES}
@@ -90,12 +100,12 @@ def joined_tables(project: Project) -> dict[str, pa.Table]:
 
 def table_digest(project: Project, name: str) -> str | None:
     """A digest of a table's rows from every file, and of the seeds and code (the cache's context); None
-    without the cache. The records table's labels are made from every table's rows, so its digest covers them
-    all."""
+    without the cache. The records table's labels and the evidence of references are made from every table's
+    rows (PROJECT_WIDE), so their digests cover them all."""
     if project.cache is None:
         return None
     digest = hashlib.sha256(project.cache.context)
-    names = [t.name for t in ALL_TABLES] if name == "records" else [name]
+    names = [t.name for t in ALL_TABLES] if name in PROJECT_WIDE else [name]
     for made in project.made:
         for each in names:
             digest.update(made.digests[each].encode())

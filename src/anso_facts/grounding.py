@@ -37,7 +37,12 @@ _WORD = re.compile(r"[A-Za-z]+")
 
 
 def dates_in(text: str) -> set[tuple]:
-    found = set()
+    return {date for date, _, _ in date_spans(text)}
+
+
+def date_spans(text: str) -> list[tuple[tuple, int, int]]:
+    """Every date the text states, with where it stands: ((year, month, day), start, end)."""
+    found = []
     for form in _DATE_FORMS:
         for m in form.finditer(text):
             parts = m.groupdict()
@@ -45,37 +50,47 @@ def dates_in(text: str) -> set[tuple]:
             month = _MONTH_NUMBER[parts["m"].rstrip(".").lower()] if parts.get("m") else None
             day = int(parts["d"]) if parts.get("d") else None
             if day is None or 1 <= day <= 31:
-                found.add((year, month, day))
+                found.append(((year, month, day), m.start(), m.end()))
     return found
 
 
 def numbers_in(text: str) -> set[int]:
-    found = {int(m.group(1).replace(",", "")) * _SCALES.get(m.group(2), 1) for m in _DIGITS.finditer(text)}
-    found |= _number_words(text)
-    return found
+    return {number for number, _, _ in number_spans(text)}
 
 
-def _number_words(text: str) -> set[int]:
+def number_spans(text: str) -> list[tuple[int, int, int]]:
+    """Every number the text states, with where it stands: (number, start, end)."""
+    found = [(int(m.group(1).replace(",", "")) * _SCALES.get(m.group(2), 1), m.start(), m.end())
+             for m in _DIGITS.finditer(text)]
+    return found + _number_words(text)
+
+
+def _number_words(text: str) -> list[tuple[int, int, int]]:
     """Numbers spelled out: 'one thousand', 'a hundred', 'twenty-five', 'nine'."""
-    found, total, current, in_number = set(), 0, 0, False
-    words = [w.lower() for w in _WORD.findall(text)] + [""]
+    found, total, current, start, end = [], 0, 0, None, 0
+    matches = list(_WORD.finditer(text))
+    words = [m.group().lower() for m in matches] + [""]
     for i, word in enumerate(words):
+        match = matches[i] if i < len(matches) else None
         following = words[i + 1] if i + 1 < len(words) else ""
         if word in _UNITS or word in _TENS:
             current += _UNITS.get(word, 0) + _TENS.get(word, 0)
-            in_number = True
-        elif word in ("a", "an") and following in ("hundred", *_SCALES) and not in_number:
-            current, in_number = 1, True
-        elif word == "hundred" and in_number:
+        elif word in ("a", "an") and following in ("hundred", *_SCALES) and start is None:
+            current = 1
+        elif word == "hundred" and start is not None:
             current *= 100
-        elif word in _SCALES and in_number:
+        elif word in _SCALES and start is not None:
             total, current = total + current * _SCALES[word], 0
-        elif word == "and" and in_number and (following in _UNITS or following in _TENS):
+        elif word == "and" and start is not None and (following in _UNITS or following in _TENS):
             continue
         else:
-            if in_number:
-                found.add(total + current)
-            total, current, in_number = 0, 0, False
+            if start is not None:
+                found.append((total + current, start, end))
+            total, current, start = 0, 0, None
+            continue
+        assert match is not None
+        start = match.start() if start is None else start
+        end = match.end()
     return found
 
 

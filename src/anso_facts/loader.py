@@ -44,6 +44,7 @@ class FileRecords:
     seed_texts: SeedTexts
     records: list[Record] = field(default_factory=list)  # every record that passed its schema, in file order
     ids: list[str] = field(default_factory=list)  # every id seen, valid record or not, to spare follow-on errors
+    memo: dict = field(default_factory=dict, repr=False, compare=False)  # what is made of them once (evidence.py)
 
     def table(self, name: str) -> list[Record]:
         return [r for r in self.records if r.table == name]

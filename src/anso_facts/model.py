@@ -18,8 +18,8 @@ Field kinds:
   filename a plain text file's name ending in .txt, without a folder
   version  a release number MAJOR.MINOR.PATCH
 
-`grounded` fields hold a number, date or URL that must appear in one of the record's quotes unless the record
-marks the field inferred.
+`evidence` says how a field's value rests on the words its record quotes (EVIDENCE); a value that must be
+grounded and is not found there must be marked inferred, with the reason.
 """
 
 from __future__ import annotations
@@ -38,6 +38,25 @@ MAX_INTEGER = 2**63 - 1  # what an Arrow int64 holds
 MAX_ID_LENGTH = 100  # an id, and so a page's file name records/ID.html, that every file system holds
 
 
+# How a field's value rests on the words its record quotes: where the build finds it (the `match` of its row
+# in the `evidence` table), or why it is not looked for.
+EVIDENCE = {
+    "reference": "the referred record's name, acronym or an alias (for a person, also the surname) stands in a "
+                 "quote",
+    "name": "the name stands in a quote, as printed (a name in [square brackets] is a description, not a name)",
+    "acronym": "the acronym stands in a quote",
+    "alias": "each alias stands in a quote",
+    "title": "the title stands in a quote",
+    "text": "the words stand in a quote, as printed",
+    "number": "the figure is stated in a quote, in digits or words",
+    "date": "the date is stated in a quote, to its precision",
+    "url": "the whole URL stands in a quote",
+    "vocabulary": "a term chosen from the field's list, not looked for in the text",
+    "free-text": "the curator's words; those that stand in no quote are listed for reviewers",
+}
+GROUNDED = ("reference", "name", "acronym", "alias", "title", "text", "number", "date", "url")
+
+
 @dataclass(frozen=True)
 class Field:
     name: str
@@ -46,7 +65,7 @@ class Field:
     required: bool = False
     enum: tuple[str, ...] = ()
     to: tuple[str, ...] = ()
-    grounded: bool = False
+    evidence: str = ""  # a key of EVIDENCE; "" for a value no quote is asked for (an id, a seed's own metadata)
     example: str = ""
     hierarchical: bool = False  # a reference to the record this one is part of: no record may be its own ancestor
 
@@ -146,107 +165,118 @@ TABLES: tuple[Table, ...] = (
     Table("organizations", "Organizations", "Organizations named in the seeds.", (
         _id("org-cast"),
         Field("name", "text", "Full name as printed (the most complete form the seeds give); for an organization "
-              "the text mentions without naming it, a description in square brackets.", required=True,
+              "the text mentions without naming it, a description in square brackets.", required=True, evidence="name",
               example="China Association for Science and Technology"),
-        Field("acronym", "text", "Acronym as printed.", example="CAST"),
-        Field("kind", "text", "What sort of organization it is, where the text says.", enum=ORGANIZATION_KINDS),
+        Field("acronym", "text", "Acronym as printed.", evidence="acronym", example="CAST"),
+        Field("kind", "text", "What sort of organization it is, where the text says.", enum=ORGANIZATION_KINDS,
+              evidence="vocabulary"),
         Field("country", "country", "ISO 3166-1 alpha-2 code of its country, where stated or implied.",
-              example="CN"),
+              evidence="vocabulary", example="CN"),
         Field("parent_id", "ref", "The organization it is part of (an institute of CAS, say).",
-              to=("organizations",), hierarchical=True),
-        Field("description", "text", "How the seeds describe it, in short."),
-        Field("aliases", "list", "Other names and spellings the seeds use for it."),
+              to=("organizations",), hierarchical=True, evidence="reference"),
+        Field("description", "text", "How the seeds describe it, in short.", evidence="free-text"),
+        Field("aliases", "list", "Other names and spellings the seeds use for it.", evidence="alias"),
     ), list_table="aliases", label=("{name}", " ({acronym})")),
     Table("people", "People", "People named in the seeds.", (
         _id("person-chunli-bai"),
-        Field("name", "text", "Name as printed, given name first.", required=True, example="Chunli Bai"),
-        Field("honorific", "text", "Honorific as printed.", example="Prof."),
+        Field("name", "text", "Name as printed, given name first.", required=True, evidence="name",
+              example="Chunli Bai"),
+        Field("honorific", "text", "Honorific as printed.", evidence="text", example="Prof."),
     ), label=("{name}",)),
     Table("events", "Events", "Workshops, webinars, meetings and other events.", (
         _id("event-zgc-forum-2020-workshop"),
-        Field("name", "text", "Name as printed, or a short description where the text gives none.", required=True),
-        Field("kind", "text", "What sort of event it is.", required=True, enum=(
+        Field("name", "text", "Name as printed, or a short description in square brackets where the text gives "
+              "none.", required=True, evidence="name"),
+        Field("kind", "text", "What sort of event it is.", required=True, evidence="vocabulary", enum=(
             "announcement", "exhibition", "exhibition-booth", "forum", "joint-action", "launch", "meeting",
             "signing", "webinar", "workshop")),
-        Field("date", "date", "When it took place (its first day).", grounded=True, example="2020-09-18"),
-        Field("mode", "text", "Whether it took place online or in person.", enum=("online", "in-person", "hybrid")),
-        Field("place", "text", "Where it took place, as printed.", example="Beijing"),
-        Field("part_of_id", "ref", "The event it was part of.", to=("events",), hierarchical=True),
-        Field("description", "text", "What it was for, in short."),
+        Field("date", "date", "When it took place (its first day).", evidence="date", example="2020-09-18"),
+        Field("mode", "text", "Whether it took place online or in person.", enum=("online", "in-person", "hybrid"),
+              evidence="vocabulary"),
+        Field("place", "text", "Where it took place, as printed.", evidence="text", example="Beijing"),
+        Field("part_of_id", "ref", "The event it was part of.", to=("events",), hierarchical=True,
+              evidence="reference"),
+        Field("description", "text", "What it was for, in short.", evidence="free-text"),
     ), label=("{name}",)),
     Table("resources", "Resources", "Databases, platforms, systems, web columns and initiatives.", (
         _id("res-2019ncovr"),
-        Field("name", "text", "Name as printed.", required=True, example="2019 Novel Coronavirus Resource"),
-        Field("acronym", "text", "Acronym as printed.", example="2019nCoVR"),
-        Field("kind", "text", "What sort of resource it is.", required=True, enum=(
+        Field("name", "text", "Name as printed, or a short description in square brackets where the text gives "
+              "none.", required=True, evidence="name", example="2019 Novel Coronavirus Resource"),
+        Field("acronym", "text", "Acronym as printed.", evidence="acronym", example="2019nCoVR"),
+        Field("kind", "text", "What sort of resource it is.", required=True, evidence="vocabulary", enum=(
             "database", "initiative", "knowledge-hub", "newsletter", "platform", "system", "video-series",
             "web-column", "website")),
-        Field("url", "url", "URL as printed (mended where a line break split it).", grounded=True),
-        Field("launch_date", "date", "When it was launched.", grounded=True, example="2020-01-22"),
-        Field("description", "text", "What it does, in short."),
+        Field("url", "url", "URL as printed (mended where a line break split it).", evidence="url"),
+        Field("launch_date", "date", "When it was launched.", evidence="date", example="2020-01-22"),
+        Field("description", "text", "What it does, in short.", evidence="free-text"),
     ), label=("{name}", " ({acronym})")),
     Table("agreements", "Agreements", "Memoranda of understanding and other agreements.", (
         _id("agr-anso-unctad-mou"),
-        Field("kind", "text", "What sort of agreement it is.", required=True, enum=("mou", "dou")),
-        Field("date", "date", "When it was signed.", grounded=True),
-        Field("purpose", "text", "What it is for, in short."),
+        Field("kind", "text", "What sort of agreement it is.", required=True, enum=("mou", "dou"),
+              evidence="vocabulary"),
+        Field("name", "text", "What the text calls it, as printed (\"MoU\", say).", evidence="name", example="MoU"),
+        Field("date", "date", "When it was signed.", evidence="date"),
+        Field("purpose", "text", "What it is for, in short.", evidence="free-text"),
     ), label=("Agreement ({kind})", " of {date}")),
     Table("roles", "Roles", "Titles people hold at organizations.", (
         _id("role-chunli-bai-president-cas"),
-        Field("person_id", "ref", "The person.", required=True, to=("people",)),
-        Field("title", "text", "Title as printed.", required=True, example="President"),
-        Field("organization_id", "ref", "Where the title is held.", to=("organizations",)),
-        Field("as_of", "date", "When the text shows the title held.", grounded=True),
+        Field("person_id", "ref", "The person.", required=True, to=("people",), evidence="reference"),
+        Field("title", "text", "Title as printed.", required=True, evidence="title", example="President"),
+        Field("organization_id", "ref", "Where the title is held.", to=("organizations",), evidence="reference"),
+        Field("as_of", "date", "When the text shows the title held.", evidence="date"),
     ), label=("{person_id}: {title}", ", {organization_id}")),
     Table("participations", "Participations", "Who took part in which event, and how.", (
         _id("part-zgc-workshop-bai-host"),
-        Field("event_id", "ref", "The event.", required=True, to=("events",)),
+        Field("event_id", "ref", "The event.", required=True, to=("events",), evidence="reference"),
         Field("participant_id", "ref", "The person or organization taking part.", required=True,
-              to=("people", "organizations")),
-        Field("role", "text", "How they took part.", required=True, enum=(
+              to=("people", "organizations"), evidence="reference"),
+        Field("role", "text", "How they took part.", required=True, evidence="vocabulary", enum=(
             "host", "organizer", "co-organizer", "exhibitor", "keynote-speaker", "speaker", "opening-speaker",
             "facilitator", "participant", "representative", "coordinator")),
         Field("representing_id", "ref", "The organization the participant came from or spoke for.",
-              to=("organizations",)),
-        Field("topic", "text", "What they spoke about, in short."),
+              to=("organizations",), evidence="reference"),
+        Field("topic", "text", "What they spoke about, in short.", evidence="free-text"),
     ), label=("{participant_id}: {role} at {event_id}",)),
     Table("relations", "Relations", "Relationships between people, organizations, resources and agreements.", (
         _id("rel-cast-national-member-of-icsu"),
         Field("subject_id", "ref", "The record the relation is about.", required=True,
-              to=("people", "organizations", "resources", "events")),
+              to=("people", "organizations", "resources", "events"), evidence="reference"),
         Field("relation", "text", "; ".join(f"{r.name}: {r.description}" for r in RELATIONS.values()),
-              required=True, enum=tuple(RELATIONS)),
+              required=True, enum=tuple(RELATIONS), evidence="vocabulary"),
         Field("object_id", "ref", "The record it relates to.", required=True,
-              to=("organizations", "resources", "agreements")),
-        Field("since", "date", "Since when the relation holds.", grounded=True, example="2004"),
+              to=("organizations", "resources", "agreements"), evidence="reference"),
+        Field("since", "date", "Since when the relation holds.", evidence="date", example="2004"),
     ), label=("{subject_id} {relation} {object_id}",)),
     Table("statistics", "Statistics", "Figures the seeds give, with their comparator and date.", (
         _id("stat-cast-national-member-societies"),
         Field("subject_id", "ref", "What the figure is about.", required=True,
-              to=("organizations", "resources", "events", "agreements")),
-        Field("measure", "text", "What is counted, in short.", required=True, example="national member societies"),
+              to=("organizations", "resources", "events", "agreements"), evidence="reference"),
+        Field("measure", "text", "What is counted, in short.", required=True, evidence="free-text",
+              example="national member societies"),
         Field("value", "integer", "The figure as a whole number (116 million is 116000000). Empty where the "
-              "comparator is 'millions' and the text gives no number.", grounded=True, example="210"),
-        Field("unit", "text", "What one unit of the value is.", required=True, example="societies"),
+              "comparator is 'millions' and the text gives no number.", evidence="number", example="210"),
+        Field("unit", "text", "What one unit of the value is.", required=True, evidence="free-text",
+              example="societies"),
         Field("comparator", "text", "How the text qualifies the figure: exactly, more than, over, nearly, about, "
-              "or only 'millions'.", required=True, enum=COMPARATORS),
-        Field("as_of", "date", "When the figure was true.", grounded=True, example="2020-09-06"),
+              "or only 'millions'.", required=True, enum=COMPARATORS, evidence="vocabulary"),
+        Field("as_of", "date", "When the figure was true.", evidence="date", example="2020-09-06"),
     ), label=("{subject_id}: {measure}",)),
     Table("quotations", "Quotations", "Words quoted directly in the seeds.", (
         _id("quote-shirokizawa-noyori"),
-        Field("speaker_id", "ref", "Who said or wrote them.", required=True, to=("people",)),
-        Field("quoted_id", "ref", "Whom the speaker quotes, if anyone.", to=("people",)),
-        Field("words", "text", "The words quoted, exactly.", required=True),
-        Field("event_id", "ref", "Where they were said.", to=("events",)),
+        Field("speaker_id", "ref", "Who said or wrote them.", required=True, to=("people",), evidence="reference"),
+        Field("quoted_id", "ref", "Whom the speaker quotes, if anyone.", to=("people",), evidence="reference"),
+        Field("words", "text", "The words quoted, exactly.", required=True, evidence="text"),
+        Field("event_id", "ref", "Where they were said.", to=("events",), evidence="reference"),
     ), label=("{speaker_id}: \u201c{words}\u201d",)),
     Table("statements", "Statements", "What a speaker or organization said, stressed or called for, in short.", (
         _id("stmt-bai-sdgs"),
-        Field("speaker_id", "ref", "Who said it.", required=True, to=("people", "organizations")),
-        Field("verb", "text", "How it was said.", required=True, enum=(
+        Field("speaker_id", "ref", "Who said it.", required=True, to=("people", "organizations"),
+              evidence="reference"),
+        Field("verb", "text", "How it was said.", required=True, evidence="vocabulary", enum=(
             "stated", "emphasized", "stressed", "called-for", "reported", "introduced", "noted", "praised",
             "pointed-out", "presented", "expressed", "shared", "agreed", "requested")),
-        Field("summary", "text", "What was said, in a short summary.", required=True),
-        Field("event_id", "ref", "Where it was said.", to=("events",)),
+        Field("summary", "text", "What was said, in a short summary.", required=True, evidence="free-text"),
+        Field("event_id", "ref", "Where it was said.", to=("events",), evidence="reference"),
     ), label=("{speaker_id} {verb}: {summary}",)),
     Table("retired_ids", "Retired ids", "Ids that were in a published package and are no longer used, with the id "
           "that replaces each or the reason it was withdrawn. A retired id is never used again.", (
@@ -294,6 +324,23 @@ DERIVED: tuple[Table, ...] = (
               "(0-based, in Unicode code points).", required=True),
         Field("char_end", "integer", "Offset just past the quote's last character in the seed text.", required=True),
     ), cited=False, order=("record_id", "position")),
+    Table("evidence", "Evidence", "For every value a record grounds in its quotes (a reference, name, acronym, "
+          "alias, title, figure, date or URL; see each field's evidence in the data dictionary), the words that "
+          "state it: the citation and their character offsets in the seed. A value without a row here is marked "
+          "inferred (see inferences), is a choice from a vocabulary, or is the curator's own text.", (
+              Field("record_id", "ref", "The record holding the value.", required=True, to=("records",)),
+              Field("field", "text", "The field, and for a list the position of the item (aliases.0).",
+                    required=True),
+              Field("value", "text", "The value as text (for a reference, the referred id).", required=True),
+              Field("citation_id", "ref", "The citation whose quote states it.", required=True, to=(CITE_TABLE,)),
+              Field("char_start", "integer", "Offset of the first character of the words in the seed text "
+                    "(0-based, in Unicode code points).", required=True),
+              Field("char_end", "integer", "Offset just past the words' last character.", required=True),
+              Field("match", "text", "How the words were found: the value itself (name, acronym, alias, title, "
+                    "text, number, date, url), or for a reference the referred record's name, acronym, alias or "
+                    "surname.", required=True, enum=("name", "acronym", "alias", "surname", "title", "text",
+                                                      "number", "date", "url")),
+          ), cited=False, primary_key=("record_id", "field", "value")),
 )
 
 ALL_TABLES: tuple[Table, ...] = TABLES + DERIVED

@@ -73,6 +73,16 @@ CHECKS = {check.code: check for check in (
     Check("impossible-date", "A date that does not exist, such as 2021-02-30.", "Correct the date."),
     Check("ungrounded-value", "A number, date or URL that none of the record's quotes states.",
           "Cite the words that state it, or mark it inferred with the reason."),
+    Check("ungrounded-reference", "A reference whose record none of the record's quotes names: not by its name, "
+          "acronym or an alias, nor, for a person, the surname.", "Cite the words that name it (a second citation "
+          "is fine), or mark the field inferred with why the text points to that record."),
+    Check("ungrounded-name", "A name, acronym or alias that stands in none of the record's quotes.",
+          "Cite the words that print it; write a name the text does not print as a description in [square "
+          "brackets]; or mark it inferred with why."),
+    Check("ungrounded-title", "A title that stands in none of the record's quotes.",
+          "Cite the words that print it, or mark it inferred with why."),
+    Check("ungrounded-text", "An honorific, a place or quoted words that stand in none of the record's quotes.",
+          "Copy the words as the seed prints them, or mark the field inferred with why."),
     Check("inferred-without-value", "A field marked inferred that has no value.",
           "Give the value, or remove it from `inferred`."),
     Check("comparator-value", "A statistic whose value does not fit its comparator ('millions' takes none; "

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from .evidence import EVIDENCE_TABLE, file_evidence
 from .grounding import first_day
 from .loader import FileRecords, parse_lines
 from .model import ALL_TABLES, CITE_TABLE, TABLE_BY_NAME, Table
@@ -53,6 +54,7 @@ def record_rows(records: FileRecords) -> Rows:
                 "id": f"{record.id}#{position}", "record_id": record.id, "position": position,
                 "seed_id": cite["seed"], "line_start": first, "line_end": last, "quote": cite["quote"],
                 "char_start": match and match.char_start, "char_end": match and match.char_end})
+    rows[EVIDENCE_TABLE] = list(file_evidence(records)[0])  # a reference's evidence is the project's (write.py)
     return rows
 
 

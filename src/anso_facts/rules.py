@@ -13,7 +13,16 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from .checked import BUILT_RECORDS
-from .grounding import date_parts, dates_in, first_day, last_day, numbers_in, urls_in
+from .evidence import (
+    NAMED_TABLES,
+    Unfound,
+    file_evidence,
+    names_by_id,
+    reference_evidence,
+    references,
+    spans_by_record,
+)
+from .grounding import first_day, last_day
 from .loader import FileRecords, Record, parse_lines
 from .model import CITE_TABLE, HIERARCHICAL_RELATIONS, RELATIONS, TABLE_BY_NAME, TABLES, VAGUE_COMPARATORS
 from .plaintext import FORMULA_STARTS, character_name, unsafe_character
@@ -125,28 +134,32 @@ def _closest_passage(quote: str, lines: str) -> str:
     return f"; the closest passage of those lines is {' '.join(best)!r}: the quote has {'; '.join(changes)}"
 
 
+UNGROUNDED_CODE = {"number": "ungrounded-value", "date": "ungrounded-value", "url": "ungrounded-value",
+                   "name": "ungrounded-name", "acronym": "ungrounded-name", "alias": "ungrounded-name",
+                   "title": "ungrounded-title", "text": "ungrounded-text", "reference": "ungrounded-reference"}
+
+
+def ungrounded_message(unfound: Unfound) -> str:
+    """What a curator reads of a value that none of its record's quotes states (evidence.py), and what to do."""
+    where = display_path(unfound.path)
+    if unfound.evidence == "reference":
+        named = " or ".join(repr(words) for words in unfound.looked_for) or "no name (its own name is a description)"
+        what = f"{where} {unfound.value!r} is named in none of the record's quotes (looked for {named})"
+    else:
+        how = " as a whole URL" if unfound.evidence == "url" else ""
+        what = f"{where} {unfound.value!r} is stated in none of the record's quotes{how}"
+    closest = f"; the closest words there are {unfound.closest!r}" if unfound.closest else ""
+    return f"{what}{closest}: cite the words that state it, or mark it inferred with why"
+
+
 def values_are_grounded(loaded: FileRecords) -> Iterator[Finding]:
-    """A number, date or URL must be stated in one of the record's quotes, unless marked inferred."""
-    grounded = {t.name: [f for f in t.fields if f.grounded] for t in TABLES}
-    for record in loaded.records:
-        inferred = record.data.get("inferred", {})
-        quotes = None
-        for f in grounded[record.table]:
-            value = record.data.get(f.name)
-            if value is None or f.name in inferred:
-                continue
-            quotes = quotes or [normalise_quote(c["quote"]) for _, c in citations(record)]
-            if f.kind == "url":
-                stated = any(value in urls_in(q) for q in quotes)
-            elif f.kind == "date":
-                stated = any(date_parts(str(value)) in dates_in(q) for q in quotes)
-            else:
-                stated = any(value in numbers_in(q) for q in quotes)
-            if not stated:
-                how = " as a whole URL" if f.kind == "url" else ""
-                yield _finding(record, (f.name,), "ungrounded-value",
-                               f"{f.name} {value!r} is stated in none of the record's quotes{how}: cite the words "
-                               f"that state it, or mark it inferred with why")
+    """A name, acronym, title, figure, date or URL must stand in one of the record's quotes, unless marked
+    inferred (references are the project's: see references_are_grounded)."""
+    unfound = file_evidence(loaded)[1]
+    records = {record.id: record for record in reversed(loaded.records)} if unfound else {}
+    for value in unfound:
+        yield _finding(records[value.record_id], value.path, UNGROUNDED_CODE[value.evidence],
+                       ungrounded_message(value))
 
 
 def inferred_fields_have_values(loaded: FileRecords) -> Iterator[Finding]:
@@ -216,6 +229,10 @@ def _columns_read() -> dict[str, tuple[str, ...]]:
     read["records"] = ["id", "table", LOCATOR]
     read["relations"].append("relation")
     read[CITE_TABLE] = ["record_id", "position", "seed_id", "char_start", "char_end"]  # its id: record_id#position
+    for table in NAMED_TABLES:  # what a reference is grounded by (evidence.py)
+        read[table] += [f.name for f in TABLE_BY_NAME[table].fields if f.name in ("name", "acronym")]
+    read["aliases"] = ["organization_id", "alias"]
+    read["inferences"] = ["record_id", "field"]
     for (table, name), (_, other_table, other_name) in _LATER_THAN.items():
         read[table] += [name, f"{name}_precision"]
         read[other_table] += [other_name, f"{other_name}_precision"]
@@ -457,5 +474,24 @@ def no_id_vanishes(project: Project) -> Iterator[Problem]:
                           f"it in data/retired.yaml (retired_ids: id, replaced_by_id or reason, version)")
 
 
+def project_evidence(project: Project) -> tuple[list[dict], list[Unfound]]:
+    """The evidence of every reference, and the references none of their record's quotes names (evidence.py);
+    made once, for the rule below and for the evidence rows the build writes."""
+    if "evidence" not in project.memo:
+        columns = {table: {name: project.column(table, name) for name in names}
+                   for table, names in COLUMNS_READ.items()}
+        spans = spans_by_record(columns, project.catalogue.seed_texts)
+        project.memo["evidence"] = reference_evidence(references(columns), names_by_id(columns), spans)
+    return project.memo["evidence"]
+
+
+def references_are_grounded(project: Project) -> Iterator[Finding]:
+    """A reference must be named in one of its record's quotes, unless marked inferred."""
+    resolved = project.ids_in(tuple(t.name for t in TABLES))
+    for value in project_evidence(project)[1]:
+        if value.value in resolved:  # one that does not resolve is reported as such
+            yield project.finding(value.record_id, value.path, "ungrounded-reference", ungrounded_message(value))
+
+
 PROJECT_RULES = (unique_ids, no_id_vanishes, references_resolve, relations_fit_their_kind, dates_in_order,
-                 no_record_is_its_own_ancestor, exclusions_hold_no_quote)
+                 no_record_is_its_own_ancestor, exclusions_hold_no_quote, references_are_grounded)

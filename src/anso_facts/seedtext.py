@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -118,6 +118,31 @@ class SeedText:
         """Every place in the whole seed where the quote stands."""
         return sorted(set(self._matches(normalise_quote(quote), 0, len(self.text))),
                       key=lambda m: m.char_start)
+
+    def matches(self, words: str, start: int, end: int) -> Iterator[Match]:
+        """Every place between the offsets `start` and `end` where `words` stand, matched as quotes are."""
+        return self._matches(normalise_quote(words), start, end)
+
+    def find_words(self, words: str, start: int, end: int) -> Match | None:
+        """Where `words` first stand as whole words (no letter or digit joined to either end) between the
+        offsets `start` and `end`, matched as quotes are, or None."""
+        text = self.text
+        for match in self.matches(words, start, end):
+            before = text[match.char_start - 1] if match.char_start > 0 else " "
+            after = text[match.char_end] if match.char_end < len(text) else " "
+            if not (before.isalnum() or after.isalnum()):
+                return match
+        return None
+
+    def normalised(self, start: int, end: int) -> tuple[str, Callable[[int, int], tuple[int, int]]]:
+        """The text between two offsets with white space and line-end hyphenations normalised (as a quote is
+        matched), and a function from a stretch of that back to offsets in the text."""
+        view = self._views[0]
+        lo, hi = view.index_of(start), view.index_of(end)
+
+        def offsets(a: int, b: int) -> tuple[int, int]:
+            return view.source_of(lo + a), view.source_of(lo + b - 1) + 1
+        return view.normal[lo:hi], offsets
 
     def _matches(self, quote: str, start: int, end: int):
         if not quote:

@@ -17,13 +17,15 @@ from typing import Any
 
 import pyarrow as pa
 
-from .arrow_tables import ArrowTables, joined_tables, output_table, table_digest
+from .arrow_tables import ArrowTables, joined_tables, output_table, table_digest, with_reference_evidence
 from .check import check
 from .checked import Project
+from .evidence import EVIDENCE_TABLE
 from .labels import with_labels
 from .metadata import citation_cff, croissant, datapackage_metadata, package_dataset, zenodo_metadata
 from .model import ALL_TABLES, Table
 from .problems import checks_markdown
+from .rules import project_evidence
 from .schemas import JSON_SCHEMAS, data_dictionary, examples, table_schema
 from .swap import recover, swap_into_place
 
@@ -100,6 +102,8 @@ def write_tables(project: Project, out: Path) -> dict[str, dict]:
     missing = [t for t in ALL_TABLES if t.name not in written]
     if "records" not in written:  # labelled only when written (it was most of a build that reuses every table),
         tables["records"] = with_labels(tables["records"], tables)  # and before the threads, whose GIL it holds
+    if EVIDENCE_TABLE not in written:
+        tables[EVIDENCE_TABLE] = with_reference_evidence(tables[EVIDENCE_TABLE], project_evidence(project)[0])
     with ThreadPoolExecutor(os.cpu_count()) as pool:  # Arrow sorts and writes without holding the GIL
         written |= dict(zip((t.name for t in missing), pool.map(write, missing), strict=True))
     return written
