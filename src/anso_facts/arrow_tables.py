@@ -19,7 +19,8 @@ import pyarrow as pa
 
 from .cache import Cache
 from .evidence import EVIDENCE_TABLE
-from .model import ALL_TABLES, TABLE_BY_NAME, Table
+from .freetext import unsupported_rows
+from .model import ALL_TABLES, CITE_TABLE, TABLE_BY_NAME, TABLES, Table
 from .rows import LOCATOR, Rows
 from .schemas import columns
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from .checked import Project
 
 EPOCH = dt.date(1970, 1, 1)
+UNSUPPORTED_TABLE = "unsupported_words"
 ALIGNMENT = 64  # of each part of an entry's file: Arrow reads its buffers in place when they are aligned
 
 
@@ -84,13 +86,32 @@ def output_table(table: Table, rows: pa.Table) -> pa.Table:
     return rows.select([c.name for c in columns(table)]).cast(arrow_schema(table))
 
 
-PROJECT_WIDE = ("records", EVIDENCE_TABLE)  # tables with rows made from every file's (labels, references)
+PROJECT_WIDE = ("records", EVIDENCE_TABLE, UNSUPPORTED_TABLE)  # tables whose rows are made from every file's
 
 
 def with_reference_evidence(evidence: pa.Table, rows: list[dict]) -> pa.Table:
     """Every file's evidence rows, with those of references (made across files: rules.project_evidence)."""
     schema = arrow_schema(TABLE_BY_NAME[EVIDENCE_TABLE], checking=True)
     return pa.concat_tables([evidence, arrow_table(json_lines(rows), schema)])
+
+
+def unsupported_words(tables: dict[str, pa.Table], labels: dict[str, str]) -> pa.Table:
+    """The unsupported_words table (freetext.py): each free-text value's words that neither the record's quotes
+    nor the labels of the records it refers to support."""
+    quotes: dict[str, list[str]] = {}
+    cites = tables[CITE_TABLE]
+    for record_id, quote in zip(cites.column("record_id").to_pylist(), cites.column("quote").to_pylist(), strict=True):
+        quotes.setdefault(record_id, []).append(quote)
+    records = []
+    for table in TABLES:
+        free = [f.name for f in table.fields if f.evidence == "free-text"]
+        if not free:
+            continue
+        refs = [f.name for f in table.fields if f.kind == "ref"]
+        data = tables[table.name].select(["id", *free, *refs]).to_pylist()
+        records += [(row["id"], {f: row[f] for f in free if row[f]}, [row[r] for r in refs if row[r]]) for row in data]
+    schema = arrow_schema(TABLE_BY_NAME[UNSUPPORTED_TABLE], checking=True)
+    return arrow_table(json_lines(unsupported_rows(records, quotes, labels)), schema)
 
 
 def joined_tables(project: Project) -> dict[str, pa.Table]:

@@ -14,6 +14,7 @@ from .plaintext import with_output_shown
 READ_ONLY = ("show", "stats", "validate", "diff")  # the only commands that may read the installed package's data
 # The extra (pyproject.toml) that brings each module a plain `pip install anso-facts` leaves out
 EXTRA_OF_MODULE = {"yaml": "curate", "jsonschema": "curate", "jsonschema_rs": "curate", "frictionless": "curate",
+                   "snowballstemmer": "curate",
                    "requests": "publish", "ckanapi": "publish", "jinja2": "site", "markupsafe": "site"}
 
 
@@ -92,6 +93,13 @@ def cmd_site(args) -> int:
 
 
 def cmd_coverage(args) -> int:
+    if args.fields:  # read from the package as built: the evidence of references is made across files
+        if _build(args) is None:
+            return 1
+        from .coverage import fields_report
+        from .database import built_rows
+        print(fields_report(built_rows(args.root)))
+        return 0
     project, problems = _check(args)
     if problems:
         return 1
@@ -251,8 +259,13 @@ def parser() -> argparse.ArgumentParser:
         command("build", cmd_build, "Check, then write build/ (CSV and Parquet), datapackage.json, schemas/, "
                 "docs/ and the README's figures. Writes nothing if the check fails.", "anso-facts build"),
         command("coverage", cmd_coverage, "Per seed, the share of non-blank lines cited by some fact or excluded "
-                "in the catalogue, and the lines still uncited.", "anso-facts coverage"),
+                "in the catalogue, and the lines still uncited; with --fields, how every value rests on the text.",
+                "anso-facts coverage --fields"),
     ]
+    checking[-1].add_argument("--fields", action="store_true",
+                              help="build, then count per table the values grounded in their quotes, inferred, "
+                                   "described in [brackets] or unaccounted for, the classification values, and "
+                                   "the free-text words no quote supports")
     for sub in checking:
         sub.add_argument("--format", choices=("text", "json", "github"), default="text",
                          help="how problems are printed: text (file:line:column: code: message), json (a list "

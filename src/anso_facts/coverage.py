@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .evidence import is_description
 from .loader import parse_lines
-from .model import ALL_TABLES
+from .model import ALL_TABLES, TABLE_BY_NAME, TABLES, Field, Table
 
 if TYPE_CHECKING:
     from .checked import Project
@@ -96,3 +97,63 @@ def with_figures(readme: str, project: Project) -> str | None:
     if start < 0 or end < start:
         return None
     return readme[:start] + figures(project) + readme[end + len(FIGURES_END):]
+
+
+# --- fields: how every value rests on the text (`coverage --fields`) --------------------------------------
+
+FIELD_COLUMNS = ("grounded", "inferred", "described", "unaccounted", "vocabulary", "free text", "unsupported words",
+                 "free text unexplained")
+
+
+def _values(table: Table, f: Field, rows: dict[str, list[dict]]) -> list[tuple[str, str, object]]:
+    """(record id, field, value) of every value of a field in the built rows (a list's, each item)."""
+    if f.kind == "list":
+        owner, item = (g.name for g in TABLE_BY_NAME[table.list_table].fields)
+        return [(row[owner], f.name, row[item]) for row in rows[table.list_table]]
+    return [(row["id"], f.name, row[f.name]) for row in rows[table.name] if row[f.name] is not None]
+
+
+def field_counts(table: Table, rows: dict[str, list[dict]]) -> dict[str, int]:
+    """How the values of one curated table rest on the text (FIELD_COLUMNS), from the built rows."""
+    grounded: set[tuple] = {(r["record_id"], r["field"]) for r in rows["evidence"]}  # and for a list, each item:
+    grounded |= {(r["record_id"], r["field"], r["value"]) for r in rows["evidence"]}
+    inferred = {(r["record_id"], r["field"]) for r in rows["inferences"]}
+    unsupported: dict[tuple[str, str], int] = {}
+    for r in rows["unsupported_words"]:
+        unsupported[r["record_id"], r["field"]] = unsupported.get((r["record_id"], r["field"]), 0) + 1
+    noted = {row["id"] for row in rows[table.name] if row.get("note")}
+    counts = dict.fromkeys(FIELD_COLUMNS, 0)
+    for f in table.fields:
+        for record_id, name, value in _values(table, f, rows) if f.evidence else ():
+            if f.evidence == "vocabulary":
+                counts["vocabulary"] += 1
+            elif f.evidence == "free-text":
+                counts["free text"] += 1
+                words = unsupported.get((record_id, name), 0)
+                counts["unsupported words"] += words
+                explained = record_id in noted or (record_id, name) in inferred
+                counts["free text unexplained"] += bool(words) and not explained
+            elif ((record_id, name, value) if f.kind == "list" else (record_id, name)) in grounded:
+                counts["grounded"] += 1
+            elif (record_id, name) in inferred or (record_id, f.name) in inferred:
+                counts["inferred"] += 1
+            elif f.evidence == "name" and is_description(str(value)):
+                counts["described"] += 1
+            else:
+                counts["unaccounted"] += 1
+    return counts
+
+
+def fields_report(rows: dict[str, list[dict]]) -> str:
+    """`coverage --fields`: per curated table, the values grounded in the words of their quotes, declared
+    inferred, written as descriptions in [brackets] (names the text does not print) or unaccounted for (0 when
+    the check passes); the classification values; the free-text values, their unsupported words, and those
+    with such words that carry neither a note nor an inference saying why."""
+    lines = ["| table | " + " | ".join(FIELD_COLUMNS) + " |", "|---" * (len(FIELD_COLUMNS) + 1) + "|"]
+    total = dict.fromkeys(FIELD_COLUMNS, 0)
+    for table in (t for t in TABLES if t.cited):
+        counts = field_counts(table, rows)
+        total = {name: total[name] + counts[name] for name in FIELD_COLUMNS}
+        lines.append(f"| {table.name} | " + " | ".join(str(counts[name]) for name in FIELD_COLUMNS) + " |")
+    lines.append("| **all** | " + " | ".join(f"**{total[name]}**" for name in FIELD_COLUMNS) + " |")
+    return "\n".join(lines)

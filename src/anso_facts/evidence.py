@@ -121,7 +121,7 @@ def file_evidence(loaded: FileRecords) -> tuple[list[dict], list[Unfound]]:
             for path, kind, value in stated_values(record):
                 found = next(((span, where) for span in spans if (where := find_stated(kind, value, span))), None)
                 if found:
-                    rows.append(_row(record.id, ".".join(map(str, path)), value, found[0], found[1], kind))
+                    rows.append(_row(record.id, path[0], value, found[0], found[1], kind))
                 else:
                     unfound.append(Unfound(record.id, path, value, kind, (str(value),),
                                            _closest(str(value), spans) if kind in ("name", "title") else ""))

@@ -80,8 +80,7 @@ def record_labels(tables: dict[str, pa.Table]) -> dict[str, str]:
     return labels
 
 
-def with_labels(records: pa.Table, tables: dict[str, pa.Table]) -> pa.Table:
-    """The records table with its `label` column filled."""
-    known = record_labels(tables)
+def with_labels(records: pa.Table, known: dict[str, str]) -> pa.Table:
+    """The records table with its `label` column filled from `known` (see record_labels)."""
     labels = pa.array([known[record_id] for record_id in records.column("id").to_pylist()], pa.string())
     return records.set_column(records.schema.get_field_index("label"), "label", labels)

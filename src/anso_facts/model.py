@@ -329,8 +329,7 @@ DERIVED: tuple[Table, ...] = (
           "state it: the citation and their character offsets in the seed. A value without a row here is marked "
           "inferred (see inferences), is a choice from a vocabulary, or is the curator's own text.", (
               Field("record_id", "ref", "The record holding the value.", required=True, to=("records",)),
-              Field("field", "text", "The field, and for a list the position of the item (aliases.0).",
-                    required=True),
+              Field("field", "text", "The field.", required=True),
               Field("value", "text", "The value as text (for a reference, the referred id).", required=True),
               Field("citation_id", "ref", "The citation whose quote states it.", required=True, to=(CITE_TABLE,)),
               Field("char_start", "integer", "Offset of the first character of the words in the seed text "
@@ -341,6 +340,14 @@ DERIVED: tuple[Table, ...] = (
                     "surname.", required=True, enum=("name", "acronym", "alias", "surname", "title", "text",
                                                       "number", "date", "url")),
           ), cited=False, primary_key=("record_id", "field", "value")),
+    Table("unsupported_words", "Unsupported words", "The words of curators' summaries, descriptions, topics and "
+          "purposes that stand in none of the record's quotes nor in the labels of the records it refers to (by "
+          "their stem, function words aside). Not errors: they show a reviewer where a summary goes beyond the "
+          "text's words.", (
+              Field("record_id", "ref", "The record.", required=True, to=("records",)),
+              Field("field", "text", "The free-text field.", required=True),
+              Field("word", "text", "The word, in lower case.", required=True),
+          ), cited=False, primary_key=("record_id", "field", "word")),
 )
 
 ALL_TABLES: tuple[Table, ...] = TABLES + DERIVED

@@ -11,6 +11,7 @@ from .model import (
     ALL_TABLES,
     COUNTRY,
     DATE,
+    EVIDENCE,
     FILENAME,
     MAX_ID_LENGTH,
     MAX_INTEGER,
@@ -208,12 +209,19 @@ def data_dictionary(examples_by_table: dict[str, dict[str, str]]) -> str:
     the data (see `examples`)."""
     lines = ["# Data dictionary", "",
              "Generated from `src/anso_facts/model.py` and the data by `anso-facts build`; do not edit by hand.",
-             "The example is the first value of the field in the built table.", ""]
+             "The example is the first value of the field in the built table.", "",
+             "The *evidence* column says how a curated value rests on the words its record quotes. A value of the "
+             "first kinds below must stand in one of the record's quotes (the `evidence` table gives the words and "
+             "their offsets) unless the record marks it inferred, with the reason (the `inferences` table):", "",
+             "| evidence | meaning |", "|---|---|",
+             *(f"| {kind} | {meaning} |" for kind, meaning in EVIDENCE.items()), ""]
     for table in ALL_TABLES:
         lines += [f"## {table.name}", "", table.description, "",
                   f"Primary key: `{', '.join(table.primary_key)}`.", "",
-                  "| field | type | required | constraints | description | example |", "|---|---|---|---|---|---|"]
+                  "| field | type | required | constraints | evidence | description | example |",
+                  "|---|---|---|---|---|---|---|"]
         refs = {f.name: foreign_table(f) for f in table.fields if f.kind == "ref"}
+        evidence = {f.name: f.evidence for f in table.fields}
         for c in columns(table):
             rules = []
             if c.enum:
@@ -222,7 +230,8 @@ def data_dictionary(examples_by_table: dict[str, dict[str, str]]) -> str:
                 rules.append(f"pattern `{c.pattern}`")
             if c.name in refs:
                 rules.append(f"references `{refs[c.name]}.id`")
-            lines.append(f"| `{c.name}` | {c.type} | {'yes' if c.required else ''} | {'; '.join(rules)} "
+            shown = "vocabulary" if c.part == "precision" and evidence.get(c.source) else evidence.get(c.source, "")
+            lines.append(f"| `{c.name}` | {c.type} | {'yes' if c.required else ''} | {'; '.join(rules)} | {shown} "
                          f"| {c.description} | {examples_by_table[table.name][c.name]} |")
         lines.append("")
     return "\n".join(lines)

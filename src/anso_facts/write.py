@@ -17,11 +17,19 @@ from typing import Any
 
 import pyarrow as pa
 
-from .arrow_tables import ArrowTables, joined_tables, output_table, table_digest, with_reference_evidence
+from .arrow_tables import (
+    UNSUPPORTED_TABLE,
+    ArrowTables,
+    joined_tables,
+    output_table,
+    table_digest,
+    unsupported_words,
+    with_reference_evidence,
+)
 from .check import check
 from .checked import Project
 from .evidence import EVIDENCE_TABLE
-from .labels import with_labels
+from .labels import record_labels, with_labels
 from .metadata import citation_cff, croissant, datapackage_metadata, package_dataset, zenodo_metadata
 from .model import ALL_TABLES, Table
 from .problems import checks_markdown
@@ -100,8 +108,12 @@ def write_tables(project: Project, out: Path) -> dict[str, dict]:
         return _written(table, digests[table.name], data, out)
 
     missing = [t for t in ALL_TABLES if t.name not in written]
-    if "records" not in written:  # labelled only when written (it was most of a build that reuses every table),
-        tables["records"] = with_labels(tables["records"], tables)  # and before the threads, whose GIL it holds
+    # The tables made across files, only when written (labels were most of a build that reuses every table), and
+    # before the threads, whose GIL this would hold
+    if "records" not in written or UNSUPPORTED_TABLE not in written:
+        labels = record_labels(tables)
+        tables["records"] = with_labels(tables["records"], labels)
+        tables[UNSUPPORTED_TABLE] = unsupported_words(tables, labels)
     if EVIDENCE_TABLE not in written:
         tables[EVIDENCE_TABLE] = with_reference_evidence(tables[EVIDENCE_TABLE], project_evidence(project)[0])
     with ThreadPoolExecutor(os.cpu_count()) as pool:  # Arrow sorts and writes without holding the GIL
