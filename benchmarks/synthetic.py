@@ -2,7 +2,8 @@
 
 `generate(root, records, files=100, seed=0)` writes seeds/ (one synthetic seed text per fact file, with its
 catalogue entry) and data/ (the fact files) so that every citation verifies: each record cites one or two lines
-of its file's seed, and every number and date it holds stands in its quotes. All tables are used, and records
+of its file's seed, and every value it must ground stands in its quotes (its names, numbers and dates, and the
+names of the records it refers to). All tables are used, and records
 refer to earlier records (also in other files). The same arguments give the same bytes.
 
     python benchmarks/synthetic.py ROOT RECORDS
@@ -26,11 +27,12 @@ MIX = (("organizations", 0.22), ("people", 0.12), ("events", 0.10), ("resources"
 class FileWriter:
     """One fact file and the seed text its records cite."""
 
-    def __init__(self, number: int, rng: random.Random, known: dict[str, list[str]]):
-        self.number, self.rng, self.known = number, rng, known
+    def __init__(self, number: int, rng: random.Random, known: dict[str, list[str]], names: dict[str, str]):
+        self.number, self.rng, self.known, self.names = number, rng, known, names  # names: id -> name as printed
         self.seed_id = f"synthetic-{number:03d}"
         self.lines: list[str] = []
         self.records: dict[str, list[str]] = {}
+        self.printed_name = ""  # the name the record being made is printed by, if any
 
     def line(self, text: str) -> int:
         self.lines.append(text)
@@ -57,23 +59,28 @@ class FileWriter:
             body = self._organizations(rid, f"Synthetic Organization {self.number}-{index}")
         self.records.setdefault(table, []).append(f"- id: {rid}\n{body}")
         self.known[table].append(rid)
+        self.names[rid] = self.printed_name or rid
+        self.printed_name = ""
 
     def _organizations(self, rid, name):
         acronym = f"SO{self.number}X{rid[-6:]}"
-        n = self.line(f"The {name} ({acronym}) is based in Beijing and works with partners worldwide.")
+        self.printed_name = name
         parent = self.pick("organizations") if self.rng.random() < 0.3 else None
+        words = f"The {name} ({acronym})" + (f", an institute of the {self.names[parent]}," if parent else "")
+        n = self.line(f"{words} is based in Beijing and works with partners worldwide.")
         out = f"  name: {name}\n  acronym: {acronym}\n  kind: institute\n  country: CN\n"
         if parent:
             out += f"  parent_id: {parent}\n"
-        return out + "  cite:\n" + self.cite(n, f"The {name} ({acronym})")
+        return out + "  cite:\n" + self.cite(n, words.rstrip(","))
 
     def _people(self, rid, name):
-        person = f"Given{rid[-6:]} Family{self.number}"
+        person = self.printed_name = f"Given{rid[-6:]} Family{self.number}"
         n = self.line(f"Prof. {person} spoke for the partners of the alliance.")
         return f"  name: {person}\n  honorific: Prof.\n  cite:\n" + self.cite(n, f"Prof. {person}")
 
     def _events(self, rid, name):
         iso, printed = self.date()
+        self.printed_name = name
         n = self.line(f"On {printed}, the {name} took place online with partners.")
         return (f"  name: {name}\n  kind: workshop\n  date: '{iso}'\n  mode: online\n  cite:\n"
                 + self.cite(n, f"On {printed}, the {name} took place online"))
@@ -81,6 +88,7 @@ class FileWriter:
     def _resources(self, rid, name):
         iso, printed = self.date()
         url = f"https://example.org/{rid}"
+        self.printed_name = name
         n = self.line(f"The {name} ({url}) was launched on {printed}.")
         return (f"  name: {name}\n  kind: database\n  url: {url}\n  launch_date: '{iso}'\n  cite:\n"
                 + self.cite(n, f"The {name} ({url}) was launched on {printed}."))
@@ -96,26 +104,29 @@ class FileWriter:
         if not (person and org):
             return None
         iso, printed = self.date()
-        n = self.line(f"On {printed}, the President of the organization {org} was person {person}.")
+        words = f"On {printed}, the President of the {self.names[org]} was {self.names[person]}"
+        n = self.line(f"{words}.")
         return (f"  person_id: {person}\n  title: President\n  organization_id: {org}\n  as_of: '{iso}'\n"
-                f"  cite:\n" + self.cite(n, f"On {printed}, the President of the organization {org}"))
+                f"  cite:\n" + self.cite(n, words))
 
     def _participations(self, rid, name):
         event, person = self.pick("events"), self.pick("people")
         if not (event and person):
             return None
-        n = self.line(f"Person {person} spoke at event {event} about joint research.")
+        words = f"{self.names[person]} spoke at the {self.names[event]}"
+        n = self.line(f"{words} about joint research.")
         return (f"  event_id: {event}\n  participant_id: {person}\n  role: speaker\n  topic: Joint research\n"
-                f"  cite:\n" + self.cite(n, f"Person {person} spoke at event {event}"))
+                f"  cite:\n" + self.cite(n, words))
 
     def _relations(self, rid, name):
         subject, other = self.pick("organizations"), self.pick("organizations")
         if not (subject and other) or subject == other:
             return None
         since = self.rng.randint(1990, 2020)
-        n = self.line(f"Since {since}, organization {subject} has been a member of organization {other}.")
+        words = f"Since {since}, the {self.names[subject]} has been a member of the {self.names[other]}"
+        n = self.line(f"{words}.")
         return (f"  subject_id: {subject}\n  relation: member-of\n  object_id: {other}\n  since: '{since}'\n"
-                f"  cite:\n" + self.cite(n, f"Since {since}, organization {subject} has been a member"))
+                f"  cite:\n" + self.cite(n, words))
 
     def _statistics(self, rid, name):
         subject = self.pick("organizations")
@@ -123,30 +134,32 @@ class FileWriter:
             return None
         iso, printed = self.date()
         value = self.rng.randint(2, 999_999)
-        first = self.line(f"As of {printed}, organization {subject} counted more than {value:,} members.")
-        second = self.line(f"The figure for {subject} was confirmed by its secretariat.")
+        words = f"As of {printed}, the {self.names[subject]} counted more than {value:,} members."
+        first = self.line(words)
+        second = self.line(f"The figure for the {self.names[subject]} was confirmed by its secretariat.")
         return (f"  subject_id: {subject}\n  measure: members\n  value: {value}\n  unit: people\n"
                 f"  comparator: more-than\n  as_of: '{iso}'\n  cite:\n"
-                + self.cite(first, f"As of {printed}, organization {subject} counted more than {value:,} members.")
-                + self.cite(second, f"The figure for {subject} was confirmed"))
+                + self.cite(first, words) + self.cite(second, f"The figure for the {self.names[subject]} was confirmed"))
 
     def _quotations(self, rid, name):
         speaker = self.pick("people")
         if not speaker:
             return None
         words = f"Science knows no borders, said speaker {rid}"
-        n = self.line(f"{speaker} said: \u201c{words}\u201d.")
-        return (f"  speaker_id: {speaker}\n  words: {words}\n  cite:\n" + self.cite(n, f"{speaker} said:"))
+        n = self.line(f"{self.names[speaker]} said: \u201c{words}\u201d.")
+        return (f"  speaker_id: {speaker}\n  words: {words}\n  cite:\n"
+                + self.cite(n, f"{self.names[speaker]} said: \u201c{words}\u201d"))
 
     def _statements(self, rid, name):
         speaker, event = self.pick("people"), self.pick("events")
         if not (speaker and event):
             return None
-        n = self.line(f"At {event}, {speaker} called for solidarity of the world science community.")
+        words = f"At the {self.names[event]}, {self.names[speaker]} called for solidarity"
+        n = self.line(f"{words} of the world science community.")
         second = self.line(f"Statement {rid} was reported in the newsletter.")
         return (f"  speaker_id: {speaker}\n  verb: called-for\n  summary: Solidarity of the world science "
                 f"community.\n  event_id: {event}\n  cite:\n"
-                + self.cite(n, f"{speaker} called for solidarity") + self.cite(second, f"Statement {rid} was reported"))
+                + self.cite(n, words) + self.cite(second, f"Statement {rid} was reported"))
 
     def yaml(self) -> str:
         parts = ["# Synthetic facts for the scale benchmark.\n"]
@@ -163,11 +176,12 @@ def generate(root: Path, records: int, files: int = 100, seed: int = 0) -> None:
     (root / "seeds").mkdir(parents=True, exist_ok=True)
     (root / "data").mkdir(parents=True, exist_ok=True)
     known: dict[str, list[str]] = {table: [] for table, _ in MIX}
+    names: dict[str, str] = {}
     tables, weights = zip(*MIX, strict=True)
     catalogue = ["seeds:"]
     per_file = [records // files + (1 if i < records % files else 0) for i in range(files)]
     for number, count in enumerate(per_file):
-        writer = FileWriter(number, rng, known)
+        writer = FileWriter(number, rng, known, names)
         for index in range(count):
             writer.add(rng.choices(tables, weights)[0], index)
         text = writer.text().encode("utf-8")

@@ -68,8 +68,9 @@ FIGURES_START = "<!-- figures: written by `anso-facts build` from the data; do n
 FIGURES_END = "<!-- /figures -->"
 
 
-def figures(project: Project) -> str:
-    """The README's figures: per seed, its coverage and the records and citations citing it; rows per table."""
+def figures(project: Project, counts: dict[str, int]) -> str:
+    """The README's figures: per seed, its coverage and the records and citations citing it; `counts`, the rows
+    of each table as built."""
     cites = list(zip(project.column("citations", "seed_id"), project.column("citations", "record_id"), strict=True))
     titles = {seed.id: f"`{seed.data['file']}`: {seed.data['title']}" for seed in project.catalogue.records}
     lines = ["| seed | document | content lines | cited | excluded | uncited | records citing it | citations |",
@@ -83,7 +84,7 @@ def figures(project: Project) -> str:
               "`seeds/seeds.yaml` with the reason (headings, a salutation). A line counts as cited only where a "
               "quote stands on", "it, not merely inside a cited range. A record can cite several seeds.", "",
               "| table | rows | | table | rows |", "|---|---|---|---|---|"]
-    rows = [(table.name, project.row_count(table.name)) for table in ALL_TABLES]
+    rows = [(table.name, counts[table.name]) for table in ALL_TABLES]
     half = (len(rows) + 1) // 2
     for (left, left_rows), right in zip(rows[:half], rows[half:] + [("", 0)], strict=False):
         right_cells = f"`{right[0]}` | {right[1]}" if right[0] else " | "
@@ -91,12 +92,12 @@ def figures(project: Project) -> str:
     return "\n".join([FIGURES_START, *lines, FIGURES_END])
 
 
-def with_figures(readme: str, project: Project) -> str | None:
+def with_figures(readme: str, project: Project, counts: dict[str, int]) -> str | None:
     """The README with its figures replaced by the current ones; None if it has no place for them."""
     start, end = readme.find(FIGURES_START), readme.find(FIGURES_END)
     if start < 0 or end < start:
         return None
-    return readme[:start] + figures(project) + readme[end + len(FIGURES_END):]
+    return readme[:start] + figures(project, counts) + readme[end + len(FIGURES_END):]
 
 
 # --- fields: how every value rests on the text (`coverage --fields`) --------------------------------------

@@ -59,7 +59,7 @@ def _sha256(path: Path) -> str:
 def _written(table: Table, digest: str | None, data: pa.Table, out: Path) -> dict:
     """What the build keeps of a written table: its digest, the sha256 of its files, its examples."""
     return {"digest": digest, **{fmt: _sha256(out / _file(table, fmt)) for fmt in ("csv", "parquet")},
-            "examples": examples(table, data)}
+            "examples": examples(table, data), "rows": data.num_rows}
 
 
 def _status(path: Path) -> list[int] | None:
@@ -177,14 +177,14 @@ def write_outputs(project: Project, out: Path) -> dict[str, dict]:
     return written
 
 
-def update_readme(project: Project, root: Path) -> None:
+def update_readme(project: Project, root: Path, written: dict[str, dict]) -> None:
     """Write the current figures into README.md between its markers (see coverage.figures), whole or not at all."""
     from .coverage import with_figures
     readme = root / "README.md"
     if not readme.is_file():
         return
     text = readme.read_text(encoding="utf-8")
-    updated = with_figures(text, project)
+    updated = with_figures(text, project, {name: entry["rows"] for name, entry in written.items()})
     if updated is None or updated == text:
         return
     scratch = readme.with_name(".README.md.new")
@@ -207,4 +207,4 @@ def build(project: Project, root: Path) -> None:
         remember_written(project, written, root)
     finally:
         shutil.rmtree(out, ignore_errors=True)
-    update_readme(project, root)
+    update_readme(project, root, written)
