@@ -344,3 +344,16 @@ def test_a_token_goes_over_https_only_but_to_this_machine(ckan, monkeypatch, cap
     with pytest.raises(CkanError, match="unencrypted"):
         publish("http://portal.example.org", REPO, TOKEN)
     assert main(["--root", str(REPO), "publish", "ckan", ckan.url.replace("127.0.0.1", "localhost"), "--send"]) == 0
+
+
+def test_what_zenodo_says_about_the_record_is_printed_as_one_plain_line(zenodo, archive, monkeypatch, capsys):
+    """The id and address of the record come from the server: a terminal escape or a line break in them is
+    shown escaped, not acted on."""
+    left = zenodo.draft(zenodo_record()["metadata"]["title"], zenodo_record()["metadata"]["version"])
+    left["links"]["self_html"] = f"{zenodo.url}/uploads/{left['id']}\n\x1b[2J\u202e{TOKEN}"
+    monkeypatch.setenv("ZENODO_TOKEN", TOKEN)
+    monkeypatch.setattr("anso_facts.zenodo.ZENODO", zenodo.url)
+    assert main(["--root", str(REPO), "publish", "zenodo", "--send", "--archive", str(archive)]) == 0
+    out, _ = capsys.readouterr()
+    assert one_line(out) == (f"uploaded as an unpublished draft: record {left['id']} {zenodo.url}/uploads/"
+                             f"{left['id']} \\u001b[2J\\u202e{publishing.HIDDEN}\n")

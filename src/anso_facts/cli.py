@@ -176,7 +176,7 @@ def _secret(variable: str, what: str) -> str:
 
 def cmd_publish_zenodo(args) -> int:
     from .metadata import zenodo_record
-    from .publishing import PublishError
+    from .publishing import PublishError, shown
     from .zenodo import SANDBOX, TOKEN_VARIABLE, ZENODO, Deposit
     archive = args.archive or _release(args)
     deposit = Deposit(archive, zenodo_record(), SANDBOX if args.sandbox else ZENODO, args.new_version_of,
@@ -194,7 +194,8 @@ def cmd_publish_zenodo(args) -> int:
         return 1
     state = "uploaded as an unpublished draft" if not args.publish else "published" if not args.community \
         else f"submitted to the community {args.community} for review"
-    print(f"{state}: record {result.get('id')} {result.get('links', {}).get('self_html', '')}".rstrip())
+    # the record's id and address are Zenodo's text: printed on one line, with nothing a terminal would act on
+    print(shown(f"{state}: record {result.get('id')} {result.get('links', {}).get('self_html', '')}", token))
     return 0
 
 
