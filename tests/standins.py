@@ -19,6 +19,7 @@ class StandIn:
     def __init__(self):
         self.received: list[tuple[str, str, dict, bytes]] = []
         self.failures: dict[tuple[str, str], object] = {}  # (method, path regex) -> status, "slow", ...
+        self.echo_padding = 0  # characters before the quoted header in an "echo" failure
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -50,6 +51,10 @@ class StandIn:
         return next((how for (m, pattern), how in self.failures.items()
                      if m == method and re.fullmatch(pattern, path)), None)
 
+    def echo(self, header: str) -> str:
+        """A refusal that quotes a header, then asks a terminal to clear itself and turns the text around."""
+        return f"{'.' * self.echo_padding}refused: {header}\r\n\x1b[2J\x1b]0;title\x07 \u202e(reversed)"
+
     def calls(self) -> list[str]:
         return [f"{method} {path}" for method, path, _, _ in self.received]
 
@@ -64,7 +69,8 @@ class Zenodo(StandIn):
     DELETE of a draft file, POST /api/records/{id}/versions (the open next-version draft if there is one, else a
     new draft without files), GET /api/communities/{slug}, PUT .../draft/review, POST .../draft/actions/
     submit-review and POST .../draft/actions/publish (refused while a file is not committed). Bearer token
-    `good-token`. `failures` maps (method, path regex) to a status, "slow" or "bad-checksum"."""
+    `good-token`. `failures` maps (method, path regex) to a status, "slow", "bad-checksum" or "echo" (a refusal
+    that quotes the Authorization header)."""
 
     TOKEN = "good-token"
     COMMUNITY = {"id": "8d3f3a3c-0000-4000-8000-00000000c0de", "slug": "anso"}
@@ -108,6 +114,8 @@ class Zenodo(StandIn):
         how = self.failure(method, path.split("?")[0])
         if how == "slow":
             time.sleep(1.5)
+        elif how == "echo":  # a server that quotes what it was sent, the token included
+            return 400, {"status": 400, "message": self.echo(f"Authorization: {headers.get('Authorization')}")}
         elif isinstance(how, int):
             return how, {"status": how, "message": "stand-in failure",
                          "errors": [{"field": "metadata.title", "messages": ["rejected"]}]}
@@ -181,7 +189,8 @@ class Zenodo(StandIn):
 
 class Ckan(StandIn):
     """POST /api/action/{package_show, package_create, package_update, resource_create, resource_update}.
-    API token `good-key`; uploads are multipart, as ckanapi sends them."""
+    API token `good-key`; uploads are multipart, as ckanapi sends them. `failures` maps (method, path regex) to
+    "echo": a validation error that quotes the Authorization header (after the key was accepted)."""
 
     KEY = "good-key"
 
@@ -206,6 +215,9 @@ class Ckan(StandIn):
         if headers.get("Authorization") != self.KEY:
             return 403, {"success": False, "error": {"__type": "Authorization Error", "message": "Access denied"}}
         action = path.rsplit("/", 1)[-1]
+        if self.failure(method, path) == "echo":
+            return 409, {"success": False, "error": {"__type": "Validation Error",
+                                                     "message": self.echo(f"key {headers['Authorization']}")}}
         data = self._form(headers, body)
         if action == "package_show":
             if data["id"] not in self.packages:

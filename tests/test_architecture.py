@@ -29,7 +29,7 @@ STAGES = [
     ("diff", {"diff"}),
     ("release", {"release"}),
     ("site", {"site"}),
-    ("publish", {"zenodo", "ckan"}),
+    ("publish", {"publishing", "zenodo", "ckan"}),
     ("explore", {"show"}),
     ("command line", {"cli"}),
 ]

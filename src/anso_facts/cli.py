@@ -170,17 +170,23 @@ def cmd_release(args) -> int:
 
 
 def _secret(variable: str, what: str) -> str:
-    """A token from the environment; never echoed."""
+    """A token from the environment, checked before any use; never echoed, not even in part."""
+    from .publishing import token_refusal
     value = os.environ.get(variable)
     if not value:
         print(f"set {variable} to {what}", file=sys.stderr)
+        sys.exit(2)
+    refusal = token_refusal(variable, value)
+    if refusal:
+        print(f"anso-facts publish: {refusal}", file=sys.stderr)
         sys.exit(2)
     return value
 
 
 def cmd_publish_zenodo(args) -> int:
     from .metadata import zenodo_record
-    from .zenodo import SANDBOX, TOKEN_VARIABLE, ZENODO, Deposit, ZenodoError
+    from .publishing import PublishError, shown
+    from .zenodo import SANDBOX, TOKEN_VARIABLE, ZENODO, Deposit
     archive = args.archive or _release(args)
     deposit = Deposit(archive, zenodo_record(), SANDBOX if args.sandbox else ZENODO, args.new_version_of,
                       publish=args.publish, community=args.community)
@@ -192,17 +198,23 @@ def cmd_publish_zenodo(args) -> int:
     token = _secret(TOKEN_VARIABLE, "a Zenodo token (scopes deposit:write and deposit:actions)")
     try:
         result = deposit.send(token)
-    except ZenodoError as error:
-        print(f"zenodo: {error}", file=sys.stderr)
+    except PublishError as error:  # every failure, the network's included: one line, never the token
+        print(f"anso-facts publish zenodo: {error}", file=sys.stderr)
         return 1
     state = "uploaded as an unpublished draft" if not args.publish else "published" if not args.community \
         else f"submitted to the community {args.community} for review"
-    print(f"{state}: record {result.get('id')} {result.get('links', {}).get('self_html', '')}".rstrip())
+    # the record's id and address are Zenodo's text: printed on one line, with nothing a terminal would act on
+    print(shown(f"{state}: record {result.get('id')} {result.get('links', {}).get('self_html', '')}", token))
     return 0
 
 
 def cmd_publish_ckan(args) -> int:
     from .ckan import KEY_VARIABLE, dataset, publish, resources
+    from .publishing import PublishError, url_problem
+    problem = url_problem(args.url, carries_secret=args.send)
+    if problem:
+        print(f"anso-facts publish ckan: the portal's address {problem}; nothing was sent", file=sys.stderr)
+        return 2
     if not args.send:
         print(f"dry run (nothing is sent; add --send): to {args.url}, create or update the dataset")
         print(f"  {dataset(args.root, args.owner_org)}")
@@ -210,12 +222,11 @@ def cmd_publish_ckan(args) -> int:
             print(f"  upload {item['path'].relative_to(args.root)} as resource {item['name']!r}")
         return 0
     api_key = _secret(KEY_VARIABLE, "an API token of the portal")
-    import ckanapi
     try:
         for step in publish(args.url, args.root, api_key, args.owner_org):
             print(step)
-    except ckanapi.CKANAPIError as error:  # NotAuthorized, ValidationError, NotFound and HTTP failures
-        print(f"ckan: {type(error).__name__}: {error}", file=sys.stderr)
+    except PublishError as error:  # every failure, the network's included: one line, never the key
+        print(f"anso-facts publish ckan: {error}", file=sys.stderr)
         return 1
     return 0
 

@@ -15,19 +15,23 @@ records API that replaced it. The flow, each call visible below:
    (`PUT .../draft/review`, then `POST .../draft/actions/submit-review`: the community's curators publish);
    without, `POST .../draft/actions/publish`.
 
-The token comes from an environment variable and is only ever sent in the Authorization header: it is never
-printed, logged or put in an error message.
+The token comes from an environment variable, is checked first (publishing.token_refusal) and is only ever
+sent in the Authorization header: it is never printed, logged or put in an error message (publishing.kept_secret).
+Every failure, of the network included, is a ZenodoError with one line for people.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jsonschema
 import requests
+
+from . import publishing
+from .publishing import PublishError, kept_secret, network_failure, shown, token_refusal
 
 ZENODO = "https://zenodo.org"
 SANDBOX = "https://sandbox.zenodo.org"
@@ -71,7 +75,7 @@ RECORD_SCHEMA = {
 }
 
 
-class ZenodoError(Exception):
+class ZenodoError(PublishError):
     """A failed step, with a message for people (never the token)."""
 
 
@@ -95,7 +99,7 @@ class Deposit:
     new_version_of: str | None = None
     publish: bool = False
     community: str | None = None  # a community's slug: publication goes through its review
-    timeout: float = 60.0
+    timeout: float = field(default_factory=lambda: publishing.TIMEOUT)
 
     @property
     def api(self) -> str:
@@ -128,9 +132,15 @@ class Deposit:
     def send(self, token: str) -> dict:
         """Run the flow; return the record as Zenodo last described it. Raises ZenodoError on any failure,
         before publishing: a record is published (or submitted) only when its file and metadata went through."""
+        refusal = token_refusal(TOKEN_VARIABLE, token)
+        if refusal:
+            raise ZenodoError(refusal)
         jsonschema.validate(self.record, RECORD_SCHEMA)
-        session = requests.Session()
-        session.headers["Authorization"] = f"Bearer {token}"
+        with kept_secret(token), requests.Session() as session:
+            session.headers["Authorization"] = f"Bearer {token}"
+            return self._send(session)
+
+    def _send(self, session: requests.Session) -> dict:
         draft = self._draft(session)
         draft = self._call(session, "PUT", self._draft_url(draft), "set the metadata", json=self.record)
         self._upload(session, draft)
@@ -194,30 +204,36 @@ class Deposit:
     def _call(self, session: requests.Session, method: str, url: str, what: str, **kwargs) -> dict:
         try:
             response = session.request(method, url, timeout=self.timeout, **kwargs)
-        except requests.Timeout:
-            raise ZenodoError(f"{what}: no answer from {url} within {self.timeout:g} s; nothing was published") \
-                from None
-        except requests.ConnectionError as error:
-            raise ZenodoError(f"{what}: cannot reach {url} ({type(error).__name__}); nothing was published") \
+        except requests.RequestException as error:  # refused, timed out, no such host, TLS, a bad address
+            raise ZenodoError(f"{what}: {network_failure(error, url, self.timeout)}; nothing was published") \
                 from None
         if response.status_code == 401 or response.status_code == 403:
             raise ZenodoError(f"{what}: Zenodo refused the token (HTTP {response.status_code}); check "
                               f"{TOKEN_VARIABLE} and its scopes (deposit:write, deposit:actions); nothing was "
                               f"published")
         if response.status_code >= 400:
+            secret = str(session.headers.get("Authorization", "")).removeprefix("Bearer ")
             raise ZenodoError(f"{what}: HTTP {response.status_code} from {method} {url}: "
-                              f"{_reason(response)}; nothing was published")
-        return response.json() if response.content else {}
+                              f"{_reason(response, secret)}; nothing was published")
+        try:
+            return response.json() if response.content else {}
+        except ValueError:
+            raise ZenodoError(f"{what}: {publishing.host_of(url)} answered HTTP {response.status_code} with "
+                              f"something that is not JSON; check the address; nothing was published") from None
 
 
-def _reason(response: requests.Response) -> str:
+def _reason(response: requests.Response, token: str) -> str:
+    """Zenodo's explanation of a refusal, on one line and short (it is the server's text: it may quote the token)."""
     try:
         body = response.json()
     except ValueError:
-        return response.text[:200] or response.reason
+        body = None
+    if not isinstance(body, dict):
+        return shown(response.text, token, 300) or response.reason
     errors = "; ".join(f"{e.get('field', '')}: {e.get('messages') or e.get('message', '')}"
-                       for e in body.get("errors") or [])
-    return " ".join(part for part in (str(body.get("message", "")), errors) if part) or response.reason
+                       for e in body.get("errors") or [] if isinstance(e, dict))
+    reason = " ".join(part for part in (str(body.get("message", "")), errors) if part)
+    return shown(reason, token, 300) or response.reason
 
 
 def _md5(path: Path) -> str:
