@@ -136,10 +136,11 @@ class FileWriter:
         value = self.rng.randint(2, 999_999)
         words = f"As of {printed}, the {self.names[subject]} counted more than {value:,} members."
         first = self.line(words)
-        second = self.line(f"The figure for the {self.names[subject]} was confirmed by its secretariat.")
+        confirmed = f"The figure for the {self.names[subject]} was confirmed"
+        second = self.line(f"{confirmed} by its secretariat.")
         return (f"  subject_id: {subject}\n  measure: members\n  value: {value}\n  unit: people\n"
                 f"  comparator: more-than\n  as_of: '{iso}'\n  cite:\n"
-                + self.cite(first, words) + self.cite(second, f"The figure for the {self.names[subject]} was confirmed"))
+                + self.cite(first, words) + self.cite(second, confirmed))
 
     def _quotations(self, rid, name):
         speaker = self.pick("people")
