@@ -190,5 +190,6 @@ def _check(root: Path, use_cache: bool, workers: int | None, companion: Companio
     project = Project(root, catalogue, [r[0] for r in results], cache, [r[1] for r in results])
     problems = [problem for result in project.files for problem in result.problems]
     problems += unread_files(root, catalogue, in_data) + links(root)
-    problems += [finding.place() for rule in PROJECT_RULES for finding in rule(project)]
+    if not any(result.failed_to_load for result in project.files):  # else they would report what follows from it
+        problems += [finding.place() for rule in PROJECT_RULES for finding in rule(project)]
     return project, sorted(set(problems))

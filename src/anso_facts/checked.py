@@ -14,7 +14,7 @@ from typing import Any
 from . import yamlsafe
 from .cache import Cache
 from .loader import FileRecords, plain_file_inside
-from .problems import Finding, Problem, Source
+from .problems import LOAD_FAILURES, Finding, Problem, Source
 from .rows import LOCATOR
 
 # Every id of the package last built here: in a clean checkout, the committed package.
@@ -33,6 +33,10 @@ class FileCheck:
     columns: dict[str, dict[str, list]]
     loaded: tuple | None = None  # the catalogue's only: its valid records, ids and load problems, kept so that
     # a check with a warm cache neither validates it again nor imports the validator
+
+    @property
+    def failed_to_load(self) -> bool:
+        return any(problem.code in LOAD_FAILURES for problem in self.problems)
 
 
 @dataclass

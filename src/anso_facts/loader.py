@@ -16,6 +16,7 @@ from .seedtext import SeedTexts
 CATALOGUE = Path("seeds/seeds.yaml")
 DATA = Path("data")
 MAX_FILE_BYTES = 32 * 1024 * 1024
+NOT_COMPARED = " (until the file loads, its ids are not compared with the other files' or the package built before)"
 
 
 @dataclass
@@ -143,14 +144,14 @@ def load_file(path: Path, root: Path, schema_name: str, data: bytes | None = Non
     name = relative_name(path, root)
     data = path.read_bytes() if data is None else data
     if len(data) > MAX_FILE_BYTES:
-        too_large = f"file is larger than {MAX_FILE_BYTES // 2**20} MiB; split it"
+        too_large = f"file is larger than {MAX_FILE_BYTES // 2**20} MiB; split it{NOT_COMPARED}"
         return [], [], [Problem(name, 1, 1, "file-too-large", too_large)]
     duplicates: list[yamlsafe.YamlError] = []  # a duplicate key is reported with the file's other problems
     try:
         text = yamlsafe.decode(data)
         document = yamlsafe.load(text, duplicates)
     except yamlsafe.YamlError as error:  # only a true syntax error stops a file
-        return [], [], [Problem(name, error.line, error.column, error.code, error.message)]
+        return [], [], [Problem(name, error.line, error.column, error.code, error.message + NOT_COMPARED)]
     source = Source(name, text)
     problems = [Problem(name, error.line, error.column, error.code, error.message) for error in duplicates]
     records: list[Record] = []

@@ -107,6 +107,12 @@ CHECKS = {check.code: check for check in (
 )}
 
 
+# The codes after which a file yields no record at all: until it loads, what the other files say of its records
+# (a reference to one of its ids, an id that seems to vanish) would only follow from it, and is not reported.
+LOAD_FAILURES = frozenset({"not-utf8", "file-too-large", "yaml-syntax", "yaml-tab", "yaml-character",
+                           "yaml-documents", "yaml-alias", "yaml-tag", "yaml-too-deep", "yaml-key"})
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     file: str
