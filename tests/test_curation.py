@@ -1,7 +1,6 @@
 """Curating at team scale (issue 25): the real error first."""
 
 import shutil
-from pathlib import Path
 
 import pytest
 
