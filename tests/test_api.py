@@ -51,11 +51,30 @@ def test_show_prints_the_record_its_relations_and_the_lines(built, capsys):
     assert ">    6 | As the largest non-governmental organization" in out
 
 
-def test_show_unknown_id_says_so_with_the_closest_ids(built, capsys):
+def test_show_unknown_id_says_so_with_the_closest_names(built, capsys):
     assert main(["--root", str(built), "show", "org-castt"]) == 1
     out, err = capsys.readouterr()
     assert out == ""
-    assert err == "anso-facts show: no record has the id 'org-castt'; did you mean org-cast or org-cas or org-jst?\n"
+    assert err.startswith("anso-facts show: no record has the id, name, acronym or alias 'org-castt'; did you mean "
+                          "'org-cast' (org-cast) or ")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("CAST", ["org-cast"]), ("cast", ["org-cast"]), ("org-cast", ["org-cast"]),
+    ("China Association  for Science and Technology", ["org-cast"]), ("Chunli Bai", ["person-chunli-bai"]),
+    ("2019nCoVR", ["res-2019ncovr"])])
+def test_find_looks_a_record_up_by_id_name_acronym_or_alias(built, text, expected):
+    assert anso_facts.find(text, built) == expected
+
+
+def test_find_suggests_the_nearest_names(built):
+    with pytest.raises(LookupError, match=r"did you mean 'cast' \(org-cast\)"):
+        anso_facts.find("CSAT", built)
+
+
+def test_show_finds_a_record_by_its_acronym(built, capsys):
+    assert main(["--root", str(built), "show", "CAST"]) == 0
+    assert capsys.readouterr().out.startswith("org-cast (organizations): China Association for Science and Technology")
 
 
 @pytest.mark.parametrize("command", ["show org-cast", "validate"])

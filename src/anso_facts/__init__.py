@@ -5,6 +5,7 @@ data package with provenance back to the lines of its source documents.
     >>> anso_facts.tables()                 # the table names
     >>> anso_facts.load("organizations")    # a pandas DataFrame with typed columns
     >>> anso_facts.citations("org-cast")    # where a record's facts stand in the seeds, with the text
+    >>> anso_facts.find("CAST")             # ['org-cast']: ids by id, name, acronym or alias
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import json
 from pathlib import Path
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "citations", "data_root", "load", "package", "tables"]
+__all__ = ["__version__", "citations", "data_root", "find", "load", "package", "tables"]
 
 _HERE = Path(__file__).resolve().parent
 
@@ -67,3 +68,34 @@ def citations(record_id: str, root: Path | None = None):
     cites["text"] = ["\n".join(lines[seed_id][first - 1:last]) for seed_id, first, last in
                      zip(cites["seed_id"], cites["line_start"], cites["line_end"], strict=True)]
     return cites
+
+
+def names(root: Path | None = None) -> list[tuple[str, str]]:
+    """(name, record id) for every id, name, acronym and alias of a record, and every record's label."""
+    root = root or data_root()
+    records = load("records", root)
+    found = [*zip(records["id"], records["id"], strict=True), *zip(records["label"], records["id"], strict=True)]
+    for table in ("organizations", "people", "events", "resources", "agreements"):
+        frame = load(table, root)
+        for column in ("name", "acronym"):
+            if column in frame:
+                found += [(name, record_id) for name, record_id in zip(frame[column], frame["id"], strict=True)
+                          if isinstance(name, str)]
+    aliases = load("aliases", root)
+    found += list(zip(aliases["alias"], aliases["organization_id"], strict=True))
+    return found
+
+
+def find(text: str, root: Path | None = None) -> list[str]:
+    """The ids of the records whose id, name, acronym, alias or label is `text` (case and spacing aside), in id
+    order. If none is, LookupError says which names come nearest."""
+    import difflib
+    wanted = " ".join(text.split()).casefold()
+    known = [(" ".join(name.split()).casefold(), record_id) for name, record_id in names(root)]
+    found = sorted({record_id for name, record_id in known if name == wanted})
+    if found:
+        return found
+    by_name = dict(known)
+    near = difflib.get_close_matches(wanted, by_name, n=3, cutoff=0.6)
+    hint = "; did you mean " + " or ".join(f"{name!r} ({by_name[name]})" for name in near) + "?" if near else ""
+    raise LookupError(f"no record has the id, name, acronym or alias {text!r}{hint}")

@@ -123,14 +123,14 @@ def cmd_validate(args) -> int:
 
 
 def cmd_show(args) -> int:
-    from .show import closest_ids, show
-    text = show(args.id, args.root)
-    if not text:
-        hint = closest_ids(args.id, args.root)
-        hint = f"; {hint}" if hint else ""
-        print(f"anso-facts show: no record has the id {args.id!r}{hint}", file=sys.stderr)
+    from . import find
+    from .show import show
+    try:
+        found = find(args.id, args.root)
+    except LookupError as error:
+        print(f"anso-facts show: {error.args[0]}", file=sys.stderr)
         return 1
-    print(text)
+    print("\n\n".join(show(record_id, args.root) for record_id in found))
     return 0
 
 
@@ -293,8 +293,9 @@ def parser() -> argparse.ArgumentParser:
     site.add_argument("--out", type=Path, default=None, help="the site's folder (default: ROOT/site)")
     command("validate", cmd_validate, "Validate datapackage.json and its tables with frictionless, foreign "
             "keys included.", "anso-facts validate")
-    command("show", cmd_show, "Show a record, the records related to it and its cited seed lines in context.",
-            "anso-facts show org-cast").add_argument("id", help="a record id, such as org-cast")
+    command("show", cmd_show, "Show a record, the records related to it and its cited seed lines in context; each "
+            "field with the words that ground it.", "anso-facts show CAST").add_argument(
+        "id", metavar="ID_OR_NAME", help="a record's id, name, acronym or alias, such as org-cast or CAST")
     command("stats", cmd_stats, "Count rows per table, and records and citations per seed.", "anso-facts stats")
     release = command("release", cmd_release, "Write dist/anso-facts-VERSION.zip: the data package, seeds, data, "
                       "schemas, docs, licences and a manifest; byte-reproducible.", "anso-facts release --dist /tmp")

@@ -8,7 +8,6 @@ import pandas as pd
 
 from . import load, tables
 from .model import ALL_TABLES, TABLE_BY_NAME
-from .problems import did_you_mean
 
 CONTEXT_LINES = 1
 
@@ -87,11 +86,6 @@ def _cited_lines(record_id: str, root: Path) -> list[str]:
             marker = ">" if first <= number <= last else " "
             out.append(f"    {marker} {number:4d} | {lines[number - 1]}")
     return out
-
-
-def closest_ids(record_id: str, root: Path) -> str:
-    """'did you mean ...?' with the ids most like `record_id`, for a message about an id that does not exist."""
-    return did_you_mean(record_id, load("records", root)["id"])
 
 
 def show(record_id: str, root: Path) -> str:
