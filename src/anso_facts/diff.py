@@ -1,9 +1,10 @@
 """Diff stage: what changed between two built packages, table by table, keyed by each table's primary key.
 
 A side is a package folder (one holding datapackage.json), a release archive (.zip), or a git revision of the
-checkout (`v0.2.0`, `HEAD~1`), whose committed datapackage.json and build/ are read. The diff says which tables
-and fields were added, removed or retyped, and per table the records added and removed and, for a record in
-both, each field whose value changed. `required_step` says which part of the version must change for it."""
+checkout (`v0.2.0`, `HEAD~1`), whose committed datapackage.json and build/ are read. Every side is untrusted
+(see "reading a side"): a hostile one is a DiffError naming it. The diff says which tables and fields were added,
+removed or retyped, and per table the records added and removed and, for a record in both, each field whose
+value changed. `required_step` says which part of the version must change for it."""
 
 from __future__ import annotations
 
@@ -98,6 +99,8 @@ def version_step(old: str, new: str) -> str | None:
 ARCHIVE_LIMIT = 1 << 30  # bytes the members a side's reader extracts may hold in all, declared or inflated
 DESCRIPTOR_LIMIT = 64 << 20  # bytes of datapackage.json, parsed whole in memory
 DIRECTORY_LIMIT = 4 << 20  # bytes of a zip's central directory (about 50,000 members; a release has hundreds)
+DECODED_LIMIT = 256 << 20  # bytes a side's tables decode to in Arrow (the real ones: under 1 MiB); Python's rows
+# take a few times more
 ROW_LIMIT = 10_000_000  # rows of one table (the real ones have thousands)
 CHUNK = 1 << 20  # bytes read at a time, so that no read holds more
 BATCH = 1024  # rows of a Parquet table decoded at a time
@@ -178,6 +181,11 @@ def _descriptor(side: str, data: bytes) -> dict:
 def _tables(descriptor: dict) -> list[dict]:
     """The resources diff reads: the Parquet tables."""
     return [resource for resource in descriptor["resources"] if resource.get("format") == "parquet"]
+
+
+def _table_paths(descriptor: dict) -> list[str]:
+    """The files to extract for the tables, each once (the descriptor itself is extracted first)."""
+    return sorted({resource["path"] for resource in _tables(descriptor)} - {"datapackage.json"})
 
 
 def _regular_inside(side: str, folder: Path, name: str) -> Path:
@@ -271,13 +279,13 @@ def _copy_zip_members(side: str, archive: zipfile.ZipFile, members: dict[str, zi
     budget = _Budget(side, ARCHIVE_LIMIT)
     with archive.open(members[prefix + "datapackage.json"]) as source:
         _copy(side, source, scratch / "datapackage.json", _Budget(side, DESCRIPTOR_LIMIT), "datapackage.json")
-    for resource in _tables(_descriptor(side, (scratch / "datapackage.json").read_bytes())):
-        info = members.get(prefix + resource["path"])
+    for path in _table_paths(_descriptor(side, (scratch / "datapackage.json").read_bytes())):
+        info = members.get(prefix + path)
         if info is None or info.is_dir():
-            raise DiffError(f"{_shown(side)}: {_shown(resource['path'])}, named in datapackage.json, is not a "
-                            f"file of the archive")
+            raise DiffError(f"{_shown(side)}: {_shown(path)}, named in datapackage.json, is not a file of the "
+                            f"archive")
         with archive.open(info) as source:
-            _copy(side, source, scratch / resource["path"], budget, _shown(resource["path"]))
+            _copy(side, source, scratch / path, budget, _shown(path))
 
 
 def _commit(side: str, root: Path) -> str:
@@ -348,8 +356,7 @@ def _export_revision(side: str, root: Path, scratch: Path) -> None:
     """The revision's datapackage.json, then the tables it names, into `scratch`."""
     commit = _commit(side, root)
     _export(side, root, commit, ["datapackage.json"], scratch, _Budget(side, DESCRIPTOR_LIMIT))
-    tables = sorted({resource["path"] for resource in
-                     _tables(_descriptor(side, (scratch / "datapackage.json").read_bytes()))})
+    tables = _table_paths(_descriptor(side, (scratch / "datapackage.json").read_bytes()))
     if tables:
         _export(side, root, commit, tables, scratch, _Budget(side, ARCHIVE_LIMIT))
 
@@ -417,7 +424,8 @@ def _schema(side: str, resource: dict) -> tuple[dict, list[str]]:
     return schema, key
 
 
-def _table_rows(side: str, path: Path, resource: dict, fields: list[str], key: list[str]) -> list[dict]:
+def _table_rows(side: str, path: Path, resource: dict, fields: list[str], key: list[str],
+                budget: _Budget) -> list[dict]:
     """A Parquet table's rows (the columns among `fields` it has, `key` among them), read a batch at a time so
     that the rows it declares and the bytes it decodes to stay within the limits."""
     what = f"{_shown(side)}: {_shown(resource['path'])}"
@@ -429,7 +437,7 @@ def _table_rows(side: str, path: Path, resource: dict, fields: list[str], key: l
         missing = [name for name in key if name not in columns]
         if missing:
             raise DiffError(f"{what} lacks the key field {_shown(missing[0])} its schema declares")
-        budget, rows = _Budget(side, ARCHIVE_LIMIT), []
+        rows: list[dict] = []
         for batch in table.iter_batches(batch_size=BATCH, columns=columns):
             budget.spend(batch.get_total_buffer_size(), f"{_shown(resource['path'])} (decoded)")
             rows += batch.to_pylist()
@@ -446,13 +454,14 @@ def read_side(folder: Path, side: str = "") -> Side:
     except OSError as error:
         raise DiffError(f"{_shown(side)}: datapackage.json cannot be read ({error.strerror or error})") from None
     schemas, rows = {}, {}
+    budget = _Budget(side, DECODED_LIMIT)  # for all the side's tables together
     for resource in _tables(descriptor):
         name = resource["name"].removesuffix("-parquet")
         schema, key = _schema(side, resource)
         fields = [f["name"] for f in schema["fields"]]
         schemas[name] = schema
         rows[name] = {"|".join(str(row[k]) for k in key): {k: _plain(v) for k, v in row.items()}
-                      for row in _table_rows(side, folder / resource["path"], resource, fields, key)}
+                      for row in _table_rows(side, folder / resource["path"], resource, fields, key, budget)}
     return Side(descriptor.get("version", ""), schemas, rows)
 
 

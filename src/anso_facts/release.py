@@ -4,6 +4,9 @@ The archive holds the data package (datapackage.json and build/), the same table
 seeds, the curated data and its schemas, the documentation, the licences and a manifest (version, schema version,
 rows per table, sha256 of every file). It is byte-reproducible: members in sorted order, one fixed timestamp,
 fixed permissions and compression.
+
+It packs only regular files of the checkout: a symbolic link among them (which could lead outside the checkout)
+or a special file is refused by its name, its target never read; the archive is written whole or not at all.
 """
 
 from __future__ import annotations
@@ -189,8 +192,8 @@ def release(root: Path, dist: Path | None = None, previous: str | None = None) -
     """Write the archive of the built package in `root`, and its section of CHANGELOG.md; return the archive's
     path. `previous`: the release to compare with (default: the newest older version tag)."""
     files = _files(root)  # first: nothing is read before every packed file is known to be a regular one
-    if dist is None and (root / "dist").is_symlink():
-        _refuse_link(root, root / "dist")
+    if dist is None and (root / "dist").is_symlink():  # the archive would be written wherever it leads
+        raise ReleaseError("dist: a symbolic link; the release writes only into a real folder (or pass --dist)")
     changed = changes(root, previous or previous_release(root))
     folder = f"anso-facts-{__version__}"
     contents = {name: _read(root, name) for name in files}
