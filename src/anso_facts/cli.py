@@ -145,8 +145,13 @@ def _release(args) -> Path:
     from .release import ReleaseError, release
     try:
         return release(args.root, args.dist, getattr(args, "previous", None))
-    except (FileNotFoundError, ReleaseError, DiffError) as error:  # not a built checkout; a version too low
+    except (ReleaseError, DiffError) as error:  # refused: a version too low, a link, a hostile previous release
+        print(f"anso-facts release: {error}", file=sys.stderr)
+        sys.exit(2)
+    except FileNotFoundError as error:  # not a built checkout
         sys.exit(f"release: {error}")
+    except OSError as error:  # unreadable, a full disk: the archive is written whole or not at all
+        sys.exit(f"release: cannot read or write {error.filename or args.root}: {error.strerror or error}")
 
 
 def cmd_diff(args) -> int:

@@ -4,13 +4,19 @@ The archive holds the data package (datapackage.json and build/), the same table
 seeds, the curated data and its schemas, the documentation, the licences and a manifest (version, schema version,
 rows per table, sha256 of every file). It is byte-reproducible: members in sorted order, one fixed timestamp,
 fixed permissions and compression.
+
+It packs only regular files of the checkout: a symbolic link among them (which could lead outside the checkout)
+or a special file is refused by its name, its target never read; the archive is written whole or not at all.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import secrets
+import stat
 import subprocess
 import tempfile
 import zipfile
@@ -37,18 +43,59 @@ def schema_version(version: str = __version__) -> str:
     return version.split(".")[0]
 
 
-def _files(root: Path) -> list[str]:
+def _refuse_link(root: Path, path: Path) -> None:
+    """A symlink among the files a release packs could lead outside the checkout: every one is refused, by its
+    name in the checkout, its target neither read nor shown."""
+    raise ReleaseError(f"{path.relative_to(root).as_posix()}: a symbolic link; a release packs only the "
+                       f"checkout's regular files (a link could lead outside it), so nothing was written")
+
+
+def _walk(root: Path, folder: Path) -> list[str]:
+    """The files under `folder`, links not followed: a symlink or a special file (a FIFO would block the
+    read) anywhere below is refused."""
     found = []
-    for name in INCLUDED:
+    for parent, folders, files in os.walk(folder, onerror=_raise):
+        for name in sorted(folders + files):
+            path = Path(parent) / name
+            if path.is_symlink():
+                _refuse_link(root, path)
+            if name in files and not path.is_file():
+                raise ReleaseError(f"{path.relative_to(root).as_posix()}: not a regular file; refused")
+            if name in files:
+                found.append(path.relative_to(root).as_posix())
+    return found
+
+
+def _raise(error: OSError) -> None:
+    raise error
+
+
+def _files(root: Path) -> list[str]:
+    """The checkout's files the release packs, each a regular file inside the checkout (see _walk)."""
+    found = []
+    for name in (*INCLUDED, CHANGELOG):
         path = root / name
+        if path.is_symlink():
+            _refuse_link(root, path)
         if path.is_dir():
-            found += [p.relative_to(root).as_posix() for p in path.rglob("*") if p.is_file()]
+            found += _walk(root, path)
         elif path.is_file():
             found.append(name)
-        else:
+        elif path.exists():
+            raise ReleaseError(f"{name}: not a regular file or a folder; refused")
+        elif name != CHANGELOG:  # made by the first release
             raise FileNotFoundError(f"{root / name} is missing: a release is made from a built checkout "
                                     f"(run `anso-facts build` there)")
-    return sorted(found)
+    return sorted(name for name in found if name != CHANGELOG)
+
+
+def _read(root: Path, name: str) -> bytes:
+    """A packed file's bytes; O_NOFOLLOW: a file swapped for a symlink since _files looked is not followed."""
+    descriptor = os.open(root / name, os.O_RDONLY | os.O_NOFOLLOW)
+    with os.fdopen(descriptor, "rb") as file:
+        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+            raise ReleaseError(f"{name}: not a regular file; refused")
+        return file.read()
 
 
 def seeds_rights(root: Path) -> str:
@@ -87,7 +134,8 @@ def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
 
 
 class ReleaseError(Exception):
-    """A release that must not be made: its version does not step as far as its changes need."""
+    """A release that must not be made: its version does not step as far as its changes need, or a file it would
+    pack is a symlink or not a regular file."""
 
 
 def previous_release(root: Path) -> str | None:
@@ -104,6 +152,8 @@ def changes(root: Path, previous: str | None) -> dict:
     if previous is None:
         return {"old_version": None, "new_version": __version__, "first_release": True}
     found = diff(previous, str(root), root)
+    if not re.fullmatch(r"\d+\.\d+\.\d+", found.old_version):
+        raise ReleaseError(f"{previous}: its datapackage.json has no version MAJOR.MINOR.PATCH to compare with")
     needed, made = required_step(found), version_step(found.old_version, __version__)
     if needed and (made is None or STEPS.index(made) < STEPS.index(needed)):
         raise ReleaseError(f"the changes since {found.old_version} need a {needed} version step, but the version "
@@ -141,9 +191,12 @@ def changelog(root: Path, changed: dict) -> str:
 def release(root: Path, dist: Path | None = None, previous: str | None = None) -> Path:
     """Write the archive of the built package in `root`, and its section of CHANGELOG.md; return the archive's
     path. `previous`: the release to compare with (default: the newest older version tag)."""
+    files = _files(root)  # first: nothing is read before every packed file is known to be a regular one
+    if dist is None and (root / "dist").is_symlink():  # the archive would be written wherever it leads
+        raise ReleaseError("dist: a symbolic link; the release writes only into a real folder (or pass --dist)")
     changed = changes(root, previous or previous_release(root))
     folder = f"anso-facts-{__version__}"
-    contents = {name: (root / name).read_bytes() for name in _files(root)}
+    contents = {name: _read(root, name) for name in files}
     contents[CHANGELOG] = changelog(root, changed).encode("utf-8")
     contents["SEEDS-RIGHTS.md"] = seeds_rights(root).encode("utf-8")
     contents[DATABASE] = database_bytes(root)
@@ -152,10 +205,27 @@ def release(root: Path, dist: Path | None = None, previous: str | None = None) -
     dist = dist or root / "dist"
     dist.mkdir(parents=True, exist_ok=True)
     target = dist / f"{folder}.zip"
-    partial = target.with_suffix(".zip.partial")
-    with zipfile.ZipFile(partial, "w") as archive:
+    _write_whole(target, lambda file: _pack(file, folder, contents))
+    _write_whole(root / CHANGELOG, lambda file: file.write(contents[CHANGELOG]))
+    return target
+
+
+def _pack(file, folder: str, contents: dict[str, bytes]) -> None:
+    with zipfile.ZipFile(file, "w") as archive:
         for name in sorted(contents):
             _add(archive, f"{folder}/{name}", contents[name])
-    partial.replace(target)  # never a half-written archive under the final name
-    (root / CHANGELOG).write_text(contents[CHANGELOG].decode("utf-8"), encoding="utf-8")
-    return target
+
+
+def _write_whole(target: Path, write) -> None:
+    """`target` written whole or not at all: into a new file beside it (O_EXCL: never an existing file or link
+    written through; mode 0o666 less the umask, as open() makes), then renamed over it; removed if anything
+    fails."""
+    partial = target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.partial")
+    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            write(file)
+        os.replace(partial, target)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
