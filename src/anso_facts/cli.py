@@ -108,6 +108,26 @@ def cmd_coverage(args) -> int:
     return 0
 
 
+def cmd_cite(args) -> int:
+    from .cite import cite_entry, places
+    from .loader import load_catalogue, read_catalogue, seed_files
+    catalogue, _ = load_catalogue(args.root, read_catalogue(args.root), seed_files(args.root))
+    if args.seed and args.seed not in catalogue.seed_texts:
+        print(f"anso-facts cite: no seed {args.seed!r}; the seeds are {', '.join(catalogue.seed_texts)}",
+              file=sys.stderr)
+        return 2
+    found = places(" ".join(args.words), catalogue.seed_texts, args.seed)
+    if not found:
+        print(f"anso-facts cite: the words stand in no seed{' ' + args.seed if args.seed else ''} (matching forgives "
+              f"only line breaks, white space, line-end hyphens and typographic quote marks)", file=sys.stderr)
+        return 1
+    print("  cite:")
+    print("\n".join(cite_entry(seed_id, catalogue.seed_texts[seed_id], match) for seed_id, match in found))
+    if len(found) > 1:
+        print(f"# the words stand in {len(found)} places: keep the one your fact rests on", file=sys.stderr)
+    return 0
+
+
 def cmd_validate(args) -> int:
     from frictionless import validate
     report = validate(str(args.root / "datapackage.json"))
@@ -296,6 +316,11 @@ def parser() -> argparse.ArgumentParser:
                       help="how the build's problems are printed (as for build)")
     site.add_argument("--no-cache", action="store_true", help="check every file again (as for build)")
     site.add_argument("--out", type=Path, default=None, help="the site's folder (default: ROOT/site)")
+    cite = command("cite", cmd_cite, "Find where words stand in the seeds (as the check matches a quote) and print "
+                   "each place as a ready `cite` entry: seed, lines and the seed's own words.",
+                   "anso-facts cite 'national member societies' --seed cast-igf2021-booth")
+    cite.add_argument("words", nargs="+", help="the words to find (quote them in the shell, or give them as they come)")
+    cite.add_argument("--seed", default=None, metavar="ID", help="look in this seed only")
     command("validate", cmd_validate, "Validate datapackage.json and its tables with frictionless, foreign "
             "keys included.", "anso-facts validate")
     command("show", cmd_show, "Show a record, the records related to it and its cited seed lines in context; each "
