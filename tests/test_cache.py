@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from anso_facts.cache import FOLDER, SCRATCH, SUFFIX, WRITTEN
+from anso_facts.cache import FOLDER, SCRATCH, SUFFIX, WRITTEN, Cache
 from anso_facts.check import check
 from anso_facts.problems import Problem
 from anso_facts.swap import output_files
@@ -163,3 +163,26 @@ def test_no_entry_is_used_after_the_json_schema_changed(project, tmp_path):
     out = run_check_with_changed_code(project, tmp_path, "model.py", '"Title of the document, as printed',
                                       '"The title of the document, as printed')
     assert POISON not in out and out.splitlines()[-1].startswith("ok: ")
+
+
+def test_a_write_cut_short_leaves_neither_an_entry_nor_a_scratch_file(tmp_path):
+    cache = Cache(tmp_path, b"context")
+    with pytest.raises(TypeError):  # the second part is no bytes: the write stops half-way
+        cache.write("0" * 64 + SUFFIX, b"a first part", "not bytes")
+    assert list((tmp_path / FOLDER).iterdir()) == []
+
+
+def test_a_cache_folder_that_cannot_be_written_changes_no_result(project):
+    """The cache only saves time: a check whose cache cannot be written checks all the same, without a word."""
+    (project / FOLDER).write_bytes(b"a file where the folder should be")
+    assert messages(project) == [] == messages(project, use_cache=False)
+    assert (project / FOLDER).read_bytes() == b"a file where the folder should be"
+    assert built(project) == built(project, use_cache=False)
+
+
+def test_a_symlinked_cache_folder_is_neither_read_nor_written(project, tmp_path_factory):
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (project / FOLDER).symlink_to(elsewhere, target_is_directory=True)
+    built(project)
+    assert messages(project) == []
+    assert list(elsewhere.iterdir()) == []

@@ -11,7 +11,13 @@ ask for, so the folder holds about one entry per fact file (and one beside it pe
 own, such as the build's Arrow tables: see tables.py).
 
 The check's entry is a pickle of plain Python values (no Arrow: the check never imports it). Like the code in
-this checkout, entries are trusted: never copy a cache from elsewhere.
+this checkout, entries are trusted: never copy a cache from elsewhere. A `.anso-cache` that is a symlink is
+neither read nor written (it could lead outside the checkout).
+
+The cache only saves time, so it never fails a command: an entry that cannot be written (a full disk, a folder
+that cannot be written) is skipped without a word, the command's results are the same, and nothing half
+written is left: each entry is written under a scratch name, renamed into place whole, and its scratch file is
+removed on any failure. Several commands may use the cache at once: a reader sees an entry whole or not at all.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import os
 import pickle
 import sys
 import tempfile
+from contextlib import suppress
 from pathlib import Path
 
 FOLDER = Path(".anso-cache")
@@ -68,6 +75,8 @@ class Cache:
         self.folder = root / FOLDER
         self.context = context
         self.asked: set[str] = set()
+        self.usable = not self.folder.is_symlink()
+        self.writable = self.usable  # until a write fails: the next ones would fail alike
 
     def key(self, name: str, data: bytes) -> str:
         digest = hashlib.sha256(self.context)
@@ -81,6 +90,8 @@ class Cache:
 
     def get(self, key: str):
         """The check's entry under `key`, or None if there is none that can be read."""
+        if not self.usable:
+            return None
         try:
             return pickle.loads(self.path(key).read_bytes())
         except Exception:  # missing, or unreadable: made again
@@ -90,6 +101,8 @@ class Cache:
         self.write(key + SUFFIX, pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
 
     def last_written(self) -> dict:
+        if not self.usable:
+            return {}
         try:
             return json.loads((self.folder / WRITTEN).read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -100,20 +113,33 @@ class Cache:
 
     def write(self, name: str, *parts) -> None:
         """Write whole or not at all, and as a new file (a file read memory-mapped must not change under its
-        reader): a check stopped half-way leaves no broken entry. `parts`: bytes-like objects."""
-        self.folder.mkdir(exist_ok=True)
-        handle, scratch = tempfile.mkstemp(dir=self.folder, prefix=SCRATCH)
-        with os.fdopen(handle, "wb") as stream:
-            stream.writelines(parts)
-        os.replace(scratch, self.folder / name)
+        reader): a check stopped half-way leaves no broken entry. `parts`: bytes-like objects. A write that
+        fails is skipped (see the module's docstring), and so are the later ones."""
+        if not self.writable:
+            return
+        scratch = None
+        try:
+            self.folder.mkdir(exist_ok=True)
+            handle, scratch = tempfile.mkstemp(dir=self.folder, prefix=SCRATCH)
+            with os.fdopen(handle, "wb") as stream:
+                stream.writelines(parts)
+            os.replace(scratch, self.folder / name)
+        except BaseException as error:  # an interrupt too: no scratch file is left behind
+            if scratch is not None:
+                with suppress(OSError):
+                    os.unlink(scratch)
+            if not isinstance(error, OSError):
+                raise
+            self.writable = False
 
     def remove_unasked(self) -> None:
         """Remove every entry this check did not ask for: entries of old versions of files, of old code, or in
         an old format. (A file still being written may be another check's.)"""
-        if not self.folder.is_dir():
+        if not self.usable or not self.folder.is_dir():
             return
         for path in self.folder.iterdir():
             key, dot, suffix = path.name.partition(".")
             current = key in self.asked and dot + suffix in ENTRY_SUFFIXES
             if path.name != WRITTEN and not current and not path.name.startswith(SCRATCH):
-                path.unlink(missing_ok=True)
+                with suppress(OSError):  # a folder that cannot be written: the entries stay, unused
+                    path.unlink(missing_ok=True)

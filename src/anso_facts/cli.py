@@ -6,6 +6,7 @@ import argparse
 import gc
 import os
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 
 from . import __version__
@@ -53,9 +54,11 @@ def cmd_check(args) -> int:
 
 
 def _cannot_write(args, error: OSError, where: Path, what: str) -> int:
-    """A folder that cannot be written, a full disk: say so; what was there stands."""
-    print(f"anso-facts {args.command}: cannot write {error.filename or where}: {error.strerror or error}; "
-          f"{what} unchanged", file=sys.stderr)
+    """A folder that cannot be written, a full disk: say so; what was there stands. The reason is the system's
+    words for the error number (Arrow's errors wrap them in a longer text)."""
+    reason = os.strerror(error.errno) if error.errno else error.strerror or str(error)
+    print(f"anso-facts {args.command}: cannot write {error.filename or where}: {reason}; {what} unchanged",
+          file=sys.stderr)
     return 1
 
 
@@ -377,22 +380,36 @@ def main(argv: list[str] | None = None) -> int:
         print(f"anso-facts {args.command}: {args.root} is not a checkout of anso-facts (one with seeds/seeds.yaml "
               f"and data/), so nothing was done: run it in a clone of the repository, or pass --root", file=sys.stderr)
         return 2
+    # The commands that write hold the checkout's lock from start to end (lock.py): one writer at a time
+    writers = ("build", "site", "release", "publish")
+    held = ExitStack()
     if checkout:
+        from . import lock
         from .swap import recover
-        recover(args.root)  # a build stopped while it moved its outputs into place is finished first
-    try:
-        return args.function(args)
-    except ModuleNotFoundError as error:  # a light install: the command's tools come with an extra
-        extra = EXTRA_OF_MODULE.get((error.name or "").split(".")[0])
-        if extra is None:
-            raise
-        print(f"anso-facts {args.command}: needs {error.name}, which comes with the {extra!r} extra: "
-              f"pip install 'anso-facts[{extra}]'", file=sys.stderr)
-        return 2
-    except BrokenPipeError:  # `anso-facts show ID | head -2`: the reader has all it wants
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())  # so that the interpreter's last flush does not fail again
-        return 0
+        try:
+            if args.command in writers:
+                held.enter_context(lock.writing(args.root, args.command))
+            recover(args.root)  # a build stopped while it moved its outputs into place is finished first
+        except lock.Busy as busy:
+            print(f"anso-facts {args.command}: {busy}", file=sys.stderr)
+            return lock.EXIT_BUSY
+        except OSError as error:  # the lock file or the recovery cannot be written: a read-only folder
+            held.close()
+            return _cannot_write(args, error, args.root, "the previous outputs are")
+    with held:
+        try:
+            return args.function(args)
+        except ModuleNotFoundError as error:  # a light install: the command's tools come with an extra
+            extra = EXTRA_OF_MODULE.get((error.name or "").split(".")[0])
+            if extra is None:
+                raise
+            print(f"anso-facts {args.command}: needs {error.name}, which comes with the {extra!r} extra: "
+                  f"pip install 'anso-facts[{extra}]'", file=sys.stderr)
+            return 2
+        except BrokenPipeError:  # `anso-facts show ID | head -2`: the reader has all it wants
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # so that the interpreter's last flush does not fail again
+            return 0
 
 
 if __name__ == "__main__":

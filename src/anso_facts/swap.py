@@ -3,15 +3,23 @@
 The new outputs are written aside first (write.py). A small journal then says which folder holds them and
 where the old ones go; each output is moved in one rename at a time. A process stopped between two renames
 leaves the journal behind, and the next command of any kind calls `recover`, which finishes the swap, so that
-no reader sees a mixed package. Nothing here imports pyarrow: every command in a checkout calls `recover`."""
+no reader sees a mixed package. Nothing here imports pyarrow: every command in a checkout calls `recover`.
+
+`recover` acts only while it holds the checkout's lock (lock.py): a live writer's scratch folders are its own.
+The journal is a file in the checkout, so it is read as untrusted: it may only name the swap's own scratch
+folders, plain names directly in the root."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+import sys
 import tempfile
 from pathlib import Path
+
+from . import lock
 
 # What the build writes, relative to the project root. Each is replaced whole.
 OUTPUTS = ("build", "schemas", "docs/data-dictionary.md", "docs/checks.md", "datapackage.json", "CITATION.cff",
@@ -36,6 +44,9 @@ def _remove(path: Path) -> None:
 
 JOURNAL = ".anso-swap.json"  # present only while a build moves its outputs into place
 SCRATCH_PREFIXES = (".build-", ".old-")
+JOURNAL_LIMIT = 4096  # bytes; the journal holds two short names
+# The names tempfile.mkdtemp gives the new outputs' folder and the old ones' (its letters: a-z, 0-9 and _)
+JOURNAL_NAMES = {"new": re.compile(r"\.build-[a-z0-9_]{1,64}"), "old": re.compile(r"\.old-[a-z0-9_]{1,64}")}
 
 
 def _rename(source: Path, target: Path) -> None:
@@ -45,7 +56,9 @@ def _rename(source: Path, target: Path) -> None:
 
 def _write_journal(root: Path, out: Path, trash: Path) -> None:
     scratch = root / (JOURNAL + ".new")
-    scratch.write_text(json.dumps({"new": out.name, "old": trash.name}), encoding="utf-8")
+    scratch.unlink(missing_ok=True)
+    with open(scratch, "x", encoding="utf-8") as stream:  # a new file: never through a symlink left there
+        stream.write(json.dumps({"new": out.name, "old": trash.name}))
     os.replace(scratch, root / JOURNAL)
 
 
@@ -76,29 +89,63 @@ def swap_into_place(out: Path, root: Path) -> None:
                 _remove(root / name)
                 os.replace(old, root / name)
         (root / JOURNAL).unlink(missing_ok=True)
+        (root / (JOURNAL + ".new")).unlink(missing_ok=True)  # a journal cut short by a full disk
         shutil.rmtree(trash, ignore_errors=True)
         raise
     (root / JOURNAL).unlink()
     shutil.rmtree(trash, ignore_errors=True)
 
 
+def _real_folder(path: Path) -> bool:
+    """A folder itself, not a symlink to one (which could lead outside the root)."""
+    return path.is_dir() and not path.is_symlink()
+
+
+def _read_journal(journal: Path) -> tuple[Path, Path] | None:
+    """The new outputs' folder and the old ones' that the journal names, or None (after one line on stderr)
+    unless both are scratch folders of the swap, directly in the root. The journal itself is never followed
+    through a symlink."""
+    root = journal.parent
+    try:
+        descriptor = os.open(journal, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+        with os.fdopen(descriptor, "rb") as stream:
+            data = stream.read(JOURNAL_LIMIT + 1)
+        if len(data) > JOURNAL_LIMIT:
+            raise ValueError("not a journal of this package")
+        state = json.loads(data)
+        names = [state[key] for key in JOURNAL_NAMES] if isinstance(state, dict) else []
+    except (OSError, ValueError, KeyError):
+        names = []
+    valid = len(names) == 2 and all(isinstance(name, str) and pattern.fullmatch(name)
+                                    for name, pattern in zip(names, JOURNAL_NAMES.values(), strict=True))
+    if valid and all(_real_folder(root / name) for name in names):
+        return root / names[0], root / names[1]
+    print(f"anso-facts: ignored {JOURNAL}: it does not name two scratch folders of a build in {root}; "
+          f"nothing it names was touched", file=sys.stderr)
+    return None
+
+
 def recover(root: Path) -> None:
     """Finish a swap that a stopped build left half done (its new outputs were all written before the journal
-    was), and remove what stopped builds left behind, so that a reader never sees a mixed package."""
+    was), and remove what stopped builds left behind, so that a reader never sees a mixed package. Does nothing
+    while another command holds the checkout's lock: what is there is its work in progress."""
+    with lock.unless_busy(root, "recover") as free:
+        if free:
+            _recover(root)
+
+
+def _recover(root: Path) -> None:
     journal = root / JOURNAL
-    if journal.is_file():
-        try:
-            state = json.loads(journal.read_text(encoding="utf-8"))
-            out, trash = root / state["new"], root / state["old"]
-        except (OSError, ValueError, KeyError, TypeError):
-            state = None
-        if state is not None and out.is_dir():
+    if journal.is_file() or journal.is_symlink():
+        folders = _read_journal(journal)
+        if folders is not None:
+            out, trash = folders
             for name in OUTPUTS:
                 _move_in(root, out, trash, name)
         journal.unlink()
-    (root / (JOURNAL + ".new")).unlink(missing_ok=True)
+    scratch = root / (JOURNAL + ".new")
+    if scratch.is_symlink() or scratch.exists():  # only then: on a read-only folder, unlink fails even so
+        scratch.unlink()
     for path in root.iterdir():
-        if path.is_dir() and path.name.startswith(SCRATCH_PREFIXES):
+        if path.name.startswith(SCRATCH_PREFIXES) and _real_folder(path):
             shutil.rmtree(path, ignore_errors=True)
-
-

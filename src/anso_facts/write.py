@@ -12,11 +12,13 @@ import os
 import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
+from . import lock
 from .arrow_tables import (
     UNSUPPORTED_TABLE,
     ArrowTables,
@@ -188,8 +190,15 @@ def update_readme(project: Project, root: Path, written: dict[str, dict]) -> Non
     if updated is None or updated == text:
         return
     scratch = readme.with_name(".README.md.new")
-    scratch.write_text(updated, encoding="utf-8")
-    os.replace(scratch, readme)
+    scratch.unlink(missing_ok=True)
+    try:
+        with open(scratch, "x", encoding="utf-8") as stream:  # a new file: never through a symlink left there
+            stream.write(updated)
+        os.replace(scratch, readme)
+    except BaseException:  # a full disk: the README stands, and no scratch is left
+        with suppress(OSError):
+            scratch.unlink(missing_ok=True)
+        raise
 
 
 def check_for_build(root: Path, use_cache: bool = True, workers: int | None = None):
@@ -198,13 +207,15 @@ def check_for_build(root: Path, use_cache: bool = True, workers: int | None = No
 
 
 def build(project: Project, root: Path) -> None:
-    """Write all outputs of a checked project into `root`, atomically per output, and the README's figures."""
-    recover(root)
-    out = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
-    try:
-        written = write_outputs(project, out)
-        swap_into_place(out, root)
-        remember_written(project, written, root)
-    finally:
-        shutil.rmtree(out, ignore_errors=True)
-    update_readme(project, root, written)
+    """Write all outputs of a checked project into `root`, atomically per output, and the README's figures,
+    holding the checkout's lock (lock.Busy if another command keeps it past the wait)."""
+    with lock.writing(root, "build"):
+        recover(root)
+        out = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
+        try:
+            written = write_outputs(project, out)
+            swap_into_place(out, root)
+            remember_written(project, written, root)
+        finally:
+            shutil.rmtree(out, ignore_errors=True)
+        update_readme(project, root, written)
