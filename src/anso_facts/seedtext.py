@@ -124,13 +124,17 @@ class SeedText:
         return self._matches(normalise_quote(words), start, end)
 
     def find_words(self, words: str, start: int, end: int) -> Match | None:
-        """Where `words` first stand as whole words (no letter or digit joined to either end) between the
-        offsets `start` and `end`, matched as quotes are, or None."""
+        """Where `words` first stand as whole words between the offsets `start` and `end`, matched as quotes
+        are, or None. Whole: no letter or digit joins an end that is a letter or digit ("Dr." stands in
+        "Dr.Somprasong"; "CAS" does not stand in "CAST")."""
         text = self.text
+        words = words.strip()
+        if not words:
+            return None
         for match in self.matches(words, start, end):
             before = text[match.char_start - 1] if match.char_start > 0 else " "
             after = text[match.char_end] if match.char_end < len(text) else " "
-            if not (before.isalnum() or after.isalnum()):
+            if not ((words[0].isalnum() and before.isalnum()) or (words[-1].isalnum() and after.isalnum())):
                 return match
         return None
 
