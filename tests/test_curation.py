@@ -39,3 +39,34 @@ def test_bytes_that_are_not_utf8_are_one_problem(built, tmp_path):
     organizations = root / "data" / "entities" / "organizations.yaml"
     organizations.write_bytes(organizations.read_bytes() + b"\xff\xfe")
     assert [p.code for p in check(root)[1]] == ["not-utf8"]
+
+
+# Anywhere in the checkout -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("command", [["check"], ["build"], ["coverage"], ["show", "CAST"], ["stats"], ["validate"],
+                                     ["cite", "national member societies"], ["diff", ".", "."],
+                                     ["publish", "ckan", "https://ckan.invalid"]])
+def test_every_command_finds_the_checkout_from_a_subfolder(built, tmp_path, command):
+    """Run from data/facts/ of a copy of the built project (not a checkout itself), each command finds the
+    checkout above it, as git finds its repository: it does not fall back to the installed data."""
+    import subprocess
+    import sys
+    root = tmp_path / "project"
+    shutil.copytree(built, root)
+    done = subprocess.run([sys.executable, "-m", "anso_facts.cli", *command], cwd=root / "data" / "facts",
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "not a checkout" not in done.stderr
+    if command[0] == "stats":  # the checkout's own package, not the one beside the code
+        assert str(root) in subprocess.run(
+            [sys.executable, "-c", "from anso_facts.cli import enclosing_checkout; from pathlib import Path; "
+             "print(enclosing_checkout(Path.cwd()))"], cwd=root / "data" / "facts", capture_output=True,
+            text=True).stdout
+
+
+def test_outside_any_checkout_the_writing_commands_refuse(tmp_path):
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-m", "anso_facts.cli", "check"], cwd=tmp_path, capture_output=True,
+                          text=True)
+    assert done.returncode == 2 and "is not a checkout of anso-facts" in done.stderr

@@ -179,8 +179,9 @@ def _release(args) -> Path:
 
 def cmd_diff(args) -> int:
     from .diff import DiffError, as_markdown, as_text, diff
+    old, new = (str(args.root) if side == "." else side for side in (args.old, args.new))  # '.': this checkout
     try:
-        found = diff(args.old, args.new, args.root)
+        found = diff(old, new, args.root)
     except DiffError as error:
         print(f"anso-facts diff: {error}", file=sys.stderr)
         return 2
@@ -266,11 +267,19 @@ def is_checkout(root: Path) -> bool:
     return (root / "seeds" / "seeds.yaml").is_file() and (root / "data").is_dir() and root != installed_root()
 
 
+def enclosing_checkout(folder: Path) -> Path | None:
+    """The checkout that holds `folder` (the folder itself or the nearest one above it), as git finds its
+    repository; None if none does."""
+    folder = folder.resolve()
+    return next((candidate for candidate in (folder, *folder.parents) if is_checkout(candidate)), None)
+
+
 def _default_root(command: str) -> Path:
-    """The current folder when it is a checkout of the project; else, for the read-only commands, the installed
-    package's data."""
-    if is_checkout(Path.cwd()) or command not in READ_ONLY:
-        return Path.cwd()
+    """The checkout that holds the current folder; else, for the read-only commands, the installed package's
+    data (and for the others, the current folder, which they refuse)."""
+    checkout = enclosing_checkout(Path.cwd())
+    if checkout or command not in READ_ONLY:
+        return checkout or Path.cwd()
     from . import data_root
     return data_root()
 
@@ -281,8 +290,8 @@ def parser() -> argparse.ArgumentParser:
                                    "and an example.")
     main.add_argument("--version", action="version", version=f"anso-facts {__version__}")
     main.add_argument("--root", type=Path, default=None,
-                      help="project folder (default: the current folder if it is a checkout, else, for show, stats "
-                           "and validate, the installed package's data)")
+                      help="project folder (default: the checkout that holds the current folder, found as git finds "
+                           "its repository; else, for show, stats and validate, the installed package's data)")
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name, function, description, example, group=commands):
