@@ -2,7 +2,7 @@
 """Development tasks, runnable on a fresh machine with only python3:
 
     python3 dev.py build   # make .venv, install, build the package and validate it with frictionless
-    python3 dev.py test    # the same, then fail if the build changed committed files, then the review site,
+    python3 dev.py test    # the same, then fail if the build changed a committed file, then the review site,
                            # lint (ruff), types (mypy) and the tests (pytest), the browser tests in Debian's
                            # Chromium (installed with apt-get when missing)
     python3 dev.py bench   # the speed benchmark of `anso-facts check`; exits 1 if its target is missed
@@ -21,8 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if sys.platform == "win32" else "bin")
-GENERATED = ["build", "datapackage.json", "schemas", "docs/data-dictionary.md", "docs/checks.md", "CITATION.cff",
-             ".zenodo.json", "croissant.json", "dataset.jsonld", "README.md"]
+# What the build writes that is committed: made from the code alone (the docs of the problem codes) or from
+# metadata.py (the files GitHub and Zenodo read in the repository), never from the data, so that two curators'
+# pull requests cannot both change them. The rest of the build's output is not committed (.gitignore).
+GENERATED = ["docs/checks.md", "CITATION.cff", ".zenodo.json"]
 
 
 def run(*command: str) -> None:
@@ -48,7 +50,7 @@ def build() -> None:
 
 
 def committed_outputs_unchanged() -> None:
-    """The build must reproduce the committed outputs byte for byte."""
+    """The build must reproduce the committed files it writes byte for byte."""
     changed = subprocess.run(["git", "status", "--porcelain", "--", *GENERATED], cwd=ROOT, check=True,
                              capture_output=True, text=True).stdout
     if changed:

@@ -30,7 +30,7 @@ def test_one_syntax_error_is_one_problem(built, tmp_path, error):
     organizations.write_text("".join([*lines[:4], line, *lines[5:]]), encoding="utf-8")
     found = check(root)[1]
     assert [(p.file, p.code) for p in found] == [("data/entities/organizations.yaml", code)], [str(p) for p in found]
-    assert "its ids are not compared" in found[0].message
+    assert "nothing that depends on its records is checked" in found[0].message
 
 
 def test_bytes_that_are_not_utf8_are_one_problem(built, tmp_path):

@@ -145,8 +145,10 @@ def test_a_misprint_keeps_its_printed_words_and_the_right_name(built):
 def test_interleaved_columns_are_cited_in_pieces(built):
     """A sentence the extraction split around another column is cited as two passages, never one range."""
     cites = anso_facts.citations("stmt-cao-mou-unctad-platform", built)
-    assert list(zip(cites["line_start"], cites["line_end"], strict=True)) == [(148, 150), (163, 163)]
-    assert cites["text"].iloc[1].startswith("security issue.")
+    ranges = list(zip(cites["line_start"], cites["line_end"], strict=True))
+    assert (148, 150) in ranges and (163, 163) in ranges  # (and the line naming the speaker, for the evidence)
+    assert not any(first <= 150 and last >= 163 for first, last in ranges)
+    assert cites["text"][ranges.index((163, 163))].startswith("security issue.")
 
 
 def test_coverage_counts_only_the_lines_a_quote_stands_on(project):
@@ -171,23 +173,6 @@ def test_curated_seeds_are_completely_cited(seed_id, content_lines):
     seed = next(c for c in coverage(checked) if c.seed_id == seed_id)
     assert seed.uncited == ()
     assert seed.content_lines == content_lines
-
-
-def test_readme_figures_are_current(built):
-    """The README's "What the dataset covers" gives rows per table and coverage per seed; they match the build."""
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## What the dataset covers", 1)[1].split("\n## ", 1)[0]
-    rows = {name: int(count) for name, count in re.findall(r"\| `([a-z_]+)` \| (\d+) \|", section)}
-    assert rows == {name: len(anso_facts.load(name, built)) for name in anso_facts.tables(built)}
-
-    cites = anso_facts.load("citations", built)
-    checked, _ = check(REPO)
-    for seed in coverage(checked):
-        line = next(line for line in section.splitlines() if line.startswith(f"| `{seed.seed_id}` |"))
-        figures = [int(cell) for cell in line.strip("|").split("|")[2:]]
-        of_seed = cites[cites["seed_id"] == seed.seed_id]
-        assert figures == [seed.content_lines, len(seed.cited), len(seed.excluded - seed.cited), len(seed.uncited),
-                           of_seed["record_id"].nunique(), len(of_seed)], seed.seed_id
 
 
 # The independent review's corrections (issue 13) --------------------------------------------------------------
@@ -248,13 +233,3 @@ def test_doubtful_readings_are_marked_inferred(built):
     for record_id in ("org-anso-secretariat", "org-bhbd-council", "org-undg", "org-un-secretariat"):
         assert "Implied by the name" in inferences[(record_id, "parent_id")]
     assert not any("July to September" in reason for reason in inferences)
-
-
-def test_build_writes_the_readme_figures(project, capsys):
-    from anso_facts.cli import main
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    stale = re.sub(r"\| `records` \| \d+ \|", "| `records` | 1 |", readme)
-    assert stale != readme
-    (project / "README.md").write_text(stale, encoding="utf-8")
-    assert main(["--root", str(project), "build"]) == 0
-    assert (project / "README.md").read_text(encoding="utf-8") == readme

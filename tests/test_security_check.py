@@ -63,11 +63,19 @@ def test_a_symbolic_link_is_refused_and_its_target_never_read(project, outside, 
     assert "Traceback" not in output
 
 
-def test_the_built_records_are_not_read_through_a_link(project, outside):
-    """vanished-id reads build/csv/records.csv: a link there would print the ids of the file it points to."""
-    (project / "build" / "csv").mkdir(parents=True)
+@pytest.mark.parametrize("link", ["releases", "releases/0.1.0", "releases/0.1.0/build/csv/records.csv"])
+def test_the_published_ids_are_not_read_through_a_link(project, outside, link):
+    """vanished-id reads releases/VERSION/build/csv/records.csv: a link there would print the ids of the file it
+    points to."""
     outside.write_text(f"id,table\n{SECRET.lower()},people\n", encoding="utf-8")
-    (project / "build" / "csv" / "records.csv").symlink_to(outside)
+    real = outside.parent / "release"
+    (real / "build" / "csv").mkdir(parents=True)
+    (real / "build" / "csv" / "records.csv").write_text(outside.read_text(), encoding="utf-8")
+    path = project / link
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.symlink_to({"releases": outside.parent, "releases/0.1.0": real}.get(link, outside))
+    if link == "releases":
+        (outside.parent / "0.1.0").symlink_to(real)
     done = run_check(project)
     assert done.returncode == 0, done.stdout + done.stderr
     assert SECRET.lower() not in done.stdout + done.stderr

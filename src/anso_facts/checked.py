@@ -17,8 +17,20 @@ from .loader import FileRecords, plain_file_inside
 from .problems import LOAD_FAILURES, Finding, Problem, Source
 from .rows import LOCATOR
 
-# Every id of the package last built here: in a clean checkout, the committed package.
-BUILT_RECORDS = Path("build/csv/records.csv")
+RELEASES = Path("releases")  # releases/VERSION/: the package of each release, committed with it
+PUBLISHED_RECORDS = Path("build/csv/records.csv")  # in each release's folder: every id it published
+
+
+def published_records(root: Path) -> list[Path]:
+    """releases/VERSION/build/csv/records.csv of every release, oldest first, each a plain file inside the root."""
+    import re
+    folder = root / RELEASES
+    if not folder.is_dir() or folder.is_symlink():
+        return []
+    versions = sorted((p.name for p in folder.iterdir() if re.fullmatch(r"\d+\.\d+\.\d+", p.name)),
+                      key=lambda v: tuple(map(int, v.split("."))))
+    names = [RELEASES / version / PUBLISHED_RECORDS for version in versions]
+    return [name for name in names if plain_file_inside(root, name)]
 
 
 @dataclass
@@ -85,19 +97,22 @@ class Project:
         return self._ids_in[tables]
 
     @cached_property
-    def built_ids(self) -> dict[str, int]:
-        """Every id in the package last built here (BUILT_RECORDS: records and retired ids alike), with its line;
-        empty before the first build. Read as CSV, with no Arrow."""
-        path = self.root / BUILT_RECORDS
-        if not plain_file_inside(self.root, BUILT_RECORDS):
-            return {}
-        with path.open(newline="", encoding="utf-8") as stream:
-            rows = csv.reader(stream)
-            header = next(rows, [])
-            if "id" not in header:
-                return {}
-            column = header.index("id")
-            return {row[column]: rows.line_num for row in rows if len(row) > column}
+    def published_ids(self) -> dict[str, tuple[str, int]]:
+        """Every id of every release kept in releases/VERSION/ (records and retired ids alike), with the file and
+        line of its first appearance; empty before the first release. Read as CSV, with no Arrow; a release
+        folder reached through a symbolic link is not read."""
+        found: dict[str, tuple[str, int]] = {}
+        for name in published_records(self.root):
+            with (self.root / name).open(newline="", encoding="utf-8") as stream:
+                rows = csv.reader(stream)
+                header = next(rows, [])
+                if "id" not in header:
+                    continue
+                column = header.index("id")
+                for row in rows:
+                    if len(row) > column:
+                        found.setdefault(row[column], (name.as_posix(), rows.line_num))
+        return found
 
     def source(self, name: str) -> Source:
         """A file as read again, to place a finding in it."""

@@ -339,12 +339,13 @@ def parser() -> argparse.ArgumentParser:
             "field with the words that ground it.", "anso-facts show CAST").add_argument(
         "id", metavar="ID_OR_NAME", help="a record's id, name, acronym or alias, such as org-cast or CAST")
     command("stats", cmd_stats, "Count rows per table, and records and citations per seed.", "anso-facts stats")
-    release = command("release", cmd_release, "Write dist/anso-facts-VERSION.zip: the data package, seeds, data, "
-                      "schemas, docs, licences and a manifest; byte-reproducible.", "anso-facts release --dist /tmp")
+    release = command("release", cmd_release, "Write dist/anso-facts-VERSION.zip (the data package, seeds, data, "
+                      "schemas, docs, licences and a manifest; byte-reproducible) and keep the package as released in "
+                      "releases/VERSION/; a version is written once.", "anso-facts release --dist /tmp")
     release.add_argument("--dist", type=Path, default=None, help="output folder (default: ROOT/dist)")
     release.add_argument("--previous", default=None, metavar="SIDE",
-                         help="the release to list the changes against and to check the version step with: a tag, "
-                              "folder or archive (default: the newest version tag older than this version)")
+                         help="the release to list the changes against and to check the version step with: a "
+                              "folder, archive or tag (default: the newest older release in releases/)")
     differ = command("diff", cmd_diff, "What changed between two built packages: per table, the records added, "
                      "removed and changed (each changed field with its old and new value), and any table or field "
                      "added, removed or retyped. Each side is a package folder, a release archive or a git "

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from .evidence import is_description
 from .loader import parse_lines
-from .model import ALL_TABLES, TABLE_BY_NAME, TABLES, Field, Table
+from .model import TABLE_BY_NAME, TABLES, Field, Table
 
 if TYPE_CHECKING:
     from .checked import Project
@@ -62,42 +62,6 @@ def report(project: Project) -> str:
         text = project.catalogue.seed_texts[seed.seed_id]
         lines += [f"  uncited {n:4d} | {text.line(n)}" for n in seed.uncited]
     return "\n".join(lines)
-
-
-FIGURES_START = "<!-- figures: written by `anso-facts build` from the data; do not edit by hand -->"
-FIGURES_END = "<!-- /figures -->"
-
-
-def figures(project: Project, counts: dict[str, int]) -> str:
-    """The README's figures: per seed, its coverage and the records and citations citing it; `counts`, the rows
-    of each table as built."""
-    cites = list(zip(project.column("citations", "seed_id"), project.column("citations", "record_id"), strict=True))
-    titles = {seed.id: f"`{seed.data['file']}`: {seed.data['title']}" for seed in project.catalogue.records}
-    lines = ["| seed | document | content lines | cited | excluded | uncited | records citing it | citations |",
-             "|---|---|---|---|---|---|---|---|"]
-    for seed in coverage(project):
-        of_seed = [record_id for seed_id, record_id in cites if seed_id == seed.seed_id]
-        lines.append(f"| `{seed.seed_id}` | {titles[seed.seed_id]} | {seed.content_lines} | {len(seed.cited)} | "
-                     f"{len(seed.excluded - seed.cited)} | {len(seed.uncited)} | {len(set(of_seed))} | "
-                     f"{len(of_seed)} |")
-    lines += ["", "Every content line (a line that is not blank) of every seed is cited by some fact or excluded in",
-              "`seeds/seeds.yaml` with the reason (headings, a salutation). A line counts as cited only where a "
-              "quote stands on", "it, not merely inside a cited range. A record can cite several seeds.", "",
-              "| table | rows | | table | rows |", "|---|---|---|---|---|"]
-    rows = [(table.name, counts[table.name]) for table in ALL_TABLES]
-    half = (len(rows) + 1) // 2
-    for (left, left_rows), right in zip(rows[:half], rows[half:] + [("", 0)], strict=False):
-        right_cells = f"`{right[0]}` | {right[1]}" if right[0] else " | "
-        lines.append(f"| `{left}` | {left_rows} | | {right_cells} |")
-    return "\n".join([FIGURES_START, *lines, FIGURES_END])
-
-
-def with_figures(readme: str, project: Project, counts: dict[str, int]) -> str | None:
-    """The README with its figures replaced by the current ones; None if it has no place for them."""
-    start, end = readme.find(FIGURES_START), readme.find(FIGURES_END)
-    if start < 0 or end < start:
-        return None
-    return readme[:start] + figures(project, counts) + readme[end + len(FIGURES_END):]
 
 
 # --- fields: how every value rests on the text (`coverage --fields`) --------------------------------------

@@ -118,11 +118,12 @@ def file_evidence(loaded: FileRecords) -> tuple[list[dict], list[Unfound]]:
             if not TABLE_BY_NAME[record.table].cited:
                 continue
             spans = record_spans(record, loaded)
+            unverified = len(spans) < len(record.data.get("cite", ()))  # a quote that does not stand is the error
             for path, kind, value in stated_values(record):
                 found = next(((span, where) for span in spans if (where := find_stated(kind, value, span))), None)
                 if found:
                     rows.append(_row(record.id, path[0], value, found[0], found[1], kind))
-                else:
+                elif not unverified:
                     unfound.append(Unfound(record.id, path, value, kind, (str(value),),
                                            _closest(str(value), spans) if kind in ("name", "title") else ""))
         loaded.memo["evidence"] = rows, unfound
@@ -163,32 +164,39 @@ def references(columns: dict[str, dict[str, list]]) -> Iterator[tuple[str, str, 
                     yield record_id, f.name, target
 
 
-def spans_by_record(columns: dict[str, dict[str, list]], texts) -> dict[str, list[Span]]:
-    """Record id -> its citations whose quotes stand where they say."""
+def spans_by_record(columns: dict[str, dict[str, list]], texts) -> dict[str, list[Span] | None]:
+    """Record id -> its citations, each where its quote stands; None for a record with a quote that does not
+    stand where it says (that is its error, and what it grounds is not looked for until it is mended)."""
     cites = columns["citations"]
-    spans: dict[str, list[Span]] = {}
+    spans: dict[str, list[Span] | None] = {}
     for record_id, position, seed_id, start, end in zip(cites["record_id"], cites["position"], cites["seed_id"],
                                                         cites["char_start"], cites["char_end"], strict=True):
-        if start is not None and seed_id in texts:
-            spans.setdefault(record_id, []).append(Span(f"{record_id}#{position}", texts[seed_id], start, end))
+        if start is None or seed_id not in texts:
+            spans[record_id] = None
+        elif (found := spans.setdefault(record_id, [])) is not None:
+            found.append(Span(f"{record_id}#{position}", texts[seed_id], start, end))
     return spans
 
 
 def reference_evidence(refs: Iterable[tuple[str, str, str]], names: dict[str, list[tuple[str, str]]],
-                       spans: dict[str, list[Span]]) -> tuple[list[dict], list[Unfound]]:
-    """The evidence rows of references, and the references no quote of their record names."""
+                       spans: dict[str, list[Span] | None]) -> tuple[list[dict], list[Unfound]]:
+    """The evidence rows of references, and the references no quote of their record names (not looked for in a
+    record whose quote does not stand: see spans_by_record)."""
     rows: list[dict] = []
     unfound: list[Unfound] = []
     for record_id, field, target in refs:
+        own = spans.get(record_id, [])
+        if own is None:
+            continue
         candidates = names.get(target, [])
-        found = next(((span, match, where) for span in spans.get(record_id, ()) for match, words in candidates
+        found = next(((span, match, where) for span in own for match, words in candidates
                       if (where := span.text.find_words(words, span.start, span.end))), None)
         if found:
             span, match, where = found
             rows.append(_row(record_id, field, target, span, (where.char_start, where.char_end), match))
         else:
             looked_for = tuple(words for _, words in candidates)
-            closest = next(filter(None, (_closest(words, spans.get(record_id, ())) for words in looked_for)), "")
+            closest = next(filter(None, (_closest(words, own) for words in looked_for)), "")
             unfound.append(Unfound(record_id, (field,), target, "reference", looked_for, closest))
     return rows, unfound
 

@@ -16,7 +16,7 @@ from .seedtext import SeedTexts
 CATALOGUE = Path("seeds/seeds.yaml")
 DATA = Path("data")
 MAX_FILE_BYTES = 32 * 1024 * 1024
-NOT_COMPARED = " (until the file loads, its ids are not compared with the other files' or the package built before)"
+NOT_COMPARED = " (until the file loads, nothing that depends on its records is checked)"
 
 
 @dataclass
@@ -154,6 +154,8 @@ def load_file(path: Path, root: Path, schema_name: str, data: bytes | None = Non
         return [], [], [Problem(name, error.line, error.column, error.code, error.message + NOT_COMPARED)]
     source = Source(name, text)
     problems = [Problem(name, error.line, error.column, error.code, error.message) for error in duplicates]
+    if document is None:  # comments only: a fact file made for a new seed (`anso-facts seed add`), still empty
+        return [], [], problems
     records: list[Record] = []
     ids: list[str] = []
     invalid = set()  # (table, index) of records with schema errors

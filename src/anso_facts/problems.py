@@ -96,8 +96,8 @@ CHECKS = {check.code: check for check in (
           "Choose another relation, or the right record."),
     Check("dates-out-of-order", "An event before the event it is part of, or a figure counted before its "
           "resource was launched.", "Correct the date or the reference."),
-    Check("vanished-id", "An id of the package built before (build/csv/records.csv: in a clean checkout, the "
-          "committed package) that is no longer in `data/` and is not retired, so users who stored it would find "
+    Check("vanished-id", "An id of a published release (`releases/VERSION/build/csv/records.csv`, kept by "
+          "`anso-facts release`) that is no longer in `data/` and is not retired, so users who stored it would find "
           "nothing.", "Restore the record, or retire the id in `data/retired.yaml` (`retired_ids`: the id, "
           "`replaced_by_id` or the `reason`, and the `version` that drops it)."),
     Check("retired-id-reused", "A record that takes an id declared retired.",

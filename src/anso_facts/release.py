@@ -12,10 +12,12 @@ or a special file is refused by its name, its target never read; the archive is 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
 import secrets
+import shutil
 import stat
 import subprocess
 import tempfile
@@ -25,6 +27,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from . import __version__, load, tables
+from .checked import RELEASES
 from .database import FILE_NAME as DATABASE
 from .database import built_rows, write_database
 from .diff import STEPS, diff, required_step, version_step, version_tuple
@@ -34,6 +37,7 @@ INCLUDED = ("datapackage.json", "build", "seeds", "data", "schemas", "docs", "RE
             "LICENSE-DATA", "CITATION.cff", ".zenodo.json",
             "croissant.json", "dataset.jsonld")
 CHANGELOG = "CHANGELOG.md"
+RECORD = "release.json"  # in releases/VERSION/: the archive's name and sha256
 NOTES = Path("docs") / "changes"  # an optional curator's note for a version: docs/changes/VERSION.md
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can store
 
@@ -138,16 +142,75 @@ class ReleaseError(Exception):
     pack is a symlink or not a regular file."""
 
 
+def released(root: Path) -> dict[str, Path]:
+    """Version -> its folder releases/VERSION/ (the package as released), oldest first."""
+    folder = root / RELEASES
+    found = [path for path in folder.iterdir() if re.fullmatch(r"\d+\.\d+\.\d+", path.name)
+             and not path.is_symlink() and path.is_dir()] if folder.is_dir() and not folder.is_symlink() else []
+    return {path.name: path for path in sorted(found, key=lambda path: version_tuple(path.name))}
+
+
 def previous_release(root: Path) -> str | None:
-    """The newest tag vX.Y.Z of the checkout older than this version, if any."""
-    listed = subprocess.run(["git", "-C", str(root), "tag", "--list", "v*"], capture_output=True, text=True)
-    versions = [tag for tag in listed.stdout.split() if re.fullmatch(r"v\d+\.\d+\.\d+", tag)
-                and version_tuple(tag[1:]) < version_tuple(__version__)]
-    return max(versions, key=lambda tag: version_tuple(tag[1:]), default=None)
+    """The folder of the newest release older than this version (releases/VERSION/), if any."""
+    older = [path for version, path in released(root).items() if version_tuple(version) < version_tuple(__version__)]
+    return str(older[-1]) if older else None
+
+
+def _tagged_record(root: Path, version: str) -> bytes | None:
+    """releases/VERSION/release.json as the tag vVERSION has it; b"" if the tag has none; None if no such tag."""
+    tag = f"refs/tags/v{version}"
+    found = subprocess.run(["git", "-C", str(root), "rev-parse", "--verify", "--quiet", "--end-of-options", tag],
+                           capture_output=True, text=True)
+    if found.returncode:
+        return None
+    shown = subprocess.run(["git", "-C", str(root), "show", f"{found.stdout.strip()}:{RELEASES}/{version}/{RECORD}"],
+                           capture_output=True)
+    return shown.stdout if shown.returncode == 0 else b""
+
+
+def written_once(root: Path, sha256: str) -> None:
+    """A version is written once: refuse an archive for a version that an earlier release (releases/VERSION/)
+    or a tag vVERSION names with other content. The same sources give the same bytes, so a release made again
+    from them (as the release workflow does on the tag) passes."""
+    kept = root / RELEASES / __version__ / RECORD
+    records = [("releases/" + __version__, kept.read_bytes() if kept.is_file() and not kept.is_symlink() else None),
+               (f"the tag v{__version__}", _tagged_record(root, __version__))]
+    for where, record in records:
+        if record is None:
+            continue
+        try:
+            other = json.loads(record)["sha256"] if record else None
+        except (ValueError, KeyError, TypeError):
+            other = None
+        if other != sha256:
+            raise ReleaseError(f"version {__version__} was released already ({where}) with other content; a version "
+                               f"is written once: raise __version__ in src/anso_facts/__init__.py")
+
+
+def keep_release(root: Path, archive: str, sha256: str) -> Path:
+    """Keep the package as released in releases/VERSION/ (datapackage.json and build/), with release.json (the
+    archive's name and sha256): committed with the release, it is what later checks hold every published id
+    to, and what the next release is compared with. Written whole or not at all."""
+    folder = root / RELEASES / __version__
+    partial = folder.with_name(f".{__version__}.{os.getpid()}-{secrets.token_hex(4)}.partial")
+    partial.mkdir(parents=True)
+    try:
+        for name in ["datapackage.json", *(f for f in _walk(root, root / "build"))]:
+            (partial / name).parent.mkdir(parents=True, exist_ok=True)
+            (partial / name).write_bytes(_read(root, name))
+        record = {"version": __version__, "date_released": METADATA["date_released"], "archive": archive,
+                  "sha256": sha256}
+        (partial / RECORD).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+        if folder.exists():
+            shutil.rmtree(folder)
+        partial.rename(folder)
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+    return folder
 
 
 def changes(root: Path, previous: str | None) -> dict:
-    """The diff against the previous release (a tag, folder or archive), refused if the version does not step
+    """The diff against the previous release (a folder, archive or tag), refused if the version does not step
     as far as it needs (see diff.required_step)."""
     if previous is None:
         return {"old_version": None, "new_version": __version__, "first_release": True}
@@ -190,7 +253,8 @@ def changelog(root: Path, changed: dict) -> str:
 
 def release(root: Path, dist: Path | None = None, previous: str | None = None) -> Path:
     """Write the archive of the built package in `root`, and its section of CHANGELOG.md; return the archive's
-    path. `previous`: the release to compare with (default: the newest older version tag)."""
+    path; keep the package as released in releases/VERSION/. `previous`: the release to compare with (default:
+    the newest older one in releases/)."""
     files = _files(root)  # first: nothing is read before every packed file is known to be a regular one
     if dist is None and (root / "dist").is_symlink():  # the archive would be written wherever it leads
         raise ReleaseError("dist: a symbolic link; the release writes only into a real folder (or pass --dist)")
@@ -202,18 +266,24 @@ def release(root: Path, dist: Path | None = None, previous: str | None = None) -
     contents[DATABASE] = database_bytes(root)
     contents["changes.json"] = (json.dumps(changed, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
     contents["manifest.json"] = (json.dumps(manifest(root, contents), indent=2) + "\n").encode("utf-8")
+    packed = _pack(folder, contents)
+    sha256 = hashlib.sha256(packed).hexdigest()
+    written_once(root, sha256)
     dist = dist or root / "dist"
     dist.mkdir(parents=True, exist_ok=True)
     target = dist / f"{folder}.zip"
-    _write_whole(target, lambda file: _pack(file, folder, contents))
+    _write_whole(target, lambda file: file.write(packed))
     _write_whole(root / CHANGELOG, lambda file: file.write(contents[CHANGELOG]))
+    keep_release(root, target.name, sha256)
     return target
 
 
-def _pack(file, folder: str, contents: dict[str, bytes]) -> None:
-    with zipfile.ZipFile(file, "w") as archive:
+def _pack(folder: str, contents: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
         for name in sorted(contents):
             _add(archive, f"{folder}/{name}", contents[name])
+    return buffer.getvalue()
 
 
 def _write_whole(target: Path, write) -> None:

@@ -12,7 +12,6 @@ import hashlib
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from .checked import BUILT_RECORDS
 from .evidence import (
     NAMED_TABLES,
     Unfound,
@@ -466,11 +465,12 @@ def exclusions_hold_no_quote(project: Project) -> Iterator[Finding]:
 
 
 def no_id_vanishes(project: Project) -> Iterator[Problem]:
-    """An id once in the package stays: as a record, or retired (which the built package keeps too)."""
-    for record_id, line in project.built_ids.items():
+    """An id once published stays: as a record, or retired (which the released package keeps too)."""
+    for record_id, (name, line) in project.published_ids.items():
         if record_id not in project.ids:
-            yield Problem(BUILT_RECORDS.as_posix(), line, 1, "vanished-id",
-                          f"{record_id}: in the package built before, and no longer in data/; restore it, or retire "
+            version = name.split("/")[1]
+            yield Problem(name, line, 1, "vanished-id",
+                          f"{record_id}: published in {version}, and no longer in data/; restore it, or retire "
                           f"it in data/retired.yaml (retired_ids: id, replaced_by_id or reason, version)")
 
 

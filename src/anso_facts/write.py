@@ -12,7 +12,6 @@ import os
 import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +60,7 @@ def _sha256(path: Path) -> str:
 def _written(table: Table, digest: str | None, data: pa.Table, out: Path) -> dict:
     """What the build keeps of a written table: its digest, the sha256 of its files, its examples."""
     return {"digest": digest, **{fmt: _sha256(out / _file(table, fmt)) for fmt in ("csv", "parquet")},
-            "examples": examples(table, data), "rows": data.num_rows}
+            "examples": examples(table, data)}
 
 
 def _status(path: Path) -> list[int] | None:
@@ -179,36 +178,14 @@ def write_outputs(project: Project, out: Path) -> dict[str, dict]:
     return written
 
 
-def update_readme(project: Project, root: Path, written: dict[str, dict]) -> None:
-    """Write the current figures into README.md between its markers (see coverage.figures), whole or not at all."""
-    from .coverage import with_figures
-    readme = root / "README.md"
-    if not readme.is_file():
-        return
-    text = readme.read_text(encoding="utf-8")
-    updated = with_figures(text, project, {name: entry["rows"] for name, entry in written.items()})
-    if updated is None or updated == text:
-        return
-    scratch = readme.with_name(".README.md.new")
-    scratch.unlink(missing_ok=True)
-    try:
-        with open(scratch, "x", encoding="utf-8") as stream:  # a new file: never through a symlink left there
-            stream.write(updated)
-        os.replace(scratch, readme)
-    except BaseException:  # a full disk: the README stands, and no scratch is left
-        with suppress(OSError):
-            scratch.unlink(missing_ok=True)
-        raise
-
-
 def check_for_build(root: Path, use_cache: bool = True, workers: int | None = None):
     """The check, with each file's Arrow tables made (or read from the cache) for `build`."""
     return check(root, use_cache, workers, companion=ArrowTables())
 
 
 def build(project: Project, root: Path) -> None:
-    """Write all outputs of a checked project into `root`, atomically per output, and the README's figures,
-    holding the checkout's lock (lock.Busy if another command keeps it past the wait)."""
+    """Write all outputs of a checked project into `root`, atomically per output, holding the checkout's lock
+    (lock.Busy if another command keeps it past the wait)."""
     with lock.writing(root, "build"):
         recover(root)
         out = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
@@ -218,4 +195,3 @@ def build(project: Project, root: Path) -> None:
             remember_written(project, written, root)
         finally:
             shutil.rmtree(out, ignore_errors=True)
-        update_readme(project, root, written)
