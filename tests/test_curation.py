@@ -1,10 +1,16 @@
-"""Curating at team scale (issue 25): the real error first."""
+"""Curating at team scale (issue 25): the real error first, anywhere in the checkout, parallel pull requests that
+merge cleanly."""
 
+import os
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from anso_facts.check import check
+from helpers import REPO
 
 SYNTAX_ERRORS = {  # what replaces the organizations file's 5th line -> the one code expected
     "a tab": ("\tname: x\n", "yaml-tab"),
@@ -49,8 +55,6 @@ def test_bytes_that_are_not_utf8_are_one_problem(built, tmp_path):
 def test_every_command_finds_the_checkout_from_a_subfolder(built, tmp_path, command):
     """Run from data/facts/ of a copy of the built project (not a checkout itself), each command finds the
     checkout above it, as git finds its repository: it does not fall back to the installed data."""
-    import subprocess
-    import sys
     root = tmp_path / "project"
     shutil.copytree(built, root)
     done = subprocess.run([sys.executable, "-m", "anso_facts.cli", *command], cwd=root / "data" / "facts",
@@ -65,8 +69,79 @@ def test_every_command_finds_the_checkout_from_a_subfolder(built, tmp_path, comm
 
 
 def test_outside_any_checkout_the_writing_commands_refuse(tmp_path):
-    import subprocess
-    import sys
     done = subprocess.run([sys.executable, "-m", "anso_facts.cli", "check"], cwd=tmp_path, capture_output=True,
                           text=True)
     assert done.returncode == 2 and "is not a checkout of anso-facts" in done.stderr
+
+
+# Parallel pull requests merge cleanly ------------------------------------------------------------------------
+
+STATEMENTS = {  # a curator's branch -> the fact file it edits and the statement it adds (under `statements:`)
+    "curator-a": ("data/facts/cast-igf2021-booth.yaml", """\
+- id: stmt-test-cast-ties
+  speaker_id: org-cast
+  verb: stated
+  summary: CAST maintains close ties with millions of Chinese scientists.
+  cite:
+  - seed: cast-igf2021-booth
+    lines: 6
+    quote: CAST maintains close ties with millions of Chinese scientists
+"""),
+    "curator-b": ("data/facts/bai-letter-2020.yaml", """\
+- id: stmt-test-bai-health
+  speaker_id: person-chunli-bai
+  verb: expressed
+  summary: Chunli Bai hoped the databases and information would be helpful.
+  cite:
+  - seed: bai-letter-2020
+    lines: 23
+    quote: I hope you and your colleagues will find the above databases and information helpful.
+  - seed: bai-letter-2020
+    lines: 29
+    quote: Prof. Chunli Bai
+"""),
+}
+
+
+def git(repo: Path, *args: str) -> subprocess.CompletedProcess:
+    identity = {"GIT_AUTHOR_NAME": "Curator", "GIT_AUTHOR_EMAIL": "curator@example.invalid",
+                "GIT_COMMITTER_NAME": "Curator", "GIT_COMMITTER_EMAIL": "curator@example.invalid"}
+    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True,
+                          env={**os.environ, **identity})
+
+
+def anso(repo: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "anso_facts.cli", *args], cwd=repo, capture_output=True, text=True)
+
+
+def test_two_curators_branches_merge_without_conflict_and_the_merge_builds(tmp_path):
+    """Two curators each add a statement to a different fact file, run the build, and commit everything `git
+    status` shows; both branches merge into main without a conflict, and the merged tree checks and builds with
+    both statements. The generated outputs are not committed (.gitignore), so neither branch carries them."""
+    repo = tmp_path / "repo"
+    tracked = subprocess.run(["git", "-C", str(REPO), "ls-files", "-z"], capture_output=True, text=True,
+                             check=True).stdout.split("\0")
+    for name in filter(None, tracked):  # what a fresh clone has
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(REPO / name, repo / name)
+    assert git(repo, "init", "-q", "-b", "main").returncode == 0
+    git(repo, "add", "-A")
+    assert git(repo, "commit", "-q", "-m", "the sources").returncode == 0
+    for branch, (name, record) in STATEMENTS.items():
+        assert git(repo, "checkout", "-q", "-b", branch, "main").returncode == 0
+        path = repo / name
+        path.write_text(path.read_text(encoding="utf-8").replace("statements:\n", f"statements:\n{record}", 1),
+                        encoding="utf-8")
+        built = anso(repo, "build")
+        assert built.returncode == 0, built.stdout + built.stderr
+        assert git(repo, "status", "--porcelain").stdout.split() == ["M", name]  # the outputs are not tracked
+        git(repo, "add", "-A")
+        assert git(repo, "commit", "-q", "-m", f"{branch}: a statement").returncode == 0
+    assert git(repo, "checkout", "-q", "main").returncode == 0
+    for branch in STATEMENTS:
+        merged = git(repo, "merge", "--no-edit", branch)
+        assert merged.returncode == 0, merged.stdout + merged.stderr
+    built = anso(repo, "build")
+    assert built.returncode == 0, built.stdout + built.stderr
+    statements = (repo / "build" / "csv" / "statements.csv").read_text(encoding="utf-8")
+    assert '"stmt-test-cast-ties"' in statements and '"stmt-test-bai-health"' in statements
