@@ -18,7 +18,8 @@ from helpers import REPO
 PACKAGE = REPO / "src" / "anso_facts"
 # The pipeline, in order. A module may import from its own stage or an earlier one, never from a later one.
 STAGES = [
-    ("foundations", {"__init__", "model", "schemas", "metadata", "problems", "plaintext", "yamlsafe", "seedtext",
+    ("foundations", {"__init__", "model", "vocabularies", "schemas", "metadata", "problems", "plaintext", "yamlsafe",
+                      "seedtext",
                       "grounding", "cache", "lock"}),
     ("load", {"loader"}),
     ("rows", {"evidence", "rows"}),

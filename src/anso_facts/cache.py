@@ -59,11 +59,13 @@ def code_digest() -> bytes:
     return digest.digest()
 
 
-def context_digest(catalogue_bytes: bytes | None, seed_files: dict[str, bytes], schemas: dict) -> bytes:
-    """A digest of everything besides the file itself that a file's check depends on: the code, the JSON
-    Schemas, the catalogue's bytes (None: missing) and every file in seeds/, by name."""
+def context_digest(catalogue_bytes: bytes | None, seed_files: dict[str, bytes],
+                   vocabularies_bytes: bytes | None) -> bytes:
+    """A digest of everything besides the file itself that a file's check depends on: the code, the
+    vocabularies' bytes (the JSON Schemas are made from them and the code), the catalogue's bytes (None:
+    missing) and every file in seeds/, by name."""
     digest = hashlib.sha256(code_digest())
-    digest.update(json.dumps(schemas, sort_keys=True).encode())
+    digest.update(hashlib.sha256(vocabularies_bytes).digest() if vocabularies_bytes is not None else b"-")
     digest.update(hashlib.sha256(catalogue_bytes).digest() if catalogue_bytes is not None else b"-")
     for name, data in sorted(seed_files.items()):
         digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())

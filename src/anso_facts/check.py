@@ -28,11 +28,14 @@ from .cache import Cache, context_digest
 from .checked import FileCheck, Project
 from .loader import (
     CATALOGUE,
+    VOCABULARIES,
     FileRecords,
     data_files,
     links,
     load_catalogue,
     load_file,
+    load_vocabularies,
+    plain_file_inside,
     read_catalogue,
     seed_files,
     unread_files,
@@ -42,7 +45,9 @@ from .plaintext import raw
 from .problems import Problem, relative_name
 from .rows import Rows, record_rows, select
 from .rules import COLUMNS_READ, FILE_RULES, PROJECT_RULES
-from .schemas import JSON_SCHEMAS
+from .schemas import FACTS_SCHEMA, SEEDS_SCHEMA, json_schemas
+from .seedtext import SeedTexts
+from .vocabularies import Vocabularies
 
 PARALLEL_FROM_BYTES = 2 * 2**20  # fewer bytes to check than this: one process, as starting more costs more
 
@@ -60,9 +65,10 @@ class Companion(Protocol):
 class FileChecker:
     """Checks fact files, and the catalogue itself, against the seeds of the catalogue (loaded first)."""
 
-    def __init__(self, root: Path, catalogue: FileRecords, catalogue_problems: list[Problem],
+    def __init__(self, root: Path, catalogue: FileRecords, catalogue_problems: list[Problem], schema: dict,
                  make: Callable[[Rows], Any] | None = None):
         self.root, self.catalogue, self.catalogue_problems, self.make = root, catalogue, catalogue_problems, make
+        self.schema = schema  # of the fact files
 
     def check_file(self, path: Path, data: bytes) -> tuple[FileCheck, Any]:
         """The file's check, and what the companion makes of its rows (None without one)."""
@@ -70,8 +76,9 @@ class FileChecker:
             result, made = self.examine(CATALOGUE.as_posix(), self.catalogue, self.catalogue_problems)
             result.loaded = (self.catalogue.records, self.catalogue.ids, self.catalogue_problems)
             return result, made
-        records, ids, problems = load_file(path, self.root, "facts.schema.json", data)
-        loaded = FileRecords(self.catalogue.seed_bytes, self.catalogue.seed_texts, records, ids)
+        records, ids, problems = load_file(path, self.root, self.schema, data)
+        catalogue = self.catalogue
+        loaded = FileRecords(catalogue.seed_bytes, catalogue.seed_texts, catalogue.vocabularies, records, ids)
         return self.examine(relative_name(path, self.root), loaded, problems)
 
     def examine(self, name: str, loaded: FileRecords, problems: list[Problem]) -> tuple[FileCheck, Any]:
@@ -148,13 +155,26 @@ def _from_cache(cache: Cache, key: str, result: Any, companion: Companion | None
     return None if made is None else (result, made)
 
 
-def _catalogue(root: Path, data: bytes | None, seeds: dict[str, bytes], entry: Any
-               ) -> tuple[FileRecords, list[Problem]]:
+def _catalogue(root: Path, data: bytes | None, seeds: dict[str, bytes], entry: Any, vocabularies: Vocabularies,
+               schema: dict) -> tuple[FileRecords, list[Problem]]:
     """The loaded catalogue and its load problems: from its cache entry if there is one, else loaded."""
     if isinstance(entry, FileCheck) and entry.loaded is not None:
         records, ids, problems = entry.loaded
-        return with_seeds(records, ids, seeds), problems
-    return load_catalogue(root, data, seeds)
+        return with_seeds(records, ids, seeds, vocabularies), problems
+    return load_catalogue(root, data, seeds, vocabularies, schema)
+
+
+def _vocabularies(root: Path, data: bytes | None, cache: Cache | None) -> tuple[Vocabularies, list[Problem]]:
+    """The vocabularies and their problems: from the cache when their bytes are (so that a check with a warm
+    cache imports neither the YAML parser nor the validator), else loaded."""
+    key = cache.key(VOCABULARIES.as_posix(), data) if cache and data is not None else None
+    entry = cache.get(key) if cache and key else None
+    if isinstance(entry, Vocabularies):
+        return entry, []
+    vocabularies, problems = load_vocabularies(root)
+    if key and cache and not problems:
+        cache.put(key, vocabularies)
+    return vocabularies, problems
 
 
 def check(root: Path, use_cache: bool = True, workers: int | None = None,
@@ -167,15 +187,22 @@ def check(root: Path, use_cache: bool = True, workers: int | None = None,
 def _check(root: Path, use_cache: bool, workers: int | None, companion: Companion | None
            ) -> tuple[Project, list[Problem]]:
     catalogue_bytes = read_catalogue(root)
+    vocabularies_bytes = (root / VOCABULARIES).read_bytes() if plain_file_inside(root, VOCABULARIES) else None
     seeds = seed_files(root)
     in_data = data_files(root)
-    fact_files = [path for path in in_data if path.suffix == ".yaml"]
+    fact_files = [path for path in in_data if path.suffix == ".yaml" and path != root / VOCABULARIES]
     files = [(root / CATALOGUE, catalogue_bytes or b""), *((path, path.read_bytes()) for path in fact_files)]
-    cache = Cache(root, context_digest(catalogue_bytes, seeds, JSON_SCHEMAS)) if use_cache else None
+    cache = Cache(root, context_digest(catalogue_bytes, seeds, vocabularies_bytes)) if use_cache else None
+    vocabularies, vocabulary_problems = _vocabularies(root, vocabularies_bytes, cache)
+    if vocabulary_problems:  # every kind of every record would be in doubt: the real error first
+        return Project(root, FileRecords({}, SeedTexts({}), vocabularies), [], cache), sorted(vocabulary_problems)
+    schemas = json_schemas(vocabularies)
     keys = [cache.key(relative_name(path, root), data) for path, data in files] if cache else []
     entries = [cache.get(key) for key in keys] if cache else [None] * len(files)
-    catalogue, catalogue_problems = _catalogue(root, catalogue_bytes, seeds, entries[0])
-    checker = FileChecker(root, catalogue, catalogue_problems, companion.make if companion else None)
+    catalogue, catalogue_problems = _catalogue(root, catalogue_bytes, seeds, entries[0], vocabularies,
+                                               schemas[SEEDS_SCHEMA])
+    checker = FileChecker(root, catalogue, catalogue_problems, schemas[FACTS_SCHEMA],
+                          companion.make if companion else None)
     cached = [_from_cache(cache, key, entry, companion) for key, entry in zip(keys, entries, strict=True)] \
         if cache else [None] * len(files)
     missing = [i for i, result in enumerate(cached) if result is None]

@@ -112,9 +112,9 @@ def cmd_coverage(args) -> int:
 
 
 def cmd_cite(args) -> int:
+    from .check import check
     from .cite import cite_entry, places
-    from .loader import load_catalogue, read_catalogue, seed_files
-    catalogue, _ = load_catalogue(args.root, read_catalogue(args.root), seed_files(args.root))
+    catalogue = check(args.root)[0].catalogue  # the seeds as the check reads them
     if args.seed and args.seed not in catalogue.seed_texts:
         print(f"anso-facts cite: no seed {args.seed!r}; the seeds are {', '.join(catalogue.seed_texts)}",
               file=sys.stderr)

@@ -7,6 +7,7 @@ Dates are ISO 8601 text, booleans 0 or 1. `datasette_metadata` is Datasette's me
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from pathlib import Path
@@ -31,15 +32,24 @@ def _literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def create_table_sql(table: Table) -> str:
-    """CREATE TABLE for a table as model.py declares it."""
+def package_enums(root: Path) -> dict[tuple[str, str], list[str]]:
+    """(table, column) -> the values it may take, as the built datapackage.json gives them (the controlled lists
+    are curated data: vocabularies.py)."""
+    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+    return {(resource["name"], f["name"]): f["constraints"]["enum"] for resource in descriptor["resources"]
+            if resource.get("format") == "csv" for f in resource["schema"]["fields"]
+            if "enum" in f.get("constraints", {})}
+
+
+def create_table_sql(table: Table, enums: dict[tuple[str, str], list[str]]) -> str:
+    """CREATE TABLE for a table as model.py declares it, with the values each enumerated column may take."""
     lines = []
     for c in columns(table):
         line = f"{_quoted(c.name)} {SQL_TYPES[c.type]}"
         if c.required or c.name in table.primary_key:
             line += " NOT NULL"
-        if c.enum:
-            line += f" CHECK ({_quoted(c.name)} IN ({', '.join(map(_literal, c.enum))}))"
+        if (table.name, c.name) in enums:
+            line += f" CHECK ({_quoted(c.name)} IN ({', '.join(map(_literal, enums[table.name, c.name]))}))"
         if c.type == "boolean":
             line += f" CHECK ({_quoted(c.name)} IN (0, 1))"
         lines.append(line)
@@ -75,15 +85,16 @@ def _sql_rows(table: Table, rows: list[dict]) -> list[tuple]:
     return list(zip(*values, strict=True))
 
 
-def write_database(tables: dict[str, list[dict]], target: Path) -> Path:
-    """Write the built tables (see built_rows) as a SQLite file at `target`, whole or not at all."""
+def write_database(tables: dict[str, list[dict]], target: Path, enums: dict[tuple[str, str], list[str]]) -> Path:
+    """Write the built tables (see built_rows; `enums`, see package_enums) as a SQLite file at `target`, whole or
+    not at all."""
     partial = target.with_name(f".{target.name}.partial")
     partial.unlink(missing_ok=True)
     connection = sqlite3.connect(partial)
     try:
         with connection:
             for table in ALL_TABLES:
-                connection.execute(create_table_sql(table))
+                connection.execute(create_table_sql(table, enums))
                 placeholders = ", ".join("?" for _ in columns(table))
                 connection.executemany(f"INSERT INTO {_quoted(table.name)} VALUES ({placeholders})",
                                        _sql_rows(table, tables[table.name]))

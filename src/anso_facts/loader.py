@@ -12,9 +12,14 @@ from pathlib import Path
 from . import yamlsafe
 from .problems import Problem, Source, did_you_mean, display_path, relative_name
 from .seedtext import SeedTexts
+from .vocabularies import FILE as VOCABULARIES_FILE
+from .vocabularies import Vocabularies
+from .vocabularies import from_document as vocabularies_from
+from .vocabularies import schema as vocabularies_schema
 
 CATALOGUE = Path("seeds/seeds.yaml")
 DATA = Path("data")
+VOCABULARIES = VOCABULARIES_FILE  # data/vocabularies.yaml: read as the catalogue is, before the fact files
 MAX_FILE_BYTES = 32 * 1024 * 1024
 NOT_COMPARED = " (until the file loads, nothing that depends on its records is checked)"
 
@@ -43,6 +48,7 @@ class FileRecords:
 
     seed_bytes: dict[str, bytes | None]  # seed id -> file content, None if missing
     seed_texts: SeedTexts
+    vocabularies: Vocabularies
     records: list[Record] = field(default_factory=list)  # every record that passed its schema, in file order
     ids: list[str] = field(default_factory=list)  # every id seen, valid record or not, to spare follow-on errors
     memo: dict = field(default_factory=dict, repr=False, compare=False)  # what is made of them once (evidence.py)
@@ -122,23 +128,53 @@ def seed_files(root: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if _plain_file(p) and p.name != CATALOGUE.name}
 
 
-def with_seeds(records: list[Record], ids: list[str], files: dict[str, bytes]) -> FileRecords:
-    """The catalogue's records, with the bytes of every seed they list (None for a seed whose file is missing)."""
+def with_seeds(records: list[Record], ids: list[str], files: dict[str, bytes],
+               vocabularies: Vocabularies) -> FileRecords:
+    """The catalogue's records, with the bytes of every seed they list (None for a seed whose file is missing)
+    and the vocabularies every file is checked with."""
     seed_bytes = {seed.id: files.get(seed.data["file"]) for seed in records}
-    return FileRecords(seed_bytes, SeedTexts(seed_bytes), records, ids)
+    return FileRecords(seed_bytes, SeedTexts(seed_bytes), vocabularies, records, ids)
 
 
-def load_catalogue(root: Path, data: bytes | None, files: dict[str, bytes]) -> tuple[FileRecords, list[Problem]]:
-    """The seed catalogue's records (from its bytes, None if it is missing), with the bytes of every seed it
-    lists (from `files`, see seed_files)."""
+def load_catalogue(root: Path, data: bytes | None, files: dict[str, bytes], vocabularies: Vocabularies,
+                   schema: dict) -> tuple[FileRecords, list[Problem]]:
+    """The seed catalogue's records (from its bytes, None if it is missing; checked against `schema`), with the
+    bytes of every seed it lists (from `files`, see seed_files)."""
     if data is None:
         missing = Problem(CATALOGUE.as_posix(), 1, 1, "catalogue-missing", "the seed catalogue is missing")
-        return FileRecords({}, SeedTexts({})), [missing]
-    records, ids, problems = load_file(root / CATALOGUE, root, "seeds.schema.json", data)
-    return with_seeds(records, ids, files), problems
+        return FileRecords({}, SeedTexts({}), vocabularies), [missing]
+    records, ids, problems = load_file(root / CATALOGUE, root, schema, data)
+    return with_seeds(records, ids, files, vocabularies), problems
 
 
-def load_file(path: Path, root: Path, schema_name: str, data: bytes | None = None
+def load_vocabularies(root: Path) -> tuple[Vocabularies, list[Problem]]:
+    """The vocabularies of data/vocabularies.yaml, and its problems: a file that is missing or does not load
+    checks nothing else (every kind of every record would be in doubt)."""
+    name = VOCABULARIES.as_posix()
+    if not plain_file_inside(root, VOCABULARIES):
+        return Vocabularies(), [Problem(name, 1, 1, "vocabularies-missing", "the vocabularies are missing: every "
+                                        "kind, role, verb, comparator and relation a record may take is listed there")]
+    document, problems = load_document(root / VOCABULARIES, root, vocabularies_schema())
+    return (vocabularies_from(document) if isinstance(document, dict) and not problems else Vocabularies()), problems
+
+
+def load_document(path: Path, root: Path, schema: dict) -> tuple[object, list[Problem]]:
+    """A YAML file that is no table of records (the vocabularies), parsed strictly and checked against `schema`."""
+    name = relative_name(path, root)
+    duplicates: list[yamlsafe.YamlError] = []
+    try:
+        text = yamlsafe.decode(path.read_bytes())
+        document = yamlsafe.load(text, duplicates)
+    except yamlsafe.YamlError as error:
+        return None, [Problem(name, error.line, error.column, error.code, error.message + NOT_COMPARED)]
+    source = Source(name, text)
+    problems = [Problem(name, error.line, error.column, error.code, error.message) for error in duplicates]
+    problems += [Problem(name, *source.position(at), code, message)
+                 for at, code, message in schema_errors(schema, document)]
+    return document, problems
+
+
+def load_file(path: Path, root: Path, schema: dict, data: bytes | None = None
               ) -> tuple[list[Record], list[str], list[Problem]]:
     """The records of one file that pass its JSON Schema, every id seen in it, and its problems."""
     name = relative_name(path, root)
@@ -159,7 +195,7 @@ def load_file(path: Path, root: Path, schema_name: str, data: bytes | None = Non
     records: list[Record] = []
     ids: list[str] = []
     invalid = set()  # (table, index) of records with schema errors
-    for path_in_file, code, message in schema_errors(schema_name, document):
+    for path_in_file, code, message in schema_errors(schema, document):
         problems.append(Problem(name, *source.position(path_in_file), code, message))
         invalid.add(path_in_file[:2])
     if not isinstance(document, dict):
@@ -183,23 +219,25 @@ _CODES = {"required": "missing-field", "type": "wrong-type", "enum": "not-allowe
           "maxLength": "out-of-range", "minItems": "out-of-range", "maxItems": "out-of-range"}
 
 
-def schema_errors(schema_name: str, document) -> list[tuple[tuple, str, str]]:
-    """(path, code, message) of every way `document` breaks the named JSON Schema.
+def schema_errors(schema: dict, document) -> list[tuple[tuple, str, str]]:
+    """(path, code, message) of every way `document` breaks the JSON Schema `schema`.
 
     A document is first checked by jsonschema-rs, which is about a hundred times faster; only a document it
     rejects goes through `jsonschema`, whose errors carry the paths that become file:line:column. A test holds
-    the two to the same verdict on the real data and on every bad fixture."""
-    from .schemas import JSON_SCHEMAS, PATTERN_MEANINGS
-    if schema_name not in _FAST:
+    the two to the same verdict on the real data and on every bad fixture. The validators are made once per
+    schema (a schema is made once per run: see schemas.json_schemas)."""
+    from .schemas import PATTERN_MEANINGS
+    key = id(schema)
+    if key not in _FAST:
         import jsonschema_rs
-        _FAST[schema_name] = jsonschema_rs.validator_for(JSON_SCHEMAS[schema_name])
-    if _FAST[schema_name].is_valid(document):
+        _FAST[key] = schema, jsonschema_rs.validator_for(schema)  # the schema kept alive with its key
+    if _FAST[key][1].is_valid(document):
         return []
-    if schema_name not in _EXPLAINING:
+    if key not in _EXPLAINING:
         from jsonschema import Draft202012Validator
-        _EXPLAINING[schema_name] = Draft202012Validator(JSON_SCHEMAS[schema_name])
+        _EXPLAINING[key] = Draft202012Validator(schema)
     out = []
-    for error in _EXPLAINING[schema_name].iter_errors(document):
+    for error in _EXPLAINING[key].iter_errors(document):
         path = tuple(error.absolute_path)
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             allowed = error.schema.get("properties", {})

@@ -63,7 +63,8 @@ class Field:
     kind: str
     description: str
     required: bool = False
-    enum: tuple[str, ...] = ()
+    enum: tuple[str, ...] = ()  # a fixed list of values, for the structure's own fields (a precision, a table)
+    vocabulary: str = ""  # the curated list of data/vocabularies.yaml its values come from (vocabularies.py)
     to: tuple[str, ...] = ()
     evidence: str = ""  # a key of EVIDENCE; "" for a value no quote is asked for (an id, a seed's own metadata)
     example: str = ""
@@ -95,56 +96,6 @@ def _id(example: str) -> Field:
                  required=True, example=example)
 
 
-ORGANIZATION_KINDS = (
-    "academy", "agency", "alliance", "association", "bureau", "center", "committee", "council", "foundation",
-    "government", "institute", "intergovernmental-body", "international-organization", "non-governmental-organization",
-    "secretariat", "university",
-)
-@dataclass(frozen=True)
-class Relation:
-    name: str
-    subjects: tuple[str, ...]  # the tables its subject may be in
-    objects: tuple[str, ...]  # the tables its object may be in
-    description: str
-
-
-RELATIONS = {r.name: r for r in (
-    Relation("member-of", ("organizations",), ("organizations",), "the subject is a member of the object"),
-    Relation("national-member-of", ("organizations",), ("organizations",),
-             "the subject is the national member of the object for its country"),
-    Relation("founding-member-of", ("organizations",), ("organizations",),
-             "the subject is a founding member of the object"),
-    Relation("hosted-by", ("organizations", "resources"), ("organizations",), "the subject is hosted by the object"),
-    Relation("consultative-status-with", ("organizations",), ("organizations",),
-             "the subject holds consultative status with the object"),
-    Relation("under-framework-of", ("organizations", "resources"), ("organizations", "resources"),
-             "the subject works under the framework of the object"),
-    Relation("developed-by", ("resources",), ("organizations",), "the subject resource was developed by the object"),
-    Relation("launched-by", ("resources", "organizations"), ("organizations",),
-             "the subject was launched by the object"),
-    Relation("shared-with-members-of", ("resources",), ("organizations",),
-             "the subject resource was shared with the members of the object"),
-    Relation("initiative-of", ("resources",), ("organizations",), "the subject is an initiative of the object"),
-    Relation("party-to", ("organizations",), ("agreements",),
-             "the subject organization is a party to the object agreement"),
-    Relation("part-of", ("organizations",), ("organizations",),
-             "the subject is part of the object (besides its parent)"),
-    Relation("established-by", ("organizations",), ("organizations",), "the subject was established by the object"),
-    Relation("website-of", ("resources",), ("organizations",), "the subject is the website of the object"),
-    Relation("reported-by", ("events", "resources"), ("organizations",),
-             "the subject is reported or published by the object"),
-    Relation("affiliated-with", ("people",), ("organizations",),
-             "the subject person belongs to the object organization (where the text gives no title; "
-             "a title is a role)"),
-    Relation("association-of", ("organizations",), ("organizations",),
-             "the subject is one of the object's associations, its operating arms and platforms"),
-    Relation("presented-by", ("resources",), ("organizations",),
-             "the object presents the subject as part of its own work"),
-)}
-HIERARCHICAL_RELATIONS = ("part-of",)  # like parent_id: no record may be part of itself, however far round
-COMPARATORS = ("exactly", "more-than", "over", "nearly", "about", "millions")
-VAGUE_COMPARATORS = ("millions",)  # the text gives an order of magnitude only: value stays empty
-
 CITE_TABLE = "citations"
 
 TABLES: tuple[Table, ...] = (
@@ -157,8 +108,7 @@ TABLES: tuple[Table, ...] = (
         Field("title", "text", "Title of the document, as printed or described.", required=True),
         Field("publisher", "text", "Who published the document.", required=True),
         Field("published", "date", "When the document was published.", example="2021"),
-        Field("kind", "text", "What sort of document it is.", required=True,
-              enum=("newsletter", "letter", "booth-text")),
+        Field("kind", "text", "What sort of document it is.", required=True, vocabulary="seed_kinds"),
         Field("language", "text", "Language of the text (BCP 47).", required=True, example="en"),
         Field("rights", "text", "Rights statement for the text.", required=True),
     ), cited=False, label=("{title}",)),
@@ -168,8 +118,8 @@ TABLES: tuple[Table, ...] = (
               "the text mentions without naming it, a description in square brackets.", required=True, evidence="name",
               example="China Association for Science and Technology"),
         Field("acronym", "text", "Acronym as printed.", evidence="acronym", example="CAST"),
-        Field("kind", "text", "What sort of organization it is, where the text says.", enum=ORGANIZATION_KINDS,
-              evidence="vocabulary"),
+        Field("kind", "text", "What sort of organization it is, where the text says.",
+              vocabulary="organization_kinds", evidence="vocabulary"),
         Field("country", "country", "ISO 3166-1 alpha-2 code of its country, where stated or implied.",
               evidence="vocabulary", example="CN"),
         Field("parent_id", "ref", "The organization it is part of (an institute of CAS, say).",
@@ -187,11 +137,10 @@ TABLES: tuple[Table, ...] = (
         _id("event-zgc-forum-2020-workshop"),
         Field("name", "text", "Name as printed, or a short description in square brackets where the text gives "
               "none.", required=True, evidence="name"),
-        Field("kind", "text", "What sort of event it is.", required=True, evidence="vocabulary", enum=(
-            "announcement", "exhibition", "exhibition-booth", "forum", "joint-action", "launch", "meeting",
-            "signing", "webinar", "workshop")),
+        Field("kind", "text", "What sort of event it is.", required=True, vocabulary="event_kinds",
+              evidence="vocabulary"),
         Field("date", "date", "When it took place (its first day).", evidence="date", example="2020-09-18"),
-        Field("mode", "text", "Whether it took place online or in person.", enum=("online", "in-person", "hybrid"),
+        Field("mode", "text", "Whether it took place online or in person.", vocabulary="event_modes",
               evidence="vocabulary"),
         Field("place", "text", "Where it took place, as printed.", evidence="text", example="Beijing"),
         Field("part_of_id", "ref", "The event it was part of.", to=("events",), hierarchical=True,
@@ -203,16 +152,15 @@ TABLES: tuple[Table, ...] = (
         Field("name", "text", "Name as printed, or a short description in square brackets where the text gives "
               "none.", required=True, evidence="name", example="2019 Novel Coronavirus Resource"),
         Field("acronym", "text", "Acronym as printed.", evidence="acronym", example="2019nCoVR"),
-        Field("kind", "text", "What sort of resource it is.", required=True, evidence="vocabulary", enum=(
-            "database", "initiative", "knowledge-hub", "newsletter", "platform", "system", "video-series",
-            "web-column", "website")),
+        Field("kind", "text", "What sort of resource it is.", required=True, vocabulary="resource_kinds",
+              evidence="vocabulary"),
         Field("url", "url", "URL as printed (mended where a line break split it).", evidence="url"),
         Field("launch_date", "date", "When it was launched.", evidence="date", example="2020-01-22"),
         Field("description", "text", "What it does, in short.", evidence="free-text"),
     ), label=("{name}", " ({acronym})")),
     Table("agreements", "Agreements", "Memoranda of understanding and other agreements.", (
         _id("agr-anso-unctad-mou"),
-        Field("kind", "text", "What sort of agreement it is.", required=True, enum=("mou", "dou"),
+        Field("kind", "text", "What sort of agreement it is.", required=True, vocabulary="agreement_kinds",
               evidence="vocabulary"),
         Field("name", "text", "What the text calls it, as printed (\"MoU\", say).", evidence="name", example="MoU"),
         Field("date", "date", "When it was signed.", evidence="date"),
@@ -230,9 +178,8 @@ TABLES: tuple[Table, ...] = (
         Field("event_id", "ref", "The event.", required=True, to=("events",), evidence="reference"),
         Field("participant_id", "ref", "The person or organization taking part.", required=True,
               to=("people", "organizations"), evidence="reference"),
-        Field("role", "text", "How they took part.", required=True, evidence="vocabulary", enum=(
-            "host", "organizer", "co-organizer", "exhibitor", "keynote-speaker", "speaker", "opening-speaker",
-            "facilitator", "participant", "representative", "coordinator")),
+        Field("role", "text", "How they took part.", required=True, vocabulary="participation_roles",
+              evidence="vocabulary"),
         Field("representing_id", "ref", "The organization the participant came from or spoke for.",
               to=("organizations",), evidence="reference"),
         Field("topic", "text", "What they spoke about, in short.", evidence="free-text"),
@@ -241,8 +188,8 @@ TABLES: tuple[Table, ...] = (
         _id("rel-cast-national-member-of-icsu"),
         Field("subject_id", "ref", "The record the relation is about.", required=True,
               to=("people", "organizations", "resources", "events"), evidence="reference"),
-        Field("relation", "text", "; ".join(f"{r.name}: {r.description}" for r in RELATIONS.values()),
-              required=True, enum=tuple(RELATIONS), evidence="vocabulary"),
+        Field("relation", "text", "What the subject is to the object (see the relations of the vocabularies).",
+              required=True, vocabulary="relations", evidence="vocabulary"),
         Field("object_id", "ref", "The record it relates to.", required=True,
               to=("organizations", "resources", "agreements"), evidence="reference"),
         Field("since", "date", "Since when the relation holds.", evidence="date", example="2004"),
@@ -258,7 +205,7 @@ TABLES: tuple[Table, ...] = (
         Field("unit", "text", "What one unit of the value is.", required=True, evidence="free-text",
               example="societies"),
         Field("comparator", "text", "How the text qualifies the figure: exactly, more than, over, nearly, about, "
-              "or only 'millions'.", required=True, enum=COMPARATORS, evidence="vocabulary"),
+              "or only 'millions'.", required=True, vocabulary="comparators", evidence="vocabulary"),
         Field("as_of", "date", "When the figure was true.", evidence="date", example="2020-09-06"),
     ), label=("{subject_id}: {measure}",)),
     Table("quotations", "Quotations", "Words quoted directly in the seeds.", (
@@ -272,9 +219,8 @@ TABLES: tuple[Table, ...] = (
         _id("stmt-bai-sdgs"),
         Field("speaker_id", "ref", "Who said it.", required=True, to=("people", "organizations"),
               evidence="reference"),
-        Field("verb", "text", "How it was said.", required=True, evidence="vocabulary", enum=(
-            "stated", "emphasized", "stressed", "called-for", "reported", "introduced", "noted", "praised",
-            "pointed-out", "presented", "expressed", "shared", "agreed", "requested")),
+        Field("verb", "text", "How it was said.", required=True, vocabulary="statement_verbs",
+              evidence="vocabulary"),
         Field("summary", "text", "What was said, in a short summary.", required=True, evidence="free-text"),
         Field("event_id", "ref", "Where it was said.", to=("events",), evidence="reference"),
     ), label=("{speaker_id} {verb}: {summary}",)),

@@ -44,6 +44,8 @@ CHECKS = {check.code: check for check in (
     Check("schema", "Any other way a file breaks its JSON Schema.", "Follow the message."),
     # files and seeds
     Check("catalogue-missing", "No seed catalogue at `seeds/seeds.yaml`.", "Restore the catalogue."),
+    Check("vocabularies-missing", "No vocabularies at `data/vocabularies.yaml` (the controlled lists every kind, "
+          "role, verb, comparator and relation comes from).", "Restore the file."),
     Check("unread-file", "A file in `data/` that is not a `.yaml` fact file, so it would be passed over.",
           "Rename a `.yml` file to `.yaml`; move anything else out of `data/`."),
     Check("unnamed-seed", "A file in `seeds/` that no seed of the catalogue names.",

@@ -29,7 +29,7 @@ import pyarrow.parquet as pq
 from . import __version__, load, tables
 from .checked import RELEASES
 from .database import FILE_NAME as DATABASE
-from .database import built_rows, write_database
+from .database import built_rows, package_enums, write_database
 from .diff import STEPS, diff, required_step, version_step, version_tuple
 from .metadata import METADATA
 
@@ -114,7 +114,7 @@ def seeds_rights(root: Path) -> str:
 def database_bytes(root: Path) -> bytes:
     """The built package as a SQLite file (see database.py)."""
     with tempfile.TemporaryDirectory() as scratch:
-        return write_database(built_rows(root), Path(scratch) / DATABASE).read_bytes()
+        return write_database(built_rows(root), Path(scratch) / DATABASE, package_enums(root)).read_bytes()
 
 
 def manifest(root: Path, contents: dict[str, bytes]) -> dict:

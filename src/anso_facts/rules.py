@@ -23,7 +23,7 @@ from .evidence import (
 )
 from .grounding import first_day, last_day
 from .loader import FileRecords, Record, parse_lines
-from .model import CITE_TABLE, HIERARCHICAL_RELATIONS, RELATIONS, TABLE_BY_NAME, TABLES, VAGUE_COMPARATORS
+from .model import CITE_TABLE, TABLE_BY_NAME, TABLES
 from .plaintext import FORMULA_STARTS, character_name, unsafe_character
 from .problems import Finding, Problem, did_you_mean, display_path
 from .rows import LOCATOR
@@ -173,7 +173,7 @@ def figures_have_values(loaded: FileRecords) -> Iterator[Finding]:
     """A statistic has a value, unless its comparator only gives an order of magnitude ('millions')."""
     for record in loaded.table("statistics"):
         comparator = record.data["comparator"]
-        vague = comparator in VAGUE_COMPARATORS
+        vague = comparator in loaded.vocabularies.valueless
         if vague and record.data.get("value") is not None:
             yield _finding(record, ("value",), "comparator-value", f"comparator {comparator!r} takes no value")
         elif not vague and record.data.get("value") is None:
@@ -315,7 +315,7 @@ def _suggestion(project: Project, target_id: str, allowed: tuple[str, ...]) -> s
 def relations_fit_their_kind(project: Project) -> Iterator[Finding]:
     rows = zip(*(project.column("relations", c) for c in ("id", "relation", "subject_id", "object_id")), strict=True)
     for record_id, relation, subject_id, object_id in rows:
-        kind = RELATIONS[relation]
+        kind = project.catalogue.vocabularies.relations[relation]
         for name, target_id, allowed in (("subject_id", subject_id, kind.subjects),
                                          ("object_id", object_id, kind.objects)):
             target_table = project.table_of(target_id)
@@ -358,9 +358,10 @@ def _hierarchy_edges(project: Project) -> Iterator[tuple[str, str, str, tuple]]:
                 for record_id, parent in parents:
                     if parent is not None:
                         yield record_id, parent, record_id, (f.name,)
+    hierarchical = project.catalogue.vocabularies.hierarchical
     rows = zip(*(project.column("relations", c) for c in ("id", "relation", "subject_id", "object_id")), strict=True)
     for record_id, relation, subject_id, object_id in rows:
-        if relation in HIERARCHICAL_RELATIONS:
+        if relation in hierarchical:
             yield subject_id, object_id, record_id, ("object_id",)
 
 

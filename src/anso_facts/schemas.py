@@ -25,6 +25,8 @@ from .model import (
     Table,
     foreign_table,
 )
+from .vocabularies import Vocabularies
+from .vocabularies import schema as vocabularies_schema
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 MAX_LINE = 999_999
@@ -58,15 +60,15 @@ PATTERN_MEANINGS = {
 }
 
 
-def _json_field(f: Field) -> dict:
+def _json_field(f: Field, vocabularies: Vocabularies) -> dict:
     schema: dict[str, Any] = {"description": f.description, **_JSON_BY_KIND[f.kind]}
-    if f.enum:
-        schema["enum"] = list(f.enum)
+    if f.enum or f.vocabulary:
+        schema["enum"] = list(f.enum or vocabularies.of(f.vocabulary))
     return schema
 
 
-def record_json_schema(table: Table) -> dict:
-    properties = {f.name: _json_field(f) for f in table.fields}
+def record_json_schema(table: Table, vocabularies: Vocabularies) -> dict:
+    properties = {f.name: _json_field(f, vocabularies) for f in table.fields}
     properties["inferred"] = {
         "description": "Fields whose value the text implies but does not print, each with the reason.",
         "type": "object", "minProperties": 1,
@@ -107,22 +109,30 @@ _COMMON_DEFS = {
 }
 
 
-def file_json_schema(tables: tuple[Table, ...], title: str) -> dict:
+def file_json_schema(tables: tuple[Table, ...], title: str, vocabularies: Vocabularies) -> dict:
     """A YAML file is a mapping from table name to a list of that table's records."""
     return {
         "$schema": JSON_SCHEMA_DIALECT,
         "title": title,
         "type": "object", "minProperties": 1, "additionalProperties": False,
         "properties": {t.name: {"type": "array", "items": {"$ref": f"#/$defs/{t.name}"}} for t in tables},
-        "$defs": {**_COMMON_DEFS, **{t.name: record_json_schema(t) for t in tables}},
+        "$defs": {**_COMMON_DEFS, **{t.name: record_json_schema(t, vocabularies) for t in tables}},
     }
 
 
 FACT_TABLES = tuple(t for t in TABLES if t.name != "seeds")
-JSON_SCHEMAS = {  # file name in schemas/ -> schema
-    "facts.schema.json": file_json_schema(FACT_TABLES, "anso-facts fact file (data/**/*.yaml)"),
-    "seeds.schema.json": file_json_schema((TABLE_BY_NAME["seeds"],), "anso-facts seed catalogue (seeds/seeds.yaml)"),
-}
+FACTS_SCHEMA, SEEDS_SCHEMA, VOCABULARIES_SCHEMA = "facts.schema.json", "seeds.schema.json", "vocabularies.schema.json"
+
+
+def json_schemas(vocabularies: Vocabularies) -> dict[str, dict]:
+    """File name in schemas/ -> the JSON Schema of the fact files, the seed catalogue and the vocabularies, the
+    terms of each controlled list from the vocabularies."""
+    return {
+        FACTS_SCHEMA: file_json_schema(FACT_TABLES, "anso-facts fact file (data/**/*.yaml)", vocabularies),
+        SEEDS_SCHEMA: file_json_schema((TABLE_BY_NAME["seeds"],), "anso-facts seed catalogue (seeds/seeds.yaml)",
+                                       vocabularies),
+        VOCABULARIES_SCHEMA: vocabularies_schema(),
+    }
 
 
 # --- Columns of the compiled tables ----------------------------------------------------------------------
@@ -136,6 +146,7 @@ class Column:
     enum: tuple[str, ...] = ()
     pattern: str = ""
     source: str = ""  # the YAML field it comes from
+    vocabulary: str = ""  # the curated list its values come from (vocabularies.py)
     part: str = ""  # for dates: "value" or "precision"
 
 
@@ -157,14 +168,26 @@ def columns(table: Table) -> tuple[Column, ...]:
                               f.required, PRECISIONS, source=f.name, part="precision"))
             continue
         pattern = PATTERN_BY_KIND[f.kind].strip("^$") if f.kind in _TABLE_PATTERN_KINDS else ""
-        out.append(Column(f.name, _TYPE_BY_KIND[f.kind], f.description, f.required, f.enum, pattern, f.name))
+        out.append(Column(f.name, _TYPE_BY_KIND[f.kind], f.description, f.required, f.enum, pattern, f.name,
+                          vocabulary=f.vocabulary))
     if table.cited:
         out.append(Column("note", "string", "A curator's note: a misprint, an ambiguity, a choice made.",
                           source="note"))
     return tuple(out)
 
 
-def table_schema(table: Table, suffix: str = "") -> dict:
+def _terms_text(vocabularies: Vocabularies, name: str) -> str:
+    """' The terms: a: what a means; b: ...', for the description of a column whose values come from a list."""
+    return " The terms: " + "; ".join(f"{term}: {definition.rstrip('.')}" for term, definition in
+                                      vocabularies.terms.get(name, {}).items()) + "."
+
+
+def values_of(column: Column, vocabularies: Vocabularies) -> tuple[str, ...]:
+    """The values a column may take: its fixed list, or the terms of its vocabulary; () for any."""
+    return column.enum or vocabularies.of(column.vocabulary)
+
+
+def table_schema(table: Table, vocabularies: Vocabularies, suffix: str = "") -> dict:
     """The Frictionless Table Schema of a compiled table; `suffix` names the twin resources (-parquet)."""
     key = table.primary_key
     fields = []
@@ -172,15 +195,16 @@ def table_schema(table: Table, suffix: str = "") -> dict:
         constraints: dict[str, Any] = {}
         if c.required or c.name in key:
             constraints["required"] = True
-        if c.enum:
-            constraints["enum"] = list(c.enum)
+        if values_of(c, vocabularies):
+            constraints["enum"] = list(values_of(c, vocabularies))
         if c.pattern:
             constraints["pattern"] = c.pattern
         if key == (c.name,):
             constraints["unique"] = True
         if c.type == "integer":
             constraints["minimum"] = 0
-        fields.append({"name": c.name, "type": c.type, "description": c.description,
+        description = c.description + (_terms_text(vocabularies, c.vocabulary) if c.vocabulary else "")
+        fields.append({"name": c.name, "type": c.type, "description": description,
                        **({"constraints": constraints} if constraints else {})})
     foreign_keys = [
         {"fields": [f.name], "reference": {"resource": foreign_table(f) + suffix, "fields": ["id"]}}
@@ -204,7 +228,7 @@ def examples(table: Table, data) -> dict[str, str]:
     return out
 
 
-def data_dictionary(examples_by_table: dict[str, dict[str, str]]) -> str:
+def data_dictionary(examples_by_table: dict[str, dict[str, str]], vocabularies: Vocabularies) -> str:
     """docs/data-dictionary.md: every table and field, from the same declarations, with an example value from
     the data (see `examples`)."""
     lines = ["# Data dictionary", "",
@@ -224,7 +248,9 @@ def data_dictionary(examples_by_table: dict[str, dict[str, str]]) -> str:
         evidence = {f.name: f.evidence for f in table.fields}
         for c in columns(table):
             rules = []
-            if c.enum:
+            if c.vocabulary:
+                rules.append(f"a term of [{c.vocabulary}](#{c.vocabulary.replace('_', '-')})")
+            elif c.enum:
                 rules.append("one of " + ", ".join(f"`{v}`" for v in c.enum))
             if c.pattern:
                 rules.append(f"pattern `{c.pattern}`")
@@ -234,4 +260,19 @@ def data_dictionary(examples_by_table: dict[str, dict[str, str]]) -> str:
             lines.append(f"| `{c.name}` | {c.type} | {'yes' if c.required else ''} | {'; '.join(rules)} | {shown} "
                          f"| {c.description} | {examples_by_table[table.name][c.name]} |")
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines + vocabulary_lines(vocabularies))
+
+
+def vocabulary_lines(vocabularies: Vocabularies) -> list[str]:
+    """The data dictionary's part on the controlled lists: every term with its definition."""
+    lines = ["# Vocabularies", "", "The terms of the controlled lists, from `data/vocabularies.yaml`, where a curator "
+             "adds one.", ""]
+    for name, terms in vocabularies.terms.items():
+        lines += [f"## {name}", "", "| term | definition |", "|---|---|"]
+        for term, definition in terms.items():
+            relation = vocabularies.relations.get(term) if name == "relations" else None
+            joins = (f" (subject in {', '.join(relation.subjects)}; object in {', '.join(relation.objects)})"
+                     if relation else "")
+            lines.append(f"| `{term}` | {definition}{joins} |")
+        lines.append("")
+    return lines

@@ -31,7 +31,7 @@ from .annotations import annotation_collection
 from .check import collector_paused
 from .coverage import SeedCoverage, coverage
 from .database import FILE_NAME as DATABASE
-from .database import built_rows, datasette_metadata, write_database
+from .database import built_rows, datasette_metadata, package_enums, write_database
 from .labels import date_text
 from .loader import parse_lines
 from .metadata import METADATA, citation_text, schema_org_dataset
@@ -489,7 +489,7 @@ def _run(task: int) -> None:
 
 
 def _write_database(package: Package, root: Path, out: Path) -> None:
-    write_database(package.tables, out / DATABASE)
+    write_database(package.tables, out / DATABASE, package_enums(root))
 
 
 def _write_index_and_tables(package: Package, root: Path, out: Path) -> None:

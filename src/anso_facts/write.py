@@ -35,8 +35,9 @@ from .metadata import citation_cff, croissant, datapackage_metadata, package_dat
 from .model import ALL_TABLES, Table
 from .problems import checks_markdown
 from .rules import project_evidence
-from .schemas import JSON_SCHEMAS, data_dictionary, examples, table_schema
+from .schemas import data_dictionary, examples, json_schemas, table_schema
 from .swap import recover, swap_into_place
+from .vocabularies import Vocabularies
 
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 
@@ -130,7 +131,7 @@ def remember_written(project: Project, written: dict[str, dict], root: Path) -> 
         project.cache.remember_written(written)
 
 
-def _resource(table: Table, written: dict, out: Path, fmt: str) -> dict:
+def _resource(table: Table, written: dict, out: Path, fmt: str, vocabularies: Vocabularies) -> dict:
     suffix = "" if fmt == "csv" else "-parquet"
     path = _file(table, fmt)
     resource: dict[str, Any] = {"name": table.name + suffix, "type": "table", "title": table.title,
@@ -141,7 +142,7 @@ def _resource(table: Table, written: dict, out: Path, fmt: str) -> dict:
     else:
         resource["mediatype"] = PARQUET_MEDIATYPE
     resource["hash"] = f"sha256:{written[fmt]}"
-    resource["schema"] = table_schema(table, suffix)
+    resource["schema"] = table_schema(table, vocabularies, suffix)
     return resource
 
 
@@ -150,7 +151,8 @@ def descriptor(project: Project, written: dict[str, dict], out: Path) -> dict:
     return {
         **datapackage_metadata(),
         "sources": [{"title": s.data["title"], "path": f"seeds/{s.data['file']}"} for s in seeds],
-        "resources": [_resource(t, written[t.name], out, fmt) for fmt in ("csv", "parquet") for t in ALL_TABLES],
+        "resources": [_resource(t, written[t.name], out, fmt, project.catalogue.vocabularies)
+                      for fmt in ("csv", "parquet") for t in ALL_TABLES],
     }
 
 
@@ -164,9 +166,10 @@ def write_outputs(project: Project, out: Path) -> dict[str, dict]:
     for folder in ("build/csv", "build/parquet", "schemas", "docs"):
         (out / folder).mkdir(parents=True)
     written = write_tables(project, out)
-    for name, schema in JSON_SCHEMAS.items():
+    vocabularies = project.catalogue.vocabularies
+    for name, schema in json_schemas(vocabularies).items():
         (out / "schemas" / name).write_text(_json(schema), encoding="utf-8")
-    dictionary = data_dictionary({name: entry["examples"] for name, entry in written.items()})
+    dictionary = data_dictionary({name: entry["examples"] for name, entry in written.items()}, vocabularies)
     (out / "docs" / "data-dictionary.md").write_text(dictionary, encoding="utf-8")
     (out / "docs" / "checks.md").write_text(checks_markdown(), encoding="utf-8")
     package = descriptor(project, written, out)
