@@ -86,9 +86,12 @@ def cmd_site(args) -> int:
     project = _build(args)
     if project is None:
         return 1
-    from .site import write_site
+    from .site import SiteError, write_site
     try:
         target = write_site(project, args.root, args.out)
+    except SiteError as error:  # a folder it did not write: refused, nothing written or deleted
+        print(f"anso-facts site: {error}", file=sys.stderr)
+        return 2
     except OSError as error:
         return _cannot_write(args, error, args.out or args.root / "site", "the previous site is")
     print(f"wrote the review site, the SQLite database and the annotations into {target}")
