@@ -330,7 +330,9 @@ def parser() -> argparse.ArgumentParser:
     site.add_argument("--format", choices=("text", "json", "github"), default="text",
                       help="how the build's problems are printed (as for build)")
     site.add_argument("--no-cache", action="store_true", help="check every file again (as for build)")
-    site.add_argument("--out", type=Path, default=None, help="the site's folder (default: ROOT/site)")
+    site.add_argument("--out", type=Path, default=None,
+                      help="the site's folder (default: ROOT/site): new, empty, or a site written before (it holds "
+                           ".anso-facts-site); anything else is refused")
     cite = command("cite", cmd_cite, "Find where words stand in the seeds (as the check matches a quote) and print "
                    "each place as a ready `cite` entry: seed, lines and the seed's own words.",
                    "anso-facts cite 'national member societies' --seed cast-igf2021-booth")

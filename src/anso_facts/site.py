@@ -18,7 +18,7 @@ import shutil
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cached_property, partial
+from functools import cache, cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -31,7 +31,7 @@ from .check import collector_paused
 from .coverage import SeedCoverage, coverage
 from .database import FILE_NAME as DATABASE
 from .database import built_rows, datasette_metadata, write_database
-from .html_contexts import attribute, integer, link, script_json, segment, text
+from .html_contexts import attribute, link, script_json, segment, text
 from .labels import date_text
 from .loader import parse_lines
 from .metadata import METADATA, citation_text, schema_org_dataset
@@ -124,13 +124,21 @@ class Package:
         return {record_id: text(record_id) for record_id in self.labels}
 
     @cached_property
-    def page(self) -> dict[str, str]:
-        """Each id as the name of its page in a link (ID.html), percent-encoded once."""
-        return {record_id: f"{segment(record_id)}.html" for record_id in self.labels}
+    def slug(self) -> dict[str, str]:
+        """Each id as a segment of a link's path or fragment, percent-encoded once."""
+        return {record_id: segment(record_id) for record_id in self.labels}
 
     @cached_property
-    def table_of(self) -> dict[str, str]:
-        return {r["id"]: r["table"] for r in self.tables["records"]}
+    def page(self) -> dict[str, str]:
+        """Each id as the name of its page in a link (ID.html)."""
+        return {record_id: f"{slug}.html" for record_id, slug in self.slug.items()}
+
+    @cached_property
+    def table_html(self) -> dict[str, Markup]:
+        """Each record's table, as HTML text: escaped once for the table names (of a few) it holds."""
+        escaped: dict[str, Markup] = {}
+        return {r["id"]: escaped.get(r["table"]) or escaped.setdefault(r["table"], text(r["table"]))
+                for r in self.tables["records"]}
 
     @cached_property
     def cites(self) -> dict[str, list[Cite]]:
@@ -214,12 +222,14 @@ def shown_date(row: dict, name: str) -> str:
     return date_text(row[name], row[f"{name}_precision"]) or ""
 
 
-def _page_link(package: Package, record_id: str, folder: str = "", fragment: str = "") -> str:
-    """A link to a record's page labelled with its label, from a page in `folder` ("../records/" from another
-    folder), to `fragment` on it if given; an id that is no record's is labelled with itself."""
+FIELD_NAMES = {f.name: text(f.name) for t in ALL_TABLES for f in t.fields}  # escaped once: shown on every page
+
+
+def _page_link(package: Package, record_id: str) -> str:
+    """A link to a record's page (from another) labelled with its label; an id that is no record's (in a
+    package not checked) labelled with itself."""
     page = package.page.get(record_id) or f"{segment(record_id)}.html"
-    target = f"{folder}{page}#{segment(fragment)}" if fragment else f"{folder}{page}"
-    return f'<a href="{target}">{package.label_html.get(record_id) or text(record_id)}</a>'
+    return f'<a href="{page}">{package.label_html.get(record_id) or text(record_id)}</a>'
 
 
 def fields_html(package: Package, table: Table, row: dict) -> Markup:
@@ -247,7 +257,7 @@ def fields_html(package: Package, table: Table, row: dict) -> Markup:
             shown = str(text(value))
         if f.name in inferred:
             shown += f' <span class="inferred">inferred</span> <span class="reason">{text(inferred[f.name])}</span>'
-        items.append(f"<dt>{text(f.name)}</dt>\n<dd>{shown}</dd>")
+        items.append(f"<dt>{FIELD_NAMES[f.name]}</dt>\n<dd>{shown}</dd>")
     if row.get("note"):
         items.append(f'<dt>curator\'s note</dt>\n<dd class="note">{text(row["note"])}</dd>')
     return Markup("\n".join(items))
@@ -255,9 +265,9 @@ def fields_html(package: Package, table: Table, row: dict) -> Markup:
 
 def referrers_html(package: Package, record_id: str) -> Markup:
     """The records that refer to this one, as <li>: each by its label, linked, and the field (TABLE.FIELD)."""
-    table_of = package.table_of
-    return Markup("\n".join(f'<li>{_page_link(package, other)} '
-                             f'<span class="via">({text(table_of[other])}.{text(name)})</span></li>'
+    pages, labels, tables = package.page, package.label_html, package.table_html
+    return Markup("\n".join(f'<li><a href="{pages[other]}">{labels[other]}</a> '
+                             f'<span class="via">({tables[other]}.{FIELD_NAMES[name]})</span></li>'
                              for other, name in package.referrers.get(record_id, ())))
 
 
@@ -266,12 +276,12 @@ def citations_html(package: Package, record_id: str, seed_titles: dict[str, str]
     and the passage with the quote marked."""
     sections = []
     for cite in package.cites.get(record_id, ()):
-        first, last, position = integer(cite.line_start), integer(cite.line_end), integer(cite.position)
+        first, last, position = f"{cite.line_start:d}", f"{cite.line_end:d}", f"{cite.position:d}"  # :d, never text
         lines = f"line {first}" if first == last else f"lines {first}\u2013{last}"
-        seed_page = package.page.get(cite.seed_id) or f"{segment(cite.seed_id)}.html"
         sections.append(
             f'<section class="cite" id="cite-{position}" aria-label="Citation {position}">\n'
-            f'<h3>[{position}] <a href="../seeds/{seed_page}#{segment(cite.anchor)}">'
+            f'<h3>[{position}] <a href="../seeds/{package.page[cite.seed_id]}#cite-{package.slug[cite.record_id]}'
+            f'-{position}">'
             f'{text(seed_titles[cite.seed_id])}</a>, {lines}</h3>\n'
             f'<pre class="passage" tabindex="0">\n{passage(package.sources.texts[cite.seed_id], cite)}</pre>\n'
             f'</section>')
@@ -285,7 +295,7 @@ def record_main_html(package: Package, table: Table, row: dict, seed_titles: dic
     record_id = row["id"]
     curated = package.sources.curated.get(record_id)
     parts = [f'<h1>{package.label_html[record_id]}</h1>\n<p class="kind">A record of '
-             f'<a href="../tables/{segment(table.name)}.html">{text(table.name)}</a>, id '
+             f'{_table_link(table.name)}, id '
              f'<code>{package.id_html[record_id]}</code>.'
              + (f"\nCurated in <code>{text(curated)}</code>." if curated else "") + "</p>"]
     if table.name == "seeds":
@@ -298,13 +308,19 @@ def record_main_html(package: Package, table: Table, row: dict, seed_titles: dic
     return "\n\n".join(parts)
 
 
+@cache
+def _table_link(name: str) -> str:
+    """A link to a table's page, from a record's."""
+    return f'<a href="../tables/{segment(name)}.html">{text(name)}</a>'
+
+
 def passage(seed: SeedText, cite: Cite) -> Markup:
     """The cited lines as HTML, the quote in one <mark> at exactly its offsets. Each line starts with an empty
     element whose number CSS shows (generated content is no part of the text, so the mark's text is the seed's)."""
     start = seed.line_offsets[cite.line_start - 1]
     end = seed.line_offsets[cite.line_end - 1] + len(seed.line(cite.line_end))
     s, e = cite.char_start, cite.char_end
-    return Markup(f'{_numbered(seed, start, s)}<mark data-start="{integer(s)}" data-end="{integer(e)}">'
+    return Markup(f'{_numbered(seed, start, s)}<mark data-start="{s:d}" data-end="{e:d}">'
                   f'{_numbered(seed, s, e)}</mark>{_numbered(seed, e, end)}')
 
 
@@ -312,7 +328,7 @@ def _numbered(seed: SeedText, start: int, end: int) -> str:
     """seed.text[start:end] as HTML, with a line number element where each line begins."""
     offsets, pieces, position = seed.line_offsets, [], start
     for line in range(bisect_left(offsets, start) + 1, bisect_left(offsets, end) + 1):
-        pieces += [text(seed.text[position:offsets[line - 1]]), f'<span class="ln" data-n="{line:d}"></span>']
+        pieces += [text(seed.text[position:offsets[line - 1]]), f'<span class="ln" data-n="{line}"></span>']
         position = offsets[line - 1]
     pieces.append(text(seed.text[position:end]))
     return "".join(pieces)
@@ -323,7 +339,7 @@ def seed_lines_html(package: Package, seed_id: str) -> Markup:
     each citation starts), its state (cited, excluded with the reason, uncited or blank) and links to the records
     whose quotes start on it. Made here rather than in the template: a seed may have 100,000 lines."""
     seed, cover = package.sources.texts[seed_id], package.sources.coverage[seed_id]
-    exclusions = package.sources.exclusions[seed_id]
+    exclusions, pages, labels = package.sources.exclusions[seed_id], package.page, package.label_html
     cites_by_line: dict[int, list[Cite]] = defaultdict(list)
     for cite in package.seed_cites.get(seed_id, []):
         for line in range(seed.line_of(cite.char_start), seed.line_of(cite.char_end - 1) + 1):
@@ -341,10 +357,10 @@ def seed_lines_html(package: Package, seed_id: str) -> Markup:
         starting = [c for c in cites if seed.line_of(c.char_start) == number]
         if starting:
             notes += '\n  <span class="cited-by">' + " · ".join(
-                _page_link(package, c.record_id, "../records/", f"cite-{integer(c.position)}") for c in starting
-            ) + "</span>"
-        items.append(f'<li id="L{number:d}" class="{state}"><a class="number" href="#L{number:d}" '
-                     f'aria-label="line {number:d}">{number:d}</a>\n  <span class="text">'
+                f'<a href="../records/{pages[c.record_id]}#cite-{c.position:d}">{labels[c.record_id]}</a>'
+                for c in starting) + "</span>"
+        items.append(f'<li id="L{number}" class="{state}"><a class="number" href="#L{number}" '  # own counter
+                     f'aria-label="line {number}">{number}</a>\n  <span class="text">'
                      f'{_marked(seed.text, start, start + len(content), cites)}</span>{notes}</li>')
     return Markup("\n".join(items))
 
@@ -384,7 +400,7 @@ def table_rows_html(package: Package, table: Table) -> Markup:
     kinds = {c.name: c.type for c in columns(table)}
     shown = [(name, "link" if name in refs else "escaped" if kinds[name] == "string" else kinds[name])
              for name in names]
-    labels, ids = package.label_html, package.id_html
+    labels, ids, pages = package.label_html, package.id_html, package.page
     rows = []
     for row in package.tables[table.name]:
         cells = []
@@ -393,9 +409,12 @@ def table_rows_html(package: Package, table: Table) -> Markup:
             if value is None:
                 cells.append("<td></td>")
             elif how == "link" and value in labels:
-                cells.append(f'<td>{_page_link(package, value, "../records/")} <code>{ids[value]}</code></td>')
+                cells.append(f'<td><a href="../records/{pages[value]}">{labels[value]}</a> '
+                             f'<code>{ids[value]}</code></td>')
             elif how == "date":
                 cells.append(f"<td>{text(shown_date(row, name))}</td>")
+            elif how == "integer":
+                cells.append(f"<td>{value:d}</td>")
             else:
                 cells.append(f"<td>{text(value)}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
