@@ -19,8 +19,7 @@ PACKAGE = REPO / "src" / "anso_facts"
 # The pipeline, in order. A module may import from its own stage or an earlier one, never from a later one.
 STAGES = [
     ("foundations", {"__init__", "model", "vocabularies", "schemas", "metadata", "problems", "plaintext", "yamlsafe",
-                      "seedtext",
-                      "grounding", "cache", "lock"}),
+                      "seedtext", "grounding", "cache", "lock", "html_contexts"}),
     ("load", {"loader"}),
     ("rows", {"evidence", "rows"}),
     ("check", {"checked", "rules", "check", "coverage", "cite"}),

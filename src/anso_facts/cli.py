@@ -86,9 +86,12 @@ def cmd_site(args) -> int:
     project = _build(args)
     if project is None:
         return 1
-    from .site import write_site
+    from .site import SiteError, write_site
     try:
         target = write_site(project, args.root, args.out)
+    except SiteError as error:  # a folder it did not write: refused, nothing written or deleted
+        print(f"anso-facts site: {error}", file=sys.stderr)
+        return 2
     except OSError as error:
         return _cannot_write(args, error, args.out or args.root / "site", "the previous site is")
     print(f"wrote the review site, the SQLite database and the annotations into {target}")
@@ -327,7 +330,9 @@ def parser() -> argparse.ArgumentParser:
     site.add_argument("--format", choices=("text", "json", "github"), default="text",
                       help="how the build's problems are printed (as for build)")
     site.add_argument("--no-cache", action="store_true", help="check every file again (as for build)")
-    site.add_argument("--out", type=Path, default=None, help="the site's folder (default: ROOT/site)")
+    site.add_argument("--out", type=Path, default=None,
+                      help="the site's folder (default: ROOT/site): new, empty, or a site written before (it holds "
+                           ".anso-facts-site); anything else is refused")
     cite = command("cite", cmd_cite, "Find where words stand in the seeds (as the check matches a quote) and print "
                    "each place as a ready `cite` entry: seed, lines and the seed's own words.",
                    "anso-facts cite 'national member societies' --seed cast-igf2021-booth")

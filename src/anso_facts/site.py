@@ -11,7 +11,6 @@ the SQLite file with Datasette's metadata.json, the W3C annotations, and the pac
 
 from __future__ import annotations
 
-import json
 import multiprocessing
 import os
 import re
@@ -19,11 +18,11 @@ import shutil
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cached_property, partial
+from functools import cache, cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from . import __version__
 from .annotations import FILE_NAME as ANNOTATIONS
@@ -32,13 +31,13 @@ from .check import collector_paused
 from .coverage import SeedCoverage, coverage
 from .database import FILE_NAME as DATABASE
 from .database import built_rows, datasette_metadata, package_enums, write_database
+from .html_contexts import attribute, link, script_json, segment, text
 from .labels import date_text
 from .loader import parse_lines
 from .metadata import METADATA, citation_text, schema_org_dataset
 from .model import ALL_TABLES, TABLES, Table
 from .schemas import columns
 from .seedtext import SeedText
-from .write import link_or_copy
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -117,11 +116,29 @@ class Package:
     @cached_property
     def label_html(self) -> dict[str, Markup]:
         """Each label escaped once, for the many links to it."""
-        return {record_id: escape(label) for record_id, label in self.labels.items()}
+        return {record_id: text(label) for record_id, label in self.labels.items()}
 
     @cached_property
-    def table_of(self) -> dict[str, str]:
-        return {r["id"]: r["table"] for r in self.tables["records"]}
+    def id_html(self) -> dict[str, Markup]:
+        """Each id as HTML text (or a double-quoted attribute's value), escaped once."""
+        return {record_id: text(record_id) for record_id in self.labels}
+
+    @cached_property
+    def slug(self) -> dict[str, str]:
+        """Each id as a segment of a link's path or fragment, percent-encoded once."""
+        return {record_id: segment(record_id) for record_id in self.labels}
+
+    @cached_property
+    def page(self) -> dict[str, str]:
+        """Each id as the name of its page in a link (ID.html)."""
+        return {record_id: f"{slug}.html" for record_id, slug in self.slug.items()}
+
+    @cached_property
+    def table_html(self) -> dict[str, Markup]:
+        """Each record's table, as HTML text: escaped once for the table names (of a few) it holds."""
+        escaped: dict[str, Markup] = {}
+        return {r["id"]: escaped.get(r["table"]) or escaped.setdefault(r["table"], text(r["table"]))
+                for r in self.tables["records"]}
 
     @cached_property
     def cites(self) -> dict[str, list[Cite]]:
@@ -205,9 +222,20 @@ def shown_date(row: dict, name: str) -> str:
     return date_text(row[name], row[f"{name}_precision"]) or ""
 
 
+FIELD_NAMES = {f.name: text(f.name) for t in ALL_TABLES for f in t.fields}  # escaped once: shown on every page
+
+
+def _page_link(package: Package, record_id: str) -> str:
+    """A link to a record's page (from another) labelled with its label; an id that is no record's (in a
+    package not checked) labelled with itself."""
+    page = package.page.get(record_id) or f"{segment(record_id)}.html"
+    return f'<a href="{page}">{package.label_html.get(record_id) or text(record_id)}</a>'
+
+
 def fields_html(package: Package, table: Table, row: dict) -> Markup:
     """Each field of a record that has a value, as <dt> and <dd>: a reference as the label of the record it
-    points to, linked; a URL linked; an inferred value marked, with the reason; then the curator's note."""
+    points to, linked; a URL linked if it is a safe one; an inferred value marked, with the reason; then the
+    curator's note."""
     record_id = row["id"]
     inferred = package.inferred.get(record_id, {})
     items = []
@@ -220,25 +248,26 @@ def fields_html(package: Package, table: Table, row: dict) -> Markup:
             value = shown_date(row, f.name) if f.kind == "date" else row[f.name]
         if value is None or value == "":
             continue
+        # a str, not Markup: Markup's + would escape what is added to it
         if f.kind == "ref":
-            shown = f'<a href="{value}.html">{package.label_html.get(value, value)}</a> <code>{value}</code>'
+            shown = f"{_page_link(package, value)} <code>{text(value)}</code>"
         elif f.kind == "url":
-            shown = f'<a href="{escape(value)}" rel="nofollow">{escape(value)}</a>'
+            shown = str(link(value))
         else:
-            shown = f"{escape(value)}"  # a str, not Markup: Markup's + would escape what is added to it
+            shown = str(text(value))
         if f.name in inferred:
-            shown += f' <span class="inferred">inferred</span> <span class="reason">{escape(inferred[f.name])}</span>'
-        items.append(f"<dt>{f.name}</dt>\n<dd>{shown}</dd>")
+            shown += f' <span class="inferred">inferred</span> <span class="reason">{text(inferred[f.name])}</span>'
+        items.append(f"<dt>{FIELD_NAMES[f.name]}</dt>\n<dd>{shown}</dd>")
     if row.get("note"):
-        items.append(f'<dt>curator\'s note</dt>\n<dd class="note">{escape(row["note"])}</dd>')
+        items.append(f'<dt>curator\'s note</dt>\n<dd class="note">{text(row["note"])}</dd>')
     return Markup("\n".join(items))
 
 
 def referrers_html(package: Package, record_id: str) -> Markup:
     """The records that refer to this one, as <li>: each by its label, linked, and the field (TABLE.FIELD)."""
-    labels, table_of = package.label_html, package.table_of
-    return Markup("\n".join(f'<li><a href="{other}.html">{labels[other]}</a> '
-                             f'<span class="via">({table_of[other]}.{name})</span></li>'
+    pages, labels, tables = package.page, package.label_html, package.table_html
+    return Markup("\n".join(f'<li><a href="{pages[other]}">{labels[other]}</a> '
+                             f'<span class="via">({tables[other]}.{FIELD_NAMES[name]})</span></li>'
                              for other, name in package.referrers.get(record_id, ())))
 
 
@@ -247,12 +276,13 @@ def citations_html(package: Package, record_id: str, seed_titles: dict[str, str]
     and the passage with the quote marked."""
     sections = []
     for cite in package.cites.get(record_id, ()):
-        lines = (f"line {cite.line_start}" if cite.line_end == cite.line_start
-                 else f"lines {cite.line_start}\u2013{cite.line_end}")
+        first, last, position = f"{cite.line_start:d}", f"{cite.line_end:d}", f"{cite.position:d}"  # :d, never text
+        lines = f"line {first}" if first == last else f"lines {first}\u2013{last}"
         sections.append(
-            f'<section class="cite" id="cite-{cite.position}" aria-label="Citation {cite.position}">\n'
-            f'<h3>[{cite.position}] <a href="../seeds/{cite.seed_id}.html#{cite.anchor}">'
-            f'{escape(seed_titles[cite.seed_id])}</a>, {lines}</h3>\n'
+            f'<section class="cite" id="cite-{position}" aria-label="Citation {position}">\n'
+            f'<h3>[{position}] <a href="../seeds/{package.page[cite.seed_id]}#cite-{package.slug[cite.record_id]}'
+            f'-{position}">'
+            f'{text(seed_titles[cite.seed_id])}</a>, {lines}</h3>\n'
             f'<pre class="passage" tabindex="0">\n{passage(package.sources.texts[cite.seed_id], cite)}</pre>\n'
             f'</section>')
     return Markup("\n".join(sections))
@@ -265,10 +295,11 @@ def record_main_html(package: Package, table: Table, row: dict, seed_titles: dic
     record_id = row["id"]
     curated = package.sources.curated.get(record_id)
     parts = [f'<h1>{package.label_html[record_id]}</h1>\n<p class="kind">A record of '
-             f'<a href="../tables/{table.name}.html">{table.name}</a>, id <code>{record_id}</code>.'
-             + (f"\nCurated in <code>{escape(curated)}</code>." if curated else "") + "</p>"]
+             f'{_table_link(table.name)}, id '
+             f'<code>{package.id_html[record_id]}</code>.'
+             + (f"\nCurated in <code>{text(curated)}</code>." if curated else "") + "</p>"]
     if table.name == "seeds":
-        parts.append(f'<p><a href="../seeds/{record_id}.html">Read the text of this seed</a>.</p>')
+        parts.append(f'<p><a href="../seeds/{package.page[record_id]}">Read the text of this seed</a>.</p>')
     parts.append(f'<h2>Fields</h2>\n<dl class="fields">\n{fields_html(package, table, row)}\n</dl>')
     if package.referrers.get(record_id):
         parts.append(f'<h2>Referred to by</h2>\n<ul class="referrers">\n{referrers_html(package, record_id)}\n</ul>')
@@ -277,23 +308,29 @@ def record_main_html(package: Package, table: Table, row: dict, seed_titles: dic
     return "\n\n".join(parts)
 
 
-def passage(text: SeedText, cite: Cite) -> Markup:
+@cache
+def _table_link(name: str) -> str:
+    """A link to a table's page, from a record's."""
+    return f'<a href="../tables/{segment(name)}.html">{text(name)}</a>'
+
+
+def passage(seed: SeedText, cite: Cite) -> Markup:
     """The cited lines as HTML, the quote in one <mark> at exactly its offsets. Each line starts with an empty
     element whose number CSS shows (generated content is no part of the text, so the mark's text is the seed's)."""
-    start = text.line_offsets[cite.line_start - 1]
-    end = text.line_offsets[cite.line_end - 1] + len(text.line(cite.line_end))
+    start = seed.line_offsets[cite.line_start - 1]
+    end = seed.line_offsets[cite.line_end - 1] + len(seed.line(cite.line_end))
     s, e = cite.char_start, cite.char_end
-    return Markup(f'{_numbered(text, start, s)}<mark data-start="{s}" data-end="{e}">{_numbered(text, s, e)}</mark>'
-                  f'{_numbered(text, e, end)}')
+    return Markup(f'{_numbered(seed, start, s)}<mark data-start="{s:d}" data-end="{e:d}">'
+                  f'{_numbered(seed, s, e)}</mark>{_numbered(seed, e, end)}')
 
 
-def _numbered(text: SeedText, start: int, end: int) -> str:
-    """text[start:end] as HTML, with a line number element where each line begins."""
-    offsets, pieces, position = text.line_offsets, [], start
-    for number in range(bisect_left(offsets, start) + 1, bisect_left(offsets, end) + 1):
-        pieces += [escape(text.text[position:offsets[number - 1]]), f'<span class="ln" data-n="{number}"></span>']
-        position = offsets[number - 1]
-    pieces.append(escape(text.text[position:end]))
+def _numbered(seed: SeedText, start: int, end: int) -> str:
+    """seed.text[start:end] as HTML, with a line number element where each line begins."""
+    offsets, pieces, position = seed.line_offsets, [], start
+    for line in range(bisect_left(offsets, start) + 1, bisect_left(offsets, end) + 1):
+        pieces += [text(seed.text[position:offsets[line - 1]]), f'<span class="ln" data-n="{line}"></span>']
+        position = offsets[line - 1]
+    pieces.append(text(seed.text[position:end]))
     return "".join(pieces)
 
 
@@ -301,47 +338,48 @@ def seed_lines_html(package: Package, seed_id: str) -> Markup:
     """Every line of a seed as an <li>: its number, its text with the quoted stretches marked (an anchor where
     each citation starts), its state (cited, excluded with the reason, uncited or blank) and links to the records
     whose quotes start on it. Made here rather than in the template: a seed may have 100,000 lines."""
-    text, cover = package.sources.texts[seed_id], package.sources.coverage[seed_id]
-    exclusions, labels = package.sources.exclusions[seed_id], package.label_html
+    seed, cover = package.sources.texts[seed_id], package.sources.coverage[seed_id]
+    exclusions, pages, labels = package.sources.exclusions[seed_id], package.page, package.label_html
     cites_by_line: dict[int, list[Cite]] = defaultdict(list)
     for cite in package.seed_cites.get(seed_id, []):
-        for line in range(text.line_of(cite.char_start), text.line_of(cite.char_end - 1) + 1):
+        for line in range(seed.line_of(cite.char_start), seed.line_of(cite.char_end - 1) + 1):
             cites_by_line[line].append(cite)
     items = []
-    for number in range(1, text.line_count + 1):
-        start = text.line_offsets[number - 1]
-        content = text.line(number)
+    for number in range(1, seed.line_count + 1):
+        start = seed.line_offsets[number - 1]
+        content = seed.line(number)
         cites = cites_by_line.get(number, [])
         state = ("blank" if not content.strip() else "cited" if number in cover.cited
                  else "excluded" if number in cover.excluded else "uncited")
         notes = ' <span class="state">uncited</span>' if state == "uncited" else ""
         if number in exclusions:
-            notes += f' <span class="state">excluded: {escape(exclusions[number])}</span>'
-        starting = [c for c in cites if text.line_of(c.char_start) == number]
+            notes += f' <span class="state">excluded: {text(exclusions[number])}</span>'
+        starting = [c for c in cites if seed.line_of(c.char_start) == number]
         if starting:
             notes += '\n  <span class="cited-by">' + " · ".join(
-                f'<a href="../records/{c.record_id}.html#cite-{c.position}">{labels[c.record_id]}</a>'
+                f'<a href="../records/{pages[c.record_id]}#cite-{c.position:d}">{labels[c.record_id]}</a>'
                 for c in starting) + "</span>"
-        items.append(f'<li id="L{number}" class="{state}"><a class="number" href="#L{number}" '
+        items.append(f'<li id="L{number}" class="{state}"><a class="number" href="#L{number}" '  # own counter
                      f'aria-label="line {number}">{number}</a>\n  <span class="text">'
-                     f'{_marked(text.text, start, start + len(content), cites)}</span>{notes}</li>')
+                     f'{_marked(seed.text, start, start + len(content), cites)}</span>{notes}</li>')
     return Markup("\n".join(items))
 
 
-def _marked(text: str, start: int, end: int, cites: list[Cite]) -> str:
-    """text[start:end] as HTML, each stretch that some citation quotes in a <mark>."""
+def _marked(seed_text: str, start: int, end: int, cites: list[Cite]) -> str:
+    """seed_text[start:end] as HTML, each stretch that some citation quotes in a <mark>."""
     if not cites:
-        return escape(text[start:end])
+        return text(seed_text[start:end])
     points = sorted({start, end} | {p for c in cites for p in (c.char_start, c.char_end) if start < p < end})
     pieces: list[str] = []
     for p, q in zip(points, points[1:], strict=False):
         covering = [c for c in cites if c.char_start < q and c.char_end > p]
         if not covering:
-            pieces.append(escape(text[p:q]))
+            pieces.append(text(seed_text[p:q]))
             continue
-        anchors = "".join(f'<span class="anchor" id="{c.anchor}"></span>' for c in covering if c.char_start == p)
-        pieces.append(f'<mark title="{escape(", ".join(c.id for c in covering))}">{anchors}'
-                      f'{escape(text[p:q])}</mark>')
+        anchors = "".join(f'<span class="anchor" id="{attribute(c.anchor)}"></span>'
+                          for c in covering if c.char_start == p)
+        pieces.append(f'<mark title="{attribute(", ".join(c.id for c in covering))}">{anchors}'
+                      f'{text(seed_text[p:q])}</mark>')
     return "".join(pieces)
 
 
@@ -362,7 +400,7 @@ def table_rows_html(package: Package, table: Table) -> Markup:
     kinds = {c.name: c.type for c in columns(table)}
     shown = [(name, "link" if name in refs else "escaped" if kinds[name] == "string" else kinds[name])
              for name in names]
-    labels = package.label_html
+    labels, ids, pages = package.label_html, package.id_html, package.page
     rows = []
     for row in package.tables[table.name]:
         cells = []
@@ -371,13 +409,14 @@ def table_rows_html(package: Package, table: Table) -> Markup:
             if value is None:
                 cells.append("<td></td>")
             elif how == "link" and value in labels:
-                cells.append(f'<td><a href="../records/{value}.html">{labels[value]}</a> <code>{value}</code></td>')
+                cells.append(f'<td><a href="../records/{pages[value]}">{labels[value]}</a> '
+                             f'<code>{ids[value]}</code></td>')
             elif how == "date":
-                cells.append(f"<td>{shown_date(row, name)}</td>")
-            elif how in ("integer", "boolean"):
-                cells.append(f"<td>{value}</td>")
+                cells.append(f"<td>{text(shown_date(row, name))}</td>")
+            elif how == "integer":
+                cells.append(f"<td>{value:d}</td>")
             else:
-                cells.append(f"<td>{escape(value)}</td>")
+                cells.append(f"<td>{text(value)}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
     return Markup("\n".join(rows))
 
@@ -402,20 +441,49 @@ def search_entries(package: Package) -> list[list[str]]:
 
 # --- writing ---------------------------------------------------------------------------------------------
 
+class SiteError(Exception):
+    """A folder the site will not write into, or a value that cannot name one of its files: refused input."""
+
+
+# Written into every site: the mark of a folder `site` may replace whole. Any other folder that is not empty
+# is refused, so that no --out, by mistake or by malice, deletes a file the command did not write.
+MARKER = ".anso-facts-site"
+MARKER_TEXT = ("This folder is a review site written by `anso-facts site`, which deletes it and writes it again "
+               "each time it runs.\n")
+
+
 def environment():
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, auto_reload=False)  # no stat of base.html per page
     env.globals.update(title=METADATA["title"], version=__version__, license=METADATA["license"])
+    # HTML text and attributes: autoescape; a value in a link's path: segment; a URL: link
+    env.filters.update(segment=segment, link=link)
     return env
 
 
+def file_name(value: str, suffix: str) -> str:
+    """VALUE+SUFFIX as the name of a file in one of the site's folders; a value that could not name one there
+    (a folder in it, a name too long for the file system) is refused rather than written somewhere else."""
+    name = f"{value}{suffix}"
+    if not value or value in (".", "..") or "/" in value or "\0" in value or len(name.encode()) > 255:
+        raise SiteError(f"{value[:80]!r} cannot name a file of the site")
+    return name
+
+
+def seed_text_file(seed_id: str) -> str:
+    """The name of a seed's text in the site's seeds/: always .txt, so that every host serves it as text/plain,
+    whatever the catalogue names the file (a seed called x.html would otherwise be served as a page)."""
+    return file_name(seed_id, ".txt")
+
+
 def downloads(root: Path, out: Path) -> list[dict]:
-    """Link (or copy) the package's files into the site; what the index lists to download."""
+    """Copy the package's files into the site; what the index lists to download. Copied, never linked: a later
+    write into the site must not go through a hard link into the checkout."""
     (out / "package" / "build").mkdir(parents=True)
-    shutil.copytree(root / "build", out / "package" / "build", copy_function=link_or_copy, dirs_exist_ok=True)
-    link_or_copy(root / "datapackage.json", out / "package" / "datapackage.json")
-    link_or_copy(root / "CITATION.cff", out / "CITATION.cff")
+    shutil.copytree(root / "build", out / "package" / "build", copy_function=shutil.copyfile, dirs_exist_ok=True)
+    shutil.copyfile(root / "datapackage.json", out / "package" / "datapackage.json")
+    shutil.copyfile(root / "CITATION.cff", out / "CITATION.cff")
     files = [{"name": "Data package (Frictionless): datapackage.json", "path": "package/datapackage.json",
               "format": "application/json"},
              {"name": "SQLite database", "path": DATABASE, "format": "application/vnd.sqlite3"},
@@ -423,35 +491,96 @@ def downloads(root: Path, out: Path) -> list[dict]:
              {"name": "CITATION.cff", "path": "CITATION.cff", "format": "application/x-yaml"}]
     archive = root / "dist" / f"anso-facts-{__version__}.zip"
     if archive.is_file():  # made by `anso-facts release` (the release workflow runs it before the site)
-        link_or_copy(archive, out / archive.name)
+        shutil.copyfile(archive, out / archive.name)
         files.insert(0, {"name": f"Release archive {__version__}", "path": archive.name, "format": "application/zip"})
     return files
 
 
 def write_site(project: Project, root: Path, target: Path | None = None) -> Path:
     """Write the review site of the built package in `root` into `target` (default ROOT/site), whole or not at
-    all; return its path."""
-    target = target or root / "site"
-    out = target.with_name(f".{target.name}.partial")
-    shutil.rmtree(out, ignore_errors=True)
+    all; return its path. `target` must be missing, an empty folder or a site written before (SiteError if
+    not, before anything is written or deleted)."""
+    target = Path(os.path.abspath(target or root / "site"))
+    refuse_unless_ours(target, root)
+    out, old = scratch_folder(target, "partial"), scratch_folder(target, "old")
+    for leftover in (out, old):  # of a run that was stopped: removed if ours, else refused
+        _remove_if_ours(leftover, "is in the way of the site's scratch folder")
     out.mkdir(parents=True)
     try:
+        (out / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         with collector_paused():  # the package is a million small objects and no cycle
             _write_all(project, root, out)
         replace_folder(out, target)
     finally:
-        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)  # made above: ours (gone once renamed into place)
     return target
 
 
+def scratch_folder(target: Path, kind: str) -> Path:
+    """The folder beside `target` where its next version is written (partial), or the last one waits to be
+    deleted (old)."""
+    return target.with_name(f".{target.name}.{kind}")
+
+
+def is_site(folder: Path) -> bool:
+    """Whether `folder` is a folder (not a link to one) that `site` wrote: its marker is a file saying so."""
+    marker = folder / MARKER
+    try:
+        if folder.is_symlink() or not folder.is_dir() or marker.is_symlink() or not marker.is_file():
+            return False
+        with marker.open("rb") as file:
+            return file.read(len(MARKER_TEXT.encode()) + 1) == MARKER_TEXT.encode()
+    except OSError:
+        return False
+
+
+def _is_empty_folder(path: Path) -> bool:
+    return not path.is_symlink() and path.is_dir() and next(path.iterdir(), None) is None
+
+
+def refuse_unless_ours(target: Path, root: Path) -> None:
+    """Refuse (SiteError) a target that is not a missing or empty folder or a site `site` wrote: a link, a
+    file, a folder of something else, the checkout or a folder that holds it."""
+    where = f"will not write the site into {target}"
+    if target.is_symlink():
+        raise SiteError(f"{where}: it is a symbolic link; give the folder itself")
+    resolved, checkout = target.resolve(), root.resolve()
+    if resolved == checkout or resolved in checkout.parents:
+        raise SiteError(f"{where}: it holds the checkout {root}; give a folder of its own, such as {root / 'site'}")
+    if target.exists() and not target.is_dir():
+        raise SiteError(f"{where}: it is not a folder")
+    if target.exists() and not _is_empty_folder(target) and not is_site(target):
+        raise SiteError(f"{where}: it is not empty and holds no {MARKER} (it is no site written by anso-facts); "
+                        f"give an empty or new folder")
+
+
+def _remove_if_ours(path: Path, what: str) -> None:
+    """Delete `path` if it is an empty folder or a site `site` wrote; refuse (SiteError) anything else there."""
+    if not path.exists() and not path.is_symlink():
+        return
+    if _is_empty_folder(path):
+        path.rmdir()  # removes nothing else: fails if a file was added meanwhile
+    elif is_site(path):
+        shutil.rmtree(path)
+    else:
+        raise SiteError(f"{path} {what} and was not written by anso-facts site; move it away")
+
+
 def replace_folder(new: Path, target: Path) -> None:
-    """Put the folder `new` where `target` is, in two renames: a reader sees the old site or the new one."""
-    old = target.with_name(f".{target.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
+    """Put the folder `new` where `target` is, in two renames: a reader sees the old site or the new one. Only
+    an empty folder or a site is replaced, and only what was renamed from `target` is deleted."""
+    old = scratch_folder(target, "old")
+    if old.exists() or old.is_symlink():  # a rename onto an empty folder would replace it
+        raise SiteError(f"{old} is in the way of the site's scratch folder; move it away")
+    if _is_empty_folder(target):
+        target.rmdir()
+    elif target.exists() or target.is_symlink():
+        if not is_site(target):
+            raise SiteError(f"will not replace {target}: it is no site written by anso-facts")
         target.rename(old)
     new.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    if is_site(old):
+        shutil.rmtree(old)
 
 
 RECORD_PARTS = 8  # the record pages are written in this many tasks, every 8th record in each
@@ -461,18 +590,28 @@ def _write_all(project: Project, root: Path, out: Path) -> None:
     """Write the site's parts as tasks, in one forked process per core, each of which reads the package itself
     (forked with the package in memory, they would copy most of it as they touched it: reading an object
     writes its reference count); or here, in turn, where no fork is to be had."""
-    for folder in ("records", "tables", "seeds"):
-        (out / folder).mkdir()
     workers = os.cpu_count() or 1
     if workers == 1 or "fork" not in multiprocessing.get_all_start_methods():
-        package = read_package(root, Sources(project))
-        for task in TASKS:
-            task(package, root, out)
+        write_pages(read_package(root, Sources(project)), root, out)
         return
+    _make_folders(out)
     with multiprocessing.get_context("fork").Pool(workers, initializer=_receive, initargs=(project, root, out)
                                                   ) as pool:
         for _ in pool.imap_unordered(_run, range(len(TASKS))):  # re-raises a task's error here
             pass
+
+
+def write_pages(package: Package, root: Path, out: Path) -> None:
+    """Every part of the site made from `package` (and the files of `root` it offers to download), in turn,
+    into the new folder `out`."""
+    _make_folders(out)
+    for task in TASKS:
+        task(package, root, out)
+
+
+def _make_folders(out: Path) -> None:
+    for folder in ("records", "tables", "seeds"):
+        (out / folder).mkdir()
 
 
 _WORKER: dict = {}  # in a worker: the project, root and folder it writes into, and the package once read
@@ -501,13 +640,14 @@ def _write_index_and_tables(package: Package, root: Path, out: Path) -> None:
     files = downloads(root, out)
     seeds = package.tables["seeds"]
     for seed in seeds:
-        link_or_copy(root / "seeds" / seed["file"], out / "seeds" / seed["file"])
+        copy_seed_text(root, seed, out)
     counts = {t.name: len(package.tables[t.name]) for t in ALL_TABLES}
     jsonld = schema_org_dataset([{"name": f["name"], "contentUrl": f["path"], "encodingFormat": f["format"]}
                                  for f in files],
-                                [{"name": seed["title"], "url": f"seeds/{seed['file']}"} for seed in seeds])
+                                [{"name": seed["title"], "url": f"seeds/{segment(seed_text_file(seed['id']))}"}
+                                 for seed in seeds])
     _page(env, "index.html", out / "index.html", base="", tables=ALL_TABLES, counts=counts, seeds=seeds,
-          coverage=package.sources.coverage, files=files, citation=citation_text(), jsonld=_json(jsonld).strip(),
+          coverage=package.sources.coverage, files=files, citation=citation_text(), jsonld=script_json(jsonld),
           description=METADATA["description"])
     for table in ALL_TABLES:
         names = table_columns(table)
@@ -516,15 +656,23 @@ def _write_index_and_tables(package: Package, root: Path, out: Path) -> None:
               count=len(package.tables[table.name]), rows=table_rows_html(package, table))
 
 
+def copy_seed_text(root: Path, seed: dict, out: Path) -> None:
+    """Copy a seed's file (a plain name in seeds/, not a link) into the site's seeds/ as ID.txt."""
+    source = root / "seeds" / file_name(seed["file"], "")
+    if source.is_symlink():
+        raise SiteError(f"seeds/{seed['file']} is a symbolic link: the site publishes only the checkout's own files")
+    shutil.copyfile(source, out / "seeds" / seed_text_file(seed["id"]))
+
+
 def _write_annotations(package: Package, root: Path, out: Path) -> None:
-    seed_texts = {seed["id"]: (seed["file"], package.sources.texts[seed["id"]].text)
+    seed_texts = {seed["id"]: (seed_text_file(seed["id"]), package.sources.texts[seed["id"]].text)
                   for seed in package.tables["seeds"]}
     collection = annotation_collection(package.tables["citations"], package.labels, seed_texts)
     (out / ANNOTATIONS).write_text(_json(collection), encoding="utf-8")
 
 
 def _write_search_index(package: Package, root: Path, out: Path) -> None:
-    (out / "search-index.js").write_text(f"window.ANSO_SEARCH = {_json(search_entries(package)).strip()};\n",
+    (out / "search-index.js").write_text(f"window.ANSO_SEARCH = {script_json(search_entries(package))};\n",
                                          encoding="utf-8")
 
 
@@ -545,13 +693,14 @@ def _write_record_pages(package: Package, root: Path, out: Path, part: int = 0, 
     folder = out / "records"
     for table, row in rows[part::parts]:
         main = record_main_html(package, table, row, titles)
-        _write_new_file(f"{folder}/{row['id']}.html",
+        _write_new_file(f"{folder}/{file_name(row['id'], '.html')}",
                         f"{before}{package.label_html[row['id']]}{middle}{main}\n{after}".encode())
 
 
 def _write_new_file(path: str, data: bytes) -> None:
     """Write a file in the fewest system calls: Python's open() adds three to each of 100,000 pages."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)  # as open() does
+    # as open() does, but a file already there (or a link) is an error: each page is new, made once
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         view = memoryview(data)
         while view:
@@ -565,7 +714,7 @@ def _write_seed_pages(package: Package, root: Path, out: Path) -> None:
     for seed in package.tables["seeds"]:
         html = template.render(base="../", seed=seed, lines=seed_lines_html(package, seed["id"]),
                                cover=package.sources.coverage[seed["id"]])
-        (out / "seeds" / f"{seed['id']}.html").write_text(html, encoding="utf-8")
+        (out / "seeds" / file_name(seed["id"], ".html")).write_text(html, encoding="utf-8")
 
 
 def _page(env, template: str, path: Path, **context) -> None:
@@ -573,8 +722,9 @@ def _page(env, template: str, path: Path, **context) -> None:
 
 
 def _json(data) -> str:
-    """JSON on one line: Python's C encoder, many times faster than an indented dump on 100,000 records."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    """JSON on one line (Python's C encoder, many times faster than an indented dump on 100,000 records), safe
+    in a <script> element as every JSON the site writes."""
+    return f"{script_json(data)}\n"
 
 
 TASKS: tuple[Callable[[Package, Path, Path], object], ...] = (  # the longest first

@@ -41,7 +41,8 @@
     found.slice(0, 20).forEach(function (item) {
       var entry = item[1], li = document.createElement("li"), a = document.createElement("a");
       var table = document.createElement("span");
-      a.href = base + "records/" + entry[0] + ".html";
+      // every value as text through the DOM, never as HTML; the id percent-encoded as one segment of the path
+      a.href = base + "records/" + encodeURIComponent(entry[0]) + ".html";
       a.textContent = entry[1];
       table.className = "table";
       table.textContent = " " + entry[2] + " · " + entry[0];
