@@ -145,3 +145,49 @@ def test_two_curators_branches_merge_without_conflict_and_the_merge_builds(tmp_p
     assert built.returncode == 0, built.stdout + built.stderr
     statements = (repo / "build" / "csv" / "statements.csv").read_text(encoding="utf-8")
     assert '"stmt-test-cast-ties"' in statements and '"stmt-test-bai-health"' in statements
+
+
+# One canonical layout -----------------------------------------------------------------------------------------
+
+MESSY = """\
+# A comment that stays.
+agreements:
+- kind: mou
+  cite:
+  - quote: On 23 July, a MoU was signed between ANSO and UNCTAD
+    lines: 129-130
+    seed: anso-newsletter-2020
+  id: agr-test
+  date: 2020-07-23
+  inferred: {date: The year is read from the newsletter's own date.}
+  purpose:    To enhance STI-related collaboration on building the capacities within developing countries via \
+training and assessment programs, a long sentence.
+
+# A section comment that stays too.
+"""
+
+
+def test_fmt_writes_the_canonical_layout_once_and_keeps_data_and_comments(project):
+    from anso_facts import yamlsafe
+    path = project / "data" / "messy.yaml"
+    path.write_text(MESSY, encoding="utf-8")
+    assert anso(project, "fmt", "--check").returncode == 1
+    done = anso(project, "fmt")
+    assert done.returncode == 0 and "data/messy.yaml" in done.stdout
+    text = path.read_text(encoding="utf-8")
+    assert yamlsafe.load(text) == yamlsafe.load(MESSY)
+    lines = text.splitlines()
+    assert lines[:5] == ["# A comment that stays.", "agreements:", "- id: agr-test", "  kind: mou",
+                         "  date: '2020-07-23'"]
+    assert lines[5].startswith("  purpose: To enhance STI-related") and lines[6].startswith("    ")  # folded
+    assert max(map(len, lines)) <= 120
+    assert "  cite:\n  - seed: anso-newsletter-2020\n    lines: 129-130\n    quote: On 23 July" in text
+    assert "# A section comment that stays too." in text
+    assert not any(line != line.rstrip() for line in text.splitlines())
+    assert anso(project, "fmt", "--check").returncode == 0  # and a second fmt changes nothing
+    assert anso(project, "fmt").stdout.startswith("reformatted 0 files")
+
+
+def test_the_curated_files_are_in_the_canonical_layout():
+    done = anso(REPO, "fmt", "--check")
+    assert done.returncode == 0, done.stdout + done.stderr

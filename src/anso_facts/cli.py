@@ -15,7 +15,7 @@ from .plaintext import with_output_shown
 READ_ONLY = ("show", "stats", "validate", "diff")  # the only commands that may read the installed package's data
 # The extra (pyproject.toml) that brings each module a plain `pip install anso-facts` leaves out
 EXTRA_OF_MODULE = {"yaml": "curate", "jsonschema": "curate", "jsonschema_rs": "curate", "frictionless": "curate",
-                   "snowballstemmer": "curate",
+                   "snowballstemmer": "curate", "ruamel": "curate",
                    "requests": "publish", "ckanapi": "publish", "jinja2": "site", "markupsafe": "site"}
 
 
@@ -132,6 +132,81 @@ def cmd_cite(args) -> int:
     if len(found) > 1:
         print(f"# the words stand in {len(found)} places: keep the one your fact rests on", file=sys.stderr)
     return 0
+
+
+def _seed_fields(args) -> dict[str, str] | None:
+    """The new seed's fields from the options, asked for on a terminal where missing; None (after saying which
+    options are missing) where there is no terminal to ask on."""
+    from .seed_add import DEFAULT_RIGHTS, FIELDS, QUESTIONS
+    fields = {name: getattr(args, name) for name in FIELDS}
+    asking = sys.stdin.isatty()
+    for name in FIELDS:
+        if fields[name] is None and asking:
+            default = DEFAULT_RIGHTS if name == "rights" else ""
+            answer = input(f"{QUESTIONS[name]}{' [the usual statement]' if default else ''}: ").strip()
+            fields[name] = answer or default
+    missing = [f"--{name}" for name in FIELDS if fields[name] is None and name not in ("published", "rights")]
+    if missing:
+        print(f"anso-facts seed add: give {', '.join(missing)} (or run it on a terminal, which asks for them); "
+              f"nothing was written", file=sys.stderr)
+        return None
+    fields["published"] = fields["published"] or ""
+    fields["rights"] = fields["rights"] or DEFAULT_RIGHTS
+    return fields
+
+
+def cmd_seed_add(args) -> int:
+    from .check import check
+    from .seed_add import NewSeed, SeedAddError, add, next_steps, problems_of
+    if not args.file.is_file():
+        print(f"anso-facts seed add: {args.file} is not a file; nothing was written", file=sys.stderr)
+        return 2
+    fields = _seed_fields(args)
+    if fields is None:
+        return 2
+    project, _ = check(args.root)
+    seed = NewSeed(fields, args.file.read_bytes())
+    known = project.ids | set(project.catalogue.seed_bytes)
+    problems = problems_of(fields, seed.data, known, project.catalogue.vocabularies)
+    if problems:
+        print("\n".join(f"anso-facts seed add: {problem}" for problem in problems), file=sys.stderr)
+        print("nothing was written", file=sys.stderr)
+        return 2
+    try:
+        _, facts = add(args.root, seed)
+    except (SeedAddError, FileExistsError) as error:
+        print(f"anso-facts seed add: {error}; nothing was written", file=sys.stderr)
+        return 2
+    print(next_steps(seed, facts, args.root))
+    return 0
+
+
+def cmd_fmt(args) -> int:
+    from .fmt import FmtError, curated_files, formatted, write_whole
+    changed, failed = [], []
+    for path in curated_files(args.root):
+        name = path.relative_to(args.root).as_posix()
+        try:
+            text, canonical = formatted(args.root, path)
+        except FmtError as error:
+            failed.append(f"{name}: {error}")
+            continue
+        except Exception as error:  # ruamel's own reading errors: a file the check reports with its place
+            failed.append(f"{name}: cannot be read ({type(error).__name__}); run `anso-facts check` for where")
+            continue
+        if canonical != text:
+            changed.append(name)
+            if not args.check:
+                write_whole(path, canonical)
+    for line in failed:
+        print(f"anso-facts fmt: {line}", file=sys.stderr)
+    if args.check:
+        for name in changed:
+            print(f"not in the canonical layout: {name} (run `anso-facts fmt`)")
+        return 1 if changed or failed else 0
+    listed = f": {', '.join(changed)}" if changed else ""
+    print(f"reformatted {len(changed)} file{'s' * (len(changed) != 1)}{listed}")
+    return 1 if failed else 0
 
 
 def cmd_validate(args) -> int:
@@ -333,6 +408,10 @@ def parser() -> argparse.ArgumentParser:
     site.add_argument("--out", type=Path, default=None,
                       help="the site's folder (default: ROOT/site): new, empty, or a site written before (it holds "
                            ".anso-facts-site); anything else is refused")
+    fmt = command("fmt", cmd_fmt, "Write every curated YAML file (data/, the seed catalogue) in one canonical layout: "
+                  "the model's key order, text folded at 116 characters, dates quoted; comments kept. --check lists "
+                  "the files that are not, and exits 1.", "anso-facts fmt --check")
+    fmt.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file is not in the layout")
     cite = command("cite", cmd_cite, "Find where words stand in the seeds (as the check matches a quote) and print "
                    "each place as a ready `cite` entry: seed, lines and the seed's own words.",
                    "anso-facts cite 'national member societies' --seed cast-igf2021-booth")
@@ -359,6 +438,23 @@ def parser() -> argparse.ArgumentParser:
                         "git revision such as v0.1.0 or HEAD~1")
     differ.add_argument("new", help="the newer side, likewise ('.' for the checkout as it is now)")
     differ.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+
+    seed = command("seed", None, "Add a source document (a seed).", "anso-facts seed add report.txt --id who-2021")
+    seed_commands = seed.add_subparsers(dest="action", required=True, metavar="ACTION")
+    adding = command("add", cmd_seed_add, "Copy a text file into seeds/ (named NNN_HASH.txt), append its entry to "
+                     "seeds/seeds.yaml with its sha256 and line count, and make data/facts/ID.yaml for its facts. "
+                     "Asks for what is missing on a terminal.", "anso-facts seed add report.txt --id who-report-2021 "
+                     "--title 'A report' --publisher WHO --published 2021 --kind report --language en",
+                     group=seed_commands)
+    adding.add_argument("file", type=Path, help="the document, as UTF-8 text")
+    adding.add_argument("--id", default=None, help="the seed's id, a lower-case slug")
+    adding.add_argument("--title", default=None, help="the title, as printed or described")
+    adding.add_argument("--publisher", default=None, help="who published it")
+    adding.add_argument("--published", default=None, metavar="DATE", help="when: YYYY, YYYY-MM or YYYY-MM-DD")
+    adding.add_argument("--kind", default=None, help="a term of seed_kinds in data/vocabularies.yaml")
+    adding.add_argument("--language", default=None, help="a BCP 47 tag, such as en")
+    adding.add_argument("--rights", default=None, help="the rights statement (default: the usual one, that the "
+                        "text belongs to its publisher and is kept only so that facts can be checked)")
 
     publish = command("publish", None, "Deposit the release on Zenodo or a CKAN portal (a dry run unless told "
                       "to send).", "anso-facts publish zenodo --sandbox --send")
@@ -396,7 +492,7 @@ def main(argv: list[str] | None = None) -> int:
               f"and data/), so nothing was done: run it in a clone of the repository, or pass --root", file=sys.stderr)
         return 2
     # The commands that write hold the checkout's lock from start to end (lock.py): one writer at a time
-    writers = ("build", "site", "release", "publish")
+    writers = ("build", "site", "release", "publish", "seed", "fmt")
     held = ExitStack()
     if checkout:
         from . import lock

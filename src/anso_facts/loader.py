@@ -113,6 +113,8 @@ def unread_files(root: Path, catalogue: FileRecords, in_data: list[Path]) -> lis
             hint = "rename it to .yaml" if path.suffix == ".yml" else "only .yaml fact files belong in data/"
             problems.append(Problem(relative_name(path, root), 1, 1, "unread-file", f"this file is not read: {hint}"))
     named = {CATALOGUE.name, *(seed.data["file"] for seed in catalogue.records)}
+    if len(catalogue.ids) > len(catalogue.records):  # an entry failed its schema: its file may be one of these,
+        return problems  # and the entry's own problem is the real one
     for path in sorted((root / "seeds").iterdir()) if (root / "seeds").is_dir() else ():
         if path.name not in named and not path.is_symlink():
             problems.append(Problem(relative_name(path, root), 1, 1, "unnamed-seed", "no seed in seeds/seeds.yaml "

@@ -69,6 +69,8 @@ class Field:
     evidence: str = ""  # a key of EVIDENCE; "" for a value no quote is asked for (an id, a seed's own metadata)
     example: str = ""
     hierarchical: bool = False  # a reference to the record this one is part of: no record may be its own ancestor
+    computed: bool = False  # required in the table, but computed by `seed add`: its absence in the YAML is told with
+    # the value to write (a rule's message), not as a missing field
 
 
 @dataclass(frozen=True)
@@ -103,8 +105,8 @@ TABLES: tuple[Table, ...] = (
         Field("id", "id", "Identifier of the seed, used in citations.", required=True, example="cast-igf2021-booth"),
         Field("file", "filename", "File name in seeds/.", required=True, example="002_0ae214f5d57581a8.txt"),
         Field("sha256", "text", "SHA-256 of the file's bytes, pinned: a changed seed fails the check.",
-              required=True, example="32b6a24a779d1de55cb3922c6e1ec2f1212405c17ba5b6d39fa35d4c4fc3c046"),
-        Field("line_count", "integer", "Number of lines in the file.", required=True, example="15"),
+              required=True, computed=True, example="32b6a24a779d1de55cb3922c6e1ec2f1212405c17ba5b6d39fa35d4c4fc3c046"),
+        Field("line_count", "integer", "Number of lines in the file.", required=True, computed=True, example="15"),
         Field("title", "text", "Title of the document, as printed or described.", required=True),
         Field("publisher", "text", "Who published the document.", required=True),
         Field("published", "date", "When the document was published.", example="2021"),

@@ -51,6 +51,8 @@ CHECKS = {check.code: check for check in (
     Check("unnamed-seed", "A file in `seeds/` that no seed of the catalogue names.",
           "Add it to the catalogue with its sha256 and line count, or remove it."),
     Check("seed-missing", "A catalogue seed whose file is not in `seeds/`.", "Restore the file, byte for byte."),
+    Check("seed-unpinned", "A catalogue seed without its sha256 or line count.",
+          "Add the two values the message gives (or add the seed with `anso-facts seed add`, which writes them)."),
     Check("seed-changed", "A seed whose bytes no longer have the pinned sha256.",
           "Restore the seed; if it truly changed, check every citation of it, then pin the new sha256."),
     Check("seed-line-count", "A seed with another number of lines than the catalogue says.",

@@ -61,11 +61,15 @@ def seed_files_match_catalogue(loaded: FileRecords) -> Iterator[Finding]:
             yield _finding(seed, ("file",), "seed-missing", f"seeds/{seed.data['file']} does not exist")
             continue
         digest = hashlib.sha256(data).hexdigest()
+        counted = loaded.seed_texts[seed.id].line_count
+        if "sha256" not in seed.data or "line_count" not in seed.data:
+            yield _finding(seed, (), "seed-unpinned", f"seeds/{seed.data['file']} is not pinned: add "
+                                                       f"`sha256: {digest}` and `line_count: {counted}`")
+            continue
         if digest != seed.data["sha256"]:
             yield _finding(seed, ("sha256",), "seed-changed", f"seeds/{seed.data['file']} has sha256 {digest}, not "
                                                               f"the pinned one: the seed changed, so every citation "
                                                               f"of it is in doubt")
-        counted = loaded.seed_texts[seed.id].line_count
         if counted != seed.data["line_count"]:
             yield _finding(seed, ("line_count",), "seed-line-count", f"seeds/{seed.data['file']} has {counted} lines, "
                                                   f"not {seed.data['line_count']}")

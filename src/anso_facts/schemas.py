@@ -76,7 +76,7 @@ def record_json_schema(table: Table, vocabularies: Vocabularies) -> dict:
         "additionalProperties": _TEXT,
     }
     properties["note"] = {"description": "A curator's note: a misprint, an ambiguity, a choice made.", **_TEXT}
-    required = [f.name for f in table.fields if f.required]
+    required = [f.name for f in table.fields if f.required and not f.computed]
     if table.cited:
         properties["cite"] = {"description": "The seed passages this record's facts come from.",
                               "type": "array", "minItems": 1, "items": {"$ref": "#/$defs/citation"}}
