@@ -2,7 +2,8 @@
 """Development tasks, runnable on a fresh machine with only python3:
 
     python3 dev.py build   # make .venv, install, build the package and validate it with frictionless
-    python3 dev.py test    # the same, then fail if the build changed a committed file, then the review site,
+    python3 dev.py test    # the same, then fail if the build changed a committed file or a curated file is not in
+                           # the canonical layout (`anso-facts fmt --check`), then the review site,
                            # lint (ruff), types (mypy) and the tests (pytest), the browser tests in Debian's
                            # Chromium (installed with apt-get when missing)
     python3 dev.py bench   # the speed benchmark of `anso-facts check`; exits 1 if its target is missed
@@ -79,6 +80,7 @@ def ensure_chromium() -> None:
 def test() -> None:
     build()
     committed_outputs_unchanged()
+    run(str(BIN / "anso-facts"), "fmt", "--check")
     run(str(BIN / "anso-facts"), "site")
     ensure_chromium()
     run(str(BIN / "ruff"), "check", ".")

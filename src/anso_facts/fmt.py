@@ -55,7 +55,26 @@ def _ordered(mapping, order: tuple[str, ...] | list[str]) -> None:
     for key in wanted:
         mapping.move_to_end(key)
     if trailing is not None:
-        mapping.ca.items[wanted[-1]] = trailing
+        _attach_last(mapping, trailing)
+
+
+def _attach_last(node, comment) -> None:
+    """Attach a comment after the last scalar of a mapping or list, however deep (where ruamel writes a comment
+    that follows a value)."""
+    last = list(node)[-1] if hasattr(node, "move_to_end") else len(node) - 1
+    value = node[last]
+    if hasattr(value, "ca") and len(value):
+        _attach_last(value, comment)
+    else:
+        node.ca.items[last] = comment
+
+
+def _block_style(node) -> None:
+    """Every mapping and list written as a block, one item a line (not `{a: b}`)."""
+    if hasattr(node, "fa"):
+        node.fa.set_block_style()
+    for value in node.values() if hasattr(node, "values") else node if isinstance(node, list) else ():
+        _block_style(value)
 
 
 def _records(document) -> Iterator[tuple[str, Any]]:
@@ -86,6 +105,7 @@ def canonical(text: str, records: bool = True) -> str:
     document = yaml.load(text)
     if document is None:  # comments only
         return text
+    _block_style(document)
     if records:
         _canonical_records(document)
     out = io.StringIO()
