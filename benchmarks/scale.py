@@ -54,7 +54,7 @@ def floor(root: Path, out: Path) -> None:
     import pyarrow as pa
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
-    files = sorted(str(p) for p in (root / "data").rglob("*.yaml"))
+    files = sorted(str(p) for p in (root / "data").rglob("*.yaml") if p.name != "vocabularies.yaml")  # records only
     with Pool(os.cpu_count()) as pool:
         documents = pool.map(_parse, files, chunksize=4)
     tables: dict[str, list[dict]] = {}
@@ -101,7 +101,8 @@ def clean(root: Path, trash: Path) -> None:
 
 def edit_one_file(root: Path, run: int) -> None:
     """Change one fact of one file: a new summary text, different on every run."""
-    path = sorted((root / "data").glob("*.yaml"))[len(list((root / "data").glob("*.yaml"))) // 2]
+    facts = sorted(p for p in (root / "data").glob("facts-*.yaml"))
+    path = facts[len(facts) // 2]
     text = path.read_text(encoding="utf-8")
     marker = "  verb: called-for\n  summary: Solidarity"
     if marker not in text:

@@ -1,9 +1,9 @@
 """Synthetic projects in anso-facts' own format, for the scale benchmark.
 
 `generate(root, records, files=100, seed=0)` writes seeds/ (one synthetic seed text per fact file, with its
-catalogue entry) and data/ (the fact files) so that every citation verifies: each record cites one or two lines
-of its file's seed, and every value it must ground stands in its quotes (its names, numbers and dates, and the
-names of the records it refers to). All tables are used, and records
+catalogue entry) and data/ (the fact files, and the project's own vocabularies) so that every citation verifies:
+each record cites one or two lines of its file's seed, and every value it must ground stands in its quotes (its
+names, numbers and dates, and the names of the records it refers to). All tables are used, and records
 refer to earlier records (also in other files). The same arguments give the same bytes.
 
     python benchmarks/synthetic.py ROOT RECORDS
@@ -176,6 +176,8 @@ def generate(root: Path, records: int, files: int = 100, seed: int = 0) -> None:
     rng = random.Random(seed)
     (root / "seeds").mkdir(parents=True, exist_ok=True)
     (root / "data").mkdir(parents=True, exist_ok=True)
+    vocabularies = Path(__file__).resolve().parent.parent / "data" / "vocabularies.yaml"  # the project's own lists
+    (root / "data" / "vocabularies.yaml").write_bytes(vocabularies.read_bytes())
     known: dict[str, list[str]] = {table: [] for table, _ in MIX}
     names: dict[str, str] = {}
     tables, weights = zip(*MIX, strict=True)

@@ -25,7 +25,7 @@ def test_synthetic_projects_are_deterministic_and_pass_the_check(tmp_path):
     generate(tmp_path / "a", 1000)
     generate(tmp_path / "b", 1000)
     files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
-    assert len(files) == 201  # 100 seeds, 100 fact files, the catalogue
+    assert len(files) == 202  # 100 seeds, 100 fact files, the catalogue, the vocabularies
     assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files)
     project, problems = check(tmp_path / "a")
     assert problems == []

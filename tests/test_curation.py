@@ -2,6 +2,7 @@
 merge cleanly."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -191,3 +192,60 @@ def test_fmt_writes_the_canonical_layout_once_and_keeps_data_and_comments(projec
 def test_the_curated_files_are_in_the_canonical_layout():
     done = anso(REPO, "fmt", "--check")
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+# Adding a document --------------------------------------------------------------------------------------------
+
+def test_a_catalogue_entry_without_its_pins_is_told_both_values(project):
+    """A seed entered by hand without sha256 and line_count: one problem giving both, not 'the seed changed'."""
+    import hashlib
+    catalogue = project / "seeds" / "seeds.yaml"
+    text = catalogue.read_text(encoding="utf-8")
+    seed = (project / "seeds" / "002_0ae214f5d57581a8.txt").read_bytes()
+    pins = "  sha256: 32b6a24a779d1de55cb3922c6e1ec2f1212405c17ba5b6d39fa35d4c4fc3c046\n  line_count: 15\n"
+    assert pins in text
+    catalogue.write_text(text.replace(pins, ""), encoding="utf-8")
+    found = [str(p) for p in check(project)[1]]
+    assert len(found) == 1, found
+    assert ": seed-unpinned: cast-igf2021-booth: seeds/002_0ae214f5d57581a8.txt is not pinned: add `sha256: " \
+        f"{hashlib.sha256(seed).hexdigest()}` and `line_count: 15`" in found[0]
+
+
+def test_without_the_vocabularies_nothing_else_is_checked(project):
+    (project / "data" / "vocabularies.yaml").unlink()
+    found = [str(p) for p in check(project)[1]]
+    assert found == ["data/vocabularies.yaml:1:1: vocabularies-missing: the vocabularies are missing: every kind, "
+                     "role, verb, comparator and relation a record may take is listed there"]
+
+
+def test_a_term_in_use_cannot_go_silently(project):
+    vocabularies = project / "data" / "vocabularies.yaml"
+    text = vocabularies.read_text(encoding="utf-8")
+    vocabularies.write_text(text.replace("  webinar: A seminar held online.\n", ""), encoding="utf-8")
+    found = [str(p) for p in check(project)[1]]
+    assert found and all(": not-allowed-value: " in p and "'webinar'" in p for p in found), found
+
+
+def test_seed_add_writes_the_seed_its_entry_and_its_fact_file(project, tmp_path):
+    document = tmp_path / "report.txt"
+    document.write_text("A report\n\nThe Example Institute of Open Data (EIOD) opened in 2021.\n", encoding="utf-8")
+    catalogue_before = (project / "seeds" / "seeds.yaml").read_text(encoding="utf-8")
+    refused = anso(project, "seed", "add", str(document), "--id", "report-2021", "--title", "A report",
+                   "--publisher", "EIOD", "--kind", "report", "--language", "en")
+    assert refused.returncode == 2 and "not in the seed_kinds of data/vocabularies.yaml" in refused.stderr
+    assert (project / "seeds" / "seeds.yaml").read_text(encoding="utf-8") == catalogue_before  # nothing written
+    missing = anso(project, "seed", "add", str(document), "--id", "report-2021")
+    assert missing.returncode == 2 and "give --title, --publisher, --kind, --language" in missing.stderr
+    done = anso(project, "seed", "add", str(document), "--id", "report-2021", "--title", "A report",
+                "--publisher", "EIOD", "--kind", "letter", "--language", "en", "--published", "2021")
+    assert done.returncode == 0, done.stderr
+    assert "anso-facts coverage" in done.stdout and "anso-facts cite" in done.stdout
+    added = (project / "seeds" / "seeds.yaml").read_text(encoding="utf-8")
+    assert added.startswith(catalogue_before)  # appended: the catalogue's comments and layout kept
+    name = re.search(r"file: (\d{3}_[0-9a-f]{16}\.txt)", added[len(catalogue_before):]).group(1)
+    assert name.startswith("003_") and (project / "seeds" / name).read_bytes() == document.read_bytes()
+    assert (project / "data" / "facts" / "report-2021.yaml").read_text().startswith("# yaml-language-server:")
+    assert check(project)[1] == []
+    again = anso(project, "seed", "add", str(document), "--id", "report-2021", "--title", "A report",
+                 "--publisher", "EIOD", "--kind", "letter", "--language", "en")
+    assert again.returncode == 2 and "is the id of a seed or record already" in again.stderr

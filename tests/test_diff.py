@@ -23,12 +23,13 @@ def snapshot(root: Path, target: Path) -> Path:
 
 
 def edit(root: Path) -> None:
-    """Correct a value, add a record and retire one nothing refers to (it is renamed)."""
-    people = root / "data" / "entities" / "people.yaml"
-    text = people.read_text(encoding="utf-8")
-    assert "  name: Chunli Bai\n" in text
-    people.write_text(text.replace("  name: Chunli Bai\n", "  name: Chunli BAI\n", 1), encoding="utf-8")
+    """Correct a value (a statistic's measure, which its label shows), add a record and retire one nothing refers to
+    (it is renamed)."""
     facts = root / "data" / "facts" / "cast-igf2021-booth.yaml"
+    text = facts.read_text(encoding="utf-8")
+    assert "  measure: national member societies\n" in text
+    facts.write_text(text.replace("  measure: national member societies\n", "  measure: member societies\n", 1),
+                     encoding="utf-8")
     lines = facts.read_text(encoding="utf-8").split("\n")
     start = lines.index("- id: stmt-cast-contributions")
     end = next(i for i in range(start + 1, len(lines)) if lines[i] and not lines[i].startswith(" "))
@@ -57,11 +58,13 @@ def test_diff_of_two_built_states_lists_added_removed_and_changed_records(states
     found = diff(str(before), str(after), before)
     assert found.tables["statements"].added == ["stmt-cast-contributions-again"]
     assert found.tables["statements"].removed == ["stmt-cast-contributions"]
-    assert found.tables["people"].changed == {"person-chunli-bai": {"name": ["Chunli Bai", "Chunli BAI"]}}
+    assert found.tables["statistics"].changed == {
+        "stat-cast-national-member-societies": {"measure": ["national member societies", "member societies"]}}
     assert found.tables["retired_ids"].added == ["stmt-cast-contributions"]
     assert found.tables["roles"].added == found.tables["roles"].removed == []
-    # labels follow: the records table shows every label that named him
-    assert found.tables["records"].changed["person-chunli-bai"] == {"label": ["Chunli Bai", "Chunli BAI"]}
+    # labels follow: the records table shows the label made from the measure
+    assert found.tables["records"].changed["stat-cast-national-member-societies"] == {
+        "label": ["CAST: national member societies", "CAST: member societies"]}
     assert found.tables["citations"].added == ["stmt-cast-contributions-again#1"]
     assert found.tables_added == found.fields_removed == found.fields_retyped == []
     assert required_step(found) == "minor"
@@ -72,15 +75,16 @@ def test_diff_command_in_text_json_and_markdown(states, capsys):
     _, before, after = states
     assert main(["--root", str(before), "diff", str(before), str(after)]) == 0
     text = capsys.readouterr().out
-    assert ("people: 0 added, 0 removed, 1 changed\n  ~ person-chunli-bai\n"
-            '      name: "Chunli Bai" -> "Chunli BAI"') in text
+    assert ("statistics: 0 added, 0 removed, 1 changed\n  ~ stat-cast-national-member-societies\n"
+            '      measure: "national member societies" -> "member societies"') in text
     assert main(["--root", str(before), "diff", str(before), str(after), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["tables"]["statements"]["removed"] == ["stmt-cast-contributions"]
     assert data["required_step"] == "minor" and "organizations" not in data["tables"]
     assert main(["--root", str(before), "diff", str(before), str(after), "--format", "markdown"]) == 0
     markdown = capsys.readouterr().out
-    assert "### people" in markdown and "| `person-chunli-bai` | `name` | \"Chunli Bai\" | \"Chunli BAI\" |" in markdown
+    assert "### statistics" in markdown and ("| `stat-cast-national-member-societies` | `measure` | \"national member "
+                                             "societies\" | \"member societies\" |") in markdown
 
 
 def test_diff_of_two_git_revisions_and_of_an_archive(states, tmp_path, capsys):
@@ -132,7 +136,7 @@ def test_release_refuses_a_version_step_smaller_than_the_changes_need(states, tm
     archive = release(root, tmp_path / "dist", previous=str(older))
     with zipfile.ZipFile(archive) as zipped:
         changed = json.loads(zipped.read("anso-facts-0.1.0/changes.json"))
-        assert changed["old_version"] == "0.0.9" and changed["tables"]["people"]["changed"]
+        assert changed["old_version"] == "0.0.9" and changed["tables"]["statistics"]["changed"]
         assert "## 0.1.0" in zipped.read("anso-facts-0.1.0/CHANGELOG.md").decode()
     removed = _with_version(before, tmp_path / "removed", "0.0.9", extra_field=True)
     with pytest.raises(ReleaseError, match="need a major version step"):
@@ -144,8 +148,8 @@ def test_changelog_keeps_other_versions_and_takes_the_curators_note(states):
     (root / "CHANGELOG.md").write_text("# Changelog\n\nintro\n\n<!-- version 0.0.9 -->\n## 0.0.9 (2026-01-01)\n\n"
                                        "Old.\n", encoding="utf-8")
     (root / "docs" / "changes").mkdir(parents=True, exist_ok=True)
-    (root / "docs" / "changes" / "0.1.0.md").write_text("Chunli Bai's name corrected.\n", encoding="utf-8")
+    (root / "docs" / "changes" / "0.1.0.md").write_text("A measure corrected.\n", encoding="utf-8")
     text = changelog(root, {"first_release": True})
-    assert text.index("## 0.1.0") < text.index("Chunli Bai's name corrected.") < text.index("## 0.0.9")
+    assert text.index("## 0.1.0") < text.index("A measure corrected.") < text.index("## 0.0.9")
     assert text.startswith("# Changelog\n\nintro\n") and text.endswith("Old.\n")
     assert changelog(root, {"first_release": True}).count("## 0.1.0") == 1

@@ -80,8 +80,8 @@ def files(root: Path, cache: bool = False) -> dict[str, bytes]:
 def edit_a_fact(root: Path) -> None:
     """An edit that changes the outputs, so that a build must write them anew."""
     people = root / "data" / "entities" / "people.yaml"
-    people.write_text(people.read_text(encoding="utf-8").replace("honorific: Prof.", "honorific: Dr.", 1),
-                      encoding="utf-8")
+    edited = people.read_text(encoding="utf-8").replace("honorific: Prof.", "honorific: Prof.\n  note: An edit.", 1)
+    people.write_text(edited, encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

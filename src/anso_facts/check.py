@@ -194,8 +194,9 @@ def _check(root: Path, use_cache: bool, workers: int | None, companion: Companio
     files = [(root / CATALOGUE, catalogue_bytes or b""), *((path, path.read_bytes()) for path in fact_files)]
     cache = Cache(root, context_digest(catalogue_bytes, seeds, vocabularies_bytes)) if use_cache else None
     vocabularies, vocabulary_problems = _vocabularies(root, vocabularies_bytes, cache)
-    if vocabulary_problems:  # every kind of every record would be in doubt: the real error first
-        return Project(root, FileRecords({}, SeedTexts({}), vocabularies), [], cache), sorted(vocabulary_problems)
+    if vocabulary_problems:  # every kind of every record would be in doubt: the real error first (or a link)
+        first = links(root) or vocabulary_problems
+        return Project(root, FileRecords({}, SeedTexts({}), vocabularies), [], cache), sorted(first)
     schemas = json_schemas(vocabularies)
     keys = [cache.key(relative_name(path, root), data) for path, data in files] if cache else []
     entries = [cache.get(key) for key in keys] if cache else [None] * len(files)
