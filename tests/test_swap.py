@@ -47,8 +47,8 @@ def states(tmp_path_factory):
     edited = tmp_path_factory.mktemp("edited")
     shutil.copytree(old, edited, dirs_exist_ok=True)
     people = edited / "data" / "entities" / "people.yaml"
-    people.write_text(people.read_text(encoding="utf-8").replace("honorific: Prof.", "honorific: Dr.", 1),
-                      encoding="utf-8")
+    edit = people.read_text(encoding="utf-8").replace("honorific: Prof.", "honorific: Prof.\n  note: An edit.", 1)
+    people.write_text(edit, encoding="utf-8")
     new_outputs = built(edited)
     assert new_outputs != old_outputs
     return old, people.read_bytes(), old_outputs, new_outputs
