@@ -19,16 +19,15 @@ import pyarrow as pa
 
 from .cache import Cache
 from .evidence import EVIDENCE_TABLE
-from .freetext import unsupported_rows
-from .model import ALL_TABLES, CITE_TABLE, TABLE_BY_NAME, TABLES, Table
-from .rows import LOCATOR, Rows
+from .freetext import supported_by_labels
+from .model import ALL_TABLES, TABLE_BY_NAME, TABLES, Table
+from .rows import LOCATOR, UNSUPPORTED_TABLE, Rows
 from .schemas import columns
 
 if TYPE_CHECKING:
     from .checked import Project
 
 EPOCH = dt.date(1970, 1, 1)
-UNSUPPORTED_TABLE = "unsupported_words"
 ALIGNMENT = 64  # of each part of an entry's file: Arrow reads its buffers in place when they are aligned
 
 
@@ -96,22 +95,23 @@ def with_reference_evidence(evidence: pa.Table, rows: list[dict]) -> pa.Table:
 
 
 def unsupported_words(tables: dict[str, pa.Table], labels: dict[str, str]) -> pa.Table:
-    """The unsupported_words table (freetext.py): each free-text value's words that neither the record's quotes
-    nor the labels of the records it refers to support."""
-    quotes: dict[str, list[str]] = {}
-    cites = tables[CITE_TABLE]
-    for record_id, quote in zip(cites.column("record_id").to_pylist(), cites.column("quote").to_pylist(), strict=True):
-        quotes.setdefault(record_id, []).append(quote)
-    records = []
+    """The unsupported words every file found (rows.unsupported_words), less those the labels of the records their
+    record refers to support (freetext.py)."""
+    import pyarrow.compute as pc
+    candidates = tables[UNSUPPORTED_TABLE].to_pylist()
+    if not candidates:
+        return tables[UNSUPPORTED_TABLE]
+    wanted = pa.array(sorted({row["record_id"] for row in candidates}), pa.string())
+    referred: dict[str, list[str]] = {}
     for table in TABLES:
-        free = [f.name for f in table.fields if f.evidence == "free-text"]
-        if not free:
-            continue
         refs = [f.name for f in table.fields if f.kind == "ref"]
-        data = tables[table.name].select(["id", *free, *refs]).to_pylist()
-        records += [(row["id"], {f: row[f] for f in free if row[f]}, [row[r] for r in refs if row[r]]) for row in data]
+        if not refs or not any(f.evidence == "free-text" for f in table.fields):
+            continue
+        data = tables[table.name]
+        for row in data.filter(pc.is_in(data.column("id"), value_set=wanted)).select(["id", *refs]).to_pylist():
+            referred[row["id"]] = [row[name] for name in refs if row[name]]
     schema = arrow_schema(TABLE_BY_NAME[UNSUPPORTED_TABLE], checking=True)
-    return arrow_table(json_lines(unsupported_rows(records, quotes, labels)), schema)
+    return arrow_table(json_lines(supported_by_labels(candidates, referred, labels)), schema)
 
 
 def joined_tables(project: Project) -> dict[str, pa.Table]:

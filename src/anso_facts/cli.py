@@ -15,7 +15,7 @@ from .plaintext import with_output_shown
 READ_ONLY = ("show", "stats", "validate", "diff")  # the only commands that may read the installed package's data
 # The extra (pyproject.toml) that brings each module a plain `pip install anso-facts` leaves out
 EXTRA_OF_MODULE = {"yaml": "curate", "jsonschema": "curate", "jsonschema_rs": "curate", "frictionless": "curate",
-                   "snowballstemmer": "curate", "ruamel": "curate",
+                   "Stemmer": "curate", "ruamel": "curate",
                    "requests": "publish", "ckanapi": "publish", "jinja2": "site", "markupsafe": "site"}
 
 

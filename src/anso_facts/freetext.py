@@ -2,9 +2,11 @@
 support. Not errors: the review site underlines them and `coverage --fields` counts them, so that a reviewer
 sees where a curator's words go beyond the text.
 
-A word is supported when its stem (Snowball's English stemmer: "launched" and "launch" are one) is the stem of a
-word of one of the record's quotes or of the label of a record it refers to. English function words (articles,
-pronouns, auxiliaries, prepositions, conjunctions) carry no claim and are not counted."""
+A word is supported when its stem (Snowball's English stemmer, through PyStemmer, its C build: "launched" and
+"launch" are one) is the stem of a word of one of the record's quotes or of the label of a record it refers to.
+English function words (articles, pronouns, auxiliaries, prepositions, conjunctions) carry no claim and are not
+counted. Each file's candidates are found with its rows (`unsupported`), and those the labels of referred
+records support are dropped across files when the build labels the records (`supported_by_labels`)."""
 
 from __future__ import annotations
 
@@ -31,11 +33,14 @@ no not only own same too very just also s t
 
 @cache
 def _stemmer():
-    import snowballstemmer  # imported by the build only: the check does not need it
-    return snowballstemmer.stemmer("english")
+    import Stemmer  # PyStemmer: imported only where free text is read
+    return Stemmer.Stemmer("english")
 
 
-@cache
+def stems(words_: Iterable[str]) -> set[str]:
+    return set(_stemmer().stemWords([w.lower() for w in words_]))
+
+
 def stem(word: str) -> str:
     return _stemmer().stemWord(word.lower())
 
@@ -52,18 +57,19 @@ def content_words(text: str) -> list[str]:
 
 def unsupported(text: str, support: Iterable[str]) -> list[str]:
     """The content words of `text` whose stem is the stem of no word of the `support` texts."""
-    stems = {stem(w) for piece in support for w in words(piece)}
-    return [w for w in content_words(text) if stem(w) not in stems]
+    candidates = content_words(text)
+    if not candidates:
+        return []
+    supported = stems(w for piece in support for w in words(piece))
+    return [w for w, s in zip(candidates, _stemmer().stemWords(candidates), strict=True) if s not in supported]
 
 
-def unsupported_rows(records: Iterable[tuple[str, dict[str, str], list[str]]], quotes: dict[str, list[str]],
-                     labels: dict[str, str]) -> list[dict]:
-    """The rows of the unsupported_words table: for each record (its id, its free-text values by field, the ids
-    it refers to), every content word of each value that neither its quotes nor the labels of the records it
-    refers to support."""
-    rows = []
-    for record_id, texts, referred in records:
-        support = [*quotes.get(record_id, ()), *(labels.get(other, "") for other in referred)]
-        for field, text in texts.items():
-            rows += [{"record_id": record_id, "field": field, "word": word} for word in unsupported(text, support)]
-    return rows
+def supported_by_labels(rows: list[dict], referred: dict[str, list[str]], labels: dict[str, str]) -> list[dict]:
+    """The rows of unsupported words (record_id, field, word) less those whose stem stands in the label of a record
+    the record refers to (`referred`: record id -> the ids it refers to)."""
+    kept = []
+    for row in rows:
+        label_stems = stems(w for other in referred.get(row["record_id"], ()) for w in words(labels.get(other, "")))
+        if stem(row["word"]) not in label_stems:
+            kept.append(row)
+    return kept

@@ -8,12 +8,14 @@ from __future__ import annotations
 import datetime as dt
 
 from .evidence import EVIDENCE_TABLE, file_evidence
+from .freetext import unsupported
 from .grounding import first_day
 from .loader import FileRecords, parse_lines
 from .model import ALL_TABLES, CITE_TABLE, TABLE_BY_NAME, Table
 from .schemas import Column, columns
 
 PRECISION_BY_PARTS = {1: "year", 2: "month", 3: "day"}
+UNSUPPORTED_TABLE = "unsupported_words"
 LOCATOR = "_index"  # a column of the records rows, not written: the record's index in its table in its file
 
 Rows = dict[str, list[dict]]  # table name -> rows
@@ -55,7 +57,21 @@ def record_rows(records: FileRecords) -> Rows:
                 "seed_id": cite["seed"], "line_start": first, "line_end": last, "quote": cite["quote"],
                 "char_start": match and match.char_start, "char_end": match and match.char_end})
     rows[EVIDENCE_TABLE] = list(file_evidence(records)[0])  # a reference's evidence is the project's (write.py)
+    rows[UNSUPPORTED_TABLE] = unsupported_words(records)  # less those referred labels support (write.py)
     return rows
+
+
+def unsupported_words(records: FileRecords) -> list[dict]:
+    """The words of each free-text value that none of its record's quotes supports (freetext.py)."""
+    found = []
+    for record in records.records:
+        free = [f.name for f in TABLE_BY_NAME[record.table].fields if f.evidence == "free-text"]
+        texts = {name: record.data[name] for name in free if record.data.get(name)}
+        if texts:
+            quotes = [cite["quote"] for cite in record.data.get("cite", ())]
+            found += [{"record_id": record.id, "field": name, "word": word}
+                      for name, text in texts.items() for word in unsupported(text, quotes)]
+    return found
 
 
 def select(rows: Rows, wanted: dict[str, tuple[str, ...]]) -> dict[str, dict[str, list]]:

@@ -196,18 +196,38 @@ def _texts(value, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
             yield from _texts(item, (*path, index))
 
 
+def _suspect(value, searched: bool) -> bool:
+    """Whether a record's data holds a text that starts as a formula or (where `searched`) holds an unsafe
+    character: a quick look at the strings, two levels deep as records are, before the slower walk that says
+    where."""
+    for item in value.values():
+        if isinstance(item, str):
+            if item[:1] in FORMULA_STARTS or (searched and unsafe_character(item)):
+                return True
+        elif isinstance(item, (list, dict)) and _suspect(item if isinstance(item, dict) else dict(enumerate(item)),
+                                                         searched):
+            return True
+    return False
+
+
 def text_is_plain(loaded: FileRecords) -> Iterator[Finding]:
     """No text holds a control or bidirectional character, or starts as a spreadsheet formula (plaintext.py)."""
+    if not loaded.records:
+        return
+    # YAML can hold such a character only as itself or as an escape: a file with neither needs no search per text
+    source = loaded.records[0].source.text
+    searched = "\\" in source or unsafe_character(source) is not None
     for record in loaded.records:
+        if not _suspect(record.data, searched):
+            continue
         for path, text in _texts(record.data):
-            where = display_path(path)
-            unsafe = unsafe_character(text)
+            unsafe = unsafe_character(text) if searched else None
             if unsafe:
-                yield _finding(record, path, "control-character", f"{where} holds the control character "
-                               f"{character_name(unsafe.group())} at character {unsafe.start() + 1}")
-            if text.startswith(FORMULA_STARTS):
-                yield _finding(record, path, "formula-text", f"{where} starts with {text[0]!r}, which a "
-                               f"spreadsheet would run as a formula")
+                yield _finding(record, path, "control-character", f"{display_path(path)} holds the control "
+                               f"character {character_name(unsafe.group())} at character {unsafe.start() + 1}")
+            if text[:1] in FORMULA_STARTS:
+                yield _finding(record, path, "formula-text", f"{display_path(path)} starts with {text[0]!r}, which "
+                               f"a spreadsheet would run as a formula")
 
 
 FILE_RULES = (

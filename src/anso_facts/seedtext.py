@@ -11,7 +11,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 TYPOGRAPHIC = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'",
                              "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"'})
@@ -23,6 +23,7 @@ _BREAKS = re.compile(rf"(?=[-\s])(?:(?P<hyphen>(?<={_LETTER})-[ \t]*\n\s*(?={_LE
 _SPACE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=1 << 16)  # names, titles and acronyms are looked for again and again
 def normalise_quote(quote: str) -> str:
     return _SPACE.sub(" ", quote.translate(TYPOGRAPHIC)).strip()
 
@@ -84,6 +85,7 @@ class SeedText:
         self.text = text
         self.line_count = text.count("\n") + (0 if text.endswith("\n") else 1)
         self._found: dict[tuple[str, int, int], Match | None] = {}
+        self._normalised: dict[tuple[int, int, bool], tuple[str, Callable[[int, int], tuple[int, int]]]] = {}
 
     @cached_property
     def line_offsets(self) -> list[int]:
@@ -126,27 +128,38 @@ class SeedText:
     def find_words(self, words: str, start: int, end: int) -> Match | None:
         """Where `words` first stand as whole words between the offsets `start` and `end`, matched as quotes
         are, or None. Whole: no letter or digit joins an end that is a letter or digit ("Dr." stands in
-        "Dr.Somprasong"; "CAS" does not stand in "CAST")."""
-        text = self.text
-        words = words.strip()
-        if not words:
+        "Dr.Somprasong"; "CAS" does not stand in "CAST"). Searched in the stretch as normalised once
+        (`normalised`): the same citation is searched for every value of its record."""
+        wanted = normalise_quote(words)
+        if not wanted:
             return None
-        for match in self.matches(words, start, end):
-            before = text[match.char_start - 1] if match.char_start > 0 else " "
-            after = text[match.char_end] if match.char_end < len(text) else " "
-            if not ((words[0].isalnum() and before.isalnum()) or (words[-1].isalnum() and after.isalnum())):
-                return match
+        text = self.text
+        for keep_hyphen in (False, True):
+            normal, offsets = self.normalised(start, end, keep_hyphen)
+            found = normal.find(wanted)
+            while found != -1:
+                char_start, char_end = offsets(found, found + len(wanted))
+                before = text[char_start - 1] if char_start > 0 else " "
+                after = text[char_end] if char_end < len(text) else " "
+                if not ((wanted[0].isalnum() and before.isalnum()) or (wanted[-1].isalnum() and after.isalnum())):
+                    return Match(char_start, char_end, self.line_of(char_start), self.line_of(char_end - 1))
+                found = normal.find(wanted, found + 1)
         return None
 
-    def normalised(self, start: int, end: int) -> tuple[str, Callable[[int, int], tuple[int, int]]]:
+    def normalised(self, start: int, end: int, keep_hyphen: bool = False
+                   ) -> tuple[str, Callable[[int, int], tuple[int, int]]]:
         """The text between two offsets with white space and line-end hyphenations normalised (as a quote is
-        matched), and a function from a stretch of that back to offsets in the text."""
-        view = self._views[0]
-        lo, hi = view.index_of(start), view.index_of(end)
+        matched; `keep_hyphen`: a hyphenated word keeps its hyphen), and a function from a stretch of that back
+        to offsets in the text. Remembered, as find is."""
+        key = (start, end, keep_hyphen)
+        if key not in self._normalised:
+            view = self._views[keep_hyphen]
+            lo, hi = view.index_of(start), view.index_of(end)
 
-        def offsets(a: int, b: int) -> tuple[int, int]:
-            return view.source_of(lo + a), view.source_of(lo + b - 1) + 1
-        return view.normal[lo:hi], offsets
+            def offsets(a: int, b: int) -> tuple[int, int]:
+                return view.source_of(lo + a), view.source_of(lo + b - 1) + 1
+            self._normalised[key] = view.normal[lo:hi], offsets
+        return self._normalised[key]
 
     def _matches(self, quote: str, start: int, end: int):
         if not quote:
