@@ -68,11 +68,15 @@ class Zenodo(StandIn):
     POST /api/records, GET and PUT /api/records/{id}/draft, the three file steps under .../draft/files,
     DELETE of a draft file, POST /api/records/{id}/versions (the open next-version draft if there is one, else a
     new draft without files), GET /api/communities/{slug}, PUT .../draft/review, POST .../draft/actions/
-    submit-review and POST .../draft/actions/publish (refused while a file is not committed). Bearer token
+    submit-review and POST .../draft/actions/publish (refused while a file is not committed), POST and DELETE
+    .../draft/pids/doi (reserve a DOI for the draft, or give it back: the answer's pids.doi.identifier; the
+    concept DOI is the parent's pids.doi, given at the first publication). A PUT of the draft keeps only the pids
+    its body names, as InvenioRDM discards a reserved DOI that an update leaves out. Bearer token
     `good-token`. `failures` maps (method, path regex) to a status, "slow", "bad-checksum" or "echo" (a refusal
     that quotes the Authorization header)."""
 
     TOKEN = "good-token"
+    PREFIX = "10.5072"  # DataCite's test prefix, as the sandbox's DOIs have it
     COMMUNITY = {"id": "8d3f3a3c-0000-4000-8000-00000000c0de", "slug": "anso"}
 
     def __init__(self):
@@ -93,7 +97,9 @@ class Zenodo(StandIn):
 
     def _new(self, body: dict, parent: str | None = None, files: dict | None = None) -> dict:
         number, self.next_id = str(self.next_id), self.next_id + 1
-        record = {"id": number, "parent": {"id": parent or f"p{number}"}, "is_draft": True, "is_published": False,
+        parent_record = next((r["parent"] for r in self.records.values() if r["parent"]["id"] == parent), None)
+        record = {"id": number, "parent": parent_record or {"id": parent or f"p{number}"}, "pids": {},
+                  "is_draft": True, "is_published": False,
                   "status": "new_version_draft" if parent else "draft", "next_draft": None,
                   "metadata": dict(body.get("metadata", {})), "access": body.get("access"),
                   "files": files if files is not None else {},
@@ -148,8 +154,19 @@ class Zenodo(StandIn):
         files = record["files"]
         if rest == "":
             if method == "PUT":
-                record["metadata"] = json.loads(body)["metadata"]
+                sent = json.loads(body)
+                record["metadata"] = sent["metadata"]
+                record["pids"] = {scheme: pid for scheme, pid in record["pids"].items()
+                                  if sent.get("pids", {}).get(scheme, {}).get("identifier") == pid["identifier"]}
             return 200, self.view(record)
+        if rest == "/pids/doi":
+            if method == "DELETE":
+                record["pids"].pop("doi", None)
+                return 204, None
+            if "doi" not in record["pids"]:
+                record["pids"]["doi"] = {"identifier": f"{self.PREFIX}/zenodo.{record['id']}", "provider": "datacite",
+                                         "client": "datacite"}
+            return 201, self.view(record)
         if rest == "/files":
             if method == "GET":
                 return 200, self.view(record)["files"]
@@ -183,6 +200,11 @@ class Zenodo(StandIn):
                 return 400, {"status": 400, "message": "A validation error occurred.",
                              "errors": [{"field": "files.enabled", "messages": ["Missing uploaded files."]}]}
             record.update(is_published=True, is_draft=False, status="published")
+            record["pids"].setdefault("doi", {"identifier": f"{self.PREFIX}/zenodo.{record['id']}",
+                                              "provider": "datacite", "client": "datacite"})
+            parent = record["parent"]  # shared by every version: the concept DOI, given once
+            parent.setdefault("pids", {"doi": {"identifier": f"{self.PREFIX}/zenodo.{parent['id'].lstrip('p')}0",
+                                               "provider": "datacite", "client": "datacite"}})
             return 202, self.view(record)
         return 404, {"status": 404, "message": "no such endpoint in the stand-in"}
 
