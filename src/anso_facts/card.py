@@ -98,8 +98,9 @@ def front_matter(counts: dict[str, int]) -> dict:
         "language": [METADATA["language"]],
         "size_categories": [size_category(counts)],
         "tags": METADATA["keywords"],
+        # a table without rows is no configuration: `datasets` cannot make a split of nothing
         "configs": [{"config_name": name, "data_files": [{"split": "train", "path": parquet_path(name)}]}
-                    for name in counts],
+                    for name, rows in counts.items() if rows],
     }
 
 
@@ -193,6 +194,8 @@ def dataset_card(root: Path, hub_repo: str | None = None) -> str:
              *[f"| `{name}` | {rows} | {_cell(tables[name]['description'])} | `{parquet_path(name)}` |"
                for name, rows in counts.items()],
              "",
+             *([f"A table without rows ({', '.join(f'`{n}`' for n, r in counts.items() if not r)}) is not a "
+                "configuration of the Hub's card until it has some.", ""] if not all(counts.values()) else []),
              "How they relate (foreign keys; `records` maps every id to its table, so a reference that may point "
              "into several tables points there):\n",
              *_relations(descriptor),

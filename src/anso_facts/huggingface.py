@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import sys
 from pathlib import Path
 
 from .card import dataset_card, parquet_path, table_names
@@ -82,9 +83,13 @@ def upload(root: Path, repo_id: str, token: str, endpoint: str = HUB) -> str:
         raise HubError(refusal)
     from huggingface_hub import CommitOperationAdd, HfApi
     files = hub_files(root, repo_id)
+    from huggingface_hub.utils import are_progress_bars_disabled, disable_progress_bars, enable_progress_bars
     quiet = _QuietXetNotice()
-    logger = logging.getLogger("huggingface_hub")
+    logger = logging.getLogger("huggingface_hub._commit_api")
     logger.addFilter(quiet)
+    bars_were_off = are_progress_bars_disabled()
+    if not sys.stderr.isatty():  # progress on a terminal only
+        disable_progress_bars()
     try:
         with kept_secret(token):
             api = HfApi(endpoint=endpoint, token=token, library_name="anso-facts",
@@ -115,6 +120,8 @@ def upload(root: Path, repo_id: str, token: str, endpoint: str = HUB) -> str:
         raise HubError(f"{step}: {_reason(error, token, endpoint)}; the tag {tag()} was not made") from None
     finally:
         logger.removeFilter(quiet)
+        if not bars_were_off:
+            enable_progress_bars()
 
 
 def _reason(error: Exception, token: str, endpoint: str) -> str:

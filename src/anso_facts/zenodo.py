@@ -318,10 +318,12 @@ def parent_doi(record: dict) -> str | None:
 
 
 def archive_doi(archive: Path) -> str | None:
-    """The DOI a release archive cites (its manifest.json's `doi`), if any."""
-    with zipfile.ZipFile(archive) as zipped:
-        names = [name for name in zipped.namelist() if name.count("/") == 1 and name.endswith("/manifest.json")]
-        if not names:
-            raise ZenodoError(f"{archive.name}: not a release archive (no manifest.json); nothing was uploaded")
-        found = json.loads(zipped.read(names[0])).get("doi")
+    """The DOI a release archive cites (its manifest.json's `doi`); None if it cites none (or is no release
+    archive: a file without a manifest cites no DOI, so it may go only to a draft without one)."""
+    try:
+        with zipfile.ZipFile(archive) as zipped:
+            names = [n for n in zipped.namelist() if n.count("/") == 1 and n.endswith("/manifest.json")]
+            found = json.loads(zipped.read(names[0])).get("doi") if names else None
+    except (zipfile.BadZipFile, ValueError, AttributeError):
+        return None
     return found if isinstance(found, str) else None
