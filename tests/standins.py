@@ -3,6 +3,7 @@ the documented endpoints, record every request they receive, and fail on demand.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
@@ -28,9 +29,18 @@ class StandIn:
             def log_message(self, *args):
                 pass
 
+            def _body(self) -> bytes:
+                if self.headers.get("Transfer-Encoding", "").lower() != "chunked":
+                    return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                chunks = []
+                while size := int(self.rfile.readline().split(b";")[0].strip() or b"0", 16):
+                    chunks.append(self.rfile.read(size))
+                    self.rfile.readline()
+                self.rfile.readline()  # the blank line after the last chunk
+                return b"".join(chunks)
+
             def _serve(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length)
+                body = self._body()
                 owner.received.append((self.command, self.path, dict(self.headers), body))
                 status, payload = owner.answer(self.command, self.path, dict(self.headers), body)
                 data = b"" if payload is None else json.dumps(payload).encode()
@@ -68,11 +78,15 @@ class Zenodo(StandIn):
     POST /api/records, GET and PUT /api/records/{id}/draft, the three file steps under .../draft/files,
     DELETE of a draft file, POST /api/records/{id}/versions (the open next-version draft if there is one, else a
     new draft without files), GET /api/communities/{slug}, PUT .../draft/review, POST .../draft/actions/
-    submit-review and POST .../draft/actions/publish (refused while a file is not committed). Bearer token
+    submit-review and POST .../draft/actions/publish (refused while a file is not committed), POST and DELETE
+    .../draft/pids/doi (reserve a DOI for the draft, or give it back: the answer's pids.doi.identifier; the
+    concept DOI is the parent's pids.doi, given at the first publication). A PUT of the draft keeps only the pids
+    its body names, as InvenioRDM discards a reserved DOI that an update leaves out. Bearer token
     `good-token`. `failures` maps (method, path regex) to a status, "slow", "bad-checksum" or "echo" (a refusal
     that quotes the Authorization header)."""
 
     TOKEN = "good-token"
+    PREFIX = "10.5072"  # DataCite's test prefix, as the sandbox's DOIs have it
     COMMUNITY = {"id": "8d3f3a3c-0000-4000-8000-00000000c0de", "slug": "anso"}
 
     def __init__(self):
@@ -93,7 +107,9 @@ class Zenodo(StandIn):
 
     def _new(self, body: dict, parent: str | None = None, files: dict | None = None) -> dict:
         number, self.next_id = str(self.next_id), self.next_id + 1
-        record = {"id": number, "parent": {"id": parent or f"p{number}"}, "is_draft": True, "is_published": False,
+        parent_record = next((r["parent"] for r in self.records.values() if r["parent"]["id"] == parent), None)
+        record = {"id": number, "parent": parent_record or {"id": parent or f"p{number}"}, "pids": {},
+                  "is_draft": True, "is_published": False,
                   "status": "new_version_draft" if parent else "draft", "next_draft": None,
                   "metadata": dict(body.get("metadata", {})), "access": body.get("access"),
                   "files": files if files is not None else {},
@@ -148,8 +164,19 @@ class Zenodo(StandIn):
         files = record["files"]
         if rest == "":
             if method == "PUT":
-                record["metadata"] = json.loads(body)["metadata"]
+                sent = json.loads(body)
+                record["metadata"] = sent["metadata"]
+                record["pids"] = {scheme: pid for scheme, pid in record["pids"].items()
+                                  if sent.get("pids", {}).get(scheme, {}).get("identifier") == pid["identifier"]}
             return 200, self.view(record)
+        if rest == "/pids/doi":
+            if method == "DELETE":
+                record["pids"].pop("doi", None)
+                return 204, None
+            if "doi" not in record["pids"]:
+                record["pids"]["doi"] = {"identifier": f"{self.PREFIX}/zenodo.{record['id']}", "provider": "datacite",
+                                         "client": "datacite"}
+            return 201, self.view(record)
         if rest == "/files":
             if method == "GET":
                 return 200, self.view(record)["files"]
@@ -183,6 +210,11 @@ class Zenodo(StandIn):
                 return 400, {"status": 400, "message": "A validation error occurred.",
                              "errors": [{"field": "files.enabled", "messages": ["Missing uploaded files."]}]}
             record.update(is_published=True, is_draft=False, status="published")
+            record["pids"].setdefault("doi", {"identifier": f"{self.PREFIX}/zenodo.{record['id']}",
+                                              "provider": "datacite", "client": "datacite"})
+            parent = record["parent"]  # shared by every version: the concept DOI, given once
+            parent.setdefault("pids", {"doi": {"identifier": f"{self.PREFIX}/zenodo.{parent['id'].lstrip('p')}0",
+                                               "provider": "datacite", "client": "datacite"}})
             return 202, self.view(record)
         return 404, {"status": 404, "message": "no such endpoint in the stand-in"}
 
@@ -237,3 +269,113 @@ class Ckan(StandIn):
             self.uploads[resource["name"]] = upload
             return 200, {"success": True, "result": resource}
         return 400, {"success": False, "error": {"__type": "Validation Error", "message": f"unknown {action}"}}
+
+
+class Hub(StandIn):
+    """The Hugging Face Hub's endpoints that huggingface_hub's HfApi calls to publish a dataset, as its client
+    code and the Hub's API reference describe them: POST /api/repos/create (409 if it exists), GET
+    /api/datasets/{repo}/refs, POST /api/datasets/{repo}/preupload/{revision} (Parquet and other binary files
+    go through LFS, text inline, as the Hub's default .gitattributes has it), the LFS batch API
+    POST /datasets/{repo}.git/info/lfs/objects/batch (transfer "basic") with its upload (PUT) and verify (POST)
+    actions, POST /api/datasets/{repo}/commit/{revision} (NDJSON: header, file, lfsFile) and POST
+    /api/datasets/{repo}/tag/{revision}. Bearer token `hf_good`. `repos` holds each repository's branch head,
+    files (path -> bytes), commits and tags; `failures` maps (method, path regex) to a status."""
+
+    TOKEN = "hf_good"
+    LFS_SUFFIXES = (".parquet", ".arrow", ".zip", ".sqlite")
+
+    def __init__(self):
+        super().__init__()
+        self.repos: dict[str, dict] = {}
+        self.lfs: dict[str, bytes] = {}  # oid -> bytes uploaded
+
+    @staticmethod
+    def card_errors(content: str) -> list[str]:
+        """What the Hub's metadata check would refuse in a dataset card's YAML front matter (the fields used here)."""
+        import yaml
+        if not content.startswith("---\n") or "\n---\n" not in content[4:]:
+            return ["no YAML front matter"]
+        metadata = yaml.safe_load(content[4:content.index("\n---\n", 4)])
+        errors = [f"{key} is missing" for key in ("license", "pretty_name", "language", "configs")
+                  if key not in metadata]
+        for config in metadata.get("configs", []):
+            files = config.get("data_files")
+            if not config.get("config_name") or not isinstance(files, list) or not all(
+                    isinstance(f, dict) and f.get("split") and f.get("path") for f in files):
+                errors.append(f"configs: {config!r} needs config_name and data_files with split and path")
+        return errors
+
+    def answer(self, method, path, headers, body):
+        path = path.split("?")[0]
+        if path.startswith("/lfs-upload/") and method == "PUT":  # a presigned address: no token asked
+            self.lfs[path.rsplit("/", 1)[1]] = body
+            return 200, None
+        headers = {key.lower(): value for key, value in headers.items()}  # httpx sends them in lower case
+        if headers.get("authorization") != f"Bearer {self.TOKEN}":
+            return 401, {"error": "Invalid credentials in Authorization header"}
+        if isinstance(how := self.failure(method, path), int):
+            return how, {"error": "stand-in failure"}
+        if method == "POST" and path == "/api/validate-yaml":  # the card's metadata, checked before the upload
+            errors = self.card_errors(json.loads(body)["content"])
+            return (400, {"errors": [{"message": e} for e in errors]}) if errors else (200, {"warnings": []})
+        if method == "POST" and path == "/api/repos/create":
+            sent = json.loads(body)
+            repo = f"{sent.get('organization') or 'me'}/{sent['name']}" if "/" not in sent["name"] else sent["name"]
+            if sent.get("type") != "dataset":
+                return 400, {"error": "only dataset repositories in this stand-in"}
+            if repo in self.repos:
+                return 409, {"error": "You already created this dataset repo", "url": f"{self.url}/datasets/{repo}"}
+            self.repos[repo] = {"head": "0" * 40, "files": {}, "commits": [], "tags": {}}
+            return 200, {"url": f"{self.url}/datasets/{repo}", "name": repo}
+        if m := re.fullmatch(r"/datasets/([\w.-]+/[\w.-]+)\.git/info/lfs/objects/batch", path):
+            sent = json.loads(body)
+            return 200, {"transfer": "basic", "objects": [
+                {"oid": o["oid"], "size": o["size"], "authenticated": True,
+                 "actions": {"upload": {"href": f"{self.url}/lfs-upload/{o['oid']}"},
+                             "verify": {"href": f"{self.url}/api/datasets/{m[1]}/lfs-verify"}}}
+                for o in sent["objects"]]}
+        m = re.fullmatch(r"/api/datasets/([\w.-]+/[\w.-]+)/(refs|preupload|commit|tag|lfs-verify)(?:/([\w.%-]+))?",
+                         path)
+        if not m or m[1] not in self.repos:
+            return 404, {"error": "Repository not found"}
+        repo, action = self.repos[m[1]], m[2]
+        if action == "refs":
+            return 200, {"branches": [{"name": "main", "ref": "refs/heads/main", "targetCommit": repo["head"]}],
+                         "converts": [], "tags": [{"name": name, "ref": f"refs/tags/{name}", "targetCommit": oid}
+                                                  for name, oid in repo["tags"].items()]}
+        if action == "preupload":
+            return 200, {"files": [{"path": f["path"], "shouldIgnore": False,
+                                    "uploadMode": "lfs" if f["path"].endswith(self.LFS_SUFFIXES) else "regular",
+                                    "oid": None} for f in json.loads(body)["files"]]}
+        if action == "lfs-verify":
+            sent = json.loads(body)
+            ok = hashlib.sha256(self.lfs.get(sent["oid"], b"")).hexdigest() == sent["oid"]
+            return (200, {"success": True}) if ok else (422, {"error": "Object not uploaded or corrupted"})
+        if action == "commit":
+            lines = [json.loads(line) for line in body.splitlines() if line.strip()]
+            header, files = lines[0], {}
+            for line in lines[1:]:
+                value = line["value"]
+                if line["key"] == "file":
+                    files[value["path"]] = base64.b64decode(value["content"])
+                elif line["key"] == "lfsFile":
+                    if value["oid"] not in self.lfs:
+                        return 422, {"error": f"LFS object {value['oid']} was not uploaded"}
+                    files[value["path"]] = self.lfs[value["oid"]]
+                else:
+                    return 400, {"error": f"unknown key {line['key']}"}
+            oid = hashlib.sha1(repo["head"].encode() + json.dumps(sorted(files)).encode()).hexdigest()
+            repo["files"].update(files)
+            repo["commits"].append({"oid": oid, "summary": header["value"]["summary"], "files": sorted(files)})
+            repo["head"] = oid
+            return 200, {"success": True, "commitOid": oid, "commitUrl": f"{self.url}/datasets/{m[1]}/commit/{oid}"}
+        if action == "tag":
+            sent = json.loads(body)
+            if sent["tag"] in repo["tags"]:
+                return 409, {"error": f"Tag {sent['tag']} already exists"}
+            known = {commit["oid"] for commit in repo["commits"]} | {"main"}
+            if m[3] not in known:
+                return 404, {"error": f"Invalid rev id: {m[3]}"}
+            repo["tags"][sent["tag"]] = repo["head"] if m[3] == "main" else m[3]
+            return 200, {}
+        return 404, {"error": "no such endpoint in the stand-in"}

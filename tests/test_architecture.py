@@ -19,17 +19,17 @@ PACKAGE = REPO / "src" / "anso_facts"
 # The pipeline, in order. A module may import from its own stage or an earlier one, never from a later one.
 STAGES = [
     ("foundations", {"__init__", "model", "vocabularies", "schemas", "metadata", "problems", "plaintext", "yamlsafe",
-                      "seedtext", "grounding", "cache", "lock", "html_contexts"}),
+                      "seedtext", "grounding", "cache", "lock", "html_contexts", "datacite"}),
     ("load", {"loader"}),
     ("rows", {"evidence", "freetext", "rows"}),
     ("check", {"checked", "rules", "check", "coverage", "cite", "seed_add", "fmt"}),
     ("tables", {"arrow_tables", "labels"}),
-    ("write", {"swap", "write"}),
+    ("write", {"swap", "card", "write"}),
     ("database", {"database", "annotations"}),
     ("diff", {"diff"}),
-    ("release", {"release"}),
+    ("release", {"ro_crate", "release"}),
     ("site", {"site"}),
-    ("publish", {"publishing", "zenodo", "ckan"}),
+    ("publish", {"publishing", "zenodo", "ckan", "huggingface"}),
     ("explore", {"show"}),
     ("command line", {"cli"}),
 ]

@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 import anso_facts
+from anso_facts.card import temporal_coverage
 from anso_facts.cli import main
 from anso_facts.metadata import (
     citation_cff,
@@ -39,8 +40,9 @@ def test_citation_files_are_generated_and_current():
     assert (REPO / "CITATION.cff").read_text(encoding="utf-8") == citation_cff()
     assert json.loads((REPO / ".zenodo.json").read_text(encoding="utf-8")) == zenodo_metadata()
     package = json.loads((REPO / "datapackage.json").read_text(encoding="utf-8"))
-    assert json.loads((REPO / "croissant.json").read_text(encoding="utf-8")) == croissant(package)
-    assert json.loads((REPO / "dataset.jsonld").read_text(encoding="utf-8")) == package_dataset(package)
+    coverage = temporal_coverage(REPO)
+    assert json.loads((REPO / "croissant.json").read_text(encoding="utf-8")) == croissant(package, coverage)
+    assert json.loads((REPO / "dataset.jsonld").read_text(encoding="utf-8")) == package_dataset(package, coverage)
 
 
 def test_croissant_validates_and_mlcroissant_reads_every_table_back(built):
@@ -151,13 +153,15 @@ def test_release_archive_validates_and_its_manifest_is_true(archive, tmp_path):
     for name in ("datapackage.json", "README.md", "LICENSE", "LICENSE-DATA", "CITATION.cff", "SEEDS-RIGHTS.md",
                  "build/parquet/citations.parquet", "data/facts/anso-newsletter-2020.yaml", "seeds/seeds.yaml",
                  "schemas/facts.schema.json", "anso-facts.sqlite", "changes.json", "CHANGELOG.md", "croissant.json",
-                 "dataset.jsonld"):
+                 "dataset.jsonld", "datacite.xml", "versions.json", "ro-crate-metadata.json"):
         assert (top / name).is_file(), name
     manifest = json.loads((top / "manifest.json").read_text())
     assert manifest["version"] == anso_facts.__version__ and manifest["schema_version"] == "0"
     assert manifest["rows"] == {t: len(anso_facts.load(t, REPO)) for t in anso_facts.tables(REPO)}
     on_disk = sorted(p.relative_to(top).as_posix() for p in top.rglob("*") if p.is_file())
-    assert sorted(manifest["files"]) == [name for name in on_disk if name != "manifest.json"]
+    # the RO-Crate hashes the manifest, so the manifest cannot hash the crate
+    assert sorted(manifest["files"]) == [name for name in on_disk if name not in ("manifest.json",
+                                                                                   "ro-crate-metadata.json")]
     for name, entry in manifest["files"].items():
         assert hashlib.sha256((top / name).read_bytes()).hexdigest() == entry["sha256"], name
     result = subprocess.run([BIN / "frictionless", "validate", "datapackage.json"], cwd=top,

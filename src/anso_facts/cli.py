@@ -16,7 +16,8 @@ READ_ONLY = ("show", "stats", "validate", "diff")  # the only commands that may 
 # The extra (pyproject.toml) that brings each module a plain `pip install anso-facts` leaves out
 EXTRA_OF_MODULE = {"yaml": "curate", "jsonschema": "curate", "jsonschema_rs": "curate", "frictionless": "curate",
                    "Stemmer": "curate", "ruamel": "curate",
-                   "requests": "publish", "ckanapi": "publish", "jinja2": "site", "markupsafe": "site"}
+                   "requests": "publish", "ckanapi": "publish", "huggingface_hub": "publish", "jinja2": "site",
+                   "markupsafe": "site"}
 
 
 def _check(args, writes: bool = False):
@@ -290,13 +291,57 @@ def _secret(variable: str, what: str) -> str:
     return value
 
 
-def cmd_publish_zenodo(args) -> int:
-    from .metadata import zenodo_record
+def _reserved_draft(host: str) -> str | None:
+    """The draft whose DOI was reserved for this version on `host` (doi.json), if any; exits 2 if the DOI was
+    reserved on the other host (Zenodo or its sandbox)."""
+    from .metadata import METADATA, doi_record
+    record = doi_record()
+    if record.get("version") != METADATA["version"] or not record.get("record"):
+        return None
+    if record.get("host") != host:
+        print(f"anso-facts publish zenodo: the DOI {record['doi']} of version {record['version']} was reserved on "
+              f"{record.get('host')}, not {host} (use --sandbox, or not, as then); nothing was sent", file=sys.stderr)
+        sys.exit(2)
+    return record["record"]
+
+
+def cmd_reserve_doi(args) -> int:
+    from .metadata import DOI_FILE, METADATA, doi_record, write_doi_record, zenodo_record
     from .publishing import PublishError, shown
     from .zenodo import SANDBOX, TOKEN_VARIABLE, ZENODO, Deposit
+    host = SANDBOX if args.sandbox else ZENODO
+    deposit = Deposit(args.root / "dist" / f"anso-facts-{METADATA['version']}.zip", zenodo_record(), host,
+                      args.new_version_of, draft_id=_reserved_draft(host))
+    if not args.send:
+        print("dry run (nothing is sent; add --send to reserve the DOI):")
+        for step in deposit.reserve_plan():
+            print(f"  {step}")
+        return 0
+    token = _secret(TOKEN_VARIABLE, "a Zenodo token (scopes deposit:write and deposit:actions)")
+    try:
+        record = deposit.reserve(token)
+    except PublishError as error:
+        print(f"anso-facts publish zenodo: {error}", file=sys.stderr)
+        return 1
+    concept = doi_record().get("concept_doi")
+    write_doi_record({**({"concept_doi": concept} if concept else {}), **record})
+    print(shown(f"reserved DOI {record['doi']} for version {record['version']} (draft {record['record']}), "
+                f"recorded in {DOI_FILE.name}: commit it, run `anso-facts build` and `anso-facts release`, then "
+                f"`anso-facts publish zenodo --send{' --sandbox' if args.sandbox else ''}` fills that draft", token))
+    return 0
+
+
+def cmd_publish_zenodo(args) -> int:
+    if args.reserve_doi:
+        return cmd_reserve_doi(args)
+    from .card import temporal_coverage
+    from .metadata import DOI_FILE, doi_record, write_doi_record, zenodo_record
+    from .publishing import PublishError, shown
+    from .zenodo import SANDBOX, TOKEN_VARIABLE, ZENODO, Deposit, parent_doi
     archive = args.archive or _release(args)
-    deposit = Deposit(archive, zenodo_record(), SANDBOX if args.sandbox else ZENODO, args.new_version_of,
-                      publish=args.publish, community=args.community)
+    host = SANDBOX if args.sandbox else ZENODO
+    deposit = Deposit(archive, zenodo_record(temporal_coverage(args.root)), host, args.new_version_of,
+                      publish=args.publish, community=args.community, draft_id=_reserved_draft(host))
     if not (args.send or args.publish):
         print("dry run (nothing is sent; add --send to upload a draft, --publish to publish it):")
         for step in deposit.plan():
@@ -310,6 +355,10 @@ def cmd_publish_zenodo(args) -> int:
         return 1
     state = "uploaded as an unpublished draft" if not args.publish else "published" if not args.community \
         else f"submitted to the community {args.community} for review"
+    record, concept = doi_record(), parent_doi(result)
+    if record and concept and record.get("concept_doi") != concept:  # the DOI of all versions, once given
+        write_doi_record({**record, "concept_doi": concept})
+        print(shown(f"the concept DOI (all versions) is {concept}, recorded in {DOI_FILE.name}: commit it", token))
     # the record's id and address are Zenodo's text: printed on one line, with nothing a terminal would act on
     print(shown(f"{state}: record {result.get('id')} {result.get('links', {}).get('self_html', '')}", token))
     return 0
@@ -335,6 +384,34 @@ def cmd_publish_ckan(args) -> int:
     except PublishError as error:  # every failure, the network's included: one line, never the key
         print(f"anso-facts publish ckan: {error}", file=sys.stderr)
         return 1
+    return 0
+
+
+def cmd_publish_huggingface(args) -> int:
+    from . import huggingface
+    from .publishing import PublishError, shown
+    problem = huggingface.repo_problem(args.repo_id)
+    if problem:
+        print(f"anso-facts publish huggingface: the repository {problem}; nothing was sent", file=sys.stderr)
+        return 2
+    if args.out:
+        if args.out.exists() and any(args.out.iterdir()):
+            print(f"anso-facts publish huggingface: {args.out} is not empty; nothing was written", file=sys.stderr)
+            return 2
+        huggingface.write_folder(args.root, args.out, args.repo_id)
+        print(f"wrote what would be uploaded into {args.out}")
+    if not args.send:
+        print(f"dry run (nothing is sent; add --send): to the dataset repository {args.repo_id}")
+        for line in huggingface.plan(args.root, args.repo_id, huggingface.HUB):
+            print(f"  {line}")
+        return 0
+    token = _secret(huggingface.TOKEN_VARIABLE, "a Hugging Face token that may write to the repository")
+    try:
+        address = huggingface.upload(args.root, args.repo_id, token, huggingface.HUB)
+    except PublishError as error:  # every failure, the network's included: one line, never the token
+        print(f"anso-facts publish huggingface: {error}", file=sys.stderr)
+        return 1
+    print(shown(f"uploaded version {huggingface.tag()} to {args.repo_id}: {address}", token))
     return 0
 
 
@@ -456,8 +533,8 @@ def parser() -> argparse.ArgumentParser:
     adding.add_argument("--rights", default=None, help="the rights statement (default: the usual one, that the "
                         "text belongs to its publisher and is kept only so that facts can be checked)")
 
-    publish = command("publish", None, "Deposit the release on Zenodo or a CKAN portal (a dry run unless told "
-                      "to send).", "anso-facts publish zenodo --sandbox --send")
+    publish = command("publish", None, "Deposit the release on Zenodo, a CKAN portal or the Hugging Face Hub (a dry "
+                      "run unless told to send).", "anso-facts publish zenodo --sandbox --send")
     targets = publish.add_subparsers(dest="target", required=True, metavar="TARGET")
     zenodo = command("zenodo", cmd_publish_zenodo, "Deposit the release archive on Zenodo; a dry run unless "
                      "--send or --publish. The token is read from ZENODO_TOKEN.",
@@ -470,6 +547,9 @@ def parser() -> argparse.ArgumentParser:
     zenodo.add_argument("--community", default=None, metavar="SLUG",
                         help="submit the record to this community for review instead of publishing it directly")
     zenodo.add_argument("--archive", type=Path, default=None, help="the archive (default: run `release`)")
+    zenodo.add_argument("--reserve-doi", action="store_true",
+                        help="before the release: make or reuse the draft and reserve its DOI (with --send), "
+                             "recorded in src/anso_facts/doi.json for the next build and release to carry")
     ckan = command("ckan", cmd_publish_ckan, "Create or update the dataset on a CKAN portal; a dry run unless "
                    "--send. The API token is read from CKAN_API_KEY.",
                    "CKAN_API_KEY=... anso-facts publish ckan https://demo.ckan.org --owner-org my-org --send",
@@ -477,6 +557,14 @@ def parser() -> argparse.ArgumentParser:
     ckan.add_argument("url", help="the portal, such as https://demo.ckan.org")
     ckan.add_argument("--send", action="store_true", help="really create or update the dataset")
     ckan.add_argument("--owner-org", default=None, help="the portal organization that owns the dataset")
+    hub = command("huggingface", cmd_publish_huggingface, "Upload the dataset card and every table (Parquet) to "
+                  "a Hugging Face Hub dataset repository, as one commit tagged with the version; a dry run unless "
+                  "--send. The token is read from HF_TOKEN.",
+                  "HF_TOKEN=... anso-facts publish huggingface my-org/anso-facts --send", group=targets)
+    hub.add_argument("repo_id", metavar="REPO_ID", help="the dataset repository, OWNER/NAME")
+    hub.add_argument("--send", action="store_true", help="really upload (once per version)")
+    hub.add_argument("--out", type=Path, default=None, metavar="DIR",
+                     help="also write what would be uploaded into DIR (new or empty), to try it locally")
     for sub in (zenodo, ckan):
         sub.add_argument("--dist", type=Path, default=None, help="where `release` writes (default: ROOT/dist)")
     return main

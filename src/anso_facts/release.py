@@ -1,9 +1,10 @@
 """The release archive: `anso-facts release` writes dist/anso-facts-<version>.zip.
 
 The archive holds the data package (datapackage.json and build/), the same tables as one SQLite database, the
-seeds, the curated data and its schemas, the documentation, the licences and a manifest (version, schema version,
-rows per table, sha256 of every file). It is byte-reproducible: members in sorted order, one fixed timestamp,
-fixed permissions and compression.
+seeds, the curated data and its schemas, the documentation, the licences, the dataset card as its README.md
+(card.py), the DataCite record (datacite.xml), the versions index (versions.json), a manifest (version, schema
+version, DOI, rows per table, sha256 of every file) and an RO-Crate (ro-crate-metadata.json, ro_crate.py). It
+is byte-reproducible: members in sorted order, one fixed timestamp, fixed permissions and compression.
 
 It packs only regular files of the checkout: a symbolic link among them (which could lead outside the checkout)
 or a special file is refused by its name, its target never read; the archive is written whole or not at all.
@@ -23,19 +24,26 @@ import subprocess
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 
 from . import __version__, load, tables
+from .card import row_counts, temporal_coverage
 from .checked import RELEASES
 from .database import FILE_NAME as DATABASE
 from .database import built_rows, package_enums, write_database
 from .diff import STEPS, diff, required_step, version_step, version_tuple
-from .metadata import METADATA
+from .metadata import METADATA, citation_cff, concept_doi, doi
+from .ro_crate import NAME as RO_CRATE
+from .ro_crate import ro_crate
+from .write import CARD, DATACITE
 
-INCLUDED = ("datapackage.json", "build", "seeds", "data", "schemas", "docs", "README.md", "LICENSE",
+# The developers' README.md is not packed: the archive's README.md is the dataset card (build/DATASET.md)
+INCLUDED = ("datapackage.json", "build", "seeds", "data", "schemas", "docs", "LICENSE",
             "LICENSE-DATA", "CITATION.cff", ".zenodo.json",
             "croissant.json", "dataset.jsonld")
+VERSIONS = "versions.json"
 CHANGELOG = "CHANGELOG.md"
 RECORD = "release.json"  # in releases/VERSION/: the archive's name and sha256
 NOTES = Path("docs") / "changes"  # an optional curator's note for a version: docs/changes/VERSION.md
@@ -122,6 +130,9 @@ def manifest(root: Path, contents: dict[str, bytes]) -> dict:
         "name": "anso-facts",
         "version": __version__,
         "schema_version": schema_version(),
+        **({"doi": doi()} if doi() else {}),
+        **({"concept_doi": concept_doi()} if concept_doi() else {}),
+        **({"temporal_coverage": coverage} if (coverage := temporal_coverage(root)) else {}),
         "rows": {table: pq.read_metadata(root / "build" / "parquet" / f"{table}.parquet").num_rows
                  for table in tables(root)},
         "files": {name: {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
@@ -199,7 +210,8 @@ def keep_release(root: Path, archive: str, sha256: str) -> Path:
             (partial / name).parent.mkdir(parents=True, exist_ok=True)
             (partial / name).write_bytes(_read(root, name))
         record = {"version": __version__, "date_released": METADATA["date_released"], "archive": archive,
-                  "sha256": sha256}
+                  "sha256": sha256, **({"doi": doi()} if doi() else {}),
+                  **({"concept_doi": concept_doi()} if concept_doi() else {})}
         (partial / RECORD).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
         if folder.exists():
             shutil.rmtree(folder)
@@ -258,14 +270,22 @@ def release(root: Path, dist: Path | None = None, previous: str | None = None) -
     files = _files(root)  # first: nothing is read before every packed file is known to be a regular one
     if dist is None and (root / "dist").is_symlink():  # the archive would be written wherever it leads
         raise ReleaseError("dist: a symbolic link; the release writes only into a real folder (or pass --dist)")
+    if _read(root, "CITATION.cff").decode("utf-8", "replace") != citation_cff():
+        raise ReleaseError("the DOI record or the metadata changed since the last build (CITATION.cff is not what "
+                           "metadata.py makes now): run `anso-facts build`, then release")
     changed = changes(root, previous or previous_release(root))
     folder = f"anso-facts-{__version__}"
     contents = {name: _read(root, name) for name in files}
+    contents["README.md"] = _read(root, CARD.as_posix())  # the dataset card
+    contents["datacite.xml"] = _read(root, DATACITE.as_posix())
     contents[CHANGELOG] = changelog(root, changed).encode("utf-8")
     contents["SEEDS-RIGHTS.md"] = seeds_rights(root).encode("utf-8")
     contents[DATABASE] = database_bytes(root)
     contents["changes.json"] = (json.dumps(changed, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+    contents[VERSIONS] = (json.dumps(versions_index(root, current=True), indent=2) + "\n").encode("utf-8")
     contents["manifest.json"] = (json.dumps(manifest(root, contents), indent=2) + "\n").encode("utf-8")
+    contents[RO_CRATE] = (json.dumps(ro_crate(contents, temporal_coverage(root)), indent=1, ensure_ascii=False)
+                          + "\n").encode("utf-8")
     packed = _pack(folder, contents)
     sha256 = hashlib.sha256(packed).hexdigest()
     written_once(root, sha256)
@@ -299,3 +319,38 @@ def _write_whole(target: Path, write) -> None:
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+
+
+def versions_index(root: Path, current: bool = False) -> dict:
+    """versions.json: every released version (releases/VERSION/release.json and the package kept beside it),
+    newest first, each with its date, schema version, DOI and concept DOI when known, archive name and sha256,
+    and rows per table; `newest` names the newest. With `current` (for the archive being made), this checkout's
+    version is listed from its build instead of from releases/: the archive cannot hold its own sha256, so its
+    entry has none, and a release made again from the same sources gives the same bytes."""
+    entries: list[dict[str, Any]] = []
+    for version, folder in released(root).items():
+        try:
+            record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(record, dict) or record.get("version") != version:
+            continue
+        entry = {"version": version, "date_released": record.get("date_released"),
+                 "schema_version": schema_version(version), "doi": record.get("doi"),
+                 "concept_doi": record.get("concept_doi"), "archive": record.get("archive"),
+                 "sha256": record.get("sha256"), "rows": row_counts(folder)}
+        entries.append(entry)
+    if current:  # the same whether or not this version's release was kept before: a release is reproducible
+        entries = [entry for entry in entries if entry["version"] != __version__]
+        entries.append({"version": __version__, "date_released": METADATA["date_released"],
+                        "schema_version": schema_version(), "doi": doi(), "concept_doi": concept_doi(),
+                        "archive": f"anso-facts-{__version__}.zip", "sha256": None, "rows": row_counts(root)})
+    entries.sort(key=lambda entry: version_tuple(entry["version"]), reverse=True)
+    for index, entry in enumerate(entries):
+        entry["newest"] = index == 0
+    return {"name": METADATA["name"], "newest": entries[0]["version"] if entries else None, "versions": entries}
+
+
+def versions_json(root: Path) -> str:
+    """versions.json for the site: the released versions (see versions_index)."""
+    return json.dumps(versions_index(root), indent=2) + "\n"

@@ -27,8 +27,10 @@ from .arrow_tables import (
     unsupported_words,
     with_reference_evidence,
 )
+from .card import dataset_card, temporal_coverage
 from .check import check
 from .checked import Project
+from .datacite import datacite_xml
 from .evidence import EVIDENCE_TABLE
 from .labels import record_labels, with_labels
 from .metadata import citation_cff, croissant, datapackage_metadata, package_dataset, zenodo_metadata
@@ -160,6 +162,17 @@ def _json(data) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
+DATACITE = Path("build") / "datacite.xml"
+CARD = Path("build") / "DATASET.md"
+
+
+def package_datacite(project: Project, package: dict, coverage: str | None) -> str:
+    """datacite.xml for the package: the seeds from the catalogue, the formats of its files."""
+    seeds = [record.data for record in sorted(project.catalogue.records, key=lambda r: r.id)]
+    formats = sorted({"application/json", *(resource["mediatype"] for resource in package["resources"])})
+    return datacite_xml(seeds, coverage, formats)
+
+
 def write_outputs(project: Project, out: Path) -> dict[str, dict]:
     """Write every output into `out`, laid out as in the project root; return what was written of each
     table (see write_tables)."""
@@ -174,8 +187,13 @@ def write_outputs(project: Project, out: Path) -> dict[str, dict]:
     (out / "docs" / "checks.md").write_text(checks_markdown(), encoding="utf-8")
     package = descriptor(project, written, out)
     (out / "datapackage.json").write_text(_json(package), encoding="utf-8")
-    (out / "croissant.json").write_text(_json(croissant(package)), encoding="utf-8")
-    (out / "dataset.jsonld").write_text(_json(package_dataset(package)), encoding="utf-8")
+    coverage = temporal_coverage(out)  # from the data: only in outputs that are not committed
+    (out / "croissant.json").write_text(_json(croissant(package, coverage)), encoding="utf-8")
+    (out / "dataset.jsonld").write_text(_json(package_dataset(package, coverage)), encoding="utf-8")
+    # In build/ (never committed): the DataCite record and the dataset card, which the release puts at the
+    # archive's root (datacite.xml, and README.md)
+    (out / DATACITE).write_text(package_datacite(project, package, coverage), encoding="utf-8")
+    (out / CARD).write_text(dataset_card(out), encoding="utf-8")
     (out / "CITATION.cff").write_text(citation_cff(), encoding="utf-8")
     (out / ".zenodo.json").write_text(_json(zenodo_metadata()), encoding="utf-8")
     return written

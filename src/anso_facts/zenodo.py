@@ -15,6 +15,12 @@ records API that replaced it. The flow, each call visible below:
    (`PUT .../draft/review`, then `POST .../draft/actions/submit-review`: the community's curators publish);
    without, `POST .../draft/actions/publish`.
 
+The DOI comes first (`--reserve-doi`, Deposit.reserve): the draft is made or reused as in step 1 and its DOI
+reserved (`POST /api/records/{id}/draft/pids/doi`), to be recorded in src/anso_facts/doi.json with the draft's id,
+so that the next build and release carry it. A later `--send` then fills that same draft (`GET .../draft`), and
+refuses an archive whose DOI (its manifest.json's) differs from the draft's, before anything is uploaded. The
+draft's metadata is sent with the DOI in its `pids`, so that updating it keeps the reservation.
+
 The token comes from an environment variable, is checked first (publishing.token_refusal) and is only ever
 sent in the Authorization header: it is never printed, logged or put in an error message (publishing.kept_secret).
 Every failure, of the network included, is a ZenodoError with one line for people.
@@ -24,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,6 +54,10 @@ RECORD_SCHEMA = {
     "title": "Zenodo record draft (InvenioRDM; the fields anso-facts sends)",
     "type": "object", "required": ["access", "files", "metadata"], "additionalProperties": False,
     "properties": {
+        "pids": {"type": "object", "additionalProperties": False, "properties": {"doi": {
+            "type": "object", "required": ["identifier", "provider"],
+            "properties": {"identifier": {"type": "string", "pattern": r"^10\.\d{4,9}/\S+$"},
+                           "provider": {"const": "datacite"}, "client": {"const": "datacite"}}}}},
         "access": {"type": "object", "required": ["record", "files"], "properties": {
             "record": {"enum": ["public", "restricted"]}, "files": {"enum": ["public", "restricted"]}}},
         "files": {"type": "object", "required": ["enabled"], "properties": {"enabled": {"const": True}}},
@@ -63,6 +74,12 @@ RECORD_SCHEMA = {
                             {"properties": {"type": {"const": "personal"}}, "required": ["family_name"]},
                             {"properties": {"type": {"const": "organizational"}}, "required": ["name"]}]}}}},
                 "rights": {"type": "array", "items": _VOCABULARY},
+                "languages": {"type": "array", "items": _VOCABULARY},
+                "dates": {"type": "array", "items": {
+                    "type": "object", "required": ["date", "type"], "additionalProperties": False,
+                    "properties": {"date": {"type": "string", "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?"
+                                                                         r"(/\d{4}(-\d{2}(-\d{2})?)?)?$"},
+                                   "type": _VOCABULARY, "description": _TEXT}}},
                 "subjects": {"type": "array", "items": {"type": "object", "required": ["subject"],
                                                         "properties": {"subject": _TEXT}}},
                 "related_identifiers": {"type": "array", "items": {
@@ -100,6 +117,7 @@ class Deposit:
     publish: bool = False
     community: str | None = None  # a community's slug: publication goes through its review
     timeout: float = field(default_factory=lambda: publishing.TIMEOUT)
+    draft_id: str | None = None  # the draft whose DOI was reserved (doi.json's record): filled, never another
 
     @property
     def api(self) -> str:
@@ -109,7 +127,10 @@ class Deposit:
         """What `send` would do, for a dry run."""
         records, draft = f"{self.api}/records", f"{self.api}/records/<id>/draft"
         key = self.archive.name
-        if self.new_version_of:
+        if self.draft_id:
+            steps = [Step("GET", f"{records}/{self.draft_id}/draft", "the draft whose DOI was reserved; the "
+                          f"archive's DOI ({archive_doi(self.archive) or 'none'}) must be the draft's")]
+        elif self.new_version_of:
             steps = [Step("POST", f"{records}/{self.new_version_of}/versions", "a new version, without files "
                           "(Zenodo gives back the open draft of the next version if there is one)")]
         else:
@@ -129,6 +150,41 @@ class Deposit:
                          else Step("POST", f"{draft}/actions/publish", "publish"))
         return steps
 
+    def reserve_plan(self) -> list[Step]:
+        """What `reserve` would do, for a dry run."""
+        records = f"{self.api}/records"
+        if self.draft_id:
+            steps = [Step("GET", f"{records}/{self.draft_id}/draft", "the draft reserved before (doi.json)")]
+        elif self.new_version_of:
+            steps = [Step("POST", f"{records}/{self.new_version_of}/versions", "a new version (or its open draft)")]
+        else:
+            steps = [Step("GET", f"{self.api}/user/records?q=...", "look for a draft of this version left open"),
+                     Step("POST", records, "create a draft, if there is none to reuse")]
+        return [*steps, Step("PUT", f"{self.api}/records/<id>/draft", "set the metadata", self.record),
+                Step("POST", f"{self.api}/records/<id>/draft/pids/doi", "reserve the draft's DOI (unless it has one)")]
+
+    def reserve(self, token: str) -> dict[str, str]:
+        """Make or reuse the draft, reserve its DOI (or keep the one it has); return the DOI record to keep:
+        version, doi, record (the draft's id), host, and concept_doi when Zenodo gives one (a new version's)."""
+        refusal = token_refusal(TOKEN_VARIABLE, token)
+        if refusal:
+            raise ZenodoError(refusal)
+        jsonschema.validate(self.record, RECORD_SCHEMA)
+        with kept_secret(token), requests.Session() as session:
+            session.headers["Authorization"] = f"Bearer {token}"
+            draft = self._draft(session)
+            record = {key: value for key, value in self.record.items() if key != "pids"}
+            draft = self._call(session, "PUT", self._draft_url(draft), "set the metadata",
+                               json={**record, **({"pids": draft["pids"]} if draft_doi(draft) else {})})
+            if not draft_doi(draft):
+                draft = self._call(session, "POST", f"{self._draft_url(draft)}/pids/doi", "reserve the DOI")
+            reserved = draft_doi(draft)
+            if not reserved:
+                raise ZenodoError(f"reserve the DOI: Zenodo's answer for draft {draft.get('id')} holds no DOI; "
+                                  f"nothing was recorded")
+            return {"version": self.record["metadata"]["version"], "doi": reserved, "record": str(draft["id"]),
+                    "host": self.base_url, **({"concept_doi": concept} if (concept := parent_doi(draft)) else {})}
+
     def send(self, token: str) -> dict:
         """Run the flow; return the record as Zenodo last described it. Raises ZenodoError on any failure,
         before publishing: a record is published (or submitted) only when its file and metadata went through."""
@@ -142,6 +198,12 @@ class Deposit:
 
     def _send(self, session: requests.Session) -> dict:
         draft = self._draft(session)
+        packed, reserved = archive_doi(self.archive), draft_doi(draft)
+        if packed != reserved:
+            raise ZenodoError(f"the archive {self.archive.name} carries the DOI {packed or '(none)'}, the draft "
+                              f"{draft.get('id')} {reserved or '(none)'}: an archive is uploaded only to the draft "
+                              f"whose DOI it cites (reserve it with --reserve-doi, build and release again); "
+                              f"nothing was uploaded")
         draft = self._call(session, "PUT", self._draft_url(draft), "set the metadata", json=self.record)
         self._upload(session, draft)
         if self.community:
@@ -159,7 +221,11 @@ class Deposit:
         return f"{self.api}/records/{record['id']}/draft"
 
     def _draft(self, session: requests.Session) -> dict:
-        """The draft to fill: a new version's, one left open by an earlier run, or a new one."""
+        """The draft to fill: the one whose DOI was reserved, a new version's, one left open by an earlier run, or
+        a new one."""
+        if self.draft_id:
+            return self._call(session, "GET", f"{self.api}/records/{self.draft_id}/draft",
+                              f"read the draft {self.draft_id}, whose DOI was reserved")
         if self.new_version_of:
             return self._call(session, "POST", f"{self.api}/records/{self.new_version_of}/versions",
                               "make a new version")
@@ -238,3 +304,26 @@ def _reason(response: requests.Response, token: str) -> str:
 
 def _md5(path: Path) -> str:
     return hashlib.md5(path.read_bytes(), usedforsecurity=False).hexdigest()
+
+
+def draft_doi(record: dict) -> str | None:
+    """The DOI a record or draft holds (reserved or registered), if any."""
+    found = ((record.get("pids") or {}).get("doi") or {}).get("identifier")
+    return found if isinstance(found, str) and found else None
+
+
+def parent_doi(record: dict) -> str | None:
+    """The concept DOI (all versions) of a record, once Zenodo has given one."""
+    return draft_doi(record.get("parent") or {})
+
+
+def archive_doi(archive: Path) -> str | None:
+    """The DOI a release archive cites (its manifest.json's `doi`); None if it cites none (or is no release
+    archive: a file without a manifest cites no DOI, so it may go only to a draft without one)."""
+    try:
+        with zipfile.ZipFile(archive) as zipped:
+            names = [n for n in zipped.namelist() if n.count("/") == 1 and n.endswith("/manifest.json")]
+            found = json.loads(zipped.read(names[0])).get("doi") if names else None
+    except (zipfile.BadZipFile, ValueError, AttributeError):
+        return None
+    return found if isinstance(found, str) else None
