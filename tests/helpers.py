@@ -20,3 +20,17 @@ def build_project(root: Path, **options):
     assert problems == [], [str(p) for p in problems]
     build(project, root)
     return project
+
+
+def released_copy(root: Path) -> Path:
+    """The built checkout's files a release packs, copied into `root`: a release made there keeps its package in
+    root/releases/ and writes root/CHANGELOG.md, never the repository's."""
+    from anso_facts.release import CHANGELOG, INCLUDED
+    for name in (*INCLUDED, CHANGELOG, "README.md"):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, root / name)
+        elif source.is_file():
+            root.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, root / name)
+    return root

@@ -28,7 +28,7 @@ from anso_facts.metadata import (
 )
 from anso_facts.release import release
 from anso_facts.zenodo import RECORD_SCHEMA, Deposit, ZenodoError
-from helpers import REPO
+from helpers import REPO, released_copy
 from standins import Ckan, Zenodo
 
 BIN = Path(sys.executable).parent
@@ -137,11 +137,13 @@ def test_one_version_and_title_everywhere():
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory) -> Path:
-    return release(REPO, tmp_path_factory.mktemp("dist"))
+    """The release archive of the built checkout, made in a copy of it (a release keeps its package in releases/:
+    the repository's own is never written by a test)."""
+    return release(released_copy(tmp_path_factory.mktemp("checkout")), tmp_path_factory.mktemp("dist"))
 
 
 def test_release_archive_is_byte_reproducible(archive, tmp_path):
-    again = release(REPO, tmp_path)
+    again = release(released_copy(tmp_path / "checkout"), tmp_path / "dist")
     assert again.name == f"anso-facts-{anso_facts.__version__}.zip"
     assert again.read_bytes() == archive.read_bytes()
 
