@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+from collections import defaultdict
 from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
@@ -15,11 +16,12 @@ from urllib.parse import unquote
 import pytest
 
 from anso_facts import site
+from anso_facts.cite import cite_entry
 from anso_facts.cli import main
 from anso_facts.html_contexts import attribute, is_safe_url, link, script_json, segment, text
 from anso_facts.model import ALL_TABLES, TABLES
 from anso_facts.schemas import columns
-from anso_facts.seedtext import SeedText
+from anso_facts.seedtext import Match, SeedText
 from helpers import build_project, copy_real_project
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -30,7 +32,10 @@ PAYLOAD = ('</script><script>window.__pwned=1;alert(1)</script><img src=x onerro
            '<!--<svg/onload=alert(1)>\u2028\u2029"\'&amp;')
 # The same for an id, which names a page: no "/" (refused as a file name; see test_an_id_that_is_no_file_name...)
 ID_TAIL = '"\'><img src=x onerror=window.__pwned=1;alert(1)>&amp;\u2028'
-ENUMERATED = {(t.name, c.name) for t in ALL_TABLES for c in columns(t) if c.enum}  # a date's precision too
+# a date's precision too, and a vocabulary's term (the database checks both)
+ENUMERATED = {(t.name, c.name) for t in ALL_TABLES for c in columns(t) if c.enum or c.vocabulary}
+# Words of the hostile free text ("TABLE.FIELD N PAYLOAD") to underline: one an entity's name, one the payload
+HOSTILE_WORDS = ("amp", "script", "onerror", "description", "summary", PAYLOAD)
 HOSTILE_URLS = ("javascript:alert(1)", " JavaScript:alert(1)", "java\tscript:alert(1)", "\x01javascript:alert(1)",
                 "data:text/html,<script>alert(1)</script>", "vbScript:msgbox(1)", "&#106;avascript:alert(1)")
 
@@ -121,8 +126,8 @@ def _hostile_value(table: str, column: str, row: dict, index: int, ids: dict[str
         return value  # a number, a date, a boolean: typed, nothing to inject
     if value in ids:
         return ids[value]  # an id or a reference: hostile too, and still pointing at its record
-    if (table, column) in ENUMERATED or (table, column) == ("inferences", "field"):
-        return value  # one of a fixed list (the database checks it), or the name of the field an inference is of
+    if (table, column) in ENUMERATED or column == "field":
+        return value  # one of a fixed list (the database checks it), or the name of the field a row is of
     if column == "url":
         return HOSTILE_URLS[index % len(HOSTILE_URLS)]
     if (table, column) == ("seeds", "file"):
@@ -138,8 +143,14 @@ def hostile(checkout, tmp_path_factory) -> dict:
     root, project = checkout
     real = site.read_package(root, site.Sources(project))
     ids = {record_id: f"{record_id}{ID_TAIL}" for record_id in real.labels}
+    ids |= {cite["id"]: f"{cite['id']}{ID_TAIL}" for cite in real.tables["citations"]}  # evidence points at them
     tables = {name: [{column: _hostile_value(name, column, row, index, ids) for column in row}
                      for index, row in enumerate(rows)] for name, rows in real.tables.items()}
+    seen: dict[tuple, int] = defaultdict(int)
+    for row in tables["unsupported_words"]:  # words the hostile free text holds, and the payload, which it cannot
+        seen[row["record_id"], row["field"]] += 1
+        count = seen[row["record_id"], row["field"]]
+        row["word"] = HOSTILE_WORDS[count - 1] if count <= len(HOSTILE_WORDS) else f"{count} {PAYLOAD}"
     package = site.Package(tables, HostileSources(real.sources, ids))
     for seed in tables["seeds"]:
         (root / "seeds" / seed["file"]).write_text(package.sources.texts[seed["id"]].text, encoding="utf-8")
@@ -336,7 +347,10 @@ def test_a_url_field_with_a_hostile_scheme_is_text_not_a_link(hostile, guarded):
     resource = package.tables["resources"][0]
     guarded.open(out / "records" / f"{resource['id']}.html")
     guarded.assert_nothing_ran()
-    assert resource["url"] in guarded.text_of("dl.fields dd")
+    # the URL as the text of its field, before the words of the seed that state it
+    values = guarded.page.eval_on_selector_all("dl.fields dd", """dds => dds.map(dd => [...dd.childNodes]
+        .filter(node => !node.matches?.('.evidence')).map(node => node.textContent).join('').trim())""")
+    assert resource["url"] in values
     assert guarded.page.evaluate("() => [...document.links].filter(a => !/^(file|https?|mailto):/.test(a.protocol))"
                                  ".map(a => a.href)") == []
 
@@ -354,6 +368,65 @@ def test_a_seed_page_and_its_text_run_nothing_and_the_text_is_served_as_text_pla
         guarded.page.wait_for_url("**/*.txt")
         assert guarded.page.evaluate("() => document.contentType") == "text/plain"
         assert package.sources.texts[seed["id"]].text in guarded.page.evaluate("() => document.body.textContent")
+        guarded.assert_nothing_ran()
+
+
+def test_hostile_evidence_and_unsupported_words_show_as_text_light_the_seed_words_and_run_nothing(hostile,
+                                                                                                  guarded):
+    """Every record page with evidence or unsupported words: each field hovered and focused lights exactly the
+    (hostile) seed words at its evidence offsets, and says them as text; the unsupported words underlined are
+    hostile words of the hostile free text, as text; nothing runs."""
+    out, package = hostile["site"], hostile["package"]
+    cites = {c["id"]: c for c in package.tables["citations"]}
+    words: dict[tuple[str, str], str] = {}
+    for row in package.tables["evidence"]:
+        seed = package.sources.texts[cites[row["citation_id"]]["seed_id"]].text
+        words[row["record_id"], row["field"]] = words.get((row["record_id"], row["field"]), "") + \
+            seed[row["char_start"]:row["char_end"]]
+    with_words = {record_id for record_id, _ in words} | {r["record_id"] for r in package.tables["unsupported_words"]}
+    assert words and len(with_words) > 100
+    lit = "() => [...document.querySelectorAll('.ev.lit')].map(e => e.textContent).join('')"
+    underlined = 0
+    for record_id in sorted(with_words)[::7]:  # every 7th: a browser navigation costs 100 ms
+        guarded.open(out / "records" / f"{record_id}.html")
+        guarded.assert_nothing_ran()
+        for field in guarded.page.eval_on_selector_all("dd[data-ev-for]", "dds => dds.map(d => d.dataset.evFor)"):
+            dd = guarded.page.locator(f'dd[data-ev-for="{field}"]')
+            dd.hover()
+            assert guarded.page.evaluate(lit) == words[record_id, field]
+            guarded.page.mouse.move(0, 0)
+            dd.locator(".evidence a").first.focus()
+            assert guarded.page.evaluate(lit) == words[record_id, field]
+            guarded.page.evaluate("() => document.activeElement.blur()")
+            said = dd.locator(".evidence").text_content()
+            assert " ".join(words[record_id, field].split()) in said.replace("\u00a0", " ")
+        shown = guarded.text_of("dl.fields dd:not(.legend) .unsupported")
+        assert {w.lower() for w in shown} <= set(HOSTILE_WORDS) - {PAYLOAD}
+        underlined += len(shown)
+        guarded.assert_nothing_ran()
+    assert underlined > 10
+
+
+def test_selected_hostile_seed_words_are_offered_as_the_cite_entry_as_text_and_run_nothing(hostile, guarded):
+    """The cite box of a seed page with a hostile id and text: the entry the command would print for the
+    selected line (quotes, separators and markup all written as a JSON string), in the box as text."""
+    out, package = hostile["site"], hostile["package"]
+    for seed in package.tables["seeds"]:
+        text = package.sources.texts[seed["id"]]
+        number = next(n for n in range(1, text.line_count + 1) if len(text.line(n).strip()) > 60)
+        start = text.line_offsets[number - 1]
+        guarded.open(out / "seeds" / f"{seed['id']}.html")
+        guarded.page.evaluate("""line => {
+            const range = document.createRange();
+            range.selectNodeContents(document.querySelector(`[id="L${line}"] > .text`));
+            getSelection().removeAllRanges();
+            getSelection().addRange(range);
+            document.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
+        }""", number)
+        guarded.page.locator("#cite-box").wait_for(state="visible")
+        expected = cite_entry(seed["id"], text, Match(start, start + len(text.line(number)), number, number))
+        assert guarded.page.input_value("#cite-yaml") == f"  cite:\n{expected}"
+        assert guarded.page.evaluate("() => document.querySelectorAll('#cite-box *').length") == 8  # as written
         guarded.assert_nothing_ran()
 
 

@@ -19,6 +19,7 @@ import pytest
 
 import anso_facts
 from anso_facts.cli import main
+from anso_facts.html_contexts import segment
 from anso_facts.model import ALL_TABLES, TABLES
 from anso_facts.site import write_site
 from helpers import REPO, build_project, copy_real_project
@@ -243,7 +244,9 @@ def test_datasette_serves_a_table_page_and_a_row_page_with_labelled_links(datase
 def test_every_annotation_reanchors_in_its_seed_by_position_and_by_quote(site):
     collection = json.loads((site / "annotations.jsonld").read_text(encoding="utf-8"))
     items = collection["first"]["items"]
-    assert collection["type"] == "AnnotationCollection" and collection["total"] == len(items) == len(citations(site))
+    evidence = anso_facts.load("evidence", site / "package")
+    assert collection["type"] == "AnnotationCollection"
+    assert collection["total"] == len(items) == len(citations(site)) + len(evidence)  # one per citation and row
     texts = {}
     for item in items:
         target = item["target"]
@@ -256,7 +259,34 @@ def test_every_annotation_reanchors_in_its_seed_by_position_and_by_quote(site):
         # the quote selector alone finds the same place: its prefix, exact and suffix stand there
         found = text.find(quote["prefix"] + quote["exact"] + quote["suffix"])
         assert found + len(quote["prefix"]) == start
-        assert (site / item["body"]["id"]).is_file()
+        bodies = item["body"] if isinstance(item["body"], list) else [item["body"]]
+        assert all((site / body["id"]).is_file() for body in bodies if "id" in body)
+
+
+def test_each_evidence_row_is_an_annotation_whose_selectors_point_at_its_words(site):
+    """One annotation per evidence row: both selectors at the words that state the value (the row's offsets in
+    its citation's seed), the body the record's field and value, and the record's page."""
+    items = json.loads((site / "annotations.jsonld").read_text(encoding="utf-8"))["first"]["items"]
+    by_id = {item["id"]: item for item in items if item["id"].startswith("urn:anso-facts:evidence:")}
+    evidence = anso_facts.load("evidence", site / "package")
+    seeds = citations(site).set_index("id")["seed_id"]
+    assert len(by_id) == len(evidence)
+    for row in evidence.itertuples():
+        item = by_id[f"urn:anso-facts:evidence:{row.record_id}:{row.field}:{segment(row.value)}"]
+        assert item["motivation"] == "identifying"
+        words = seed_text(site, seeds[row.citation_id])[row.char_start:row.char_end]
+        exact, position = item["target"]["selector"]
+        assert item["target"]["source"] == f"seeds/{seeds[row.citation_id]}.txt"
+        assert (exact["type"], exact["exact"]) == ("TextQuoteSelector", words)
+        assert (position["type"], position["start"], position["end"]) == \
+            ("TextPositionSelector", row.char_start, row.char_end)
+        said, page = item["body"]
+        assert said["type"] == "TextualBody" and said["value"] == f"{row.record_id}.{row.field} = {row.value}"
+        assert page["id"] == f"records/{row.record_id}.html"
+    # one by name: CAST's acronym, and the words of the booth text that state it
+    cast = by_id["urn:anso-facts:evidence:org-cast:acronym:CAST"]
+    assert cast["body"][0]["value"] == "org-cast.acronym = CAST"
+    assert cast["target"]["selector"][0]["exact"] == "CAST"
 
 
 # --- in the browser ----------------------------------------------------------------------------------------------
@@ -345,7 +375,8 @@ def test_a_citation_leads_to_its_highlighted_passage_on_the_seed_page(site, watc
     assert target["visible"]
 
 
-PAGES = ["index.html", "records/org-cast.html", "seeds/cast-igf2021-booth.html"]
+PAGES = ["index.html", "records/org-cast.html", "records/role-chunli-bai-president-cas.html",
+         "records/event-anso-unctad-mou-signing.html", "seeds/cast-igf2021-booth.html"]
 
 
 @pytest.mark.parametrize("path", PAGES)

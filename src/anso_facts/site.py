@@ -28,9 +28,11 @@ from . import __version__
 from .annotations import FILE_NAME as ANNOTATIONS
 from .annotations import annotation_collection
 from .check import collector_paused
+from .cite import seed_scalar
 from .coverage import SeedCoverage, coverage
 from .database import FILE_NAME as DATABASE
 from .database import built_rows, datasette_metadata, package_enums, write_database
+from .freetext import WORD
 from .html_contexts import attribute, link, script_json, segment, text
 from .labels import date_text
 from .loader import parse_lines
@@ -45,7 +47,7 @@ if TYPE_CHECKING:
     from .checked import Project
 
 TEMPLATES = Path(__file__).with_name("site_templates")
-STATIC = ("style.css", "search.js")
+STATIC = ("style.css", "search.js", "evidence.js", "cite.js")
 _RECORD_LINE = re.compile(r"^-[ \t]+id:[ \t]*[\"']?([a-z0-9-]+)", re.MULTILINE)
 
 
@@ -99,6 +101,21 @@ class Sources:
     def curated(self) -> dict[str, str]:
         """Record id -> data/FILE.yaml:LINE."""
         return curated_places(self.project)
+
+
+class Evidence(NamedTuple):
+    """An evidence row as a record's page shows it: the field whose value the words of a citation state, and
+    where they stand; the field's name as HTML text, and the element its field links to (ev-FIELD-N: the
+    field's N-th row) as an id and as a link's fragment, each escaped once (html_contexts) when the package's
+    evidence is read."""
+
+    field: str
+    citation_id: str
+    char_start: int
+    char_end: int
+    field_html: str
+    anchor: str
+    href: str
 
 
 @dataclass
@@ -168,6 +185,29 @@ class Package:
         return inferred
 
     @cached_property
+    def evidence(self) -> dict[str, list[Evidence]]:
+        """Record id -> the words that state its values (rows of `evidence`, in order)."""
+        evidence: dict[str, list[Evidence]] = defaultdict(list)
+        counts: dict[tuple[str, str], int] = defaultdict(int)
+        names: dict[str, tuple[str, str]] = {}  # field -> its name as HTML text and as a fragment, made once
+        for row in self.tables["evidence"]:
+            record_id, field = row["record_id"], row["field"]
+            counts[record_id, field] += 1
+            n = counts[record_id, field]
+            html, slug = names.get(field) or names.setdefault(field, (str(text(field)), segment(field)))
+            evidence[record_id].append(Evidence(field, row["citation_id"], row["char_start"], row["char_end"], html,
+                                                f"ev-{html}-{n:d}", f"ev-{slug}-{n:d}"))
+        return evidence
+
+    @cached_property
+    def unsupported(self) -> dict[str, dict[str, set[str]]]:
+        """Record id -> free-text field -> its words (lower case) that none of the record's quotes supports."""
+        unsupported: dict[str, dict[str, set[str]]] = defaultdict(dict)
+        for row in self.tables["unsupported_words"]:
+            unsupported[row["record_id"]].setdefault(row["field"], set()).add(row["word"])
+        return unsupported
+
+    @cached_property
     def aliases(self) -> dict[str, list[str]]:
         aliases = defaultdict(list)
         for row in self.tables["aliases"]:
@@ -234,10 +274,14 @@ def _page_link(package: Package, record_id: str) -> str:
 
 def fields_html(package: Package, table: Table, row: dict) -> Markup:
     """Each field of a record that has a value, as <dt> and <dd>: a reference as the label of the record it
-    points to, linked; a URL linked if it is a safe one; an inferred value marked, with the reason; then the
-    curator's note."""
+    points to, linked; a URL linked if it is a safe one; a value its quotes state followed by the words that
+    state it, each linked to its place in the passage below (where hovering or focusing the field lights them:
+    evidence.js); an inferred value marked, with the reason; in free text, the words no quote supports
+    underlined; then the curator's note."""
     record_id = row["id"]
     inferred = package.inferred.get(record_id, {})
+    unsupported = package.unsupported.get(record_id, {})
+    evidence = evidence_html(package, record_id)
     items = []
     for f in table.fields:
         if f.kind == "id":
@@ -253,14 +297,57 @@ def fields_html(package: Package, table: Table, row: dict) -> Markup:
             shown = f"{_page_link(package, value)} <code>{text(value)}</code>"
         elif f.kind == "url":
             shown = str(link(value))
+        elif f.name in unsupported:
+            shown = underlined(str(value), unsupported[f.name])
         else:
             shown = str(text(value))
         if f.name in inferred:
             shown += f' <span class="inferred">inferred</span> <span class="reason">{text(inferred[f.name])}</span>'
-        items.append(f"<dt>{FIELD_NAMES[f.name]}</dt>\n<dd>{shown}</dd>")
+        name = FIELD_NAMES[f.name]
+        if f.name in evidence:
+            items.append(f'<dt data-ev-for="{name}">{name}</dt>\n'
+                         f'<dd data-ev-for="{name}">{shown}{evidence[f.name]}</dd>')
+        else:
+            items.append(f"<dt>{name}</dt>\n<dd>{shown}</dd>")
     if row.get("note"):
         items.append(f'<dt>curator\'s note</dt>\n<dd class="note">{text(row["note"])}</dd>')
+    if unsupported:
+        items.append('<dt class="legend">underlined</dt>\n<dd class="legend"><span class="unsupported">words</span> '
+                     "that stand in none of the record's quotes</dd>")
     return Markup("\n".join(items))
+
+
+def evidence_html(package: Package, record_id: str) -> dict[str, str]:
+    """Field -> the words of the record's quotes that state its value(s), as HTML to follow the value: "stated
+    in [1] “words”", each linked to the words' place in the passage of citation [1]."""
+    rows = package.evidence.get(record_id)
+    if not rows:
+        return {}
+    cites = {cite.id: cite for cite in package.cites.get(record_id, ())}
+    links: dict[str, list[str]] = defaultdict(list)
+    for ev in rows:
+        cite = cites.get(ev.citation_id)
+        if cite is None:  # no citation of this record's (never, in a package the build made)
+            continue
+        words = " ".join(package.sources.texts[cite.seed_id].text[ev.char_start:ev.char_end].split())
+        links[ev.field].append(f'<a href="#{ev.href}">[{cite.position:d}]\u00a0'
+                               f'\u201c{text(words)}\u201d</a>')
+    return {field: f' <span class="evidence">stated in {", ".join(found)}</span>' for field, found in links.items()}
+
+
+UNSUPPORTED = '<span class="unsupported" title="not in the record&#39;s quotes">'
+
+
+def underlined(value: str, words: set[str]) -> str:
+    """A free-text value as HTML text, each of `words` (lower case) in it underlined: matched as whole words,
+    whatever their case, by the word pattern that found them (freetext.WORD), before anything is escaped."""
+    pieces, position = [], 0
+    for match in WORD.finditer(value):
+        if match[0].lower() in words:
+            pieces += [text(value[position:match.start()]), UNSUPPORTED, text(match[0]), "</span>"]
+            position = match.end()
+    pieces.append(text(value[position:]))
+    return "".join(pieces)
 
 
 def referrers_html(package: Package, record_id: str) -> Markup:
@@ -275,7 +362,9 @@ def citations_html(package: Package, record_id: str, seed_titles: dict[str, str]
     """Each citation of a record as a <section>: the seed and lines, linked to the passage on the seed's page,
     and the passage with the quote marked."""
     sections = []
+    evidence = package.evidence.get(record_id, ())
     for cite in package.cites.get(record_id, ()):
+        own = [ev for ev in evidence if ev.citation_id == cite.id]
         first, last, position = f"{cite.line_start:d}", f"{cite.line_end:d}", f"{cite.position:d}"  # :d, never text
         lines = f"line {first}" if first == last else f"lines {first}\u2013{last}"
         sections.append(
@@ -283,7 +372,7 @@ def citations_html(package: Package, record_id: str, seed_titles: dict[str, str]
             f'<h3>[{position}] <a href="../seeds/{package.page[cite.seed_id]}#cite-{package.slug[cite.record_id]}'
             f'-{position}">'
             f'{text(seed_titles[cite.seed_id])}</a>, {lines}</h3>\n'
-            f'<pre class="passage" tabindex="0">\n{passage(package.sources.texts[cite.seed_id], cite)}</pre>\n'
+            f'<pre class="passage" tabindex="0">\n{passage(package.sources.texts[cite.seed_id], cite, own)}</pre>\n'
             f'</section>')
     return Markup("\n".join(sections))
 
@@ -314,20 +403,48 @@ def _table_link(name: str) -> str:
     return f'<a href="../tables/{segment(name)}.html">{text(name)}</a>'
 
 
-def passage(seed: SeedText, cite: Cite) -> Markup:
-    """The cited lines as HTML, the quote in one <mark> at exactly its offsets. Each line starts with an empty
-    element whose number CSS shows (generated content is no part of the text, so the mark's text is the seed's)."""
+def passage(seed: SeedText, cite: Cite, evidence: list[Evidence] | tuple = ()) -> Markup:
+    """The cited lines as HTML, the quote in one <mark> at exactly its offsets, and within it each stretch that
+    `evidence` states (see _evidenced). Each line starts with an empty element whose number CSS shows (generated
+    content is no part of the text, so the mark's text is the seed's)."""
     start = seed.line_offsets[cite.line_start - 1]
     end = seed.line_offsets[cite.line_end - 1] + len(seed.line(cite.line_end))
     s, e = cite.char_start, cite.char_end
-    return Markup(f'{_numbered(seed, start, s)}<mark data-start="{s:d}" data-end="{e:d}">'
-                  f'{_numbered(seed, s, e)}</mark>{_numbered(seed, e, end)}')
+    # the words that state a value stand within the quote (evidence.py looks for them there): the lines around
+    # it are looked at only for a row that does not
+    outside = () if all(s <= ev.char_start and ev.char_end <= e for ev in evidence) else evidence
+    return Markup(f'{_evidenced(seed, start, s, outside)}<mark data-start="{s:d}" data-end="{e:d}">'
+                  f'{_evidenced(seed, s, e, evidence)}</mark>{_evidenced(seed, e, end, outside)}')
+
+
+def _evidenced(seed: SeedText, start: int, end: int, evidence: list[Evidence] | tuple) -> str:
+    """seed.text[start:end] as _numbered makes it, each stretch that evidence rows state in one
+    <span class="ev" data-ev="FIELD ..."> naming the fields they ground (rows that overlap share a stretch: no
+    element crosses another), an empty anchor (the field's link target) where each row's words begin."""
+    inside = [ev for ev in evidence if ev.char_start < end and ev.char_end > start]
+    if not inside:
+        return _numbered(seed, start, end)
+    points = sorted({start, end} | {p for ev in inside for p in (ev.char_start, ev.char_end) if start < p < end})
+    pieces = []
+    for p, q in zip(points, points[1:], strict=False):
+        covering = [ev for ev in inside if ev.char_start < q and ev.char_end > p]
+        if not covering:
+            pieces.append(_numbered(seed, p, q))
+            continue
+        fields = " ".join(dict.fromkeys(ev.field_html for ev in covering))  # escaped when read
+        anchors = "".join(f'<span class="ev-anchor" id="{ev.anchor}"></span>' for ev in covering if ev.char_start == p)
+        pieces.append(f'<span class="ev" data-ev="{fields}">{anchors}{_numbered(seed, p, q)}</span>')
+    return "".join(pieces)
 
 
 def _numbered(seed: SeedText, start: int, end: int) -> str:
     """seed.text[start:end] as HTML, with a line number element where each line begins."""
-    offsets, pieces, position = seed.line_offsets, [], start
-    for line in range(bisect_left(offsets, start) + 1, bisect_left(offsets, end) + 1):
+    offsets = seed.line_offsets
+    first, last = bisect_left(offsets, start), bisect_left(offsets, end)
+    if first == last:  # within a line (most stretches the evidence marks are)
+        return text(seed.text[start:end])
+    pieces, position = [], start
+    for line in range(first + 1, last + 1):
         pieces += [text(seed.text[position:offsets[line - 1]]), f'<span class="ln" data-n="{line}"></span>']
         position = offsets[line - 1]
     pieces.append(text(seed.text[position:end]))
@@ -487,7 +604,8 @@ def downloads(root: Path, out: Path) -> list[dict]:
     files = [{"name": "Data package (Frictionless): datapackage.json", "path": "package/datapackage.json",
               "format": "application/json"},
              {"name": "SQLite database", "path": DATABASE, "format": "application/vnd.sqlite3"},
-             {"name": "W3C Web Annotations of every citation", "path": ANNOTATIONS, "format": "application/ld+json"},
+             {"name": "W3C Web Annotations of every citation and evidence", "path": ANNOTATIONS,
+              "format": "application/ld+json"},
              {"name": "CITATION.cff", "path": "CITATION.cff", "format": "application/x-yaml"}]
     archive = root / "dist" / f"anso-facts-{__version__}.zip"
     if archive.is_file():  # made by `anso-facts release` (the release workflow runs it before the site)
@@ -667,7 +785,8 @@ def copy_seed_text(root: Path, seed: dict, out: Path) -> None:
 def _write_annotations(package: Package, root: Path, out: Path) -> None:
     seed_texts = {seed["id"]: (seed_text_file(seed["id"]), package.sources.texts[seed["id"]].text)
                   for seed in package.tables["seeds"]}
-    collection = annotation_collection(package.tables["citations"], package.labels, seed_texts)
+    collection = annotation_collection(package.tables["citations"], package.labels, seed_texts,
+                                       package.tables["evidence"])
     (out / ANNOTATIONS).write_text(_json(collection), encoding="utf-8")
 
 
@@ -680,7 +799,9 @@ def frame(env, base: str) -> tuple[str, str, str]:
     """base.html for the pages of one folder, rendered once and cut where a page's title and main part go."""
     slot = "\x00"
     html = env.from_string('{% extends "base.html" %}{% block title %}{{ slot }}{% endblock %}'
-                           '{% block main %}{{ slot }}{% endblock %}').render(base=base, slot=slot)
+                           '{% block main %}{{ slot }}{% endblock %}'
+                           '{% block scripts %}<script src="{{ base }}evidence.js"></script>\n{% endblock %}'
+                           ).render(base=base, slot=slot)
     before, middle, after = html.split(slot)
     return before, middle, after
 
@@ -713,7 +834,7 @@ def _write_seed_pages(package: Package, root: Path, out: Path) -> None:
     template = environment().get_template("seed.html")
     for seed in package.tables["seeds"]:
         html = template.render(base="../", seed=seed, lines=seed_lines_html(package, seed["id"]),
-                               cover=package.sources.coverage[seed["id"]])
+                               cover=package.sources.coverage[seed["id"]], cite_seed=seed_scalar(seed["id"]))
         (out / "seeds" / file_name(seed["id"], ".html")).write_text(html, encoding="utf-8")
 
 
