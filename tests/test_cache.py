@@ -15,8 +15,10 @@ import pytest
 
 from anso_facts.cache import FOLDER, SCRATCH, SUFFIX, WRITTEN, Cache
 from anso_facts.check import check
+from anso_facts.checked import FileCheck
 from anso_facts.problems import Problem
 from anso_facts.swap import output_files
+from anso_facts.vocabularies import Vocabularies
 from helpers import REPO, build_project
 
 POISON = "poisoned cache entry"
@@ -54,8 +56,12 @@ def test_cached_uncached_and_parallel_builds_agree_byte_for_byte(project):
     uncached = built(project, use_cache=False)
     assert not (project / FOLDER).exists()
     first = built(project)  # fills the cache
-    entries = list((project / FOLDER).glob("*" + SUFFIX))
-    assert len(entries) == len(list((project / "data").rglob("*.yaml"))) + 1  # one more: the catalogue's
+    entries = [pickle.loads(path.read_bytes()) for path in (project / FOLDER).glob("*" + SUFFIX)]
+    checks = [entry for entry in entries if isinstance(entry, FileCheck)]
+    assert len(checks) == len(list((project / "data").rglob("*.yaml")))  # each fact file's and the catalogue's
+    # the rest: the vocabularies' entry, and the evidence of each file's references
+    assert sum(isinstance(entry, Vocabularies) for entry in entries) == 1
+    assert all(isinstance(entry, (FileCheck, Vocabularies, tuple)) for entry in entries)
     again = built(project)  # every file and every table from the cache
     parallel = built(project, use_cache=False, workers=2)
     assert first == uncached and again == uncached and parallel == uncached
@@ -119,8 +125,8 @@ def test_only_the_entries_asked_for_are_kept(project):
     folder = project / FOLDER
     kept = {path.name for path in folder.iterdir()}
     files = len(list((project / "data").rglob("*.yaml")))  # the fact files and the catalogue (not the vocabularies)
-    # the check's entry and the build's, per file; the vocabularies' entry; what the build wrote
-    assert WRITTEN in kept and len(kept) == 2 * files + 2
+    tables = {name for name in kept if name.endswith(".tables")}
+    assert WRITTEN in kept and len(tables) == files  # the build's entry per file, beside the check's
     stale = {"0" * 64 + SUFFIX, "0" * 64 + ".pickle"}  # an entry no check asks for, one in an old format
     scratch = SCRATCH + "of-another-check"
     for name in (*stale, scratch):
@@ -191,3 +197,20 @@ def test_a_symlinked_cache_folder_is_neither_read_nor_written(project, tmp_path_
     built(project)
     assert messages(project) == []
     assert list(elsewhere.iterdir()) == []
+
+
+def test_the_evidence_of_references_is_searched_again_when_a_referred_name_changes(project):
+    """Each file's references are cached with the names they were looked for by: a name changed in another file
+    sends the unchanged files that refer to it to be searched again (here, to find it named nowhere)."""
+    assert messages(project) == []
+    people = project / "data" / "entities" / "people.yaml"
+    people.write_text(people.read_text(encoding="utf-8").replace("  name: Chunli Bai\n", "  name: Chunlie Bai\n"
+                                                                 "  inferred:\n    name: A test.\n", 1),
+                      encoding="utf-8")
+    cached, uncached = messages(project), messages(project, use_cache=False)
+    assert cached == uncached == []  # "Bai", the surname, still stands in the quotes
+    people.write_text(people.read_text(encoding="utf-8").replace("  name: Chunlie Bai\n", "  name: Chun Li\n", 1),
+                      encoding="utf-8")
+    cached, uncached = messages(project), messages(project, use_cache=False)
+    assert cached == uncached and any(p.startswith("data/facts/bai-letter-2020.yaml:") and
+                                      ": ungrounded-reference: " in p and "'Chun Li' or 'Li'" in p for p in cached)

@@ -213,11 +213,12 @@ def _check(root: Path, use_cache: bool, workers: int | None, companion: Companio
             cache.put(keys[i], result)
             if companion:
                 companion.put(cache, keys[i], extra)
-        cache.remove_unasked()
     results = [made[i] if result is None else result for i, result in enumerate(cached)]
     project = Project(root, catalogue, [r[0] for r in results], cache, [r[1] for r in results])
     problems = [problem for result in project.files for problem in result.problems]
     problems += unread_files(root, catalogue, in_data) + links(root)
     if not any(result.failed_to_load for result in project.files):  # else they would report what follows from it
         problems += [finding.place() for rule in PROJECT_RULES for finding in rule(project)]
+    if cache:
+        cache.remove_unasked()  # after the project rules, whose entries (each file's references) are asked too
     return project, sorted(set(problems))

@@ -9,6 +9,7 @@ of problems.CHECKS; adding a rule is adding a function to one of two lists (and 
 from __future__ import annotations
 
 import hashlib
+import pickle
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
@@ -30,7 +31,7 @@ from .rows import LOCATOR
 from .seedtext import normalise_quote
 
 if TYPE_CHECKING:
-    from .checked import Project
+    from .checked import FileCheck, Project
 
 
 def citations(record: Record) -> Iterator[tuple[int, dict]]:
@@ -503,11 +504,37 @@ def project_evidence(project: Project) -> tuple[list[dict], list[Unfound]]:
     """The evidence of every reference, and the references none of their record's quotes names (evidence.py);
     made once, for the rule below and for the evidence rows the build writes."""
     if "evidence" not in project.memo:
-        columns = {table: {name: project.column(table, name) for name in names}
-                   for table, names in COLUMNS_READ.items()}
-        spans = spans_by_record(columns, project.catalogue.seed_texts)
-        project.memo["evidence"] = reference_evidence(references(columns), names_by_id(columns), spans)
+        named = {table: {name: project.column(table, name) for name in COLUMNS_READ[table]}
+                 for table in (*NAMED_TABLES, "aliases")}
+        names = names_by_id(named)
+        rows: list[dict] = []
+        unfound: list[Unfound] = []
+        for result in project.files:
+            found_rows, found_unfound = _file_reference_evidence(project, result, names)
+            rows += found_rows
+            unfound += found_unfound
+        project.memo["evidence"] = rows, unfound
     return project.memo["evidence"]
+
+
+def _file_reference_evidence(project: Project, result: FileCheck, names: dict[str, list[tuple[str, str]]]
+                             ) -> tuple[list[dict], list[Unfound]]:
+    """The evidence of one file's references; kept in the cache under the file's references, citations and the
+    names of the records they refer to, so that after an edit only the files it touches are searched again."""
+    refs = list(references(result.columns))
+    if not refs:
+        return [], []
+    targets = sorted({target for _, _, target in refs})
+    cache = project.cache
+    key = cache.key(f"references of {result.name}", pickle.dumps(
+        (refs, result.columns[CITE_TABLE], [(target, names.get(target, [])) for target in targets]))) if cache else None
+    entry = cache.get(key) if cache and key else None
+    if isinstance(entry, tuple):
+        return entry
+    found = reference_evidence(refs, names, spans_by_record(result.columns, project.catalogue.seed_texts))
+    if cache and key:
+        cache.put(key, found)
+    return found
 
 
 def references_are_grounded(project: Project) -> Iterator[Finding]:
