@@ -95,6 +95,8 @@ def find_stated(kind: str, value, span: Span) -> tuple[int, int] | None:
         normal, offsets = span.text.normalised(span.start, span.end)
         if kind == "number":
             found = [(a, b) for number, a, b in number_spans(normal) if number == value]
+        elif str(date_parts(str(value))[0]) not in normal:  # every date a value can be stated by prints its year
+            found = []
         else:
             found = [(a, b) for date, a, b in date_spans(normal) if date == date_parts(str(value))]
         return offsets(*min(found)) if found else None
@@ -104,8 +106,7 @@ def find_stated(kind: str, value, span: Span) -> tuple[int, int] | None:
             return None
         match = next(span.text.matches(value, span.start, span.end), None)
         return (match.char_start, match.char_end) if match else (span.start, span.end)
-    match = span.text.find_words(str(value), span.start, span.end)
-    return (match.char_start, match.char_end) if match else None
+    return span.text.words_at(str(value), span.start, span.end)
 
 
 def file_evidence(loaded: FileRecords) -> tuple[list[dict], list[Unfound]]:
@@ -190,10 +191,10 @@ def reference_evidence(refs: Iterable[tuple[str, str, str]], names: dict[str, li
             continue
         candidates = names.get(target, [])
         found = next(((span, match, where) for span in own for match, words in candidates
-                      if (where := span.text.find_words(words, span.start, span.end))), None)
+                      if (where := span.text.words_at(words, span.start, span.end))), None)
         if found:
             span, match, where = found
-            rows.append(_row(record_id, field, target, span, (where.char_start, where.char_end), match))
+            rows.append(_row(record_id, field, target, span, where, match))
         else:
             looked_for = tuple(words for _, words in candidates)
             closest = next(filter(None, (_closest(words, own) for words in looked_for)), "")

@@ -130,6 +130,11 @@ class SeedText:
         are, or None. Whole: no letter or digit joins an end that is a letter or digit ("Dr." stands in
         "Dr.Somprasong"; "CAS" does not stand in "CAST"). Searched in the stretch as normalised once
         (`normalised`): the same citation is searched for every value of its record."""
+        found = self.words_at(words, start, end)
+        return Match(*found, self.line_of(found[0]), self.line_of(found[1] - 1)) if found else None
+
+    def words_at(self, words: str, start: int, end: int) -> tuple[int, int] | None:
+        """find_words' offsets alone (char_start, char_end), for the many values whose lines nobody asks."""
         wanted = normalise_quote(words)
         if not wanted:
             return None
@@ -142,7 +147,7 @@ class SeedText:
                 before = text[char_start - 1] if char_start > 0 else " "
                 after = text[char_end] if char_end < len(text) else " "
                 if not ((wanted[0].isalnum() and before.isalnum()) or (wanted[-1].isalnum() and after.isalnum())):
-                    return Match(char_start, char_end, self.line_of(char_start), self.line_of(char_end - 1))
+                    return char_start, char_end
                 found = normal.find(wanted, found + 1)
         return None
 
