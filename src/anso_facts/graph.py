@@ -4,8 +4,9 @@ the site is written (networkx's spring layout with a fixed seed: the same packag
 drawn as plain SVG, every value escaped through html_contexts; beside the picture, the same ties as a table for
 screen readers and keyboards, and on each record's page its own ties as a list.
 
-A site may have 100,000 records: a map shows at most MAX_NODES nodes, those with the most ties (ties between
-them only), and says so; the layout's cost grows with the square of the nodes."""
+A site may have 100,000 records: the map of the package shows at most MAX_NODES nodes, a seed's map at most
+MAX_SEED_NODES, those with the most ties (ties between them only), and each says so; the layout's cost grows
+with the square of the nodes."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
 NODE_TABLES = ("organizations", "people", "events", "resources", "agreements")
-MAX_NODES = 150  # per map: the dense spring layout costs nodes² per iteration (0.03 s at 150 nodes)
+MAX_NODES = 150  # on the map of the package: the spring layout costs nodes² per iteration (0.13 s at 150 nodes)
+MAX_SEED_NODES = 80  # on a seed's map (0.02 s at 80 nodes; a site may have hundreds of seeds)
 SEED = 26  # the layout's random seed: the same input, the same picture
 WIDTH, HEIGHT, MARGIN = 1400, 1000, 80
 SHORT = 26  # characters of a label shown on a node (the whole label is its title)

@@ -570,44 +570,51 @@ def _column_kinds(table: Table) -> list[tuple[str, str]]:
     return shown
 
 
-def _cell(package: Package, how: str, row: dict, name: str, record_id: str | None) -> str:
-    """One cell of a table's page as HTML: <td>, with a data-sort key where its text would sort wrongly."""
+def _column_html(package: Package, how: str, rows: list[dict], name: str) -> list[str]:
+    """One column of a table's page as <td> elements, made a column at a time (a table may have 100,000 rows): a
+    data-sort key where the cell's text would sort wrongly (a date, a number, a record by its label)."""
     if how == "list":
-        value: object = "; ".join(package.aliases.get(row["id"], ()))
-    else:
-        value = row.get(name)
-    if value is None or value == "":
-        return "<td></td>"
-    if how == "record" and isinstance(value, str) and value in package.labels:
-        cell = (f'<td data-sort="{attribute(package.labels[value])}"><a href="../records/{package.page[value]}">'
-                f'{package.label_html[value]}</a> <code>{package.id_html[value]}</code>')
-    elif how in ("link", "record") and value in package.labels:
-        cell = f'<td><a href="../records/{package.page[value]}">{package.label_html[value]}</a>'
-    elif how == "date":
-        cell = f'<td data-sort="{row[name].isoformat()}">{text(shown_date(row, name))}'
-    elif how == "integer":
-        cell = f'<td class="number" data-sort="{value:d}">{value:,d}'
-    elif how == "url":
-        cell = f"<td>{link(str(value))}"
-    elif how == "boolean":
-        cell = f"<td>{'yes' if value else 'no'}"
-    else:
-        cell = f"<td>{text(value)}"
-    reason = package.inferred.get(record_id, {}).get(name) if record_id else None
-    if reason is not None:
-        cell += f' <span class="inferred" title="{attribute(reason)}">inferred</span>'
-    return cell + "</td>"
+        aliases = package.aliases
+        return [f"<td>{text('; '.join(aliases[r['id']]))}</td>" if r["id"] in aliases else "<td></td>" for r in rows]
+    values = [r[name] for r in rows]
+    labels, label_html, pages, ids = package.labels, package.label_html, package.page, package.id_html
+    if how == "record":
+        return [f'<td data-sort="{attribute(labels[v])}"><a href="../records/{pages[v]}">{label_html[v]}</a> '
+                f"<code>{ids[v]}</code></td>" if v in labels else f"<td>{text(v)}</td>" for v in values]
+    if how == "link":
+        return ["<td></td>" if v is None else f'<td><a href="../records/{pages[v]}">{label_html[v]}</a></td>'
+                if v in labels else f"<td>{text(v)}</td>" for v in values]
+    if how == "date":
+        precisions = [r[f"{name}_precision"] for r in rows]
+        return ["<td></td>" if v is None else
+                f'<td data-sort="{v.isoformat()}">{text(timeline.human_date(v, p))}</td>'
+                for v, p in zip(values, precisions, strict=True)]
+    if how == "integer":
+        return ["<td></td>" if v is None else f'<td class="number" data-sort="{v:d}">{v:,d}</td>' for v in values]
+    if how == "url":
+        return ["<td></td>" if not v else f"<td>{link(str(v))}</td>" for v in values]
+    if how == "boolean":
+        return ["<td></td>" if v is None else f"<td>{'yes' if v else 'no'}</td>" for v in values]
+    return ["<td></td>" if v is None or v == "" else f"<td>{text(v)}</td>" for v in values]
 
 
 def table_rows_html(package: Package, table: Table, rows: list[dict] | None = None) -> Markup:
     """Rows of a table (by default all) as <tr> elements: every column, ids and references as links labelled
     with the record's label, dates at their precision, inferred values marked. Made here rather than in the
-    template: a table may have 100,000 rows."""
+    template, a column at a time: a table may have 100,000 rows."""
+    rows = package.tables[table.name] if rows is None else rows
     shown = _column_kinds(table)
-    curated = table in TABLES
-    return Markup("\n".join(
-        "<tr>" + "".join(_cell(package, how, row, name, row["id"] if curated else None) for name, how in shown)
-        + "</tr>" for row in (package.tables[table.name] if rows is None else rows)))
+    cells = [_column_html(package, how, rows, name) for name, how in shown]
+    if table in TABLES:  # an inferred value marked, with the reason as its title
+        inferred = package.inferred
+        where = {name: index for index, (name, _) in enumerate(shown)}
+        for position, row in enumerate(rows):
+            for name, reason in inferred.get(row["id"], {}).items():
+                if name in where:
+                    cell = cells[where[name]][position]
+                    cells[where[name]][position] = (f'{cell[:-5]} <span class="inferred" title="{attribute(reason)}">'
+                                                    f"inferred</span></td>")
+    return Markup("\n".join(f"<tr>{''.join(row)}</tr>" for row in zip(*cells, strict=True)))
 
 
 def table_page_name(table: str, page: int) -> str:
@@ -966,9 +973,9 @@ def _map_link(package: Package, to_records: str):
 
 
 def _map_page(env, package: Package, path: Path, base: str, heading: str, intro: str, ties: list[graph.Tie],
-              **context) -> None:
-    """A page with the map of `ties` (capped: graph.capped) and the same ties as a table."""
-    nodes, shown, total = graph.capped(ties)
+              limit: int, **context) -> None:
+    """A page with the map of `ties` (at most `limit` nodes: graph.capped) and the same ties as a table."""
+    nodes, shown, total = graph.capped(ties, limit)
     places = graph.layout(nodes, shown)
     to_records = f"{base}records/"
     picture = graph.svg(nodes, shown, places, package.labels, package.kinds, package.acronyms, to_records)
@@ -989,7 +996,7 @@ def _write_maps(package: Package, root: Path, out: Path) -> None:
     _map_page(env, package, out / "graph.html", "", "Map of ties",
               "Organizations, people, events, resources and agreements, and how they are tied: relations, roles, "
               "participations and what is part of what. Each node links to its record; the table below the map "
-              "says the same.", package.ties, seeds=seeds)
+              "says the same.", package.ties, graph.MAX_NODES, seeds=seeds)
     items = timeline.dated_facts(package.tables)
     shown = timeline.sampled(items)
     note = "" if len(shown) == len(items) else (
@@ -1010,7 +1017,8 @@ def _write_seed_maps(package: Package, root: Path, out: Path) -> None:
         _map_page(env, package, out / "graphs" / file_name(seed["id"], ".html"), "../",
                   f"Map of ties: {seed['title']}",
                   "The ties this seed states: relations, roles, participations and what is part of what, whose "
-                  "records cite it. Each node links to its record.", by_seed.get(seed["id"], []), seeds=[],
+                  "records cite it. Each node links to its record.", by_seed.get(seed["id"], []), graph.MAX_SEED_NODES,
+                  seeds=[],
                   seed=seed)
 
 
