@@ -84,10 +84,10 @@ def test_every_table_page_shows_every_column_and_links_its_downloads(site_dir):
 
 def test_dates_show_their_precision_and_inferred_values_are_marked_in_tables(site_dir):
     relations = (site_dir / "tables" / "relations.html").read_text(encoding="utf-8")
-    assert '<td data-sort="2004-01-01">2004</td>' in relations  # CAST's consultative status: a year
+    assert '<td class="date" data-sort="2004-01-01">2004</td>' in relations  # CAST's consultative status: a year
     stats = (site_dir / "tables" / "statistics.html").read_text(encoding="utf-8")
-    assert '<td data-sort="2020-07-01">July 2020</td>' in stats
-    assert '<td data-sort="2020-09-18">2020-09-18</td>' in stats
+    assert '<td class="date" data-sort="2020-07-01">July 2020</td>' in stats
+    assert '<td class="date" data-sort="2020-09-18">2020-09-18</td>' in stats
     inferred = table(site_dir, "inferences").iloc[0]
     kind = table(site_dir, "records").set_index("id").loc[inferred.record_id, "table"]
     page = (site_dir / "tables" / f"{kind}.html").read_text(encoding="utf-8")

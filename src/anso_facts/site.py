@@ -587,7 +587,7 @@ def _column_html(package: Package, how: str, rows: list[dict], name: str) -> lis
     if how == "date":
         precisions = [r[f"{name}_precision"] for r in rows]
         return ["<td></td>" if v is None else
-                f'<td data-sort="{v.isoformat()}">{text(timeline.human_date(v, p))}</td>'
+                f'<td class="date" data-sort="{v.isoformat()}">{text(timeline.human_date(v, p))}</td>'
                 for v, p in zip(values, precisions, strict=True)]
     if how == "integer":
         return ["<td></td>" if v is None else f'<td class="number" data-sort="{v:d}">{v:,d}</td>' for v in values]
