@@ -4,10 +4,13 @@ Plain HTML and CSS from the Jinja2 templates in site_templates/, a little JavaSc
 request: it works opened from file:// and served by any static host. What repeats by the thousand (a record's
 page, a seed's lines, a table's rows) is made in Python inside those templates' frame: a site may have 100,000
 records. Pages: the index (coverage, tables,
-citation, downloads, schema.org JSON-LD), one per table, one per record (records/ID.html: its fields, what
-refers to it, and each citation as its seed passage with the quote marked at its character offsets), one per
-seed (the whole text, every quoted passage marked and linked, excluded and uncited lines shown). Beside them:
-the SQLite file with Datasette's metadata.json, the W3C annotations, and the package's files to download."""
+citation, downloads, versions, schema.org JSON-LD, FAIR signposting links), one per table (every column,
+sortable and filterable, in pages of PAGE_ROWS rows; the statistics page compares each subject's figures), one
+per record (records/ID.html: its fields, its figures and ties, what refers to it, and each citation as its seed
+passage with the quote marked at its character offsets), one per seed (the whole text, every quoted passage
+marked and linked, excluded and uncited lines shown), the map of ties (graph.html, graphs/SEED.html: graph.py)
+and the timeline (timeline.html: timeline.py). Beside them: the SQLite file with Datasette's metadata.json,
+the W3C annotations, dataset.jsonld, datacite.xml, linkset.json, versions.json, and the package's files."""
 
 from __future__ import annotations
 
