@@ -28,7 +28,7 @@ STAGES = [
     ("database", {"database", "annotations"}),
     ("diff", {"diff"}),
     ("release", {"ro_crate", "release"}),
-    ("site", {"site"}),
+    ("site", {"graph", "timeline", "site"}),
     ("publish", {"publishing", "zenodo", "ckan", "huggingface"}),
     ("explore", {"show"}),
     ("command line", {"cli"}),

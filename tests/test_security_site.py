@@ -194,7 +194,9 @@ def test_every_script_the_site_writes_has_no_character_that_could_end_it(hostile
     blocks = re.findall(r"<script[^>]*>(.*?)</script>", index, re.S)
     assert len(blocks) == 2 and blocks[0].strip().startswith("{") and blocks[1] == ""  # the JSON-LD, search.js
     search = (out / "search-index.js").read_text(encoding="utf-8")
-    for script in (blocks[0], search, (out / "annotations.jsonld").read_text(encoding="utf-8")):
+    beside = [(out / name).read_text(encoding="utf-8") for name in ("annotations.jsonld", "dataset.jsonld",
+                                                                    "linkset.json", "versions.json")]
+    for script in (blocks[0], search, *beside):
         assert not set("<>&\u2028\u2029") & set(script)
     titles = [seed["title"] for seed in hostile["package"].tables["seeds"]]
     assert [b["name"] for b in json.loads(blocks[0])["isBasedOn"]] == titles
@@ -342,6 +344,68 @@ def test_a_record_page_of_every_table_runs_nothing_and_shows_its_values_as_text(
     assert opened >= 10
 
 
+def _record_of(href: str, folder: str) -> str:
+    """The record id a link to records/ID.html names (ID percent-encoded)."""
+    assert href.startswith(folder) and href.endswith(".html"), href
+    return unquote(href[len(folder):-len(".html")])
+
+
+def test_the_maps_run_nothing_and_show_hostile_labels_and_ties_as_text(hostile, guarded):
+    """The map of the package and each seed's: every node's title a (hostile) label, its link the page of that
+    record; every tie in the table as text; no element the values could have added."""
+    out, package = hostile["site"], hostile["package"]
+    labels = package.labels
+    pages = [(out / "graph.html", "records/")] + [(out / "graphs" / f"{seed['id']}.html", "../records/")
+                                                  for seed in package.tables["seeds"]]
+    nodes_seen = 0
+    for path, folder in pages:
+        guarded.open(path)
+        guarded.assert_nothing_ran()
+        nodes = guarded.page.eval_on_selector_all("svg.graph a.node", "as => as.map(a => [a.getAttribute('href'), "
+                                                  "a.dataset.id, a.querySelector('title').textContent])")
+        for href, record_id, title in nodes:
+            assert _record_of(href, folder) == record_id and title == labels[record_id]
+        nodes_seen += len(nodes)
+        cells = guarded.page.eval_on_selector_all("#ties-table tbody tr", "rows => rows.map(r => [...r.cells].map("
+                                                  "c => c.textContent))")
+        assert all(row[0] in labels.values() and row[2] in labels.values() and row[3] in labels.values()
+                   for row in cells)
+        assert guarded.page.evaluate("() => document.querySelectorAll('main img, main script, svg script, "
+                                     "svg foreignObject').length") == 0
+    assert nodes_seen > 50
+    assert any(PAYLOAD in label for label in guarded.text_of("svg.graph a.node title"))
+
+
+def test_the_timeline_runs_nothing_and_shows_hostile_labels_as_text(hostile, guarded):
+    out, package = hostile["site"], hostile["package"]
+    guarded.open(out / "timeline.html")
+    guarded.assert_nothing_ran()
+    items = guarded.page.eval_on_selector_all("svg.timeline a.item", "as => as.map(a => [a.getAttribute('href'), "
+                                              "a.dataset.id, a.querySelector('title').textContent])")
+    assert len(items) > 40
+    for href, record_id, title in items:
+        assert _record_of(href, "records/") == record_id and title.endswith(f": {package.labels[record_id]}")
+    assert guarded.page.evaluate("() => document.querySelectorAll('main img, main script').length") == 0
+
+
+def test_a_records_ties_and_figures_show_hostile_labels_as_text(hostile, guarded):
+    """The page of the record with the most ties lists them, each other record by its label, as text; a
+    subject's figures show their hostile measures as text."""
+    out, package = hostile["site"], hostile["package"]
+    busiest = max(package.ties_of, key=lambda record_id: (len(package.ties_of[record_id]), record_id))
+    guarded.open(out / "records" / f"{busiest}.html")
+    guarded.assert_nothing_ran()
+    links = guarded.page.eval_on_selector_all("ul.ties li > a", "as => as.map(a => a.textContent)")
+    assert len(links) == min(len(package.ties_of[busiest]), site.MAX_TIES_LISTED)
+    assert set(links) <= set(package.labels.values())
+    subject = next(iter(package.figures))
+    guarded.open(out / "records" / f"{subject}.html")
+    guarded.assert_nothing_ran()
+    measures = guarded.text_of("table.figures .measure")
+    assert sorted(measures) == sorted(row["measure"] for row in package.figures[subject])
+    assert guarded.page.evaluate("() => document.querySelectorAll('main img, main script').length") == 0
+
+
 def test_a_url_field_with_a_hostile_scheme_is_text_not_a_link(hostile, guarded):
     out, package = hostile["site"], hostile["package"]
     resource = package.tables["resources"][0]
@@ -439,8 +503,10 @@ def test_search_results_show_hostile_labels_as_text_and_lead_to_their_page(hosti
     guarded.page.locator("#search-results a").first.wait_for()
     shown = guarded.text_of("#search-results a")
     assert len(shown) == 20 and set(shown) <= set(package.labels.values())
-    assert guarded.page.evaluate("() => document.querySelectorAll('#search-results img, #search-results script')"
-                                 ".length") == 0
+    assert guarded.page.evaluate("() => document.querySelectorAll('#search-results img, #search-results script, "
+                                 "#search-results .snippet *').length") == 0
+    snippets = guarded.text_of("#search-results .snippet")
+    assert snippets and any("onerror" in snippet.lower() for snippet in snippets)  # the words, as text
     guarded.assert_nothing_ran()
     first = guarded.page.locator("#search-results a").first
     record_id = next(i for i, label in package.labels.items() if label == shown[0])

@@ -17,7 +17,7 @@ READ_ONLY = ("show", "stats", "validate", "diff")  # the only commands that may 
 EXTRA_OF_MODULE = {"yaml": "curate", "jsonschema": "curate", "jsonschema_rs": "curate", "frictionless": "curate",
                    "Stemmer": "curate", "ruamel": "curate",
                    "requests": "publish", "ckanapi": "publish", "huggingface_hub": "publish", "jinja2": "site",
-                   "markupsafe": "site"}
+                   "markupsafe": "site", "networkx": "site"}
 
 
 def _check(args, writes: bool = False):

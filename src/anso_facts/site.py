@@ -4,10 +4,13 @@ Plain HTML and CSS from the Jinja2 templates in site_templates/, a little JavaSc
 request: it works opened from file:// and served by any static host. What repeats by the thousand (a record's
 page, a seed's lines, a table's rows) is made in Python inside those templates' frame: a site may have 100,000
 records. Pages: the index (coverage, tables,
-citation, downloads, schema.org JSON-LD), one per table, one per record (records/ID.html: its fields, what
-refers to it, and each citation as its seed passage with the quote marked at its character offsets), one per
-seed (the whole text, every quoted passage marked and linked, excluded and uncited lines shown). Beside them:
-the SQLite file with Datasette's metadata.json, the W3C annotations, and the package's files to download."""
+citation, downloads, versions, schema.org JSON-LD, FAIR signposting links), one per table (every column,
+sortable and filterable, in pages of PAGE_ROWS rows; the statistics page compares each subject's figures), one
+per record (records/ID.html: its fields, its figures and ties, what refers to it, and each citation as its seed
+passage with the quote marked at its character offsets), one per seed (the whole text, every quoted passage
+marked and linked, excluded and uncited lines shown), the map of ties (graph.html, graphs/SEED.html: graph.py)
+and the timeline (timeline.html: timeline.py). Beside them: the SQLite file with Datasette's metadata.json,
+the W3C annotations, dataset.jsonld, datacite.xml, linkset.json, versions.json, and the package's files."""
 
 from __future__ import annotations
 
@@ -24,7 +27,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from markupsafe import Markup
 
-from . import __version__
+from . import __version__, graph, timeline
 from .annotations import FILE_NAME as ANNOTATIONS
 from .annotations import annotation_collection
 from .check import collector_paused
@@ -33,10 +36,9 @@ from .coverage import SeedCoverage, coverage
 from .database import FILE_NAME as DATABASE
 from .database import built_rows, datasette_metadata, package_enums, write_database
 from .freetext import WORD
-from .html_contexts import attribute, link, script_json, segment, text
-from .labels import date_text
+from .html_contexts import attribute, is_safe_url, link, script_json, segment, text
 from .loader import parse_lines
-from .metadata import METADATA, citation_text, schema_org_dataset
+from .metadata import METADATA, citation_text, linkset, schema_org_dataset, signposting_links
 from .model import ALL_TABLES, TABLES, Table
 from .schemas import columns
 from .seedtext import SeedText
@@ -47,7 +49,7 @@ if TYPE_CHECKING:
     from .checked import Project
 
 TEMPLATES = Path(__file__).with_name("site_templates")
-STATIC = ("style.css", "search.js", "evidence.js", "cite.js")
+STATIC = ("style.css", "search.js", "evidence.js", "cite.js", "table.js")
 _RECORD_LINE = re.compile(r"^-[ \t]+id:[ \t]*[\"']?([a-z0-9-]+)", re.MULTILINE)
 
 
@@ -227,6 +229,42 @@ class Package:
         return referrers
 
 
+    @cached_property
+    def kinds(self) -> dict[str, str]:
+        """Record id -> its table."""
+        return {r["id"]: r["table"] for r in self.tables["records"]}
+
+    @cached_property
+    def acronyms(self) -> dict[str, str]:
+        return {r["id"]: r["acronym"] for name in ("organizations", "resources") for r in self.tables[name]
+                if r.get("acronym")}
+
+    @cached_property
+    def ties(self) -> list[graph.Tie]:
+        """Every tie between records (relations, roles, participations, what is part of what)."""
+        return graph.ties(self.tables)
+
+    @cached_property
+    def ties_of(self) -> dict[str, list[tuple[bool, graph.Tie]]]:
+        """Record id -> its direct ties."""
+        return graph.neighbourhood(self.ties)
+
+    @cached_property
+    def figures(self) -> dict[str, list[dict]]:
+        """Subject id -> its statistics, by unit, date and id."""
+        figures: dict[str, list[dict]] = defaultdict(list)
+        for row in self.tables["statistics"]:
+            figures[row["subject_id"]].append(row)
+        for rows in figures.values():
+            rows.sort(key=lambda r: (r["unit"], r["as_of"] is None, r["as_of"] or 0, r["id"]))
+        return figures
+
+    @cached_property
+    def seeds_of(self) -> dict[str, list[str]]:
+        """Record id -> the seeds its citations cite, in order, each once."""
+        return {record_id: list(dict.fromkeys(c.seed_id for c in cites)) for record_id, cites in self.cites.items()}
+
+
 def read_package(root: Path, sources: Sources) -> Package:
     """The built tables of `root`, with what the project knows of their sources."""
     return Package(built_rows(root), sources)
@@ -259,17 +297,18 @@ def _id_lines(text: str) -> dict[str, int]:
 # --- what the templates show -----------------------------------------------------------------------------
 
 def shown_date(row: dict, name: str) -> str:
-    return date_text(row[name], row[f"{name}_precision"]) or ""
+    """A date field of a row at its precision: '2021', 'July 2020', '2020-09-18'."""
+    return timeline.human_date(row[name], row[f"{name}_precision"])
 
 
 FIELD_NAMES = {f.name: text(f.name) for t in ALL_TABLES for f in t.fields}  # escaped once: shown on every page
 
 
-def _page_link(package: Package, record_id: str) -> str:
-    """A link to a record's page (from another) labelled with its label; an id that is no record's (in a
-    package not checked) labelled with itself."""
+def _page_link(package: Package, record_id: str, to_records: str = "") -> str:
+    """A link to a record's page (from another, or from the folder `to_records` leads to records/ from)
+    labelled with its label; an id that is no record's (in a package not checked) labelled with itself."""
     page = package.page.get(record_id) or f"{segment(record_id)}.html"
-    return f'<a href="{page}">{package.label_html.get(record_id) or text(record_id)}</a>'
+    return f'<a href="{to_records}{page}">{package.label_html.get(record_id) or text(record_id)}</a>'
 
 
 def fields_html(package: Package, table: Table, row: dict) -> Markup:
@@ -390,6 +429,12 @@ def record_main_html(package: Package, table: Table, row: dict, seed_titles: dic
     if table.name == "seeds":
         parts.append(f'<p><a href="../seeds/{package.page[record_id]}">Read the text of this seed</a>.</p>')
     parts.append(f'<h2>Fields</h2>\n<dl class="fields">\n{fields_html(package, table, row)}\n</dl>')
+    if record_id in package.figures:
+        parts.append(f'<h2>Figures</h2>\n<p class="kind">Its figures side by side: a row per unit, a column per '
+                     f'date and source.</p>\n{figures_html(package, record_id, "", seed_titles)}')
+    ties = ties_html(package, record_id)
+    if ties:
+        parts.append(f'<h2>Ties</h2>\n<ul class="ties">\n{ties}\n</ul>')
     if package.referrers.get(record_id):
         parts.append(f'<h2>Referred to by</h2>\n<ul class="referrers">\n{referrers_html(package, record_id)}\n</ul>')
     if package.cites.get(record_id):
@@ -500,60 +545,193 @@ def _marked(seed_text: str, start: int, end: int, cites: list[Cite]) -> str:
     return "".join(pieces)
 
 
+PAGE_ROWS = 1000  # rows per table page: a table of 100,000 rows is 100 pages
+MAX_FIGURE_SUBJECTS = 100  # subjects whose figures the statistics page compares (those with the most figures)
+MAX_TIES_LISTED = 60  # ties a record's page lists (the rest are among "Referred to by")
+_HOW = {"id": "record", "ref": "link", "date": "date", "integer": "integer", "url": "url", "list": "list",
+        "boolean": "boolean"}
+
+
 def table_columns(table: Table) -> list[str]:
-    """The columns a table's page shows: for a curated table, each record by its label; for a derived one, its
-    columns (a citation's quote is on its record's page)."""
+    """The columns a table's page shows: every column (a date and its precision in one; a curated table's
+    aliases too), but the label of `records`, shown as the link of its id."""
     if table in TABLES:
-        return ["id"]
-    hidden = {("citations", "quote"), ("records", "label")}
-    return [c.name for c in columns(table) if (table.name, c.name) not in hidden and c.part != "precision"]
+        return [f.name for f in table.fields] + (["note"] if table.cited else [])
+    return [c.name for c in columns(table) if (table.name, c.name) != ("records", "label") and c.part != "precision"]
 
 
-def table_rows_html(package: Package, table: Table) -> Markup:
-    """Every row of a table as <tr> elements, ids and references as links labelled with the record's label.
-    Made here rather than in the template: a table may have 100,000 rows."""
-    names = table_columns(table)
-    refs = {f.name for f in table.fields if f.kind in ("ref", "id")} & {"id", "record_id", *names}
-    kinds = {c.name: c.type for c in columns(table)}
-    shown = [(name, "link" if name in refs else "escaped" if kinds[name] == "string" else kinds[name])
-             for name in names]
-    labels, ids, pages = package.label_html, package.id_html, package.page
-    rows = []
-    for row in package.tables[table.name]:
-        cells = []
-        for name, how in shown:
-            value = row[name]
-            if value is None:
-                cells.append("<td></td>")
-            elif how == "link" and value in labels:
-                cells.append(f'<td><a href="../records/{pages[value]}">{labels[value]}</a> '
-                             f'<code>{ids[value]}</code></td>')
-            elif how == "date":
-                cells.append(f"<td>{text(shown_date(row, name))}</td>")
-            elif how == "integer":
-                cells.append(f"<td>{value:d}</td>")
-            else:
-                cells.append(f"<td>{text(value)}</td>")
-        rows.append(f"<tr>{''.join(cells)}</tr>")
-    return Markup("\n".join(rows))
+def _column_kinds(table: Table) -> list[tuple[str, str]]:
+    """Each shown column and how its cells are made: record (a curated record's label, linked, and its id),
+    link (a reference as the label it points to), date, integer, url, list, boolean or text."""
+    kinds = {f.name: f.kind for f in table.fields}
+    shown = []
+    for name in table_columns(table):
+        kind = kinds.get(name, "text")
+        if table not in TABLES and kind == "id":
+            kind = "ref"  # records.id: a link to the record
+        shown.append((name, _HOW.get(kind, "text")))
+    return shown
+
+
+def _column_html(package: Package, how: str, rows: list[dict], name: str) -> list[str]:
+    """One column of a table's page as <td> elements, made a column at a time (a table may have 100,000 rows): a
+    data-sort key where the cell's text would sort wrongly (a date, a number, a record by its label)."""
+    if how == "list":
+        aliases = package.aliases
+        return [f"<td>{text('; '.join(aliases[r['id']]))}</td>" if r["id"] in aliases else "<td></td>" for r in rows]
+    values = [r[name] for r in rows]
+    labels, label_html, pages, ids = package.labels, package.label_html, package.page, package.id_html
+    if how == "record":
+        return [f'<td data-sort="{attribute(labels[v])}"><a href="../records/{pages[v]}">{label_html[v]}</a> '
+                f"<code>{ids[v]}</code></td>" if v in labels else f"<td>{text(v)}</td>" for v in values]
+    if how == "link":
+        return ["<td></td>" if v is None else f'<td><a href="../records/{pages[v]}">{label_html[v]}</a></td>'
+                if v in labels else f"<td>{text(v)}</td>" for v in values]
+    if how == "date":
+        precisions = [r[f"{name}_precision"] for r in rows]
+        return ["<td></td>" if v is None else
+                f'<td class="date" data-sort="{v.isoformat()}">{text(timeline.human_date(v, p))}</td>'
+                for v, p in zip(values, precisions, strict=True)]
+    if how == "integer":
+        return ["<td></td>" if v is None else f'<td class="number" data-sort="{v:d}">{v:,d}</td>' for v in values]
+    if how == "url":
+        return ["<td></td>" if not v else f"<td>{link(str(v))}</td>" for v in values]
+    if how == "boolean":
+        return ["<td></td>" if v is None else f"<td>{'yes' if v else 'no'}</td>" for v in values]
+    return ["<td></td>" if v is None or v == "" else f"<td>{text(v)}</td>" for v in values]
+
+
+def table_rows_html(package: Package, table: Table, rows: list[dict] | None = None) -> Markup:
+    """Rows of a table (by default all) as <tr> elements: every column, ids and references as links labelled
+    with the record's label, dates at their precision, inferred values marked. Made here rather than in the
+    template, a column at a time: a table may have 100,000 rows."""
+    rows = package.tables[table.name] if rows is None else rows
+    shown = _column_kinds(table)
+    cells = [_column_html(package, how, rows, name) for name, how in shown]
+    if table in TABLES:  # an inferred value marked, with the reason as its title
+        inferred = package.inferred
+        where = {name: index for index, (name, _) in enumerate(shown)}
+        for position, row in enumerate(rows):
+            for name, reason in inferred.get(row["id"], {}).items():
+                if name in where:
+                    cell = cells[where[name]][position]
+                    cells[where[name]][position] = (f'{cell[:-5]} <span class="inferred" title="{attribute(reason)}">'
+                                                    f"inferred</span></td>")
+    return Markup("\n".join(f"<tr>{''.join(row)}</tr>" for row in zip(*cells, strict=True)))
+
+
+def table_page_name(table: str, page: int) -> str:
+    """tables/NAME.html, then NAME-2.html, NAME-3.html ... for a table of more than PAGE_ROWS rows."""
+    return f"{table}.html" if page == 1 else f"{table}-{page:d}.html"
+
+
+_COMPARATOR = {"exactly": "", "more-than": "more than ", "over": "over ", "nearly": "nearly ", "about": "about "}
+
+
+def figure_text(row: dict) -> str:
+    """A figure as people read it: 'over 116,000,000', '210', 'millions'."""
+    if row["value"] is None:
+        return str(row["comparator"])
+    return f"{_COMPARATOR.get(row['comparator'], str(row['comparator']) + ' ')}{row['value']:,d}"
+
+
+def figures_html(package: Package, subject_id: str, to_records: str, seed_titles: Mapping[str, str]) -> str:
+    """The figures of one subject side by side: a row per unit (downloads, sequences, visitors ...), a column
+    per date and source (the seed its citation quotes), so that figures of the same kind read as a series.
+    Each figure is its comparator and value, linked to its record, with what it counts."""
+    rows = package.figures.get(subject_id)
+    if not rows:
+        return ""
+    def key(row: dict) -> tuple:
+        seeds = package.seeds_of.get(row["id"]) or [""]
+        return (row["as_of"] is None, row["as_of"] or 0, row["as_of_precision"] or "", seeds[0])
+    columns_ = sorted({key(row) for row in rows})
+    units = list(dict.fromkeys(row["unit"] for row in rows))
+    cells: dict[tuple, list[str]] = defaultdict(list)
+    for row in rows:
+        cells[row["unit"], key(row)].append(
+            f'<a href="{to_records}{package.page[row["id"]]}">{text(figure_text(row))}</a> '
+            f'<span class="measure">{text(row["measure"])}</span>')
+    head = "".join(f'<th scope="col">{text(timeline.human_date(c[1], c[2]) if not c[0] else "undated")}'
+                   f'<br><span class="source">{text(seed_titles.get(c[3], c[3]))}</span></th>' for c in columns_)
+    body = "\n".join(f'<tr><th scope="row">{text(unit)}</th>'
+                     + "".join(f'<td>{"<br>".join(cells.get((unit, c), ()))}</td>' for c in columns_) + "</tr>"
+                     for unit in units)
+    name = attribute(package.labels.get(subject_id, subject_id))
+    return (f'<div class="scroll" tabindex="0" role="region" aria-label="Figures of {name}">\n'
+            f'<table class="figures" data-subject="{attribute(subject_id)}">\n'
+            f'<thead><tr><th scope="col">unit</th>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>\n</div>')
+
+
+def statistics_figures_html(package: Package, seed_titles: Mapping[str, str]) -> Markup:
+    """The statistics page's comparison: for each subject (at most MAX_FIGURE_SUBJECTS, those with the most
+    figures), its label linked and its figures side by side."""
+    subjects = sorted(package.figures, key=lambda s: (-len(package.figures[s]), package.labels.get(s, s), s))
+    parts = []
+    for subject in subjects[:MAX_FIGURE_SUBJECTS]:
+        parts.append(f'<section class="subject-figures" aria-label="{attribute(package.labels.get(subject, subject))}">'
+                     f'<h3>{_page_link(package, subject, "../records/")}</h3>\n'
+                     f'{figures_html(package, subject, "../records/", seed_titles)}</section>')
+    more = len(subjects) - MAX_FIGURE_SUBJECTS
+    if more > 0:
+        parts.append(f"<p>And {more:,d} more subjects with figures (each one's page compares its own); the "
+                     f"{MAX_FIGURE_SUBJECTS:d} with the most figures are shown.</p>")
+    return Markup("\n".join(parts))
+
+
+def ties_html(package: Package, record_id: str) -> str:
+    """A record's direct ties as <li>: who or what is what to whom, each linked, with the record that states it."""
+    ties = package.ties_of.get(record_id)
+    if not ties:
+        return ""
+    me = text(graph.short(package.labels.get(record_id, record_id), package.acronyms.get(record_id)))
+    items = []
+    for outgoing, tie in ties[:MAX_TIES_LISTED]:
+        other = _page_link(package, tie.target if outgoing else tie.source)
+        via = (f' <span class="via">(<a href="{package.page[tie.via]}"><code>{package.id_html[tie.via]}</code></a>)'
+               f'</span>' if tie.via != record_id and tie.via in package.page else "")
+        said = f'<span class="tie">{text(tie.label)}</span>'
+        items.append(f"<li>{me} {said} {other}{via}</li>" if outgoing else f"<li>{other} {said} {me}{via}</li>")
+    more = len(ties) - MAX_TIES_LISTED
+    if more > 0:
+        items.append(f"<li>and {more:,d} more ties (see the records that refer to it)</li>")
+    return "\n".join(items)
+
+
+MAX_TIE_TERMS = 30  # the distinct terms of a record's ties its search entry holds
 
 
 def search_entries(package: Package) -> list[list[str]]:
-    """The search index: [id, label, table, names (lower case, tab-separated), text (lower case)]."""
-    names_by_id: dict[str, list[str]] = defaultdict(list)
-    text_by_id: dict[str, list[str]] = defaultdict(list)
+    """The search index: [id, label, table, names, text]. Names (tab-separated): its name, acronym, title and
+    aliases, and its label. Text: its own words (every text field), the labels of the records it refers to,
+    and the terms of its ties ("founding-member-of", "speaker"), so that "members of BHBD" finds BHBD. search.js
+    lowers and cuts them into words itself."""
+    labels = package.labels
+    entries = []
+    by_id: dict[str, tuple[list[str], list[str]]] = {}
     for table in TABLES:
+        kinds = [(f.name, f.kind) for f in table.fields]
         for row in package.tables[table.name]:
-            for f in table.fields:
-                value = row.get(f.name)
-                if f.name in ("name", "acronym", "title"):
-                    names_by_id[row["id"]].append(str(value or ""))
-                elif f.kind == "text" and value:
-                    text_by_id[row["id"]].append(str(value))
+            names, words = by_id.setdefault(row["id"], ([], []))
+            for name, kind in kinds:
+                value = row.get(name)
+                if not value:
+                    continue
+                if name in ("name", "acronym", "title"):
+                    names.append(str(value))
+                elif kind == "text":
+                    words.append(str(value))
+                elif kind == "ref":
+                    words.append(labels.get(value, value))
     for record_id, aliases in package.aliases.items():
-        names_by_id[record_id] += aliases
-    return [[r["id"], r["label"], r["table"], "\t".join(n for n in names_by_id[r["id"]] if n).lower(),
-             " ".join([r["label"], *text_by_id[r["id"]]]).lower()] for r in package.tables["records"]]
+        by_id.setdefault(record_id, ([], []))[0].extend(aliases)
+    for record_id, ties in package.ties_of.items():
+        terms = list(dict.fromkeys(tie.label for _, tie in ties))[:MAX_TIE_TERMS]
+        by_id.setdefault(record_id, ([], []))[1].append(" ".join(terms))
+    for r in package.tables["records"]:
+        names, words = by_id.get(r["id"], ([], []))
+        entries.append([r["id"], r["label"], r["table"], "\t".join([*names, r["label"]]), " \u00b7 ".join(words)])
+    return entries
 
 
 # --- writing ---------------------------------------------------------------------------------------------
@@ -728,7 +906,7 @@ def write_pages(package: Package, root: Path, out: Path) -> None:
 
 
 def _make_folders(out: Path) -> None:
-    for folder in ("records", "tables", "seeds"):
+    for folder in ("records", "tables", "seeds", "graphs"):
         (out / folder).mkdir()
 
 
@@ -750,7 +928,10 @@ def _write_database(package: Package, root: Path, out: Path) -> None:
 
 
 def _write_index_and_tables(package: Package, root: Path, out: Path) -> None:
-    """The static files, the package's files to download, the index and the table pages."""
+    """The static files, the package's files to download, the index (with its signposting links, linkset.json,
+    dataset.jsonld, datacite.xml and versions.json beside it) and the table pages."""
+    from .card import temporal_coverage
+    from .release import versions_index
     env = environment()
     for name in STATIC:
         shutil.copyfile(TEMPLATES / name, out / name)
@@ -763,15 +944,85 @@ def _write_index_and_tables(package: Package, root: Path, out: Path) -> None:
     jsonld = schema_org_dataset([{"name": f["name"], "contentUrl": f["path"], "encodingFormat": f["format"]}
                                  for f in files],
                                 [{"name": seed["title"], "url": f"seeds/{segment(seed_text_file(seed['id']))}"}
-                                 for seed in seeds])
+                                 for seed in seeds], temporal_coverage=temporal_coverage(root))
+    (out / "dataset.jsonld").write_text(_json(jsonld), encoding="utf-8")
+    shutil.copyfile(root / "build" / "datacite.xml", out / "datacite.xml")
+    signposts = signposting_links(files)
+    (out / "linkset.json").write_text(_json(linkset(signposts)), encoding="utf-8")
+    versions = versions_index(root)
+    (out / "versions.json").write_text(_json(versions), encoding="utf-8")
     _page(env, "index.html", out / "index.html", base="", tables=ALL_TABLES, counts=counts, seeds=seeds,
           coverage=package.sources.coverage, files=files, citation=citation_text(), jsonld=script_json(jsonld),
-          description=METADATA["description"])
+          description=METADATA["description"], signposts=[s for s in signposts if is_safe_url(s["href"])],
+          versions=versions["versions"])
+    titles = {seed["id"]: seed["title"] for seed in seeds}
     for table in ALL_TABLES:
-        names = table_columns(table)
-        _page(env, "table.html", out / "tables" / f"{table.name}.html", base="../", table=table,
-              headers=["record" if names == ["id"] else n for n in names],
-              count=len(package.tables[table.name]), rows=table_rows_html(package, table))
+        rows = package.tables[table.name]
+        pages = max(1, -(-len(rows) // PAGE_ROWS))
+        for page in range(1, pages + 1):
+            first = (page - 1) * PAGE_ROWS
+            shown = rows[first:first + PAGE_ROWS]
+            figures = statistics_figures_html(package, titles) if table.name == "statistics" and page == 1 else ""
+            _page(env, "table.html", out / "tables" / table_page_name(table.name, page), base="../", table=table,
+                  headers=["record" if n == "id" and table in TABLES else n for n in table_columns(table)],
+                  count=len(rows), rows=table_rows_html(package, table, shown), figures=figures, page=page,
+                  pages=[(n, table_page_name(table.name, n)) for n in range(1, pages + 1)], first=first + 1,
+                  last=first + len(shown), page_rows=PAGE_ROWS)
+
+
+def _map_link(package: Package, to_records: str):
+    """A function: a record's id -> its label linked to its page, from a page `to_records` leads to records/ from."""
+    return lambda record_id: _page_link(package, record_id, to_records)
+
+
+def _map_page(env, package: Package, path: Path, base: str, heading: str, intro: str, ties: list[graph.Tie],
+              limit: int, **context) -> None:
+    """A page with the map of `ties` (at most `limit` nodes: graph.capped) and the same ties as a table."""
+    nodes, shown, total = graph.capped(ties, limit)
+    places = graph.layout(nodes, shown)
+    to_records = f"{base}records/"
+    picture = graph.svg(nodes, shown, places, package.labels, package.kinds, package.acronyms, to_records)
+    if total > len(nodes):
+        intro += (f" Of its {total:,d} records with ties, the {len(nodes):,d} with the most ties are drawn, with the "
+                  f"{len(shown):,d} ties between them; each record's page lists all of its own.")
+    else:
+        intro += f" {len(nodes):,d} records and {len(shown):,d} ties."
+    _page(env, "graph.html", path, base=base, heading=heading, intro=intro, svg=picture, legend=graph.LEGEND,
+          ties=graph.ties_table(shown, _map_link(package, to_records)), **context)
+
+
+def _write_maps(package: Package, root: Path, out: Path) -> None:
+    """The map of ties of the whole package (graph.html) and the timeline (timeline.html)."""
+    env = environment()
+    seeds = [(seed["id"], seed["title"], f"graphs/{segment(file_name(seed['id'], '.html'))}")
+             for seed in package.tables["seeds"]]
+    _map_page(env, package, out / "graph.html", "", "Map of ties",
+              "Organizations, people, events, resources and agreements, and how they are tied: relations, roles, "
+              "participations and what is part of what. Each node links to its record; the table below the map "
+              "says the same.", package.ties, graph.MAX_NODES, seeds=seeds)
+    items = timeline.dated_facts(package.tables)
+    shown = timeline.sampled(items)
+    note = "" if len(shown) == len(items) else (
+        f" The package has {len(items):,d} dated facts: every {-(-len(items) // timeline.MAX_ITEMS):d}th, in date "
+        f"order, is drawn ({len(shown):,d}).")
+    _page(env, "timeline.html", out / "timeline.html", base="", count=len(items), note=note,
+          svg=timeline.svg(shown, package.labels, "records/"))
+
+
+def _write_seed_maps(package: Package, root: Path, out: Path) -> None:
+    """graphs/SEED.html: the map of the ties a seed states (those whose record cites it)."""
+    env = environment()
+    by_seed: dict[str, list[graph.Tie]] = defaultdict(list)
+    for tie in package.ties:
+        for seed_id in package.seeds_of.get(tie.via, ()):
+            by_seed[seed_id].append(tie)
+    for seed in package.tables["seeds"]:
+        _map_page(env, package, out / "graphs" / file_name(seed["id"], ".html"), "../",
+                  f"Map of ties: {seed['title']}",
+                  "The ties this seed states: relations, roles, participations and what is part of what, whose "
+                  "records cite it. Each node links to its record.", by_seed.get(seed["id"], []), graph.MAX_SEED_NODES,
+                  seeds=[],
+                  seed=seed)
 
 
 def copy_seed_text(root: Path, seed: dict, out: Path) -> None:
@@ -849,5 +1100,6 @@ def _json(data) -> str:
 
 
 TASKS: tuple[Callable[[Package, Path, Path], object], ...] = (  # the longest first
-    _write_database, _write_annotations, _write_index_and_tables, _write_seed_pages, _write_search_index,
+    _write_database, _write_annotations, _write_index_and_tables, _write_seed_pages, _write_maps, _write_seed_maps,
+    _write_search_index,
     *(partial(_write_record_pages, part=part, parts=RECORD_PARTS) for part in range(RECORD_PARTS)))
