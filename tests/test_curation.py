@@ -249,3 +249,41 @@ def test_seed_add_writes_the_seed_its_entry_and_its_fact_file(project, tmp_path)
     again = anso(project, "seed", "add", str(document), "--id", "report-2021", "--title", "A report",
                  "--publisher", "EIOD", "--kind", "letter", "--language", "en")
     assert again.returncode == 2 and "is the id of a seed or record already" in again.stderr
+
+
+# A version is written once ---------------------------------------------------------------------------------------
+
+def test_a_version_is_written_once(tmp_path):
+    """A release made again from the same sources passes (the release workflow does that on the tag); one whose
+    content differs under a version that releases/VERSION/ or a tag vVERSION names is refused, and writes
+    nothing."""
+    from anso_facts import __version__
+    from anso_facts.release import ReleaseError, release
+    from helpers import released_copy
+    root = released_copy(tmp_path / "checkout")
+    first = release(root, tmp_path / "dist")
+    record = (root / "releases" / __version__ / "release.json").read_text(encoding="utf-8")
+    again = release(root, tmp_path / "again")
+    assert again.read_bytes() == first.read_bytes()
+    guide = root / "docs" / "curating.md"
+    guide.write_text(guide.read_text(encoding="utf-8") + "\nA change.\n", encoding="utf-8")  # other content
+    with pytest.raises(ReleaseError, match=f"version {__version__} was released already \\(releases/"):
+        release(root, tmp_path / "changed")
+    assert not (tmp_path / "changed").exists()
+    assert (root / "releases" / __version__ / "release.json").read_text(encoding="utf-8") == record
+    # without the kept release, the tag still names the version's content
+    assert git(root, "init", "-q", "-b", "main").returncode == 0
+    git(root, "add", "-A")
+    assert git(root, "commit", "-q", "-m", "release").returncode == 0
+    assert git(root, "tag", f"v{__version__}").returncode == 0
+    shutil.rmtree(root / "releases")
+    with pytest.raises(ReleaseError, match=f"released already \\(the tag v{__version__}\\)"):
+        release(root, tmp_path / "changed")
+
+
+def test_no_unnamed_seed_while_a_catalogue_entry_that_may_name_it_is_in_error(project):
+    catalogue = project / "seeds" / "seeds.yaml"
+    catalogue.write_text(catalogue.read_text(encoding="utf-8").replace("kind: booth-text", "kind: booth", 1),
+                         encoding="utf-8")
+    codes = [p.code for p in check(project)[1]]
+    assert "not-allowed-value" in codes and "unnamed-seed" not in codes
