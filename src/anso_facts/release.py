@@ -349,8 +349,3 @@ def versions_index(root: Path, current: bool = False) -> dict:
     for index, entry in enumerate(entries):
         entry["newest"] = index == 0
     return {"name": METADATA["name"], "newest": entries[0]["version"] if entries else None, "versions": entries}
-
-
-def versions_json(root: Path) -> str:
-    """versions.json for the site: the released versions (see versions_index)."""
-    return json.dumps(versions_index(root), indent=2) + "\n"
