@@ -125,16 +125,11 @@ class SeedText:
         """Every place between the offsets `start` and `end` where `words` stand, matched as quotes are."""
         return self._matches(normalise_quote(words), start, end)
 
-    def find_words(self, words: str, start: int, end: int) -> Match | None:
-        """Where `words` first stand as whole words between the offsets `start` and `end`, matched as quotes
-        are, or None. Whole: no letter or digit joins an end that is a letter or digit ("Dr." stands in
-        "Dr.Somprasong"; "CAS" does not stand in "CAST"). Searched in the stretch as normalised once
-        (`normalised`): the same citation is searched for every value of its record."""
-        found = self.words_at(words, start, end)
-        return Match(*found, self.line_of(found[0]), self.line_of(found[1] - 1)) if found else None
-
     def words_at(self, words: str, start: int, end: int) -> tuple[int, int] | None:
-        """find_words' offsets alone (char_start, char_end), for the many values whose lines nobody asks."""
+        """Where `words` first stand as whole words between the offsets `start` and `end`, matched as quotes are:
+        (char_start, char_end), or None. Whole: no letter or digit joins an end that is a letter or digit ("Dr."
+        stands in "Dr.Somprasong"; "CAS" does not stand in "CAST"). Searched in the stretch as normalised once
+        (`normalised`): the same citation is searched for every value of its record."""
         wanted = normalise_quote(words)
         if not wanted:
             return None
