@@ -287,3 +287,30 @@ def test_no_unnamed_seed_while_a_catalogue_entry_that_may_name_it_is_in_error(pr
                          encoding="utf-8")
     codes = [p.code for p in check(project)[1]]
     assert "not-allowed-value" in codes and "unnamed-seed" not in codes
+
+
+def test_a_definition_is_text_too(project):
+    """The vocabularies' definitions reach the schemas, the dictionary and the site: no control character, no
+    formula."""
+    vocabularies = project / "data" / "vocabularies.yaml"
+    text = vocabularies.read_text(encoding="utf-8")
+    text = text.replace("  webinar: A seminar held online.", '  webinar: "A seminar\\e[2J held online."')
+    vocabularies.write_text(text.replace("  workshop: A workshop.", "  workshop: =HYPERLINK(1)"), encoding="utf-8")
+    found = [str(p) for p in check(project)[1]]
+    assert [p.split(": ")[1] for p in found] == ["control-character", "formula-text"], found
+    assert found[0].startswith("data/vocabularies.yaml:") and "event_kinds.webinar holds the control character" \
+        " U+001B" in found[0]
+
+
+def test_the_site_lists_every_vocabulary_with_its_definitions(built):
+    from anso_facts.check import check as checked
+    from anso_facts.site import write_site
+    project = checked(built)[0]
+    site = write_site(project, built, built.parent / "vocabulary-site")
+    page = (site / "vocabularies.html").read_text(encoding="utf-8")
+    vocabularies = project.catalogue.vocabularies
+    for name, terms in vocabularies.terms.items():
+        assert f'<h2 id="{name}">{name}</h2>' in page
+        for term in terms:
+            assert f"<code>{term}</code>" in page
+    assert "<td>A seminar held online.</td>" in page and "(subject in organizations; object in agreements)" in page

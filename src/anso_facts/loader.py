@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import yamlsafe
+from .plaintext import FORMULA_STARTS, character_name, texts, unsafe_character
 from .problems import Problem, Source, did_you_mean, display_path, relative_name
 from .seedtext import SeedTexts
 from .vocabularies import FILE as VOCABULARIES_FILE
@@ -173,7 +174,21 @@ def load_document(path: Path, root: Path, schema: dict) -> tuple[object, list[Pr
     problems = [Problem(name, error.line, error.column, error.code, error.message) for error in duplicates]
     problems += [Problem(name, *source.position(at), code, message)
                  for at, code, message in schema_errors(schema, document)]
+    problems += [Problem(name, *source.position(at), code, message) for at, code, message in _not_plain(document)]
     return document, problems
+
+
+def _not_plain(document) -> Iterator[tuple[tuple, str, str]]:
+    """(path, code, message) of each text of a document that holds a control character or starts as a formula
+    (plaintext.py), as the rule text_is_plain finds them in records."""
+    for at, text in texts(document):
+        unsafe = unsafe_character(text)
+        if unsafe:
+            yield at, "control-character", (f"{display_path(at)} holds the control character "
+                                            f"{character_name(unsafe.group())} at character {unsafe.start() + 1}")
+        if text[:1] in FORMULA_STARTS:
+            yield at, "formula-text", (f"{display_path(at)} starts with {text[0]!r}, which a spreadsheet would run as "
+                                       f"a formula")
 
 
 def load_file(path: Path, root: Path, schema: dict, data: bytes | None = None

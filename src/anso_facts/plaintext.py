@@ -18,6 +18,19 @@ UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
+def texts(value, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """Every string in a parsed YAML value (a record's fields, list items, notes, quotes; a definition), with its
+    path."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from texts(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from texts(item, (*path, index))
+
+
 def unsafe_character(text: str) -> re.Match | None:
     """The first character of `text` that no curated text may hold, or None."""
     return UNSAFE.search(text)

@@ -25,7 +25,7 @@ from .evidence import (
 from .grounding import first_day, last_day
 from .loader import FileRecords, Record, parse_lines
 from .model import CITE_TABLE, TABLE_BY_NAME, TABLES
-from .plaintext import FORMULA_STARTS, character_name, unsafe_character
+from .plaintext import FORMULA_STARTS, character_name, texts, unsafe_character
 from .problems import Finding, Problem, did_you_mean, display_path
 from .rows import LOCATOR
 from .seedtext import normalise_quote
@@ -185,18 +185,6 @@ def figures_have_values(loaded: FileRecords) -> Iterator[Finding]:
             yield _finding(record, ("comparator",), "comparator-value", f"comparator {comparator!r} needs a value")
 
 
-def _texts(value, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
-    """Every string in a record's data (fields, list items, notes, reasons, quotes), with its path."""
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _texts(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _texts(item, (*path, index))
-
-
 def _suspect(value, searched: bool) -> bool:
     """Whether a record's data holds a text that starts as a formula or (where `searched`) holds an unsafe
     character: a quick look at the strings, two levels deep as records are, before the slower walk that says
@@ -221,7 +209,7 @@ def text_is_plain(loaded: FileRecords) -> Iterator[Finding]:
     for record in loaded.records:
         if not _suspect(record.data, searched):
             continue
-        for path, text in _texts(record.data):
+        for path, text in texts(record.data):
             unsafe = unsafe_character(text) if searched else None
             if unsafe:
                 yield _finding(record, path, "control-character", f"{display_path(path)} holds the control "

@@ -42,6 +42,7 @@ from .metadata import METADATA, citation_text, linkset, schema_org_dataset, sign
 from .model import ALL_TABLES, TABLES, Table
 from .schemas import columns
 from .seedtext import SeedText
+from .vocabularies import LISTS, Vocabularies
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -955,6 +956,8 @@ def _write_index_and_tables(package: Package, root: Path, out: Path) -> None:
           coverage=package.sources.coverage, files=files, citation=citation_text(), jsonld=script_json(jsonld),
           description=METADATA["description"], signposts=[s for s in signposts if is_safe_url(s["href"])],
           versions=versions["versions"])
+    _page(env, "vocabularies.html", out / "vocabularies.html", base="",
+          lists=vocabulary_lists(package.sources.project.catalogue.vocabularies))
     titles = {seed["id"]: seed["title"] for seed in seeds}
     for table in ALL_TABLES:
         rows = package.tables[table.name]
@@ -968,6 +971,21 @@ def _write_index_and_tables(package: Package, root: Path, out: Path) -> None:
                   count=len(rows), rows=table_rows_html(package, table, shown), figures=figures, page=page,
                   pages=[(n, table_page_name(table.name, n)) for n in range(1, pages + 1)], first=first + 1,
                   last=first + len(shown), page_rows=PAGE_ROWS)
+
+
+def vocabulary_lists(vocabularies: Vocabularies) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """Each controlled list of data/vocabularies.yaml for its page: name, what it is for, and each term with its
+    definition (a relation's with the tables it joins)."""
+    lists = []
+    for name, terms in vocabularies.terms.items():
+        rows = []
+        for term, definition in terms.items():
+            relation = vocabularies.relations.get(term) if name == "relations" else None
+            joins = (f" (subject in {', '.join(relation.subjects)}; object in {', '.join(relation.objects)})"
+                     if relation else "")
+            rows.append((term, definition + joins))
+        lists.append((name, LISTS.get(name, ""), rows))
+    return lists
 
 
 def _map_link(package: Package, to_records: str):
