@@ -38,11 +38,14 @@ text = escape
 attribute = escape
 
 
+_UNRESERVED = re.compile(r"[A-Za-z0-9._~-]*")  # what quote() leaves as it is
+
+
 def segment(value: str) -> str:
     """`value` as one segment of a link's path or fragment: every character but letters, digits and `-._~`
     percent-encoded, so that no value can add a scheme, a folder, a query or a fragment, or leave the
-    attribute (a slug is left as it is)."""
-    return quote(value, safe="")
+    attribute (a slug is left as it is, without urllib's work: a site has a link for each of 100,000 ids)."""
+    return value if _UNRESERVED.fullmatch(value) else quote(value, safe="")
 
 
 def is_safe_url(url: str) -> bool:
