@@ -111,6 +111,9 @@ class HostileSources:
         self.exclusions = {ids[seed_id]: dict.fromkeys(lines, f"reason {PAYLOAD}")
                            for seed_id, lines in sources.exclusions.items()}
         self.curated = {ids[record_id]: f"data/{PAYLOAD}.yaml:1" for record_id in sources.curated}
+        real = sources.vocabularies  # the terms stay (the database checks them); every definition is hostile
+        self.vocabularies = replace(real, terms={name: {term: f"{PAYLOAD} {definition}" for term, definition in
+                                                       terms.items()} for name, terms in real.terms.items()})
 
 
 def _hostile_text(seed_text: str) -> str:
@@ -310,6 +313,15 @@ def test_index_runs_nothing_and_shows_the_hostile_titles_as_text(hostile, guarde
                                ".textContent).isBasedOn.map(b => [b.name, b.url])")
     assert ld == [[seed["title"], f"seeds/{segment(seed['id'])}.txt"] for seed in package.tables["seeds"]]
     assert guarded.page.evaluate("() => document.scripts.length") == 2  # the JSON-LD and search.js, no other
+
+
+def test_the_vocabularies_page_runs_nothing_and_shows_hostile_definitions_as_text(hostile, guarded):
+    out, package = hostile["site"], hostile["package"]
+    guarded.open(out / "vocabularies.html")
+    guarded.assert_nothing_ran()
+    definitions = guarded.text_of("main td:nth-child(2)")
+    assert definitions and all(definition.startswith(PAYLOAD) for definition in definitions)
+    assert guarded.page.evaluate("() => document.scripts.length") == 1  # search.js, no other
 
 
 def test_every_table_page_runs_nothing_and_shows_the_values_as_text(hostile, guarded):

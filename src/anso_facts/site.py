@@ -81,6 +81,10 @@ class Sources:
         self.project = project
 
     @property
+    def vocabularies(self) -> Vocabularies:
+        return self.project.catalogue.vocabularies
+
+    @property
     def texts(self) -> Mapping[str, SeedText]:
         return self.project.catalogue.seed_texts
 
@@ -957,7 +961,7 @@ def _write_index_and_tables(package: Package, root: Path, out: Path) -> None:
           description=METADATA["description"], signposts=[s for s in signposts if is_safe_url(s["href"])],
           versions=versions["versions"])
     _page(env, "vocabularies.html", out / "vocabularies.html", base="",
-          lists=vocabulary_lists(package.sources.project.catalogue.vocabularies))
+          lists=vocabulary_lists(package.sources.vocabularies))
     titles = {seed["id"]: seed["title"] for seed in seeds}
     for table in ALL_TABLES:
         rows = package.tables[table.name]
