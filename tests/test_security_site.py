@@ -316,8 +316,7 @@ def test_index_runs_nothing_and_shows_the_hostile_titles_as_text(hostile, guarde
 
 
 def test_the_vocabularies_page_runs_nothing_and_shows_hostile_definitions_as_text(hostile, guarded):
-    out, package = hostile["site"], hostile["package"]
-    guarded.open(out / "vocabularies.html")
+    guarded.open(hostile["site"] / "vocabularies.html")
     guarded.assert_nothing_ran()
     definitions = guarded.text_of("main td:nth-child(2)")
     assert definitions and all(definition.startswith(PAYLOAD) for definition in definitions)
