@@ -24,8 +24,6 @@ from anso_facts.schemas import columns
 from anso_facts.seedtext import Match, SeedText
 from helpers import build_project, copy_real_project
 
-CHROMIUM = Path("/usr/bin/chromium")
-
 # What would run if it reached a page unescaped: it ends a <script> element, opens one, adds an element with a
 # handler, opens a comment, carries quotes, an entity and the two separators JavaScript once refused in strings.
 PAYLOAD = ('</script><script>window.__pwned=1;alert(1)</script><img src=x onerror="window.__pwned=1;alert(1)">'
@@ -244,18 +242,6 @@ def test_an_id_that_is_no_file_name_is_refused_not_written_elsewhere(checkout, t
     with pytest.raises(site.SiteError, match="cannot name a file"):
         site.write_pages(site.Package(tables, real.sources), root, out)
     assert not (tmp_path / "outside.html").exists() and not (tmp_path / "out" / "outside.html").exists()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert CHROMIUM.exists(), f"{CHROMIUM} is missing: apt-get install chromium"
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        yield chromium
-        chromium.close()
 
 
 # Every way a page could run the payload is recorded: a dialog, a call of alert/confirm/prompt, the flag.

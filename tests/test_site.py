@@ -2,7 +2,6 @@
 Debian's Chromium through Playwright, the database served by a real Datasette."""
 
 import json
-import os
 import re
 import socket
 import sqlite3
@@ -24,7 +23,6 @@ from anso_facts.model import ALL_TABLES, TABLES
 from anso_facts.site import write_site
 from helpers import REPO, build_project, copy_real_project
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "test-artifacts"  # screenshots, not committed
 BIN = Path(sys.executable).parent
 
@@ -290,22 +288,6 @@ def test_each_evidence_row_is_an_annotation_whose_selectors_point_at_its_words(s
 
 
 # --- in the browser ----------------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: `python3 dev.py test` installs it (apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        yield chromium
-        chromium.close()
-
 
 class Watched:
     """A page with every request, console error and page error it met."""

@@ -4,7 +4,6 @@ colour of its own, and says them in text; an inferred field gives its reason; fr
 that no quote supports; on a seed's page, selecting words offers the `cite` entry `anso-facts cite` prints."""
 
 import html
-import os
 import re
 import subprocess
 import sys
@@ -18,8 +17,6 @@ from anso_facts.cite import quote_of
 from anso_facts.seedtext import Match, SeedText
 from anso_facts.site import write_site
 from helpers import build_project, copy_real_project
-
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture(scope="module")
@@ -54,22 +51,6 @@ def row_of(site: Path, record_id: str, field: str):
     found = rows[(rows["record_id"] == record_id) & (rows["field"] == field)]
     assert len(found) == 1, (record_id, field)
     return found.iloc[0]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: `python3 dev.py test` installs it (apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

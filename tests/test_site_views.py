@@ -4,7 +4,6 @@ by side, a search that finds names, no page wider than a phone; and issue 27's t
 read back from the index and linkset.json."""
 
 import json
-import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -17,7 +16,6 @@ from anso_facts.card import temporal_coverage
 from anso_facts.model import ALL_TABLES, TABLES
 from helpers import REPO, build_project, copy_real_project
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "test-artifacts"
 
 
@@ -175,22 +173,6 @@ def test_the_index_shows_the_versions_and_its_json_ld_the_temporal_coverage(site
 
 
 # --- in the browser ------------------------------------------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing: `python3 dev.py test` installs it (apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        yield chromium
-        chromium.close()
-
 
 @pytest.fixture
 def page(browser):

@@ -31,6 +31,8 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -166,12 +168,7 @@ class Deposit:
     def reserve(self, token: str) -> dict[str, str]:
         """Make or reuse the draft, reserve its DOI (or keep the one it has); return the DOI record to keep:
         version, doi, record (the draft's id), host, and concept_doi when Zenodo gives one (a new version's)."""
-        refusal = token_refusal(TOKEN_VARIABLE, token)
-        if refusal:
-            raise ZenodoError(refusal)
-        jsonschema.validate(self.record, RECORD_SCHEMA)
-        with kept_secret(token), requests.Session() as session:
-            session.headers["Authorization"] = f"Bearer {token}"
+        with self._session(token) as session:
             draft = self._draft(session)
             record = {key: value for key, value in self.record.items() if key != "pids"}
             draft = self._call(session, "PUT", self._draft_url(draft), "set the metadata",
@@ -188,13 +185,20 @@ class Deposit:
     def send(self, token: str) -> dict:
         """Run the flow; return the record as Zenodo last described it. Raises ZenodoError on any failure,
         before publishing: a record is published (or submitted) only when its file and metadata went through."""
+        with self._session(token) as session:
+            return self._send(session)
+
+    @contextmanager
+    def _session(self, token: str) -> Iterator[requests.Session]:
+        """A session that sends the token, once it and the record are found good; the token is blotted out of
+        every log record and error while it is open (publishing.kept_secret)."""
         refusal = token_refusal(TOKEN_VARIABLE, token)
         if refusal:
             raise ZenodoError(refusal)
         jsonschema.validate(self.record, RECORD_SCHEMA)
         with kept_secret(token), requests.Session() as session:
             session.headers["Authorization"] = f"Bearer {token}"
-            return self._send(session)
+            yield session
 
     def _send(self, session: requests.Session) -> dict:
         draft = self._draft(session)
