@@ -159,9 +159,9 @@ def test_fast_and_explaining_validators_agree():
     from jsonschema import Draft202012Validator
 
     from anso_facts import yamlsafe
-    from anso_facts.loader import load_vocabularies
+    from anso_facts.loader import load_vocabularies, read_vocabularies
     from anso_facts.schemas import json_schemas
-    schemas = json_schemas(load_vocabularies(REPO)[0])
+    schemas = json_schemas(load_vocabularies(REPO, read_vocabularies(REPO))[0])
     files = [(REPO / "seeds" / "seeds.yaml", "seeds.schema.json"),
              (REPO / "data" / "vocabularies.yaml", "vocabularies.schema.json")]
     files += [(p, "facts.schema.json") for p in sorted((REPO / "data").rglob("*.yaml"))

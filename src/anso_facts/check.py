@@ -35,8 +35,8 @@ from .loader import (
     load_catalogue,
     load_file,
     load_vocabularies,
-    plain_file_inside,
     read_catalogue,
+    read_vocabularies,
     seed_files,
     unread_files,
     with_seeds,
@@ -171,7 +171,7 @@ def _vocabularies(root: Path, data: bytes | None, cache: Cache | None) -> tuple[
     entry = cache.get(key) if cache and key else None
     if isinstance(entry, Vocabularies):
         return entry, []
-    vocabularies, problems = load_vocabularies(root)
+    vocabularies, problems = load_vocabularies(root, data)
     if key and cache and not problems:
         cache.put(key, vocabularies)
     return vocabularies, problems
@@ -187,7 +187,7 @@ def check(root: Path, use_cache: bool = True, workers: int | None = None,
 def _check(root: Path, use_cache: bool, workers: int | None, companion: Companion | None
            ) -> tuple[Project, list[Problem]]:
     catalogue_bytes = read_catalogue(root)
-    vocabularies_bytes = (root / VOCABULARIES).read_bytes() if plain_file_inside(root, VOCABULARIES) else None
+    vocabularies_bytes = read_vocabularies(root)
     seeds = seed_files(root)
     in_data = data_files(root)
     fact_files = [path for path in in_data if path.suffix == ".yaml" and path != root / VOCABULARIES]

@@ -150,23 +150,29 @@ def load_catalogue(root: Path, data: bytes | None, files: dict[str, bytes], voca
     return with_seeds(records, ids, files, vocabularies), problems
 
 
-def load_vocabularies(root: Path) -> tuple[Vocabularies, list[Problem]]:
-    """The vocabularies of data/vocabularies.yaml, and its problems: a file that is missing or does not load
-    checks nothing else (every kind of every record would be in doubt)."""
+def read_vocabularies(root: Path) -> bytes | None:
+    """data/vocabularies.yaml's bytes; None if it is missing or reached through a symbolic link."""
+    return (root / VOCABULARIES).read_bytes() if plain_file_inside(root, VOCABULARIES) else None
+
+
+def load_vocabularies(root: Path, data: bytes | None) -> tuple[Vocabularies, list[Problem]]:
+    """The vocabularies of data/vocabularies.yaml (from its bytes, see read_vocabularies), and its problems: a
+    file that is missing or does not load checks nothing else (every kind of every record would be in doubt)."""
     name = VOCABULARIES.as_posix()
-    if not plain_file_inside(root, VOCABULARIES):
+    if data is None:
         return Vocabularies(), [Problem(name, 1, 1, "vocabularies-missing", "the vocabularies are missing: every "
                                         "kind, role, verb, comparator and relation a record may take is listed there")]
-    document, problems = load_document(root / VOCABULARIES, root, vocabularies_schema())
+    document, problems = load_document(root / VOCABULARIES, root, vocabularies_schema(), data)
     return (vocabularies_from(document) if isinstance(document, dict) and not problems else Vocabularies()), problems
 
 
-def load_document(path: Path, root: Path, schema: dict) -> tuple[object, list[Problem]]:
-    """A YAML file that is no table of records (the vocabularies), parsed strictly and checked against `schema`."""
+def load_document(path: Path, root: Path, schema: dict, data: bytes) -> tuple[object, list[Problem]]:
+    """A YAML file that is no table of records (the vocabularies), from its bytes, parsed strictly and checked
+    against `schema`."""
     name = relative_name(path, root)
     duplicates: list[yamlsafe.YamlError] = []
     try:
-        text = yamlsafe.decode(path.read_bytes())
+        text = yamlsafe.decode(data)
         document = yamlsafe.load(text, duplicates)
     except yamlsafe.YamlError as error:
         return None, [Problem(name, error.line, error.column, error.code, error.message + NOT_COMPARED)]
