@@ -95,7 +95,7 @@ def with_reference_evidence(evidence: pa.Table, rows: list[dict]) -> pa.Table:
 
 
 def unsupported_words(tables: dict[str, pa.Table], labels: dict[str, str]) -> pa.Table:
-    """The unsupported words every file found (rows.unsupported_words), less those the labels of the records their
+    """The unsupported words every file found (rows.unsupported_candidates), less those the labels of the records their
     record refers to support (freetext.py)."""
     import pyarrow.compute as pc
     candidates = tables[UNSUPPORTED_TABLE].to_pylist()

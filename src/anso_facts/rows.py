@@ -57,11 +57,11 @@ def record_rows(records: FileRecords) -> Rows:
                 "seed_id": cite["seed"], "line_start": first, "line_end": last, "quote": cite["quote"],
                 "char_start": match and match.char_start, "char_end": match and match.char_end})
     rows[EVIDENCE_TABLE] = list(file_evidence(records)[0])  # a reference's evidence is the project's (write.py)
-    rows[UNSUPPORTED_TABLE] = unsupported_words(records)  # less those referred labels support (write.py)
+    rows[UNSUPPORTED_TABLE] = unsupported_candidates(records)  # less those referred labels support (write.py)
     return rows
 
 
-def unsupported_words(records: FileRecords) -> list[dict]:
+def unsupported_candidates(records: FileRecords) -> list[dict]:
     """The words of each free-text value that none of its record's quotes supports (freetext.py)."""
     found = []
     for record in records.records:
