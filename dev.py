@@ -1,15 +1,15 @@
 #!/usr/bin/env python3
 """Development tasks, runnable on a fresh machine with only python3:
 
-    python3 dev.py build   # make .venv, install, build the package and validate it with frictionless
-    python3 dev.py test    # the same, then fail if the build changed a committed file or a curated file is not in
-                           # the canonical layout (`anso-facts fmt --check`), then the review site,
-                           # lint (ruff), types (mypy) and the tests (pytest), the browser tests in Debian's
-                           # Chromium (installed with apt-get when missing)
-    python3 dev.py bench   # the speed benchmark of `anso-facts check`; exits 1 if its target is missed
-    python3 dev.py scale   # the scale benchmark: 100,000 synthetic records against the YAML floor (minutes);
-                           # exits 1 if a target is missed
-    python3 dev.py release # build, then the release archive, the review site, the wheel and the sdist
+python3 dev.py build   # make .venv, install, build the package and validate it with frictionless
+python3 dev.py test    # the same, then fail if the build changed a committed file or a curated file is not in
+                       # the canonical layout (`anso-facts fmt --check`), then the review site,
+                       # formatting and lint (ruff), types (mypy) and the tests (pytest), the browser tests in Debian's
+                       # Chromium (installed with apt-get when missing)
+python3 dev.py bench   # the speed benchmark of `anso-facts check`; exits 1 if its target is missed
+python3 dev.py scale   # the scale benchmark: 100,000 synthetic records against the YAML floor (minutes);
+                       # exits 1 if a target is missed
+python3 dev.py release # build, then the release archive, the review site, the wheel and the sdist
 """
 
 import os
@@ -40,8 +40,18 @@ def install() -> None:
         print("creating .venv and installing the package and its test tools (about a minute, once)", flush=True)
         venv.create(VENV, with_pip=True)
     quiet = [] if sys.stdout.isatty() else ["--quiet"]
-    run(str(BIN / "python"), "-m", "pip", "install", *quiet, "--disable-pip-version-check",
-        "-c", "constraints.txt", "-e", ".[test]")
+    run(
+        str(BIN / "python"),
+        "-m",
+        "pip",
+        "install",
+        *quiet,
+        "--disable-pip-version-check",
+        "-c",
+        "constraints.txt",
+        "-e",
+        ".[test]",
+    )
 
 
 def build() -> None:
@@ -52,8 +62,9 @@ def build() -> None:
 
 def committed_outputs_unchanged() -> None:
     """The build must reproduce the committed files it writes byte for byte."""
-    changed = subprocess.run(["git", "status", "--porcelain", "--", *GENERATED], cwd=ROOT, check=True,
-                             capture_output=True, text=True).stdout
+    changed = subprocess.run(
+        ["git", "status", "--porcelain", "--", *GENERATED], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout
     if changed:
         sys.exit("The build changed committed files (run `python3 dev.py build` and commit them):\n" + changed)
     print("the generated files are as committed: " + ", ".join(GENERATED))
@@ -70,8 +81,9 @@ def ensure_chromium() -> None:
     sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
     print("installing Debian's chromium for the browser tests", flush=True)
     for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
-        done = subprocess.run([*sudo, *command], stdout=subprocess.DEVNULL,
-                              env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        done = subprocess.run(
+            [*sudo, *command], stdout=subprocess.DEVNULL, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        )
         if done.returncode:
             print(f"could not install chromium ({' '.join(command)} exited {done.returncode})", flush=True)
             return
@@ -83,6 +95,7 @@ def test() -> None:
     run(str(BIN / "anso-facts"), "fmt", "--check")
     run(str(BIN / "anso-facts"), "site")
     ensure_chromium()
+    run(str(BIN / "ruff"), "format", "--check", ".")
     run(str(BIN / "ruff"), "check", ".")
     run(str(BIN / "mypy"))
     run(str(BIN / "python"), "-m", "pytest", "-q", *sys.argv[2:])

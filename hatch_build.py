@@ -7,10 +7,12 @@ from pathlib import Path
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-PACKAGE = {"datapackage.json": "anso_facts/_package/datapackage.json",
-           "build/csv": "anso_facts/_package/build/csv",
-           "build/parquet": "anso_facts/_package/build/parquet",
-           "seeds": "anso_facts/_package/seeds"}
+PACKAGE = {
+    "datapackage.json": "anso_facts/_package/datapackage.json",
+    "build/csv": "anso_facts/_package/build/csv",
+    "build/parquet": "anso_facts/_package/build/parquet",
+    "seeds": "anso_facts/_package/seeds",
+}
 
 
 class CustomBuildHook(BuildHookInterface):
@@ -20,7 +22,9 @@ class CustomBuildHook(BuildHookInterface):
         root = Path(self.root)
         missing = [name for name in PACKAGE if not (root / name).exists()]
         if missing:
-            raise RuntimeError(f"the wheel carries the built package, and {', '.join(missing)} is missing: run "
-                               f"`python3 dev.py build` first")
+            raise RuntimeError(
+                f"the wheel carries the built package, and {', '.join(missing)} is missing: run "
+                f"`python3 dev.py build` first"
+            )
         for source, target in PACKAGE.items():
             build_data["force_include"][str(root / source)] = target

@@ -37,8 +37,10 @@ def main() -> int:
         print(f"{name:32s} {median:9.3f} {median / baseline:11.1f}")
     check = statistics.median(times["anso-facts check"])
     met = check <= TARGET
-    print(f"\nanso-facts check: {check:.3f} s wall, start-up included; target <= {TARGET} s: "
-          f"{'met' if met else 'NOT met'}")
+    print(
+        f"\nanso-facts check: {check:.3f} s wall, start-up included; target <= {TARGET} s: "
+        f"{'met' if met else 'NOT met'}"
+    )
     return 0 if met else 1
 
 

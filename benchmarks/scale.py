@@ -43,8 +43,10 @@ ANSO = [sys.executable, "-m", "anso_facts.cli"]
 
 # The floor, run in its own process: `python scale.py --floor ROOT OUT` ---------------------------------------
 
+
 def _parse(path: str):
     import yaml
+
     gc.disable()
     with open(path, encoding="utf-8") as stream:
         return yaml.load(stream, Loader=yaml.CSafeLoader)
@@ -54,6 +56,7 @@ def floor(root: Path, out: Path) -> None:
     import pyarrow as pa
     import pyarrow.csv as pacsv
     import pyarrow.parquet as pq
+
     files = sorted(str(p) for p in (root / "data").rglob("*.yaml") if p.name != "vocabularies.yaml")  # records only
     with Pool(os.cpu_count()) as pool:
         documents = pool.map(_parse, files, chunksize=4)
@@ -63,10 +66,10 @@ def floor(root: Path, out: Path) -> None:
         for table, records in document.items():
             for record in records:
                 for i, cite in enumerate(record.get("cite", ()), 1):
-                    citations.append({"record_id": record["id"], "position": i, **{k: str(v) for k, v in
-                                                                                    cite.items()}})
-                tables.setdefault(table, []).append({k: v if isinstance(v, (int, str)) else str(v)
-                                                     for k, v in record.items() if k != "cite"})
+                    citations.append({"record_id": record["id"], "position": i, **{k: str(v) for k, v in cite.items()}})
+                tables.setdefault(table, []).append(
+                    {k: v if isinstance(v, (int, str)) else str(v) for k, v in record.items() if k != "cite"}
+                )
     tables["citations"] = citations
     out.mkdir(parents=True, exist_ok=True)
     for name, rows in tables.items():
@@ -76,6 +79,7 @@ def floor(root: Path, out: Path) -> None:
 
 
 # The steps -------------------------------------------------------------------------------------------------
+
 
 def timed(command: list, cwd: Path = REPO) -> float:
     start = time.perf_counter()
@@ -89,8 +93,9 @@ def clean(root: Path, trash: Path) -> None:
     would measure the file system rather than the command (ext4 without a journal, as here, skips the inodes
     deleted in the last minutes when it allocates new ones: creating a file took 30 microseconds, and 650 right
     after such a deletion)."""
-    from anso_facts.cache import FOLDER
-    from anso_facts.swap import OUTPUTS
+    from anso_facts.build.swap import OUTPUTS
+    from anso_facts.support.cache import FOLDER
+
     trash.mkdir(exist_ok=True)
     place = Path(tempfile.mkdtemp(dir=trash))
     for name in (*OUTPUTS, FOLDER, "site"):
@@ -109,14 +114,14 @@ def edit_one_file(root: Path, run: int) -> None:
         marker = "  honorific: Prof.\n"
         path.write_text(text.replace(marker, f"  honorific: Prof.\n  # edit {run}\n", 1), encoding="utf-8")
         return
-    path.write_text(text.replace(marker, f"  verb: called-for\n  summary: Edit {run}. Solidarity", 1),
-                    encoding="utf-8")
+    path.write_text(text.replace(marker, f"  verb: called-for\n  summary: Edit {run}. Solidarity", 1), encoding="utf-8")
 
 
 def load_ratio(root: Path, repeats: int = 15) -> tuple[float, float]:
     import pandas as pd
 
     import anso_facts
+
     path = root / "build" / "parquet" / "citations.parquet"
     ours, bare = [], []
     for _ in range(repeats):
@@ -132,10 +137,13 @@ def load_ratio(root: Path, repeats: int = 15) -> tuple[float, float]:
 def peak_memory_of_build(root: Path) -> float:
     """Max RSS of the largest process of one `anso-facts build` (the build or a worker), in MiB, measured by
     a wrapper process that runs nothing else."""
-    wrapper = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
-               "stdout=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
-    result = subprocess.run([sys.executable, "-c", wrapper, *ANSO, "--root", str(root), "build"],
-                            check=True, capture_output=True, text=True)
+    wrapper = (
+        "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
+        "stdout=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", wrapper, *ANSO, "--root", str(root), "build"], check=True, capture_output=True, text=True
+    )
     return int(result.stdout) / 1024  # ru_maxrss is in KiB on Linux
 
 
@@ -145,13 +153,25 @@ def compile_bytecode() -> None:
     import compileall
 
     import anso_facts
+
     compileall.compile_dir(Path(anso_facts.__file__).parent, quiet=1)
 
 
 def machine() -> str:
     import platform
-    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
+
+    model = (
+        next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            platform.processor(),
+        )
+        if Path("/proc/cpuinfo").exists()
+        else ""
+    )
     return f"{os.cpu_count()} cores ({model}), Python {platform.python_version()}, {platform.system()}"
 
 
@@ -165,7 +185,8 @@ def main() -> int:
     if args.floor:
         return floor(*args.floor)
 
-    from anso_facts.swap import output_files  # not above: the floor's process must not import it
+    from anso_facts.build.swap import output_files  # not above: the floor's process must not import it
+
     compile_bytecode()
     work = Path(tempfile.mkdtemp(prefix="anso-scale-"))
     try:
@@ -194,15 +215,35 @@ def main() -> int:
     median = {name: statistics.median(times) for name, times in steps.items()}
     rows = [  # step, seconds, ratio, target, met (None: no target)
         ("floor (C loader, all cores, + pyarrow writes)", median["floor"], "", "", None),
-        ("anso-facts build, full", median["build"], f"{median['build'] / median['floor']:.2f}x floor",
-         "<= 1.3x floor", median["build"] <= 1.3 * median["floor"]),
-        ("anso-facts site, after the build", median["site"], f"{median['site'] / median['build']:.2f}x build",
-         "<= 1.5x build", median["site"] <= 1.5 * median["build"]),
-        ("anso-facts build, one file changed", median["rebuild"], f"{median['rebuild'] / median['build']:.3f}x build",
-         "<= 0.1x build", median["rebuild"] <= 0.1 * median["build"]),
+        (
+            "anso-facts build, full",
+            median["build"],
+            f"{median['build'] / median['floor']:.2f}x floor",
+            "<= 1.3x floor",
+            median["build"] <= 1.3 * median["floor"],
+        ),
+        (
+            "anso-facts site, after the build",
+            median["site"],
+            f"{median['site'] / median['build']:.2f}x build",
+            "<= 1.5x build",
+            median["site"] <= 1.5 * median["build"],
+        ),
+        (
+            "anso-facts build, one file changed",
+            median["rebuild"],
+            f"{median['rebuild'] / median['build']:.3f}x build",
+            "<= 0.1x build",
+            median["rebuild"] <= 0.1 * median["build"],
+        ),
         ("anso-facts check, real data", median["check"], "", "<= 0.15 s", median["check"] <= 0.15),
-        ("anso_facts.load('citations')", ours, f"{ours / bare:.2f}x read_parquet", "<= 1.2x read_parquet",
-         ours <= 1.2 * bare),
+        (
+            "anso_facts.load('citations')",
+            ours,
+            f"{ours / bare:.2f}x read_parquet",
+            "<= 1.2x read_parquet",
+            ours <= 1.2 * bare,
+        ),
         ("pandas.read_parquet, same file", bare, "", "", None),
     ]
     print(f"{args.records:,} records in {args.files} files; medians of {args.runs} interleaved runs; {machine()}")

@@ -16,12 +16,34 @@ import random
 import sys
 from pathlib import Path
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 # table -> share of records
-MIX = (("organizations", 0.22), ("people", 0.12), ("events", 0.10), ("resources", 0.06), ("agreements", 0.02),
-       ("roles", 0.10), ("participations", 0.12), ("relations", 0.08), ("statistics", 0.12), ("quotations", 0.02),
-       ("statements", 0.04))
+MIX = (
+    ("organizations", 0.22),
+    ("people", 0.12),
+    ("events", 0.10),
+    ("resources", 0.06),
+    ("agreements", 0.02),
+    ("roles", 0.10),
+    ("participations", 0.12),
+    ("relations", 0.08),
+    ("statistics", 0.12),
+    ("quotations", 0.02),
+    ("statements", 0.04),
+)
 
 
 class FileWriter:
@@ -47,7 +69,7 @@ class FileWriter:
         return self.rng.choice(ids[-500:]) if ids else None
 
     def cite(self, number: int, quote: str) -> str:
-        return f"  - seed: {self.seed_id}\n    lines: {number}\n    quote: \"{quote}\"\n"
+        return f'  - seed: {self.seed_id}\n    lines: {number}\n    quote: "{quote}"\n'
 
     def add(self, table: str, index: int) -> None:
         rid = f"{table[:4]}-{self.number:03d}-{index:06d}"
@@ -82,22 +104,25 @@ class FileWriter:
         iso, printed = self.date()
         self.printed_name = name
         n = self.line(f"On {printed}, the {name} took place online with partners.")
-        return (f"  name: {name}\n  kind: workshop\n  date: '{iso}'\n  mode: online\n  cite:\n"
-                + self.cite(n, f"On {printed}, the {name} took place online"))
+        return f"  name: {name}\n  kind: workshop\n  date: '{iso}'\n  mode: online\n  cite:\n" + self.cite(
+            n, f"On {printed}, the {name} took place online"
+        )
 
     def _resources(self, rid, name):
         iso, printed = self.date()
         url = f"https://example.org/{rid}"
         self.printed_name = name
         n = self.line(f"The {name} ({url}) was launched on {printed}.")
-        return (f"  name: {name}\n  kind: database\n  url: {url}\n  launch_date: '{iso}'\n  cite:\n"
-                + self.cite(n, f"The {name} ({url}) was launched on {printed}."))
+        return f"  name: {name}\n  kind: database\n  url: {url}\n  launch_date: '{iso}'\n  cite:\n" + self.cite(
+            n, f"The {name} ({url}) was launched on {printed}."
+        )
 
     def _agreements(self, rid, name):
         iso, printed = self.date()
         n = self.line(f"On {printed}, a MoU was signed to enhance collaboration on {name}.")
-        return (f"  kind: mou\n  date: '{iso}'\n  purpose: To enhance collaboration.\n  cite:\n"
-                + self.cite(n, f"On {printed}, a MoU was signed"))
+        return f"  kind: mou\n  date: '{iso}'\n  purpose: To enhance collaboration.\n  cite:\n" + self.cite(
+            n, f"On {printed}, a MoU was signed"
+        )
 
     def _roles(self, rid, name):
         person, org = self.pick("people"), self.pick("organizations")
@@ -106,8 +131,10 @@ class FileWriter:
         iso, printed = self.date()
         words = f"On {printed}, the President of the {self.names[org]} was {self.names[person]}"
         n = self.line(f"{words}.")
-        return (f"  person_id: {person}\n  title: President\n  organization_id: {org}\n  as_of: '{iso}'\n"
-                f"  cite:\n" + self.cite(n, words))
+        return (
+            f"  person_id: {person}\n  title: President\n  organization_id: {org}\n  as_of: '{iso}'\n"
+            f"  cite:\n" + self.cite(n, words)
+        )
 
     def _participations(self, rid, name):
         event, person = self.pick("events"), self.pick("people")
@@ -115,8 +142,10 @@ class FileWriter:
             return None
         words = f"{self.names[person]} spoke at the {self.names[event]}"
         n = self.line(f"{words} about joint research.")
-        return (f"  event_id: {event}\n  participant_id: {person}\n  role: speaker\n  topic: Joint research\n"
-                f"  cite:\n" + self.cite(n, words))
+        return (
+            f"  event_id: {event}\n  participant_id: {person}\n  role: speaker\n  topic: Joint research\n"
+            f"  cite:\n" + self.cite(n, words)
+        )
 
     def _relations(self, rid, name):
         subject, other = self.pick("organizations"), self.pick("organizations")
@@ -125,8 +154,10 @@ class FileWriter:
         since = self.rng.randint(1990, 2020)
         words = f"Since {since}, the {self.names[subject]} has been a member of the {self.names[other]}"
         n = self.line(f"{words}.")
-        return (f"  subject_id: {subject}\n  relation: member-of\n  object_id: {other}\n  since: '{since}'\n"
-                f"  cite:\n" + self.cite(n, words))
+        return (
+            f"  subject_id: {subject}\n  relation: member-of\n  object_id: {other}\n  since: '{since}'\n"
+            f"  cite:\n" + self.cite(n, words)
+        )
 
     def _statistics(self, rid, name):
         subject = self.pick("organizations")
@@ -138,9 +169,12 @@ class FileWriter:
         first = self.line(words)
         confirmed = f"The figure for the {self.names[subject]} was confirmed"
         second = self.line(f"{confirmed} by its secretariat.")
-        return (f"  subject_id: {subject}\n  measure: members\n  value: {value}\n  unit: people\n"
-                f"  comparator: more-than\n  as_of: '{iso}'\n  cite:\n"
-                + self.cite(first, words) + self.cite(second, confirmed))
+        return (
+            f"  subject_id: {subject}\n  measure: members\n  value: {value}\n  unit: people\n"
+            f"  comparator: more-than\n  as_of: '{iso}'\n  cite:\n"
+            + self.cite(first, words)
+            + self.cite(second, confirmed)
+        )
 
     def _quotations(self, rid, name):
         speaker = self.pick("people")
@@ -148,8 +182,9 @@ class FileWriter:
             return None
         words = f"Science knows no borders, said speaker {rid}"
         n = self.line(f"{self.names[speaker]} said: \u201c{words}\u201d.")
-        return (f"  speaker_id: {speaker}\n  words: {words}\n  cite:\n"
-                + self.cite(n, f"{self.names[speaker]} said: \u201c{words}\u201d"))
+        return f"  speaker_id: {speaker}\n  words: {words}\n  cite:\n" + self.cite(
+            n, f"{self.names[speaker]} said: \u201c{words}\u201d"
+        )
 
     def _statements(self, rid, name):
         speaker, event = self.pick("people"), self.pick("events")
@@ -158,9 +193,12 @@ class FileWriter:
         words = f"At the {self.names[event]}, {self.names[speaker]} called for solidarity"
         n = self.line(f"{words} of the world science community.")
         second = self.line(f"Statement {rid} was reported in the newsletter.")
-        return (f"  speaker_id: {speaker}\n  verb: called-for\n  summary: Solidarity of the world science "
-                f"community.\n  event_id: {event}\n  cite:\n"
-                + self.cite(n, words) + self.cite(second, f"Statement {rid} was reported"))
+        return (
+            f"  speaker_id: {speaker}\n  verb: called-for\n  summary: Solidarity of the world science "
+            f"community.\n  event_id: {event}\n  cite:\n"
+            + self.cite(n, words)
+            + self.cite(second, f"Statement {rid} was reported")
+        )
 
     def yaml(self) -> str:
         parts = ["# Synthetic facts for the scale benchmark.\n"]
@@ -190,10 +228,12 @@ def generate(root: Path, records: int, files: int = 100, seed: int = 0) -> None:
         text = writer.text().encode("utf-8")
         (root / "seeds" / f"{writer.seed_id}.txt").write_bytes(text)
         (root / "data" / f"facts-{number:03d}.yaml").write_text(writer.yaml(), encoding="utf-8")
-        catalogue.append(f"- id: {writer.seed_id}\n  file: {writer.seed_id}.txt\n"
-                         f"  sha256: {hashlib.sha256(text).hexdigest()}\n  line_count: {len(writer.lines)}\n"
-                         f"  title: Synthetic seed {number}\n  publisher: anso-facts benchmark\n"
-                         f"  kind: newsletter\n  language: en\n  rights: Synthetic text, no rights reserved.")
+        catalogue.append(
+            f"- id: {writer.seed_id}\n  file: {writer.seed_id}.txt\n"
+            f"  sha256: {hashlib.sha256(text).hexdigest()}\n  line_count: {len(writer.lines)}\n"
+            f"  title: Synthetic seed {number}\n  publisher: anso-facts benchmark\n"
+            f"  kind: newsletter\n  language: en\n  rights: Synthetic text, no rights reserved."
+        )
     (root / "seeds" / "seeds.yaml").write_text("\n".join(catalogue) + "\n", encoding="utf-8")
 
 

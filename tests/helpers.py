@@ -15,7 +15,8 @@ def copy_real_project(root: Path) -> Path:
 
 def build_project(root: Path, **options):
     """Check and build the project in `root` (options as for write.check_for_build); it must have no problem."""
-    from anso_facts.write import build, check_for_build
+    from anso_facts.build.write import build, check_for_build
+
     project, problems = check_for_build(root, **options)
     assert problems == [], [str(p) for p in problems]
     build(project, root)
@@ -25,7 +26,8 @@ def build_project(root: Path, **options):
 def released_copy(root: Path) -> Path:
     """The built checkout's files a release packs, copied into `root`: a release made there keeps its package in
     root/releases/ and writes root/CHANGELOG.md, never the repository's."""
-    from anso_facts.release import CHANGELOG, INCLUDED
+    from anso_facts.release.archive import CHANGELOG, INCLUDED
+
     for name in (*INCLUDED, CHANGELOG, "README.md"):
         source = REPO / name
         if source.is_dir():

@@ -58,8 +58,9 @@ class StandIn:
         threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
 
     def failure(self, method: str, path: str):
-        return next((how for (m, pattern), how in self.failures.items()
-                     if m == method and re.fullmatch(pattern, path)), None)
+        return next(
+            (how for (m, pattern), how in self.failures.items() if m == method and re.fullmatch(pattern, path)), None
+        )
 
     def echo(self, header: str) -> str:
         """A refusal that quotes a header, then asks a terminal to clear itself and turns the text around."""
@@ -108,21 +109,29 @@ class Zenodo(StandIn):
     def _new(self, body: dict, parent: str | None = None, files: dict | None = None) -> dict:
         number, self.next_id = str(self.next_id), self.next_id + 1
         parent_record = next((r["parent"] for r in self.records.values() if r["parent"]["id"] == parent), None)
-        record = {"id": number, "parent": parent_record or {"id": parent or f"p{number}"}, "pids": {},
-                  "is_draft": True, "is_published": False,
-                  "status": "new_version_draft" if parent else "draft", "next_draft": None,
-                  "metadata": dict(body.get("metadata", {})), "access": body.get("access"),
-                  "files": files if files is not None else {},
-                  "links": {"self": f"{self.url}/api/records/{number}/draft",
-                            "self_html": f"{self.url}/uploads/{number}"}}
+        record = {
+            "id": number,
+            "parent": parent_record or {"id": parent or f"p{number}"},
+            "pids": {},
+            "is_draft": True,
+            "is_published": False,
+            "status": "new_version_draft" if parent else "draft",
+            "next_draft": None,
+            "metadata": dict(body.get("metadata", {})),
+            "access": body.get("access"),
+            "files": files if files is not None else {},
+            "links": {"self": f"{self.url}/api/records/{number}/draft", "self_html": f"{self.url}/uploads/{number}"},
+        }
         self.records[number] = record
         return record
 
     @staticmethod
     def view(record: dict) -> dict:
         entries = [{"key": key, **{k: v for k, v in f.items() if k != "data"}} for key, f in record["files"].items()]
-        return {**{k: v for k, v in record.items() if k not in ("files", "next_draft")},
-                "files": {"enabled": True, "entries": entries}}
+        return {
+            **{k: v for k, v in record.items() if k not in ("files", "next_draft")},
+            "files": {"enabled": True, "entries": entries},
+        }
 
     def answer(self, method, path, headers, body):
         if headers.get("Authorization") != f"Bearer {self.TOKEN}":
@@ -133,12 +142,14 @@ class Zenodo(StandIn):
         elif how == "echo":  # a server that quotes what it was sent, the token included
             return 400, {"status": 400, "message": self.echo(f"Authorization: {headers.get('Authorization')}")}
         elif isinstance(how, int):
-            return how, {"status": how, "message": "stand-in failure",
-                         "errors": [{"field": "metadata.title", "messages": ["rejected"]}]}
+            return how, {
+                "status": how,
+                "message": "stand-in failure",
+                "errors": [{"field": "metadata.title", "messages": ["rejected"]}],
+            }
         path = path.split("?")[0]
         if method == "GET" and path == "/api/user/records":
-            return 200, {"hits": {"hits": [self.view(r) for r in self.records.values()],
-                                  "total": len(self.records)}}
+            return 200, {"hits": {"hits": [self.view(r) for r in self.records.values()], "total": len(self.records)}}
         if method == "POST" and path == "/api/records":
             return 201, self.view(self._new(json.loads(body)))
         if m := re.fullmatch(r"/api/records/(\w+)/versions", path):
@@ -166,16 +177,22 @@ class Zenodo(StandIn):
             if method == "PUT":
                 sent = json.loads(body)
                 record["metadata"] = sent["metadata"]
-                record["pids"] = {scheme: pid for scheme, pid in record["pids"].items()
-                                  if sent.get("pids", {}).get(scheme, {}).get("identifier") == pid["identifier"]}
+                record["pids"] = {
+                    scheme: pid
+                    for scheme, pid in record["pids"].items()
+                    if sent.get("pids", {}).get(scheme, {}).get("identifier") == pid["identifier"]
+                }
             return 200, self.view(record)
         if rest == "/pids/doi":
             if method == "DELETE":
                 record["pids"].pop("doi", None)
                 return 204, None
             if "doi" not in record["pids"]:
-                record["pids"]["doi"] = {"identifier": f"{self.PREFIX}/zenodo.{record['id']}", "provider": "datacite",
-                                         "client": "datacite"}
+                record["pids"]["doi"] = {
+                    "identifier": f"{self.PREFIX}/zenodo.{record['id']}",
+                    "provider": "datacite",
+                    "client": "datacite",
+                }
             return 201, self.view(record)
         if rest == "/files":
             if method == "GET":
@@ -207,14 +224,27 @@ class Zenodo(StandIn):
             return 202, self.reviews[record["id"]]
         if rest == "/actions/publish":
             if not files or any(f["status"] != "completed" for f in files.values()):
-                return 400, {"status": 400, "message": "A validation error occurred.",
-                             "errors": [{"field": "files.enabled", "messages": ["Missing uploaded files."]}]}
+                return 400, {
+                    "status": 400,
+                    "message": "A validation error occurred.",
+                    "errors": [{"field": "files.enabled", "messages": ["Missing uploaded files."]}],
+                }
             record.update(is_published=True, is_draft=False, status="published")
-            record["pids"].setdefault("doi", {"identifier": f"{self.PREFIX}/zenodo.{record['id']}",
-                                              "provider": "datacite", "client": "datacite"})
+            record["pids"].setdefault(
+                "doi",
+                {"identifier": f"{self.PREFIX}/zenodo.{record['id']}", "provider": "datacite", "client": "datacite"},
+            )
             parent = record["parent"]  # shared by every version: the concept DOI, given once
-            parent.setdefault("pids", {"doi": {"identifier": f"{self.PREFIX}/zenodo.{parent['id'].lstrip('p')}0",
-                                               "provider": "datacite", "client": "datacite"}})
+            parent.setdefault(
+                "pids",
+                {
+                    "doi": {
+                        "identifier": f"{self.PREFIX}/zenodo.{parent['id'].lstrip('p')}0",
+                        "provider": "datacite",
+                        "client": "datacite",
+                    }
+                },
+            )
             return 202, self.view(record)
         return 404, {"status": 404, "message": "no such endpoint in the stand-in"}
 
@@ -236,7 +266,8 @@ class Ckan(StandIn):
         if not headers.get("Content-Type", "").startswith("multipart/"):
             return json.loads(body or b"{}")
         message = BytesParser(policy=email_policy).parsebytes(
-            f"Content-Type: {headers['Content-Type']}\r\n\r\n".encode() + body)
+            f"Content-Type: {headers['Content-Type']}\r\n\r\n".encode() + body
+        )
         form = {}
         for part in message.iter_parts():
             name = part.get_param("name", header="content-disposition")
@@ -248,8 +279,10 @@ class Ckan(StandIn):
             return 403, {"success": False, "error": {"__type": "Authorization Error", "message": "Access denied"}}
         action = path.rsplit("/", 1)[-1]
         if self.failure(method, path) == "echo":
-            return 409, {"success": False, "error": {"__type": "Validation Error",
-                                                     "message": self.echo(f"key {headers['Authorization']}")}}
+            return 409, {
+                "success": False,
+                "error": {"__type": "Validation Error", "message": self.echo(f"key {headers['Authorization']}")},
+            }
         data = self._form(headers, body)
         if action == "package_show":
             if data["id"] not in self.packages:
@@ -293,15 +326,20 @@ class Hub(StandIn):
     def card_errors(content: str) -> list[str]:
         """What the Hub's metadata check would refuse in a dataset card's YAML front matter (the fields used here)."""
         import yaml
+
         if not content.startswith("---\n") or "\n---\n" not in content[4:]:
             return ["no YAML front matter"]
-        metadata = yaml.safe_load(content[4:content.index("\n---\n", 4)])
-        errors = [f"{key} is missing" for key in ("license", "pretty_name", "language", "configs")
-                  if key not in metadata]
+        metadata = yaml.safe_load(content[4 : content.index("\n---\n", 4)])
+        errors = [
+            f"{key} is missing" for key in ("license", "pretty_name", "language", "configs") if key not in metadata
+        ]
         for config in metadata.get("configs", []):
             files = config.get("data_files")
-            if not config.get("config_name") or not isinstance(files, list) or not all(
-                    isinstance(f, dict) and f.get("split") and f.get("path") for f in files):
+            if (
+                not config.get("config_name")
+                or not isinstance(files, list)
+                or not all(isinstance(f, dict) and f.get("split") and f.get("path") for f in files)
+            ):
                 errors.append(f"configs: {config!r} needs config_name and data_files with split and path")
         return errors
 
@@ -329,24 +367,48 @@ class Hub(StandIn):
             return 200, {"url": f"{self.url}/datasets/{repo}", "name": repo}
         if m := re.fullmatch(r"/datasets/([\w.-]+/[\w.-]+)\.git/info/lfs/objects/batch", path):
             sent = json.loads(body)
-            return 200, {"transfer": "basic", "objects": [
-                {"oid": o["oid"], "size": o["size"], "authenticated": True,
-                 "actions": {"upload": {"href": f"{self.url}/lfs-upload/{o['oid']}"},
-                             "verify": {"href": f"{self.url}/api/datasets/{m[1]}/lfs-verify"}}}
-                for o in sent["objects"]]}
-        m = re.fullmatch(r"/api/datasets/([\w.-]+/[\w.-]+)/(refs|preupload|commit|tag|lfs-verify)(?:/([\w.%-]+))?",
-                         path)
+            return 200, {
+                "transfer": "basic",
+                "objects": [
+                    {
+                        "oid": o["oid"],
+                        "size": o["size"],
+                        "authenticated": True,
+                        "actions": {
+                            "upload": {"href": f"{self.url}/lfs-upload/{o['oid']}"},
+                            "verify": {"href": f"{self.url}/api/datasets/{m[1]}/lfs-verify"},
+                        },
+                    }
+                    for o in sent["objects"]
+                ],
+            }
+        m = re.fullmatch(
+            r"/api/datasets/([\w.-]+/[\w.-]+)/(refs|preupload|commit|tag|lfs-verify)(?:/([\w.%-]+))?", path
+        )
         if not m or m[1] not in self.repos:
             return 404, {"error": "Repository not found"}
         repo, action = self.repos[m[1]], m[2]
         if action == "refs":
-            return 200, {"branches": [{"name": "main", "ref": "refs/heads/main", "targetCommit": repo["head"]}],
-                         "converts": [], "tags": [{"name": name, "ref": f"refs/tags/{name}", "targetCommit": oid}
-                                                  for name, oid in repo["tags"].items()]}
+            return 200, {
+                "branches": [{"name": "main", "ref": "refs/heads/main", "targetCommit": repo["head"]}],
+                "converts": [],
+                "tags": [
+                    {"name": name, "ref": f"refs/tags/{name}", "targetCommit": oid}
+                    for name, oid in repo["tags"].items()
+                ],
+            }
         if action == "preupload":
-            return 200, {"files": [{"path": f["path"], "shouldIgnore": False,
-                                    "uploadMode": "lfs" if f["path"].endswith(self.LFS_SUFFIXES) else "regular",
-                                    "oid": None} for f in json.loads(body)["files"]]}
+            return 200, {
+                "files": [
+                    {
+                        "path": f["path"],
+                        "shouldIgnore": False,
+                        "uploadMode": "lfs" if f["path"].endswith(self.LFS_SUFFIXES) else "regular",
+                        "oid": None,
+                    }
+                    for f in json.loads(body)["files"]
+                ]
+            }
         if action == "lfs-verify":
             sent = json.loads(body)
             ok = hashlib.sha256(self.lfs.get(sent["oid"], b"")).hexdigest() == sent["oid"]

@@ -6,7 +6,7 @@ import pytest
 
 import anso_facts
 from anso_facts.cli import main
-from anso_facts.model import ALL_TABLES
+from anso_facts.model.tables import ALL_TABLES
 
 
 def test_tables_lists_every_table(built):
@@ -42,10 +42,14 @@ def test_citations_come_with_the_seed_text(built):
 def test_show_prints_the_record_its_relations_and_the_lines(built, capsys):
     assert main(["--root", str(built), "show", "org-cast"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("org-cast (organizations): China Association for Science and Technology (CAST)\n"
-                          "  name: China Association for Science and Technology")
-    assert ("relations: CAST consultative-status-with Economic and Social Council of the United Nations: "
-            "id=rel-cast-consultative-status-with-ecosoc") in out
+    assert out.startswith(
+        "org-cast (organizations): China Association for Science and Technology (CAST)\n"
+        "  name: China Association for Science and Technology"
+    )
+    assert (
+        "relations: CAST consultative-status-with Economic and Social Council of the United Nations: "
+        "id=rel-cast-consultative-status-with-ecosoc"
+    ) in out
     assert "subject_id=org-cast" in out
     assert "since=2004-01-01, since_precision=year" in out
     assert ">    6 | As the largest non-governmental organization" in out
@@ -55,14 +59,23 @@ def test_show_unknown_id_says_so_with_the_closest_names(built, capsys):
     assert main(["--root", str(built), "show", "org-castt"]) == 1
     out, err = capsys.readouterr()
     assert out == ""
-    assert err.startswith("anso-facts show: no record has the id, name, acronym or alias 'org-castt'; did you mean "
-                          "'org-cast' (org-cast) or ")
+    assert err.startswith(
+        "anso-facts show: no record has the id, name, acronym or alias 'org-castt'; did you mean "
+        "'org-cast' (org-cast) or "
+    )
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("CAST", ["org-cast"]), ("cast", ["org-cast"]), ("org-cast", ["org-cast"]),
-    ("China Association  for Science and Technology", ["org-cast"]), ("Chunli Bai", ["person-chunli-bai"]),
-    ("2019nCoVR", ["res-2019ncovr"])])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("CAST", ["org-cast"]),
+        ("cast", ["org-cast"]),
+        ("org-cast", ["org-cast"]),
+        ("China Association  for Science and Technology", ["org-cast"]),
+        ("Chunli Bai", ["person-chunli-bai"]),
+        ("2019nCoVR", ["res-2019ncovr"]),
+    ],
+)
 def test_find_looks_a_record_up_by_id_name_acronym_or_alias(built, text, expected):
     assert anso_facts.find(text, built) == expected
 
@@ -84,9 +97,15 @@ def test_a_reader_that_stops_early_gets_no_traceback(built, command):
     import subprocess
     import sys
     from pathlib import Path
+
     anso = Path(sys.executable).parent / "anso-facts"
-    result = subprocess.run(f"set -o pipefail; {anso} --root {built} {command} | true", shell=True,
-                            executable="/bin/bash", capture_output=True, text=True)
+    result = subprocess.run(
+        f"set -o pipefail; {anso} --root {built} {command} | true",
+        shell=True,
+        executable="/bin/bash",
+        capture_output=True,
+        text=True,
+    )
     assert "Traceback" not in result.stderr and "BrokenPipeError" not in result.stderr, result.stderr
     assert result.returncode == 0
 

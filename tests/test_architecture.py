@@ -16,53 +16,75 @@ from anso_facts.cli import parser
 from helpers import REPO
 
 PACKAGE = REPO / "src" / "anso_facts"
-# The pipeline, in order. A module may import from its own stage or an earlier one, never from a later one.
-STAGES = [
-    ("foundations", {"__init__", "model", "vocabularies", "schemas", "metadata", "problems", "plaintext", "yamlsafe",
-                      "seedtext", "grounding", "cache", "lock", "html_contexts", "datacite"}),
-    ("load", {"loader"}),
-    ("rows", {"evidence", "freetext", "rows"}),
-    ("check", {"checked", "rules", "check", "coverage", "cite", "seed_add", "fmt"}),
-    ("tables", {"arrow_tables", "labels"}),
-    ("write", {"swap", "card", "write"}),
-    ("database", {"database", "annotations"}),
-    ("diff", {"diff"}),
-    ("release", {"ro_crate", "release"}),
-    ("site", {"graph", "timeline", "site"}),
-    ("publish", {"publishing", "zenodo", "ckan", "huggingface"}),
-    ("explore", {"show"}),
-    ("command line", {"cli"}),
-]
-STAGE_OF = {module: index for index, (_, modules) in enumerate(STAGES) for module in modules}
+# The layers, in order: the public API (anso_facts/__init__.py, which imports nothing of the package), then one
+# subpackage a command, then the modules at the top. A module imports from its own layer or an earlier one.
+LAYERS = ["__init__", "support", "model", "check", "build", "release", "site", "top"]
+
+
+def layer_of(path: Path) -> str:
+    """A module's layer: its subpackage's name, "__init__" for the public API, "top" for the other modules at
+    the top (the command line and explore)."""
+    parts = path.relative_to(PACKAGE).parts
+    if len(parts) > 1:
+        return parts[0]
+    return "__init__" if path.stem == "__init__" else "top"
+
+
+MODULES = {".".join(p.relative_to(PACKAGE).with_suffix("").parts): layer_of(p) for p in PACKAGE.rglob("*.py")}
 
 
 def package_imports(module: str) -> set[str]:
-    """The modules of this package that `module` imports, anywhere in it (functions and TYPE_CHECKING too)."""
-    tree = ast.parse((PACKAGE / f"{module}.py").read_text(encoding="utf-8"))
+    """The modules of this package that `module` (dotted, below anso_facts) imports, anywhere in it (functions
+    and TYPE_CHECKING too); a name imported from a subpackage that is a module of it counts as that module."""
+    tree = ast.parse((PACKAGE / (module.replace(".", "/") + ".py")).read_text(encoding="utf-8"))
     found = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.level == 1:
-            if node.module:
-                found.add(node.module.split(".")[0])
-            else:  # from . import x: a module if there is one, else a name of __init__
-                found |= {a.name if (PACKAGE / f"{a.name}.py").is_file() else "__init__" for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("anso_facts"):
-            found.add(node.module.split(".")[1] if "." in node.module else "__init__")
+        if isinstance(node, ast.ImportFrom) and node.level:
+            raise AssertionError(f"{module}: relative import; the package imports by absolute names")
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("anso_facts"):
+            base = node.module.removeprefix("anso_facts").lstrip(".")
+            for alias in node.names:
+                name = f"{base}.{alias.name}".lstrip(".")
+                found.add(name if name in MODULES else base or "__init__")
     return found - {module}
 
 
-def test_every_module_has_a_stage():
-    assert {p.stem for p in PACKAGE.glob("*.py")} == set(STAGE_OF)
+def folders_on_disk() -> dict[str, set[str]]:
+    """Each folder of the package (anso_facts for the top) and the modules in it, without subpackages' __init__."""
+    folders: dict[str, set[str]] = {}
+    for module in MODULES:
+        folder, _, name = module.rpartition(".")
+        if not (folder and name == "__init__"):
+            folders.setdefault(folder or "anso_facts", set()).add(name)
+    return folders
 
 
-@pytest.mark.parametrize("module", sorted(STAGE_OF))
-def test_no_stage_imports_a_later_one(module):
-    later = {name for name in package_imports(module) if STAGE_OF[name] > STAGE_OF[module]}
-    assert later == set(), f"{module} ({STAGES[STAGE_OF[module]][0]}) imports later stages: {later}"
+def test_the_readme_draws_the_folders():
+    """README's development section draws each folder and its modules once, in the order of the layers; the
+    folders on disk are that drawing."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    drawing = readme.split("<!-- layers -->")[1].split("<!-- /layers -->")[0]
+    drawn = {
+        folder: set(re.findall(r"`([a-z_]+)`", modules))
+        for folder, modules in re.findall(r"^ *\| `([a-z_]+)/` \| ([^|]+) \|", drawing, re.M)
+    }
+    assert list(drawn) == ["anso_facts"] + [layer for layer in LAYERS if layer not in ("__init__", "top")]
+    assert drawn == folders_on_disk()
+
+
+def test_every_subpackage_is_a_layer():
+    assert {layer_of(p) for p in PACKAGE.rglob("*.py")} == set(LAYERS)
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_no_layer_imports_a_later_one(module):
+    order = LAYERS.index
+    later = {name for name in package_imports(module) if order(MODULES[name]) > order(MODULES[module])}
+    assert later == set(), f"{module} ({MODULES[module]}) imports later layers: {later}"
 
 
 def test_no_import_circles():
-    graph = {module: package_imports(module) for module in STAGE_OF}
+    graph = {module: package_imports(module) for module in MODULES}
 
     def reaches(start: str, goal: str, seen: set) -> bool:
         return any(n == goal or (n not in seen and reaches(n, goal, seen | {n})) for n in graph[start])
@@ -73,18 +95,24 @@ def test_no_import_circles():
 def test_check_imports_no_heavy_library(project):
     """Cold cache (every file checked and validated) and warm: neither imports Arrow, NumPy, pandas or
     frictionless."""
-    code = ("import sys; from anso_facts.cli import main; code = main(['--root', sys.argv[1], 'check']); "
-            "print(code, sorted(m for m in ('pyarrow', 'numpy', 'pandas', 'frictionless') if m in sys.modules))")
+    code = (
+        "import sys; from anso_facts.cli import main; code = main(['--root', sys.argv[1], 'check']); "
+        "print(code, sorted(m for m in ('pyarrow', 'numpy', 'pandas', 'frictionless') if m in sys.modules))"
+    )
     for _ in ("cold", "warm"):
         out = subprocess.run([sys.executable, "-c", code, project], capture_output=True, text=True, check=True)
         assert out.stdout.splitlines()[-1] == "0 []"
 
 
 def test_a_warm_check_does_not_validate_again(project):
-    code = ("import sys; from anso_facts.cli import main; main(['--root', sys.argv[1], 'check']); "
-            "print(sorted(m for m in ('jsonschema_rs', 'jsonschema', 'importlib.metadata') if m in sys.modules))")
-    runs = [subprocess.run([sys.executable, "-c", code, project], capture_output=True, text=True, check=True)
-            for _ in range(2)]
+    code = (
+        "import sys; from anso_facts.cli import main; main(['--root', sys.argv[1], 'check']); "
+        "print(sorted(m for m in ('jsonschema_rs', 'jsonschema', 'importlib.metadata') if m in sys.modules))"
+    )
+    runs = [
+        subprocess.run([sys.executable, "-c", code, project], capture_output=True, text=True, check=True)
+        for _ in range(2)
+    ]
     assert "jsonschema_rs" in runs[0].stdout  # the cold check validated every file
     assert runs[1].stdout.splitlines()[-1] == "[]"
 

@@ -12,11 +12,11 @@ from frictionless import validate
 from jsonschema import Draft202012Validator
 
 import anso_facts
-from anso_facts import write as write_stage
-from anso_facts.arrow_tables import arrow_schema
-from anso_facts.model import ALL_TABLES
-from anso_facts.swap import output_files
-from anso_facts.write import build, check_for_build
+from anso_facts.build import write as write_stage
+from anso_facts.build.arrow_tables import arrow_schema
+from anso_facts.build.swap import output_files
+from anso_facts.build.write import build, check_for_build
+from anso_facts.model.tables import ALL_TABLES
 from helpers import REPO, build_project
 
 
@@ -70,8 +70,10 @@ def test_parquet_and_csv_hold_the_same_typed_rows(built, table):
     schema = arrow_schema(table)
     path = built / "build" / "parquet" / f"{table.name}.parquet"
     parquet = pq.read_table(path)
-    csv = pacsv.read_csv(built / "build" / "csv" / f"{table.name}.csv",
-                         convert_options=pacsv.ConvertOptions(column_types=schema, strings_can_be_null=True))
+    csv = pacsv.read_csv(
+        built / "build" / "csv" / f"{table.name}.csv",
+        convert_options=pacsv.ConvertOptions(column_types=schema, strings_can_be_null=True),
+    )
     assert parquet.schema.equals(schema)
     assert set(pq.read_metadata(path).metadata) == {b"ARROW:schema"}  # no pandas or other volatile metadata
     assert parquet.equals(csv.cast(schema))

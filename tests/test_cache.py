@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from anso_facts.cache import FOLDER, SCRATCH, SUFFIX, WRITTEN, Cache
-from anso_facts.check import check
-from anso_facts.checked import FileCheck
-from anso_facts.problems import Problem
-from anso_facts.swap import output_files
-from anso_facts.vocabularies import Vocabularies
+from anso_facts.build.swap import output_files
+from anso_facts.check.project import FileCheck
+from anso_facts.check.run import check
+from anso_facts.model.problems import Problem
+from anso_facts.model.vocabularies import Vocabularies
+from anso_facts.support.cache import FOLDER, SCRATCH, SUFFIX, WRITTEN, Cache
 from helpers import REPO, build_project
 
 POISON = "poisoned cache entry"
@@ -70,6 +70,7 @@ def test_cached_uncached_and_parallel_builds_agree_byte_for_byte(project):
 def test_a_synthetic_project_builds_alike_cached_and_over_two_processes(tmp_path):
     sys.path.insert(0, str(REPO / "benchmarks"))
     from synthetic import generate
+
     generate(tmp_path, 1000, files=10)
     serial = built(tmp_path, use_cache=False, workers=1)
     assert built(tmp_path, workers=2) == serial
@@ -109,8 +110,11 @@ def test_a_missing_catalogue_and_an_empty_one_are_told_apart(project):
     assert messages(project) == messages(project, use_cache=False) != missing
 
 
-@pytest.mark.parametrize("damage", [lambda data: b"not an entry", lambda data: data[:len(data) // 2],
-                                    lambda data: b""], ids=["junk", "cut-in-half", "empty"])
+@pytest.mark.parametrize(
+    "damage",
+    [lambda data: b"not an entry", lambda data: data[: len(data) // 2], lambda data: b""],
+    ids=["junk", "cut-in-half", "empty"],
+)
 def test_an_unreadable_entry_is_made_again(project, damage):
     built(project)
     for path in (project / FOLDER).iterdir():  # the check's entries and the build's
@@ -152,10 +156,13 @@ def run_check_with_changed_code(project: Path, tmp_path: Path, module: str, old:
     text = source.read_text()
     assert old in text
     source.write_text(text.replace(old, new, 1))
-    code = ("import anso_facts, sys; from anso_facts.cli import main; print(anso_facts.__file__); "
-            "main(['--root', sys.argv[1], 'check'])")
-    result = subprocess.run([sys.executable, "-c", code, project], env={"PYTHONPATH": str(copy)},
-                            capture_output=True, text=True)
+    code = (
+        "import anso_facts, sys; from anso_facts.cli import main; print(anso_facts.__file__); "
+        "main(['--root', sys.argv[1], 'check'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, project], env={"PYTHONPATH": str(copy)}, capture_output=True, text=True
+    )
     assert result.stdout.startswith(str(copy)), result.stdout + result.stderr
     return result.stdout
 
@@ -164,15 +171,20 @@ def test_no_entry_is_used_after_the_code_changed(project, tmp_path):
     check(project)
     poison_every_entry(project)
     assert POISON in messages(project)[0]  # unchanged code reads the entries
-    out = run_check_with_changed_code(project, tmp_path, "rules.py", '"""The checks', '"""(edited) The checks')
+    out = run_check_with_changed_code(project, tmp_path, "check/rules.py", '"""The checks', '"""(edited) The checks')
     assert POISON not in out and out.splitlines()[-1].startswith("ok: ")
 
 
 def test_no_entry_is_used_after_the_json_schema_changed(project, tmp_path):
     check(project)
     poison_every_entry(project)
-    out = run_check_with_changed_code(project, tmp_path, "model.py", '"Title of the document, as printed',
-                                      '"The title of the document, as printed')
+    out = run_check_with_changed_code(
+        project,
+        tmp_path,
+        "model/tables.py",
+        '"Title of the document, as printed',
+        '"The title of the document, as printed',
+    )
     assert POISON not in out and out.splitlines()[-1].startswith("ok: ")
 
 
@@ -204,13 +216,21 @@ def test_the_evidence_of_references_is_searched_again_when_a_referred_name_chang
     sends the unchanged files that refer to it to be searched again (here, to find it named nowhere)."""
     assert messages(project) == []
     people = project / "data" / "entities" / "people.yaml"
-    people.write_text(people.read_text(encoding="utf-8").replace("  name: Chunli Bai\n", "  name: Chunlie Bai\n"
-                                                                 "  inferred:\n    name: A test.\n", 1),
-                      encoding="utf-8")
+    people.write_text(
+        people.read_text(encoding="utf-8").replace(
+            "  name: Chunli Bai\n", "  name: Chunlie Bai\n  inferred:\n    name: A test.\n", 1
+        ),
+        encoding="utf-8",
+    )
     cached, uncached = messages(project), messages(project, use_cache=False)
     assert cached == uncached == []  # "Bai", the surname, still stands in the quotes
-    people.write_text(people.read_text(encoding="utf-8").replace("  name: Chunlie Bai\n", "  name: Chun Li\n", 1),
-                      encoding="utf-8")
+    people.write_text(
+        people.read_text(encoding="utf-8").replace("  name: Chunlie Bai\n", "  name: Chun Li\n", 1), encoding="utf-8"
+    )
     cached, uncached = messages(project), messages(project, use_cache=False)
-    assert cached == uncached and any(p.startswith("data/facts/bai-letter-2020.yaml:") and
-                                      ": ungrounded-reference: " in p and "'Chun Li' or 'Li'" in p for p in cached)
+    assert cached == uncached and any(
+        p.startswith("data/facts/bai-letter-2020.yaml:")
+        and ": ungrounded-reference: " in p
+        and "'Chun Li' or 'Li'" in p
+        for p in cached
+    )

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from anso_facts.cache import FOLDER
-from anso_facts.check import check
+from anso_facts.check.loader import NOT_COMPARED
+from anso_facts.check.run import check
 from anso_facts.cli import main
-from anso_facts.loader import NOT_COMPARED
+from anso_facts.support.cache import FOLDER
 from helpers import REPO
 
 FIXTURES = sorted((Path(__file__).parent / "fixtures" / "bad").glob("*.yaml"))
@@ -24,6 +24,7 @@ def problems(root: Path) -> list[str]:
 
 def test_real_data_has_no_problems():
     from helpers import REPO
+
     assert problems(REPO) == []
 
 
@@ -48,19 +49,32 @@ def write(project: Path, data: bytes) -> str:
 
 
 def test_yaml_1_1_surprises_stay_strings(project):
-    from anso_facts import yamlsafe
+    from anso_facts.support import yamlsafe
+
     assert yamlsafe.load("a: NO\nb: yes\nc: on\nd: 012\ne: 2020-09-18\nf: 12\ng: ~\nh: true\n") == {
-        "a": "NO", "b": "yes", "c": "on", "d": "012", "e": "2020-09-18", "f": 12, "g": None, "h": True}
+        "a": "NO",
+        "b": "yes",
+        "c": "on",
+        "d": "012",
+        "e": "2020-09-18",
+        "f": 12,
+        "g": None,
+        "h": True,
+    }
 
 
 def test_binary_junk(project):
-    assert write(project, b"people:\n- id: x\x00\x01\x02") == \
-        "data/hostile.yaml:2:8: yaml-character: character U+0000 is not allowed in YAML" + NOT_COMPARED
+    assert (
+        write(project, b"people:\n- id: x\x00\x01\x02")
+        == "data/hostile.yaml:2:8: yaml-character: character U+0000 is not allowed in YAML" + NOT_COMPARED
+    )
 
 
 def test_broken_utf8(project):
-    assert write(project, b"people:\n- id: person-x\n  name: Caf\xc3(\n") == \
-        "data/hostile.yaml:3:12: not-utf8: not UTF-8: byte 0xc3 cannot be decoded" + NOT_COMPARED
+    assert (
+        write(project, b"people:\n- id: person-x\n  name: Caf\xc3(\n")
+        == "data/hostile.yaml:3:12: not-utf8: not UTF-8: byte 0xc3 cannot be decoded" + NOT_COMPARED
+    )
 
 
 def test_deep_nesting(project):
@@ -72,45 +86,62 @@ def test_deep_nesting(project):
 def test_alias_bomb(project):
     bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
-        for i in range(20))
-    assert write(project, bomb.encode()) == ("data/hostile.yaml:1:4: yaml-alias: anchors and aliases (&, *) are not "
-                                             "allowed: write the value out" + NOT_COMPARED)
+        for i in range(20)
+    )
+    assert write(project, bomb.encode()) == (
+        "data/hostile.yaml:1:4: yaml-alias: anchors and aliases (&, *) are not "
+        "allowed: write the value out" + NOT_COMPARED
+    )
 
 
 def test_many_documents_and_empty_file(project):
-    assert write(project, b"people: []\n---\npeople: []\n") == \
-        "data/hostile.yaml:2:1: yaml-documents: one YAML document per file, found a second" + NOT_COMPARED
+    assert (
+        write(project, b"people: []\n---\npeople: []\n")
+        == "data/hostile.yaml:2:1: yaml-documents: one YAML document per file, found a second" + NOT_COMPARED
+    )
     (project / "data" / "hostile.yaml").write_bytes(b"# comments only: a fact file made for a new seed\n")
     assert problems(project) == []
 
 
 def test_a_key_that_is_not_plain_text(project):
-    assert write(project, b"people:\n- [a]: x\n") == \
-        "data/hostile.yaml:2:3: yaml-key: a key must be a plain string" + NOT_COMPARED
+    assert (
+        write(project, b"people:\n- [a]: x\n")
+        == "data/hostile.yaml:2:3: yaml-key: a key must be a plain string" + NOT_COMPARED
+    )
 
 
 def test_other_schema_faults_have_the_general_code(project):
-    found = write(project, b"organizations:\n- id: org-x\n  name: X\n  aliases: [A, A]\n  cite:\n"
-                           b"  - {seed: cast-igf2021-booth, lines: 2, quote: China Association}\n")
+    found = write(
+        project,
+        b"organizations:\n- id: org-x\n  name: X\n  aliases: [A, A]\n  cite:\n"
+        b"  - {seed: cast-igf2021-booth, lines: 2, quote: China Association}\n",
+    )
     assert found.startswith("data/hostile.yaml:4:12: schema: org-x: aliases: ['A', 'A'] has non-unique elements")
 
 
 def test_a_file_too_large_is_not_read(project, monkeypatch):
-    from anso_facts import loader
+    from anso_facts.check import loader
+
     monkeypatch.setattr(loader, "MAX_FILE_BYTES", 2**20)
-    assert write(project, b"people: []\n" + b"#" * 2**20) == \
-        "data/hostile.yaml:1:1: file-too-large: file is larger than 1 MiB; split it" + NOT_COMPARED
+    assert (
+        write(project, b"people: []\n" + b"#" * 2**20)
+        == "data/hostile.yaml:1:1: file-too-large: file is larger than 1 MiB; split it" + NOT_COMPARED
+    )
 
 
 def test_a_missing_catalogue_and_missing_or_miscounted_seeds(project):
     seed = project / "seeds" / "002_0ae214f5d57581a8.txt"
     seed.unlink()
     found = problems(project)
-    assert re.match(r"seeds/seeds\.yaml:\d+:9: seed-missing: cast-igf2021-booth: seeds/002_0ae214f5d57581a8\.txt "
-                    r"does not exist", found[-1]), found
+    assert re.match(
+        r"seeds/seeds\.yaml:\d+:9: seed-missing: cast-igf2021-booth: seeds/002_0ae214f5d57581a8\.txt "
+        r"does not exist",
+        found[-1],
+    ), found
     catalogue = project / "seeds" / "seeds.yaml"
-    catalogue.write_text(catalogue.read_text(encoding="utf-8").replace("line_count: 15", "line_count: 16"),
-                         encoding="utf-8")
+    catalogue.write_text(
+        catalogue.read_text(encoding="utf-8").replace("line_count: 15", "line_count: 16"), encoding="utf-8"
+    )
     shutil.copy(REPO / "seeds" / seed.name, seed)
     found = problems(project)
     assert len(found) == 1 and re.match(r"seeds/seeds\.yaml:\d+:15: seed-line-count: cast-igf2021-booth: ", found[0])
@@ -122,8 +153,11 @@ def test_changed_seed_fails_its_hash_and_the_quotes_it_broke(project):
     seed = project / "seeds" / "002_0ae214f5d57581a8.txt"
     seed.write_bytes(seed.read_bytes().replace(b"210 national", b"211 national"))
     found = problems(project)
-    assert re.match(r"seeds/seeds\.yaml:\d+:11: seed-changed: cast-igf2021-booth: seeds/002_0ae214f5d57581a8\.txt "
-                    r"has sha256 [0-9a-f]{64}, not the pinned one", found[-1])
+    assert re.match(
+        r"seeds/seeds\.yaml:\d+:11: seed-changed: cast-igf2021-booth: seeds/002_0ae214f5d57581a8\.txt "
+        r"has sha256 [0-9a-f]{64}, not the pinned one",
+        found[-1],
+    )
     quotes = found[:-1]
     assert len(quotes) == 2  # org-cast and stat-cast-national-member-societies quote "210 national"
     assert all("quote is not in lines 6-6 of cast-igf2021-booth; it stands nowhere" in p for p in quotes)
@@ -158,14 +192,18 @@ def test_fast_and_explaining_validators_agree():
     import jsonschema_rs
     from jsonschema import Draft202012Validator
 
-    from anso_facts import yamlsafe
-    from anso_facts.loader import load_vocabularies, read_vocabularies
-    from anso_facts.schemas import json_schemas
+    from anso_facts.check.loader import load_vocabularies, read_vocabularies
+    from anso_facts.model.schemas import json_schemas
+    from anso_facts.support import yamlsafe
+
     schemas = json_schemas(load_vocabularies(REPO, read_vocabularies(REPO))[0])
-    files = [(REPO / "seeds" / "seeds.yaml", "seeds.schema.json"),
-             (REPO / "data" / "vocabularies.yaml", "vocabularies.schema.json")]
-    files += [(p, "facts.schema.json") for p in sorted((REPO / "data").rglob("*.yaml"))
-              if p.name != "vocabularies.yaml"]
+    files = [
+        (REPO / "seeds" / "seeds.yaml", "seeds.schema.json"),
+        (REPO / "data" / "vocabularies.yaml", "vocabularies.schema.json"),
+    ]
+    files += [
+        (p, "facts.schema.json") for p in sorted((REPO / "data").rglob("*.yaml")) if p.name != "vocabularies.yaml"
+    ]
     files += [(p, "facts.schema.json") for p in sorted((REPO / "tests" / "fixtures" / "bad").glob("*.yaml"))]
     verdicts = []
     for path, name in files:
@@ -183,13 +221,17 @@ def test_fast_and_explaining_validators_agree():
 def test_an_exclusion_over_a_quoted_line_is_rejected(project):
     catalogue = project / "seeds" / "seeds.yaml"
     text = catalogue.read_text(encoding="utf-8")
-    catalogue.write_text(text.replace("  - lines: 5\n    reason: section heading",
-                                      "  - lines: 5-6\n    reason: section heading"), encoding="utf-8")
+    catalogue.write_text(
+        text.replace("  - lines: 5\n    reason: section heading", "  - lines: 5-6\n    reason: section heading"),
+        encoding="utf-8",
+    )
     found = problems(project)
     assert len(found) == 1, found
-    assert re.match(r"seeds/seeds\.yaml:\d+:12: excluded-quote: cast-igf2021-booth: excluded lines 5-6 hold the "
-                    r"quote of org-cast#2, org-cast#3, stat-cast-national-member-societies#1, .*remove the exclusion",
-                    found[0])
+    assert re.match(
+        r"seeds/seeds\.yaml:\d+:12: excluded-quote: cast-igf2021-booth: excluded lines 5-6 hold the "
+        r"quote of org-cast#2, org-cast#3, stat-cast-national-member-societies#1, .*remove the exclusion",
+        found[0],
+    )
 
 
 def test_files_the_check_would_pass_over_are_reported(project):
@@ -207,11 +249,16 @@ def test_files_the_check_would_pass_over_are_reported(project):
 def test_a_seed_file_outside_seeds_is_rejected(project):
     catalogue = project / "seeds" / "seeds.yaml"
     text = catalogue.read_text(encoding="utf-8")
-    catalogue.write_text(text.replace("file: 002_0ae214f5d57581a8.txt", "file: ../datapackage.json"),
-                         encoding="utf-8")
+    catalogue.write_text(text.replace("file: 002_0ae214f5d57581a8.txt", "file: ../datapackage.json"), encoding="utf-8")
     found = problems(project)
-    assert any(re.match(r"seeds/seeds\.yaml:\d+:9: bad-format: cast-igf2021-booth: file: '\.\./datapackage\.json' "
-                        r"must be a plain file name ending in \.txt inside seeds/", p) for p in found), found
+    assert any(
+        re.match(
+            r"seeds/seeds\.yaml:\d+:9: bad-format: cast-igf2021-booth: file: '\.\./datapackage\.json' "
+            r"must be a plain file name ending in \.txt inside seeds/",
+            p,
+        )
+        for p in found
+    ), found
 
 
 @pytest.mark.parametrize("fault", ["full disk", "unwritable folder"])
@@ -219,16 +266,21 @@ def test_a_build_that_cannot_write_says_where_and_why_and_changes_nothing(projec
     import errno
     import tempfile
 
-    from anso_facts import write as write_stage
+    from anso_facts.build import write as write_stage
+
     assert main(["--root", str(project), "build", "--no-cache"]) == 0
     before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file() and FOLDER.name not in p.parts}
     if fault == "full disk":
+
         def write_table(table, data, out):
             raise OSError(errno.EFBIG, "File too large", str(out / "build" / "csv" / f"{table.name}.csv"))
+
         monkeypatch.setattr(write_stage, "write_table", write_table)
     else:
+
         def mkdtemp(prefix="", dir=None):
             raise PermissionError(errno.EACCES, "Permission denied", str(dir))
+
         monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp)
     capsys.readouterr()
     assert main(["--root", str(project), "build", "--no-cache"]) == 1
@@ -251,7 +303,8 @@ def test_check_says_nothing_written_only_where_something_would_be(project, capsy
 
 def test_every_problem_code_is_exercised_and_documented():
     """Each code of the catalogue is expected by a bad fixture or asserted by a test; docs/checks.md lists them."""
-    from anso_facts.problems import CHECKS, checks_markdown
+    from anso_facts.model.problems import CHECKS, checks_markdown
+
     tests = Path(__file__).parent
     expected = {code for fixture in FIXTURES for _, _, code, _ in EXPECT.findall(fixture.read_text())}
     asserted = set(re.findall(r": ([a-z0-9-]+): ", "".join(p.read_text() for p in tests.glob("test_*.py"))))
@@ -262,6 +315,7 @@ def test_every_problem_code_is_exercised_and_documented():
 
 def test_problems_as_json_and_as_github_annotations(project, capsys):
     import json
+
     shutil.copy(FIXTURES[0], project / "data" / FIXTURES[0].name)
     assert main(["--root", str(project), "check", "--format", "json"]) == 1
     listed = json.loads(capsys.readouterr().out)
@@ -271,8 +325,10 @@ def test_problems_as_json_and_as_github_annotations(project, capsys):
     assert main(["--root", str(project), "check", "--format", "github"]) == 1
     annotations = capsys.readouterr().out.splitlines()
     first = listed[0]
-    assert annotations[0] == (f"::error file={first['file']},line={first['line']},col={first['column']},"
-                              f"title={first['code']}::{first['message']}")
+    assert annotations[0] == (
+        f"::error file={first['file']},line={first['line']},col={first['column']},"
+        f"title={first['code']}::{first['message']}"
+    )
     assert len(annotations) == len(listed)
     shutil.os.remove(project / "data" / FIXTURES[0].name)
     assert main(["--root", str(project), "check", "--format", "json"]) == 0
@@ -286,7 +342,7 @@ def test_an_id_of_a_release_cannot_vanish_unless_retired(project, capsys):
     records); un-retired or reused, it fails. An id built but never released may go."""
     import pyarrow.parquet as pq
 
-    from anso_facts.release import keep_release
+    from anso_facts.release.archive import keep_release
 
     extra = project / "data" / "extra.yaml"
     extra.write_text(Path(FIXTURES[0].parent / "duplicate_id.yaml").read_text().replace("org-cast", "org-cast-twice"))
@@ -301,20 +357,31 @@ def test_an_id_of_a_release_cannot_vanish_unless_retired(project, capsys):
     extra.unlink()
     capsys.readouterr()
 
-    assert problems(project) == [f"releases/0.1.0/build/csv/records.csv:{line}:1: vanished-id: org-cast-twice: "
-                                 f"published in 0.1.0, and no longer in data/; restore it, or retire it in "
-                                 f"data/retired.yaml (retired_ids: id, replaced_by_id or reason, version)"]
+    assert problems(project) == [
+        f"releases/0.1.0/build/csv/records.csv:{line}:1: vanished-id: org-cast-twice: "
+        f"published in 0.1.0, and no longer in data/; restore it, or retire it in "
+        f"data/retired.yaml (retired_ids: id, replaced_by_id or reason, version)"
+    ]
     retired = project / "data" / "retired.yaml"
-    retired.write_text("retired_ids:\n- id: org-cast-twice\n  replaced_by_id: org-cast\n"
-                       "  reason: the same organization as org-cast\n  version: 0.2.0\n")
+    retired.write_text(
+        "retired_ids:\n- id: org-cast-twice\n  replaced_by_id: org-cast\n"
+        "  reason: the same organization as org-cast\n  version: 0.2.0\n"
+    )
     assert main(["--root", str(project), "build"]) == 0
     table = pq.read_table(project / "build" / "parquet" / "retired_ids.parquet").to_pylist()
-    assert table == [{"id": "org-cast-twice", "replaced_by_id": "org-cast",
-                      "reason": "the same organization as org-cast", "version": "0.2.0"}]
+    assert table == [
+        {
+            "id": "org-cast-twice",
+            "replaced_by_id": "org-cast",
+            "reason": "the same organization as org-cast",
+            "version": "0.2.0",
+        }
+    ]
     package = json.loads((project / "datapackage.json").read_text())
     schema = next(r["schema"] for r in package["resources"] if r["name"] == "retired_ids")
-    assert schema["foreignKeys"] == [{"fields": ["replaced_by_id"],
-                                      "reference": {"resource": "records", "fields": ["id"]}}]
+    assert schema["foreignKeys"] == [
+        {"fields": ["replaced_by_id"], "reference": {"resource": "records", "fields": ["id"]}}
+    ]
     labels = pq.read_table(project / "build" / "parquet" / "records.parquet").to_pandas().set_index("id")["label"]
     assert labels["org-cast-twice"] == "org-cast-twice (retired), now CAST"
 

@@ -18,10 +18,11 @@ import pytest
 import yaml
 
 import anso_facts
-from anso_facts import huggingface, metadata
-from anso_facts.card import dataset_card, front_matter, row_counts, temporal_coverage
 from anso_facts.cli import main
-from anso_facts.release import release, versions_index
+from anso_facts.model import metadata
+from anso_facts.model.card import dataset_card, front_matter, row_counts, temporal_coverage
+from anso_facts.release import huggingface
+from anso_facts.release.archive import release, versions_index
 from helpers import REPO, build_project, copy_real_project
 from standins import Hub, Zenodo
 
@@ -37,8 +38,7 @@ XSD_SHA256 = {
     "include/datacite-funderIdentifierType-v4.xsd": "eab86e3c6fb0d24d3508559e667641862838b988fe14147dc187ebd79c9bcfe8",
     "include/datacite-nameType-v4.xsd": "a841e852c1cf00e6301f489ce6b85d94017b6cffbdce991d2b7a5e7e27921e5a",
     "include/datacite-numberType-v4.xsd": "e9f9e3c66b34a4476bab683058734f22922d167f76e642db0c05a50842b94241",
-    "include/datacite-relatedIdentifierType-v4.xsd":
-        "8defb58eed2b6d79544f1d1991bb8ba149593399c291215f4be849cc3b8afab8",
+    "include/datacite-relatedIdentifierType-v4.xsd": "8defb58eed2b6d79544f1d1991bb8ba149593399c291215f4be849cc3b8afab8",
     "include/datacite-relationType-v4.xsd": "e2aed4c4b666281be55239e9d36fb9f1c0830f9c2fa524f91236ea8fac357c73",
     "include/datacite-resourceType-v4.xsd": "c6b521096f9474ab9a41ca0768dd7f299b167fc40660a7e91a757bf0ff6d50a1",
     "include/datacite-titleType-v4.xsd": "8be9425ee1e07bf5f727cadeba90978498d14d99ac98a2720971355fd70b1f7a",
@@ -57,11 +57,19 @@ def doi_file(tmp_path, monkeypatch) -> Path:
 
 
 def reserved(doi_file: Path, doi="10.5072/zenodo.101", concept: str | None = None) -> None:
-    metadata.write_doi_record({"version": anso_facts.__version__, "doi": doi, "record": "101",
-                               "host": "https://zenodo.org", **({"concept_doi": concept} if concept else {})})
+    metadata.write_doi_record(
+        {
+            "version": anso_facts.__version__,
+            "doi": doi,
+            "record": "101",
+            "host": "https://zenodo.org",
+            **({"concept_doi": concept} if concept else {}),
+        }
+    )
 
 
 # cffconvert --------------------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def cffconvert() -> Path:
@@ -71,8 +79,11 @@ def cffconvert() -> Path:
     if not program.exists():
         shutil.rmtree(env, ignore_errors=True)
         venv.create(env, with_pip=True)
-        subprocess.run([env / "bin" / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                        CFFCONVERT], check=True, capture_output=True)
+        subprocess.run(
+            [env / "bin" / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", CFFCONVERT],
+            check=True,
+            capture_output=True,
+        )
     return program
 
 
@@ -122,9 +133,11 @@ def test_temporal_coverage_is_computed_from_the_data_and_never_committed(built):
 
 # DataCite ----------------------------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def datacite_schema():
     import xmlschema
+
     folder = SCHEMAS / "datacite-4.5"
     for name, sha256 in XSD_SHA256.items():
         assert hashlib.sha256((folder / name).read_bytes()).hexdigest() == sha256, name
@@ -133,6 +146,7 @@ def datacite_schema():
 
 def test_datacite_xml_is_valid_4_5_with_the_seeds_as_related_items(built, datacite_schema):
     from xml.etree import ElementTree as ET
+
     path = built / "build" / "datacite.xml"
     datacite_schema.validate(str(path))
     root = ET.parse(path).getroot()
@@ -149,10 +163,10 @@ def test_datacite_xml_is_valid_4_5_with_the_seeds_as_related_items(built, dataci
 
 
 def test_datacite_xml_with_a_reserved_doi(built, datacite_schema, doi_file):
-    from anso_facts.datacite import datacite_xml
+    from anso_facts.model.datacite import datacite_xml
+
     reserved(doi_file, concept="10.5072/zenodo.100")
-    text = datacite_xml([{"title": "A seed", "publisher": "ANSO", "published": "2020"}], "2018/2021",
-                        ["text/csv"])
+    text = datacite_xml([{"title": "A seed", "publisher": "ANSO", "published": "2020"}], "2018/2021", ["text/csv"])
     datacite_schema.validate(text)
     assert '<identifier identifierType="DOI">10.5072/zenodo.101</identifier>' in text
     assert 'relationType="IsVersionOf">10.5072/zenodo.100<' in text and "<publisher>Zenodo</publisher>" in text
@@ -160,9 +174,12 @@ def test_datacite_xml_with_a_reserved_doi(built, datacite_schema, doi_file):
 
 # Signposting -------------------------------------------------------------------------------------------------
 
+
 def test_signposting_links_and_linkset_read_back(tmp_path, doi_file):
-    downloads = [{"path": "anso-facts-0.1.0.zip", "format": "application/zip"},
-                 {"path": "package/datapackage.json", "format": "application/json"}]
+    downloads = [
+        {"path": "anso-facts-0.1.0.zip", "format": "application/zip"},
+        {"path": "package/datapackage.json", "format": "application/json"},
+    ]
     links = metadata.signposting_links(downloads)
     assert "cite-as" not in {link["rel"] for link in links}  # no DOI yet: none invented
     reserved(doi_file)
@@ -174,7 +191,9 @@ def test_signposting_links_and_linkset_read_back(tmp_path, doi_file):
     context = read[0]
     assert context["cite-as"] == [{"href": "https://doi.org/10.5072/zenodo.101"}]
     assert {(t["href"], t["type"]) for t in context["describedby"]} == {
-        ("dataset.jsonld", "application/ld+json"), ("datacite.xml", "application/vnd.datacite.datacite+xml")}
+        ("dataset.jsonld", "application/ld+json"),
+        ("datacite.xml", "application/vnd.datacite.datacite+xml"),
+    }
     assert [t["href"] for t in context["item"]] == [d["path"] for d in downloads]
     assert context["license"] == [{"href": "https://creativecommons.org/licenses/by/4.0/"}]
     assert {t["href"] for t in context["type"]} == {"https://schema.org/Dataset", "https://schema.org/AboutPage"}
@@ -182,6 +201,7 @@ def test_signposting_links_and_linkset_read_back(tmp_path, doi_file):
 
 
 # The dataset card and `datasets` -----------------------------------------------------------------------------
+
 
 def test_the_card_states_the_computed_figures(built):
     card = dataset_card(built)
@@ -201,6 +221,7 @@ def test_datasets_loads_every_table_from_the_cards_configs(built, tmp_path):
     """The card is proven: `datasets.load_dataset(folder, TABLE)` on a local copy of what would be uploaded gives
     each table's rows and values."""
     import datasets
+
     folder = huggingface.write_folder(built, tmp_path / "hub")
     os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
     configs = front_matter(row_counts(built))["configs"]
@@ -215,6 +236,7 @@ def test_datasets_loads_every_table_from_the_cards_configs(built, tmp_path):
 
 
 # The DOI before the archive ----------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def zenodo():
@@ -231,9 +253,10 @@ def checkout(tmp_path) -> Path:
     return root
 
 
-def test_reserve_doi_then_build_release_and_send_one_doi_everywhere(zenodo, checkout, tmp_path, doi_file,
-                                                                      monkeypatch, capsys, datacite_schema):
-    monkeypatch.setattr("anso_facts.zenodo.ZENODO", zenodo.url)
+def test_reserve_doi_then_build_release_and_send_one_doi_everywhere(
+    zenodo, checkout, tmp_path, doi_file, monkeypatch, capsys, datacite_schema
+):
+    monkeypatch.setattr("anso_facts.release.zenodo.ZENODO", zenodo.url)
     monkeypatch.setenv("ZENODO_TOKEN", Zenodo.TOKEN)
     build_project(checkout)
     before = release(checkout, tmp_path / "before")  # made before the DOI: it cites none
@@ -244,8 +267,12 @@ def test_reserve_doi_then_build_release_and_send_one_doi_everywhere(zenodo, chec
     assert main(["--root", str(checkout), "publish", "zenodo", "--reserve-doi", "--send"]) == 0
     assert zenodo.calls()[-1] == "POST /api/records/101/draft/pids/doi" and "good-token" not in capsys.readouterr().out
     doi = "10.5072/zenodo.101"
-    assert json.loads(doi_file.read_text()) == {"version": anso_facts.__version__, "doi": doi, "record": "101",
-                                                "host": zenodo.url}
+    assert json.loads(doi_file.read_text()) == {
+        "version": anso_facts.__version__,
+        "doi": doi,
+        "record": "101",
+        "host": zenodo.url,
+    }
     assert main(["--root", str(checkout), "publish", "zenodo", "--reserve-doi", "--send"]) == 0  # reused, kept
     assert len(zenodo.records) == 1 and metadata.doi() == doi
 
@@ -314,14 +341,16 @@ def test_the_archive_readme_is_the_card_and_its_ro_crate_is_valid(checkout, tmp_
     crate = json.loads((top / "ro-crate-metadata.json").read_text())
     entities = {entity["@id"]: entity for entity in crate["@graph"]}
     files = sorted(p.relative_to(top).as_posix() for p in top.rglob("*") if p.is_file())
-    assert sorted(i for i, e in entities.items() if e["@type"] == "File") == \
-        [name for name in files if name != "ro-crate-metadata.json"]
+    assert sorted(i for i, e in entities.items() if e["@type"] == "File") == [
+        name for name in files if name != "ro-crate-metadata.json"
+    ]
     for name in files:
         if name != "ro-crate-metadata.json":
             assert entities[name]["sha256"] == hashlib.sha256((top / name).read_bytes()).hexdigest(), name
     action = entities["#build"]
-    assert action["@type"] == "CreateAction" and entities[action["instrument"]["@id"]]["version"] == \
-        anso_facts.__version__
+    assert (
+        action["@type"] == "CreateAction" and entities[action["instrument"]["@id"]]["version"] == anso_facts.__version__
+    )
     assert {"@id": "seeds/seeds.yaml"} in action["object"] and {"@id": "datapackage.json"} in action["result"]
 
     context = (SCHEMAS / "ro-crate-1.2" / "context.jsonld").read_bytes()
@@ -341,8 +370,11 @@ def test_the_archive_readme_is_the_card_and_its_ro_crate_is_valid(checkout, tmp_
         monkeypatch.setattr(HttpRequester, method, offline, raising=False)
 
     def validate():
-        return services.validate(services.ValidationSettings(
-            rocrate_uri=str(top), profile_identifier="ro-crate-1.2", requirement_severity=models.Severity.REQUIRED))
+        return services.validate(
+            services.ValidationSettings(
+                rocrate_uri=str(top), profile_identifier="ro-crate-1.2", requirement_severity=models.Severity.REQUIRED
+            )
+        )
 
     result = validate()
     assert [issue.message for issue in result.get_issues()] == [] and result.passed()
@@ -354,6 +386,7 @@ def test_the_archive_readme_is_the_card_and_its_ro_crate_is_valid(checkout, tmp_
 
 
 # Hugging Face Hub --------------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def hub(monkeypatch):
@@ -400,4 +433,3 @@ def test_publish_huggingface_bad_token_is_explained_and_never_shown(hub, monkeyp
     with pytest.raises(SystemExit):
         main(["--root", str(REPO), "publish", "huggingface", "anso/facts", "--send"])
     assert "hf_bad" not in "".join(capsys.readouterr())
-

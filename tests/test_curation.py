@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from anso_facts.check import check
+from anso_facts.check.run import check
 from helpers import REPO
 
 SYNTAX_ERRORS = {  # what replaces the organizations file's 5th line -> the one code expected
@@ -50,35 +50,61 @@ def test_bytes_that_are_not_utf8_are_one_problem(built, tmp_path):
 
 # Anywhere in the checkout -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("command", [["check"], ["build"], ["coverage"], ["show", "CAST"], ["stats"], ["validate"],
-                                     ["cite", "national member societies"], ["diff", ".", "."],
-                                     ["publish", "ckan", "https://ckan.invalid"]])
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["check"],
+        ["build"],
+        ["coverage"],
+        ["show", "CAST"],
+        ["stats"],
+        ["validate"],
+        ["cite", "national member societies"],
+        ["diff", ".", "."],
+        ["publish", "ckan", "https://ckan.invalid"],
+    ],
+)
 def test_every_command_finds_the_checkout_from_a_subfolder(built, tmp_path, command):
     """Run from data/facts/ of a copy of the built project (not a checkout itself), each command finds the
     checkout above it, as git finds its repository: it does not fall back to the installed data."""
     root = tmp_path / "project"
     shutil.copytree(built, root)
-    done = subprocess.run([sys.executable, "-m", "anso_facts.cli", *command], cwd=root / "data" / "facts",
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "anso_facts.cli", *command], cwd=root / "data" / "facts", capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     assert "not a checkout" not in done.stderr
     if command[0] == "stats":  # the checkout's own package, not the one beside the code
-        assert str(root) in subprocess.run(
-            [sys.executable, "-c", "from anso_facts.cli import enclosing_checkout; from pathlib import Path; "
-             "print(enclosing_checkout(Path.cwd()))"], cwd=root / "data" / "facts", capture_output=True,
-            text=True).stdout
+        assert (
+            str(root)
+            in subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    "from anso_facts.cli import enclosing_checkout; from pathlib import Path; "
+                    "print(enclosing_checkout(Path.cwd()))",
+                ],
+                cwd=root / "data" / "facts",
+                capture_output=True,
+                text=True,
+            ).stdout
+        )
 
 
 def test_outside_any_checkout_the_writing_commands_refuse(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "anso_facts.cli", "check"], cwd=tmp_path, capture_output=True,
-                          text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "anso_facts.cli", "check"], cwd=tmp_path, capture_output=True, text=True
+    )
     assert done.returncode == 2 and "is not a checkout of anso-facts" in done.stderr
 
 
 # Parallel pull requests merge cleanly ------------------------------------------------------------------------
 
 STATEMENTS = {  # a curator's branch -> the fact file it edits and the statement it adds (under `statements:`)
-    "curator-a": ("data/facts/cast-igf2021-booth.yaml", """\
+    "curator-a": (
+        "data/facts/cast-igf2021-booth.yaml",
+        """\
 - id: stmt-test-cast-ties
   speaker_id: org-cast
   verb: stated
@@ -87,8 +113,11 @@ STATEMENTS = {  # a curator's branch -> the fact file it edits and the statement
   - seed: cast-igf2021-booth
     lines: 6
     quote: CAST maintains close ties with millions of Chinese scientists
-"""),
-    "curator-b": ("data/facts/bai-letter-2020.yaml", """\
+""",
+    ),
+    "curator-b": (
+        "data/facts/bai-letter-2020.yaml",
+        """\
 - id: stmt-test-bai-health
   speaker_id: person-chunli-bai
   verb: expressed
@@ -100,15 +129,21 @@ STATEMENTS = {  # a curator's branch -> the fact file it edits and the statement
   - seed: bai-letter-2020
     lines: 29
     quote: Prof. Chunli Bai
-"""),
+""",
+    ),
 }
 
 
 def git(repo: Path, *args: str) -> subprocess.CompletedProcess:
-    identity = {"GIT_AUTHOR_NAME": "Curator", "GIT_AUTHOR_EMAIL": "curator@example.invalid",
-                "GIT_COMMITTER_NAME": "Curator", "GIT_COMMITTER_EMAIL": "curator@example.invalid"}
-    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True,
-                          env={**os.environ, **identity})
+    identity = {
+        "GIT_AUTHOR_NAME": "Curator",
+        "GIT_AUTHOR_EMAIL": "curator@example.invalid",
+        "GIT_COMMITTER_NAME": "Curator",
+        "GIT_COMMITTER_EMAIL": "curator@example.invalid",
+    }
+    return subprocess.run(
+        ["git", "-C", str(repo), *args], capture_output=True, text=True, env={**os.environ, **identity}
+    )
 
 
 def anso(repo: Path, *args: str) -> subprocess.CompletedProcess:
@@ -120,8 +155,9 @@ def test_two_curators_branches_merge_without_conflict_and_the_merge_builds(tmp_p
     status` shows; both branches merge into main without a conflict, and the merged tree checks and builds with
     both statements. The generated outputs are not committed (.gitignore), so neither branch carries them."""
     repo = tmp_path / "repo"
-    tracked = subprocess.run(["git", "-C", str(REPO), "ls-files", "-z"], capture_output=True, text=True,
-                             check=True).stdout.split("\0")
+    tracked = subprocess.run(
+        ["git", "-C", str(REPO), "ls-files", "-z"], capture_output=True, text=True, check=True
+    ).stdout.split("\0")
     for name in filter(None, tracked):  # what a fresh clone has
         (repo / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(REPO / name, repo / name)
@@ -131,8 +167,9 @@ def test_two_curators_branches_merge_without_conflict_and_the_merge_builds(tmp_p
     for branch, (name, record) in STATEMENTS.items():
         assert git(repo, "checkout", "-q", "-b", branch, "main").returncode == 0
         path = repo / name
-        path.write_text(path.read_text(encoding="utf-8").replace("statements:\n", f"statements:\n{record}", 1),
-                        encoding="utf-8")
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("statements:\n", f"statements:\n{record}", 1), encoding="utf-8"
+        )
         built = anso(repo, "build")
         assert built.returncode == 0, built.stdout + built.stderr
         assert git(repo, "status", "--porcelain").stdout.split() == ["M", name]  # the outputs are not tracked
@@ -169,7 +206,8 @@ training and assessment programs, a long sentence.
 
 
 def test_fmt_writes_the_canonical_layout_once_and_keeps_data_and_comments(project):
-    from anso_facts import yamlsafe
+    from anso_facts.support import yamlsafe
+
     path = project / "data" / "messy.yaml"
     path.write_text(MESSY, encoding="utf-8")
     assert anso(project, "fmt", "--check").returncode == 1
@@ -178,8 +216,13 @@ def test_fmt_writes_the_canonical_layout_once_and_keeps_data_and_comments(projec
     text = path.read_text(encoding="utf-8")
     assert yamlsafe.load(text) == yamlsafe.load(MESSY)
     lines = text.splitlines()
-    assert lines[:5] == ["# A comment that stays.", "agreements:", "- id: agr-test", "  kind: mou",
-                         "  date: '2020-07-23'"]
+    assert lines[:5] == [
+        "# A comment that stays.",
+        "agreements:",
+        "- id: agr-test",
+        "  kind: mou",
+        "  date: '2020-07-23'",
+    ]
     assert lines[5].startswith("  purpose: To enhance STI-related") and lines[6].startswith("    ")  # folded
     assert max(map(len, lines)) <= 120
     assert "  cite:\n  - seed: anso-newsletter-2020\n    lines: 129-130\n    quote: On 23 July" in text
@@ -196,9 +239,11 @@ def test_the_curated_files_are_in_the_canonical_layout():
 
 # Adding a document --------------------------------------------------------------------------------------------
 
+
 def test_a_catalogue_entry_without_its_pins_is_told_both_values(project):
     """A seed entered by hand without sha256 and line_count: one problem giving both, not 'the seed changed'."""
     import hashlib
+
     catalogue = project / "seeds" / "seeds.yaml"
     text = catalogue.read_text(encoding="utf-8")
     seed = (project / "seeds" / "002_0ae214f5d57581a8.txt").read_bytes()
@@ -207,15 +252,19 @@ def test_a_catalogue_entry_without_its_pins_is_told_both_values(project):
     catalogue.write_text(text.replace(pins, ""), encoding="utf-8")
     found = [str(p) for p in check(project)[1]]
     assert len(found) == 1, found
-    assert ": seed-unpinned: cast-igf2021-booth: seeds/002_0ae214f5d57581a8.txt is not pinned: add `sha256: " \
+    assert (
+        ": seed-unpinned: cast-igf2021-booth: seeds/002_0ae214f5d57581a8.txt is not pinned: add `sha256: "
         f"{hashlib.sha256(seed).hexdigest()}` and `line_count: 15`" in found[0]
+    )
 
 
 def test_without_the_vocabularies_nothing_else_is_checked(project):
     (project / "data" / "vocabularies.yaml").unlink()
     found = [str(p) for p in check(project)[1]]
-    assert found == ["data/vocabularies.yaml:1:1: vocabularies-missing: the vocabularies are missing: every kind, "
-                     "role, verb, comparator and relation a record may take is listed there"]
+    assert found == [
+        "data/vocabularies.yaml:1:1: vocabularies-missing: the vocabularies are missing: every kind, "
+        "role, verb, comparator and relation a record may take is listed there"
+    ]
 
 
 def test_a_term_in_use_cannot_go_silently(project):
@@ -230,36 +279,82 @@ def test_seed_add_writes_the_seed_its_entry_and_its_fact_file(project, tmp_path)
     document = tmp_path / "report.txt"
     document.write_text("A report\n\nThe Example Institute of Open Data (EIOD) opened in 2021.\n", encoding="utf-8")
     catalogue_before = (project / "seeds" / "seeds.yaml").read_text(encoding="utf-8")
-    refused = anso(project, "seed", "add", str(document), "--id", "report-2021", "--title", "A report",
-                   "--publisher", "EIOD", "--kind", "report", "--language", "en")
+    refused = anso(
+        project,
+        "seed",
+        "add",
+        str(document),
+        "--id",
+        "report-2021",
+        "--title",
+        "A report",
+        "--publisher",
+        "EIOD",
+        "--kind",
+        "report",
+        "--language",
+        "en",
+    )
     assert refused.returncode == 2 and "not in the seed_kinds of data/vocabularies.yaml" in refused.stderr
     assert (project / "seeds" / "seeds.yaml").read_text(encoding="utf-8") == catalogue_before  # nothing written
     missing = anso(project, "seed", "add", str(document), "--id", "report-2021")
     assert missing.returncode == 2 and "give --title, --publisher, --kind, --language" in missing.stderr
-    done = anso(project, "seed", "add", str(document), "--id", "report-2021", "--title", "A report",
-                "--publisher", "EIOD", "--kind", "letter", "--language", "en", "--published", "2021")
+    done = anso(
+        project,
+        "seed",
+        "add",
+        str(document),
+        "--id",
+        "report-2021",
+        "--title",
+        "A report",
+        "--publisher",
+        "EIOD",
+        "--kind",
+        "letter",
+        "--language",
+        "en",
+        "--published",
+        "2021",
+    )
     assert done.returncode == 0, done.stderr
     assert "anso-facts coverage" in done.stdout and "anso-facts cite" in done.stdout
     added = (project / "seeds" / "seeds.yaml").read_text(encoding="utf-8")
     assert added.startswith(catalogue_before)  # appended: the catalogue's comments and layout kept
-    name = re.search(r"file: (\d{3}_[0-9a-f]{16}\.txt)", added[len(catalogue_before):]).group(1)
+    name = re.search(r"file: (\d{3}_[0-9a-f]{16}\.txt)", added[len(catalogue_before) :]).group(1)
     assert name.startswith("003_") and (project / "seeds" / name).read_bytes() == document.read_bytes()
     assert (project / "data" / "facts" / "report-2021.yaml").read_text().startswith("# yaml-language-server:")
     assert check(project)[1] == []
-    again = anso(project, "seed", "add", str(document), "--id", "report-2021", "--title", "A report",
-                 "--publisher", "EIOD", "--kind", "letter", "--language", "en")
+    again = anso(
+        project,
+        "seed",
+        "add",
+        str(document),
+        "--id",
+        "report-2021",
+        "--title",
+        "A report",
+        "--publisher",
+        "EIOD",
+        "--kind",
+        "letter",
+        "--language",
+        "en",
+    )
     assert again.returncode == 2 and "is the id of a seed or record already" in again.stderr
 
 
 # A version is written once ---------------------------------------------------------------------------------------
+
 
 def test_a_version_is_written_once(tmp_path):
     """A release made again from the same sources passes (the release workflow does that on the tag); one whose
     content differs under a version that releases/VERSION/ or a tag vVERSION names is refused, and writes
     nothing."""
     from anso_facts import __version__
-    from anso_facts.release import ReleaseError, release
+    from anso_facts.release.archive import ReleaseError, release
     from helpers import released_copy
+
     root = released_copy(tmp_path / "checkout")
     first = release(root, tmp_path / "dist")
     record = (root / "releases" / __version__ / "release.json").read_text(encoding="utf-8")
@@ -283,8 +378,9 @@ def test_a_version_is_written_once(tmp_path):
 
 def test_no_unnamed_seed_while_a_catalogue_entry_that_may_name_it_is_in_error(project):
     catalogue = project / "seeds" / "seeds.yaml"
-    catalogue.write_text(catalogue.read_text(encoding="utf-8").replace("kind: booth-text", "kind: booth", 1),
-                         encoding="utf-8")
+    catalogue.write_text(
+        catalogue.read_text(encoding="utf-8").replace("kind: booth-text", "kind: booth", 1), encoding="utf-8"
+    )
     codes = [p.code for p in check(project)[1]]
     assert "not-allowed-value" in codes and "unnamed-seed" not in codes
 
@@ -298,13 +394,16 @@ def test_a_definition_is_text_too(project):
     vocabularies.write_text(text.replace("  workshop: A workshop.", "  workshop: =HYPERLINK(1)"), encoding="utf-8")
     found = [str(p) for p in check(project)[1]]
     assert [p.split(": ")[1] for p in found] == ["control-character", "formula-text"], found
-    assert found[0].startswith("data/vocabularies.yaml:") and "event_kinds.webinar holds the control character" \
-        " U+001B" in found[0]
+    assert (
+        found[0].startswith("data/vocabularies.yaml:")
+        and "event_kinds.webinar holds the control character U+001B" in found[0]
+    )
 
 
 def test_the_site_lists_every_vocabulary_with_its_definitions(built):
-    from anso_facts.check import check as checked
-    from anso_facts.site import write_site
+    from anso_facts.check.run import check as checked
+    from anso_facts.site.pages import write_site
+
     project = checked(built)[0]
     site = write_site(project, built, built.parent / "vocabulary-site")
     page = (site / "vocabularies.html").read_text(encoding="utf-8")

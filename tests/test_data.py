@@ -6,9 +6,9 @@ import shutil
 import pytest
 
 import anso_facts
-from anso_facts.check import check
-from anso_facts.coverage import coverage
-from anso_facts.seedtext import TYPOGRAPHIC, normalise_quote
+from anso_facts.check.coverage import coverage
+from anso_facts.check.run import check
+from anso_facts.check.seedtext import TYPOGRAPHIC, normalise_quote
 from helpers import REPO
 
 
@@ -27,57 +27,125 @@ def test_every_citation_points_at_its_quote(built):
     a line-end hyphenation joined with or without its hyphen, are the quote."""
     for cite in anso_facts.load("citations", built).itertuples():
         text = seed_text(built, cite.seed_id)
-        cited = text[cite.char_start:cite.char_end].translate(TYPOGRAPHIC)
+        cited = text[cite.char_start : cite.char_end].translate(TYPOGRAPHIC)
         assert cite.line_start == text.count("\n", 0, cite.char_start) + 1 or cite.line_start < cite.line_end
         assert text.count("\n", 0, cite.char_end) + 1 <= cite.line_end
         forms = {re.sub(r"\s+", " ", re.sub(r"(?<=\w)-[ \t]*\n\s*(?=\w)", joint, cited)) for joint in ("", "-")}
         assert normalise_quote(cite.quote) in forms, (cite.id, cited)
 
 
-@pytest.mark.parametrize("table, record_id, expected, quoted", [
-    ("statistics", "stat-cast-national-member-societies",
-     {"value": 210, "comparator": "exactly", "unit": "societies"}, "210 national member societies"),
-    ("statistics", "stat-hub-ip-users", {"value": 16000, "comparator": "more-than"}, "More than 16,000 computer"),
-    ("statistics", "stat-joint-action-participants", {"value": 100, "comparator": "more-than"},
-     "More than a hundred scientists"),
-    ("relations", "rel-cast-consultative-status-with-ecosoc",
-     {"relation": "consultative-status-with", "object_id": "org-ecosoc", "since_precision": "year"},
-     "In 2004, CAST was granted consultative status"),
-    ("organizations", "org-cast", {"acronym": "CAST", "country": "CN"}, "China Association for Science"),
-    ("events", "event-who-pheic-announcement", {"date_precision": "day"}, "31 Jan. 2020"),
-    ("statistics", "stat-2019ncovr-genome-sequences-letter", {"value": 2500, "comparator": "more-than"},
-     "more than 2,500 non-redundant novel coronavirus genome sequences"),
-    ("statistics", "stat-2019ncovr-downloads-letter", {"value": 5_000_000, "comparator": "over"},
-     "over 5 million downloads"),
-    ("resources", "res-2019ncovr", {"url": "https://bigd.big.ac.cn/ncov?lang=en", "acronym": "2019nCoVR"},
-     "<https://bigd.big.ac.cn/ncov?lang=en>"),
-    ("roles", "role-chunli-bai-president-anso", {"organization_id": "org-anso", "title": "President"},
-     "As president of ANSO"),
-    # seed anso-newsletter-2020
-    ("events", "event-zgc-forum-2020-workshop",
-     {"kind": "workshop", "mode": "online", "part_of_id": "event-zgc-forum-2020", "date_precision": "day"},
-     "On 18 September 2020, the High-Level Workshop"),
-    ("statistics", "stat-zgc-workshop-online-audience", {"value": 1000, "comparator": "more-than"},
-     "more than one\nthousand audiences"),
-    ("statistics", "stat-2019ncovr-downloads-newsletter", {"value": 116_000_000, "comparator": "over"},
-     "over 116\nmillion downloads"),
-    ("statistics", "stat-2019ncovr-genome-sequences-newsletter", {"value": 100_000, "comparator": "nearly"},
-     "nearly \n100,000 non-redundant"),
-    ("statistics", "stat-bhbd-member-institutions", {"value": 27, "as_of_precision": "month"},
-     "As of July \n2020, 27 institutions from 12 countries"),
-    ("roles", "role-prasit-palittapingarnpim-acting-executive-vice-president-nstda",
-     {"title": "Acting Executive Vice President", "organization_id": "org-nstda"}, "Acting Executive Vice Presi-"),
-    ("organizations", "org-fiocruz", {"acronym": "FIOCRUZ", "country": "BR", "kind": "foundation"},
-     "Oswaldo Cruz Foun-\ndation (FIOCRUZ, Brazil)"),
-    ("relations", "rel-unctad-established-by-un-general-assembly",
-     {"object_id": "org-un-general-assembly", "since_precision": "year"}, "General Assembly in \n1964"),
-    ("relations", "rel-bhbd-hosted-by-cncb", {"relation": "hosted-by"}, "BHBD is hosted by"),
-    ("participations", "part-webinar-david-james-molden-opening-speaker",
-     {"role": "opening-speaker", "representing_id": "org-icimod"}, "gave an opening speech"),
-    ("quotations", "quote-shirokizawa-noyori",
-     {"speaker_id": "person-yoshiko-shirokizawa", "quoted_id": "person-ryoji-noyori"},
-     "“Solidarity of the world’s scientific community can \nsave humankind”"),
-])
+@pytest.mark.parametrize(
+    "table, record_id, expected, quoted",
+    [
+        (
+            "statistics",
+            "stat-cast-national-member-societies",
+            {"value": 210, "comparator": "exactly", "unit": "societies"},
+            "210 national member societies",
+        ),
+        ("statistics", "stat-hub-ip-users", {"value": 16000, "comparator": "more-than"}, "More than 16,000 computer"),
+        (
+            "statistics",
+            "stat-joint-action-participants",
+            {"value": 100, "comparator": "more-than"},
+            "More than a hundred scientists",
+        ),
+        (
+            "relations",
+            "rel-cast-consultative-status-with-ecosoc",
+            {"relation": "consultative-status-with", "object_id": "org-ecosoc", "since_precision": "year"},
+            "In 2004, CAST was granted consultative status",
+        ),
+        ("organizations", "org-cast", {"acronym": "CAST", "country": "CN"}, "China Association for Science"),
+        ("events", "event-who-pheic-announcement", {"date_precision": "day"}, "31 Jan. 2020"),
+        (
+            "statistics",
+            "stat-2019ncovr-genome-sequences-letter",
+            {"value": 2500, "comparator": "more-than"},
+            "more than 2,500 non-redundant novel coronavirus genome sequences",
+        ),
+        (
+            "statistics",
+            "stat-2019ncovr-downloads-letter",
+            {"value": 5_000_000, "comparator": "over"},
+            "over 5 million downloads",
+        ),
+        (
+            "resources",
+            "res-2019ncovr",
+            {"url": "https://bigd.big.ac.cn/ncov?lang=en", "acronym": "2019nCoVR"},
+            "<https://bigd.big.ac.cn/ncov?lang=en>",
+        ),
+        (
+            "roles",
+            "role-chunli-bai-president-anso",
+            {"organization_id": "org-anso", "title": "President"},
+            "As president of ANSO",
+        ),
+        # seed anso-newsletter-2020
+        (
+            "events",
+            "event-zgc-forum-2020-workshop",
+            {"kind": "workshop", "mode": "online", "part_of_id": "event-zgc-forum-2020", "date_precision": "day"},
+            "On 18 September 2020, the High-Level Workshop",
+        ),
+        (
+            "statistics",
+            "stat-zgc-workshop-online-audience",
+            {"value": 1000, "comparator": "more-than"},
+            "more than one\nthousand audiences",
+        ),
+        (
+            "statistics",
+            "stat-2019ncovr-downloads-newsletter",
+            {"value": 116_000_000, "comparator": "over"},
+            "over 116\nmillion downloads",
+        ),
+        (
+            "statistics",
+            "stat-2019ncovr-genome-sequences-newsletter",
+            {"value": 100_000, "comparator": "nearly"},
+            "nearly \n100,000 non-redundant",
+        ),
+        (
+            "statistics",
+            "stat-bhbd-member-institutions",
+            {"value": 27, "as_of_precision": "month"},
+            "As of July \n2020, 27 institutions from 12 countries",
+        ),
+        (
+            "roles",
+            "role-prasit-palittapingarnpim-acting-executive-vice-president-nstda",
+            {"title": "Acting Executive Vice President", "organization_id": "org-nstda"},
+            "Acting Executive Vice Presi-",
+        ),
+        (
+            "organizations",
+            "org-fiocruz",
+            {"acronym": "FIOCRUZ", "country": "BR", "kind": "foundation"},
+            "Oswaldo Cruz Foun-\ndation (FIOCRUZ, Brazil)",
+        ),
+        (
+            "relations",
+            "rel-unctad-established-by-un-general-assembly",
+            {"object_id": "org-un-general-assembly", "since_precision": "year"},
+            "General Assembly in \n1964",
+        ),
+        ("relations", "rel-bhbd-hosted-by-cncb", {"relation": "hosted-by"}, "BHBD is hosted by"),
+        (
+            "participations",
+            "part-webinar-david-james-molden-opening-speaker",
+            {"role": "opening-speaker", "representing_id": "org-icimod"},
+            "gave an opening speech",
+        ),
+        (
+            "quotations",
+            "quote-shirokizawa-noyori",
+            {"speaker_id": "person-yoshiko-shirokizawa", "quoted_id": "person-ryoji-noyori"},
+            "“Solidarity of the world’s scientific community can \nsave humankind”",
+        ),
+    ],
+)
 def test_facts_end_to_end(built, table, record_id, expected, quoted):
     record = row(built, table, record_id)
     for name, value in expected.items():
@@ -112,16 +180,19 @@ def test_a_figure_keeps_each_of_its_dates(built):
     """The letter's early 2019nCoVR figures and the newsletter's later ones stand side by side."""
     stats = anso_facts.load("statistics", built)
     downloads = stats[(stats["subject_id"] == "res-2019ncovr") & (stats["measure"] == "downloads")]
-    found = zip(downloads["as_of"].dt.strftime("%Y-%m-%d"), downloads["as_of_precision"], downloads["value"],
-                strict=True)
+    found = zip(
+        downloads["as_of"].dt.strftime("%Y-%m-%d"), downloads["as_of_precision"], downloads["value"], strict=True
+    )
     assert sorted(found) == [("2020-01-01", "year", 5_000_000), ("2020-09-06", "day", 116_000_000)]
 
 
 def test_years_the_newsletter_leaves_out_are_marked_inferred(built):
     inferences = anso_facts.load("inferences", built).set_index(["record_id", "field"])["reason"]
-    for record_id, field, printed in [("agr-anso-unctad-mou", "date", "On 23 July"),
-                                      ("event-nimte-nanotec-nstda-meeting", "date", "On July 13"),
-                                      ("stat-2019ncovr-visitors-newsletter", "as_of", "As of September 6")]:
+    for record_id, field, printed in [
+        ("agr-anso-unctad-mou", "date", "On 23 July"),
+        ("event-nimte-nanotec-nstda-meeting", "date", "On July 13"),
+        ("stat-2019ncovr-visitors-newsletter", "as_of", "As of September 6"),
+    ]:
         assert printed in inferences[(record_id, field)]
 
 
@@ -159,7 +230,8 @@ def test_coverage_counts_only_the_lines_a_quote_stands_on(project):
     (project / "data" / "forum.yaml").write_text(
         "events:\n- id: event-zgc-forum-2020\n  name: Zhongguancun Forum 2020\n  kind: forum\n  cite:\n"
         "  - seed: anso-newsletter-2020\n    lines: 1-256\n    quote: the Zhongguancun Forum 2020\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     checked, problems = check(project)
     assert problems == []
     newsletter = next(c for c in coverage(checked) if c.seed_id == "anso-newsletter-2020")
@@ -167,8 +239,9 @@ def test_coverage_counts_only_the_lines_a_quote_stands_on(project):
     assert len(newsletter.uncited) == newsletter.content_lines - 2 - len(newsletter.excluded)
 
 
-@pytest.mark.parametrize("seed_id, content_lines", [("cast-igf2021-booth", 10), ("bai-letter-2020", 16),
-                                                    ("anso-newsletter-2020", 215)])
+@pytest.mark.parametrize(
+    "seed_id, content_lines", [("cast-igf2021-booth", 10), ("bai-letter-2020", 16), ("anso-newsletter-2020", 215)]
+)
 def test_curated_seeds_are_completely_cited(seed_id, content_lines):
     checked, _ = check(REPO)
     seed = next(c for c in coverage(checked) if c.seed_id == seed_id)
@@ -177,6 +250,7 @@ def test_curated_seeds_are_completely_cited(seed_id, content_lines):
 
 
 # The independent review's corrections (issue 13) --------------------------------------------------------------
+
 
 def objects(built, subject_id, relation):
     relations = anso_facts.load("relations", built)

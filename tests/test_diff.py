@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from anso_facts.cli import main
-from anso_facts.diff import diff, required_step, version_step
-from anso_facts.release import ReleaseError, changelog, changes, release
+from anso_facts.release.archive import ReleaseError, changelog, changes, release
+from anso_facts.release.diff import diff, required_step, version_step
 from helpers import REPO, build_project, copy_real_project
 
 
@@ -28,8 +28,9 @@ def edit(root: Path) -> None:
     facts = root / "data" / "facts" / "cast-igf2021-booth.yaml"
     text = facts.read_text(encoding="utf-8")
     assert "  measure: national member societies\n" in text
-    facts.write_text(text.replace("  measure: national member societies\n", "  measure: member societies\n", 1),
-                     encoding="utf-8")
+    facts.write_text(
+        text.replace("  measure: national member societies\n", "  measure: member societies\n", 1), encoding="utf-8"
+    )
     lines = facts.read_text(encoding="utf-8").split("\n")
     start = lines.index("- id: stmt-cast-contributions")
     end = next(i for i in range(start + 1, len(lines)) if lines[i] and not lines[i].startswith(" "))
@@ -37,7 +38,9 @@ def edit(root: Path) -> None:
     facts.write_text("\n".join(lines[:start] + added + lines[end:]), encoding="utf-8")
     (root / "data" / "retired.yaml").write_text(
         "retired_ids:\n- id: stmt-cast-contributions\n  replaced_by_id: stmt-cast-contributions-again\n"
-        "  reason: renamed\n  version: 0.2.0\n", encoding="utf-8")
+        "  reason: renamed\n  version: 0.2.0\n",
+        encoding="utf-8",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -59,12 +62,14 @@ def test_diff_of_two_built_states_lists_added_removed_and_changed_records(states
     assert found.tables["statements"].added == ["stmt-cast-contributions-again"]
     assert found.tables["statements"].removed == ["stmt-cast-contributions"]
     assert found.tables["statistics"].changed == {
-        "stat-cast-national-member-societies": {"measure": ["national member societies", "member societies"]}}
+        "stat-cast-national-member-societies": {"measure": ["national member societies", "member societies"]}
+    }
     assert found.tables["retired_ids"].added == ["stmt-cast-contributions"]
     assert found.tables["roles"].added == found.tables["roles"].removed == []
     # labels follow: the records table shows the label made from the measure
     assert found.tables["records"].changed["stat-cast-national-member-societies"] == {
-        "label": ["CAST: national member societies", "CAST: member societies"]}
+        "label": ["CAST: national member societies", "CAST: member societies"]
+    }
     assert found.tables["citations"].added == ["stmt-cast-contributions-again#1"]
     assert found.tables_added == found.fields_removed == found.fields_retyped == []
     assert required_step(found) == "minor"
@@ -75,16 +80,21 @@ def test_diff_command_in_text_json_and_markdown(states, capsys):
     _, before, after = states
     assert main(["--root", str(before), "diff", str(before), str(after)]) == 0
     text = capsys.readouterr().out
-    assert ("statistics: 0 added, 0 removed, 1 changed\n  ~ stat-cast-national-member-societies\n"
-            '      measure: "national member societies" -> "member societies"') in text
+    assert (
+        "statistics: 0 added, 0 removed, 1 changed\n  ~ stat-cast-national-member-societies\n"
+        '      measure: "national member societies" -> "member societies"'
+    ) in text
     assert main(["--root", str(before), "diff", str(before), str(after), "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["tables"]["statements"]["removed"] == ["stmt-cast-contributions"]
     assert data["required_step"] == "minor" and "organizations" not in data["tables"]
     assert main(["--root", str(before), "diff", str(before), str(after), "--format", "markdown"]) == 0
     markdown = capsys.readouterr().out
-    assert "### statistics" in markdown and ("| `stat-cast-national-member-societies` | `measure` | \"national member "
-                                             "societies\" | \"member societies\" |") in markdown
+    assert (
+        "### statistics" in markdown
+        and ('| `stat-cast-national-member-societies` | `measure` | "national member societies" | "member societies" |')
+        in markdown
+    )
 
 
 def test_diff_of_two_git_revisions_and_of_an_archive(states, tmp_path, capsys):
@@ -145,8 +155,9 @@ def test_release_refuses_a_version_step_smaller_than_the_changes_need(states, tm
 
 def test_changelog_keeps_other_versions_and_takes_the_curators_note(states):
     root, _, _ = states
-    (root / "CHANGELOG.md").write_text("# Changelog\n\nintro\n\n<!-- version 0.0.9 -->\n## 0.0.9 (2026-01-01)\n\n"
-                                       "Old.\n", encoding="utf-8")
+    (root / "CHANGELOG.md").write_text(
+        "# Changelog\n\nintro\n\n<!-- version 0.0.9 -->\n## 0.0.9 (2026-01-01)\n\nOld.\n", encoding="utf-8"
+    )
     (root / "docs" / "changes").mkdir(parents=True, exist_ok=True)
     (root / "docs" / "changes" / "0.1.0.md").write_text("A measure corrected.\n", encoding="utf-8")
     text = changelog(root, {"first_release": True})

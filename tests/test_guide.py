@@ -27,7 +27,7 @@ def put(root: Path, block: str) -> None:
     place = PLACE.match(block)
     assert place, f"a YAML block of the example must say where it goes: {block[:60]!r}"
     path, key = root / place.group(1), place.group(2)
-    body = block[place.end():]
+    body = block[place.end() :]
     text = path.read_text(encoding="utf-8")
     if key:
         assert f"\n{key}:" in text, key

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from anso_facts import diff as diffing
 from anso_facts.cli import main
+from anso_facts.release import diff as diffing
 from helpers import REPO
 
 SECRET = "s3cret-the-target-must-never-be-printed"
@@ -23,6 +23,7 @@ GIT = ["git", "-c", "user.name=t", "-c", "user.email=t@t", "-c", "init.defaultBr
 
 
 # What a hostile side is made of ------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def package(built, tmp_path_factory) -> Path:
@@ -90,8 +91,14 @@ def edited_descriptor(package: Path, change) -> str:
 def anso(world: Path, *args: str, root: Path | None = None) -> subprocess.CompletedProcess:
     """The command in a fresh process, its temporary files in world/scratch, bounded in time."""
     env = {**os.environ, "TMPDIR": str(world / "scratch")}
-    return subprocess.run([sys.executable, "-m", "anso_facts.cli", "--root", str(root or world), *args],
-                          cwd=world, env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "anso_facts.cli", "--root", str(root or world), *args],
+        cwd=world,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def assert_refused(code: int, out: str, err: str, side: str, *words: str) -> None:
@@ -121,9 +128,19 @@ def scratch_in_world(world, monkeypatch):
 
 # Zip archives --------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("member", ["../evil.txt", "anso-facts-0.1.0/../../evil.txt", "ABSOLUTE",
-                                    "C:/evil.txt", "anso-facts-0.1.0\\..\\evil.txt", "anso-facts-0.1.0/./x",
-                                    "anso-facts-0.1.0/\x1b[31mred"])
+
+@pytest.mark.parametrize(
+    "member",
+    [
+        "../evil.txt",
+        "anso-facts-0.1.0/../../evil.txt",
+        "ABSOLUTE",
+        "C:/evil.txt",
+        "anso-facts-0.1.0\\..\\evil.txt",
+        "anso-facts-0.1.0/./x",
+        "anso-facts-0.1.0/\x1b[31mred",
+    ],
+)
 def test_a_zip_member_that_could_land_outside_is_refused(package, world, capsys, member):
     member = str(world / "absolute-evil.txt") if member == "ABSOLUTE" else member
     archive = zipped(world / "hostile.zip", package, {member: SECRET})
@@ -167,7 +184,7 @@ def bomb(target: Path, package: Path, size: int, lie: int | None = None) -> Path
         data = bytearray(target.read_bytes())
         central = data.rindex(name.encode()) - 46
         for at in (local + 22, central + 24):
-            data[at:at + 4] = lie.to_bytes(4, "little")
+            data[at : at + 4] = lie.to_bytes(4, "little")
         target.write_bytes(bytes(data))
     return target
 
@@ -177,8 +194,9 @@ def test_a_zip_bomb_is_refused_by_the_command_in_bounded_time(package, world):
     assert archive.stat().st_size < 20 << 20
     before, started = listing(world), time.monotonic()
     result = anso(world, "diff", str(archive), str(package))
-    assert_refused(result.returncode, result.stdout, result.stderr, str(archive), "zip bomb",
-                   str(diffing.ARCHIVE_LIMIT))
+    assert_refused(
+        result.returncode, result.stdout, result.stderr, str(archive), "zip bomb", str(diffing.ARCHIVE_LIMIT)
+    )
     assert time.monotonic() - started < 60 and listing(world) == before
 
 
@@ -198,11 +216,11 @@ def test_many_small_members_past_the_limit_in_all_are_refused(package, world, ca
 
 def test_a_truncated_corrupt_or_false_zip_is_refused(package, world, capsys):
     whole = zipped(world / "whole.zip", package).read_bytes()
-    (world / "truncated.zip").write_bytes(whole[:len(whole) // 2])
+    (world / "truncated.zip").write_bytes(whole[: len(whole) // 2])
     refused_in_process(capsys, world, str(world / "truncated.zip"), str(package), "truncated")
     corrupt = bytearray(whole)
     member = corrupt.index(b"people.parquet") + len("people.parquet") + 40  # inside that member's compressed bytes
-    corrupt[member:member + 8] = bytes(8)
+    corrupt[member : member + 8] = bytes(8)
     (world / "corrupt.zip").write_bytes(bytes(corrupt))
     refused_in_process(capsys, world, str(world / "corrupt.zip"), str(package), "damaged")
     (world / "text.zip").write_text("not a zip\n", encoding="utf-8")
@@ -218,6 +236,7 @@ def test_a_zip_that_names_a_table_it_lacks_is_refused(package, world, capsys):
 
 # Descriptors and folder sides ----------------------------------------------------------------------------
 
+
 def _no_name(descriptor):
     del descriptor["resources"][0]["name"]
 
@@ -229,6 +248,7 @@ def _no_path(descriptor):
 def _path(path):
     def change(descriptor):
         descriptor["resources"][-1]["path"] = path
+
     return change
 
 
@@ -236,22 +256,25 @@ def _no_key(descriptor):
     del descriptor["resources"][-1]["schema"]["primaryKey"]
 
 
-@pytest.mark.parametrize(("text", "words"), [
-    ("{not json", ["not JSON"]),
-    ("\"\\ud800\" \xff", ["not JSON"]),
-    ("[" * 100_000, ["not JSON"]),
-    ("[1, 2]", ["not a JSON object"]),
-    ("{\"name\": \"x\"}", ["no list of resources"]),
-    ("{\"resources\": {\"a\": 1}}", ["no list of resources"]),
-    ("{\"resources\": [], \"version\": 3}", ["version is not a string"]),
-    (_no_name, ["has no name"]),
-    (_no_path, ["has no path"]),
-    (_path("../../etc/passwd"), ["'..' part"]),
-    (_path("/etc/passwd"), ["is absolute"]),
-    (_path("build\\..\\..\\secret.txt"), ["backslash"]),
-    (_path(["build/a.csv", "build/b.csv"]), ["has no path"]),
-    (_no_key, ["no primary key"]),
-])
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("{not json", ["not JSON"]),
+        ('"\\ud800" \xff', ["not JSON"]),
+        ("[" * 100_000, ["not JSON"]),
+        ("[1, 2]", ["not a JSON object"]),
+        ('{"name": "x"}', ["no list of resources"]),
+        ('{"resources": {"a": 1}}', ["no list of resources"]),
+        ('{"resources": [], "version": 3}', ["version is not a string"]),
+        (_no_name, ["has no name"]),
+        (_no_path, ["has no path"]),
+        (_path("../../etc/passwd"), ["'..' part"]),
+        (_path("/etc/passwd"), ["is absolute"]),
+        (_path("build\\..\\..\\secret.txt"), ["backslash"]),
+        (_path(["build/a.csv", "build/b.csv"]), ["has no path"]),
+        (_no_key, ["no primary key"]),
+    ],
+)
 def test_a_descriptor_that_is_not_one_is_refused(package, world, capsys, text, words):
     text = text if isinstance(text, str) else edited_descriptor(package, text)
     folder = with_descriptor(world / "side", package, text)
@@ -290,6 +313,7 @@ def test_a_table_that_is_not_parquet_is_refused(package, world, capsys):
 def test_a_small_table_that_decodes_past_the_limit_is_refused(package, world, capsys, monkeypatch):
     import pyarrow as pa
     import pyarrow.parquet as pq
+
     folder = shutil.copytree(package, world / "side")
     rows = 200_000  # 20 MB of names decoded from a file of a few hundred kilobytes
     people = pa.table({"id": [f"p{n}" for n in range(rows)], "name": ["x" * 100] * rows})
@@ -309,6 +333,7 @@ def test_a_special_file_or_an_unreadable_name_as_a_side_is_refused(package, worl
 
 # Git revisions -------------------------------------------------------------------------------------------
 
+
 def git_repository(folder: Path, package: Path) -> Path:
     shutil.copytree(package, folder)
     subprocess.run([*GIT, "-C", str(folder), "init", "-q"], check=True)
@@ -326,8 +351,13 @@ def test_a_revision_that_looks_like_a_git_option_is_only_a_revision(package, wor
         side = form.format(target)
         before = listing(world)
         result = anso(world, "diff", "--", side, "HEAD", root=repo)  # `--`: argparse takes it as an argument
-        assert_refused(result.returncode, result.stdout, result.stderr, side, "not a package folder, a release "
-                       "archive or a git revision")
+        assert_refused(
+            result.returncode,
+            result.stdout,
+            result.stderr,
+            side,
+            "not a package folder, a release archive or a git revision",
+        )
         assert listing(world) == before
     assert victim.read_text(encoding="utf-8") == "must stay as it is\n" and not (world / "created.txt").exists()
 
@@ -351,8 +381,10 @@ def test_a_revision_with_a_symlink_or_a_path_outside_is_refused(package, world):
 
 # release --------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("link", ["data/leak.yaml", "docs/leak.md", "seeds/outside", "schemas/leak.json",
-                                  "CHANGELOG.md"])
+
+@pytest.mark.parametrize(
+    "link", ["data/leak.yaml", "docs/leak.md", "seeds/outside", "schemas/leak.json", "CHANGELOG.md"]
+)
 def test_release_refuses_a_symlink_among_what_it_packs(checkout, world, link):
     root = shutil.copytree(checkout, world / "root", symlinks=True)
     outside = world / "outside"
@@ -381,7 +413,8 @@ def test_release_with_a_hostile_previous_side_is_refused_and_writes_nothing(chec
 
 def test_release_writes_its_archive_whole_or_not_at_all(checkout, world):
     """A release that fails while packing leaves no partial file in dist/, and an archive already there stays."""
-    from anso_facts import release as releasing
+    from anso_facts.release import archive as releasing
+
     root = shutil.copytree(checkout, world / "root", symlinks=True)
     dist = world / "dist"
     first = releasing.release(root, dist)
@@ -389,6 +422,7 @@ def test_release_writes_its_archive_whole_or_not_at_all(checkout, world):
 
     def full_disk(source, target):  # the archive written, then the disk full as it is moved into place
         raise OSError(28, "No space left on device")
+
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(releasing.os, "replace", full_disk)
         with pytest.raises(OSError):

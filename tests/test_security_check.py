@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from anso_facts.check import check
+from anso_facts.check.run import check
 from anso_facts.cli import main
-from anso_facts.plaintext import shown
+from anso_facts.support.plaintext import shown
 
 SECRET = "TOP-SECRET-LINE-outside-the-checkout"
 
@@ -28,23 +28,42 @@ def outside(tmp_path: Path) -> Path:
 
 
 def run_check(project: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "anso_facts.cli", "--root", str(project), "check"],
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "anso_facts.cli", "--root", str(project), "check"], capture_output=True, text=True
+    )
 
 
 def test_a_seed_file_that_is_not_txt_is_refused(project):
     seeds = project / "seeds"
     (seeds / "002_0ae214f5d57581a8.txt").rename(seeds / "booth.html")
     catalogue = seeds / "seeds.yaml"
-    catalogue.write_text(catalogue.read_text(encoding="utf-8").replace("file: 002_0ae214f5d57581a8.txt",
-                                                                        "file: booth.html"), encoding="utf-8")
+    catalogue.write_text(
+        catalogue.read_text(encoding="utf-8").replace("file: 002_0ae214f5d57581a8.txt", "file: booth.html"),
+        encoding="utf-8",
+    )
     found = [str(p) for p in check(project)[1]]
-    assert any(re.match(r"seeds/seeds\.yaml:\d+:9: bad-format: cast-igf2021-booth: file: 'booth\.html' must be a "
-                        r"plain file name ending in \.txt", p) for p in found), found
+    assert any(
+        re.match(
+            r"seeds/seeds\.yaml:\d+:9: bad-format: cast-igf2021-booth: file: 'booth\.html' must be a "
+            r"plain file name ending in \.txt",
+            p,
+        )
+        for p in found
+    ), found
 
 
-@pytest.mark.parametrize("where", ["data/facts/linked.yaml", "data/linked-folder", "seeds/linked.txt",
-                                   "seeds/002_0ae214f5d57581a8.txt", "seeds/seeds.yaml", "docs/linked.md", "data"])
+@pytest.mark.parametrize(
+    "where",
+    [
+        "data/facts/linked.yaml",
+        "data/linked-folder",
+        "seeds/linked.txt",
+        "seeds/002_0ae214f5d57581a8.txt",
+        "seeds/seeds.yaml",
+        "docs/linked.md",
+        "data",
+    ],
+)
 def test_a_symbolic_link_is_refused_and_its_target_never_read(project, outside, where):
     (project / "docs").mkdir(exist_ok=True)
     link = project / where
@@ -90,7 +109,9 @@ def test_no_command_prints_a_control_character(project, capsys):
     `show` escapes what it prints from a package."""
     (project / "data" / "hostile.yaml").write_text(
         'people:\n- id: person-x\n  name: "\\e]0;pwned\\a\\e[2J\\u202Eevil"\n  cite:\n  - seed: cast-igf2021-booth\n'
-        '    lines: 6\n    quote: "Through\\e[31m its"\n', encoding="utf-8")
+        '    lines: 6\n    quote: "Through\\e[31m its"\n',
+        encoding="utf-8",
+    )
     for form in ("text", "json", "github"):
         assert main(["--root", str(project), "check", "--format", form]) == 1
         out = capsys.readouterr()
@@ -99,7 +120,8 @@ def test_no_command_prints_a_control_character(project, capsys):
 
 
 def test_show_escapes_what_it_prints(built, capsys, monkeypatch):
-    import anso_facts.show as show_module
+    import anso_facts.explore as show_module
+
     real = show_module.show
     monkeypatch.setattr(show_module, "show", lambda *a: real(*a) + "\n\x1b[2J\u202e\x9b")
     assert main(["--root", str(built), "show", "org-cast"]) == 0
@@ -111,8 +133,12 @@ def test_progress_keeps_its_own_carriage_return():
     """The check's progress count on a terminal uses \\r and erases its line; that is the program's own control,
     written beneath the escaping stream, and the only one."""
     import pty
-    code = ("import sys; from anso_facts.plaintext import output_shown; from anso_facts.check import progress\n"
-            "with output_shown(): progress(iter(range(3)), 3, 'n'); print('\\x1b', file=sys.stderr)")
+
+    code = (
+        "import sys; from anso_facts.support.plaintext import output_shown\n"
+        "from anso_facts.support.progress import progress\n"
+        "with output_shown(): progress(iter(range(3)), 3, 'n'); print('\\x1b', file=sys.stderr)"
+    )
     leader, follower = pty.openpty()
     done = subprocess.run([sys.executable, "-c", code], stderr=follower, stdout=subprocess.DEVNULL)
     os.close(follower)

@@ -19,18 +19,20 @@ from pathlib import Path
 
 import pytest
 
-from anso_facts.cache import FOLDER, SCRATCH
-from anso_facts.lock import EXIT_BUSY, LOCK, WAIT_VARIABLE
-from anso_facts.swap import JOURNAL, output_files
+from anso_facts.build.swap import JOURNAL, output_files
+from anso_facts.support.cache import FOLDER, SCRATCH
+from anso_facts.support.lock import EXIT_BUSY, LOCK, WAIT_VARIABLE
 from helpers import copy_real_project
 
 ANSO = Path(sys.executable).parent / "anso-facts"
-BUSY = ("anso-facts {command}: another anso-facts command (pid {pid}: {holder}) is writing in this checkout; "
-        "wait for it or stop it\n")
+BUSY = (
+    "anso-facts {command}: another anso-facts command (pid {pid}: {holder}) is writing in this checkout; "
+    "wait for it or stop it\n"
+)
 HOLD = """
 import sys, time
 from pathlib import Path
-from anso_facts import lock
+from anso_facts.support import lock
 with lock.writing(Path(sys.argv[1]), sys.argv[2]):
     print("held", flush=True)
     time.sleep(float(sys.argv[3]))
@@ -39,21 +41,22 @@ with lock.writing(Path(sys.argv[1]), sys.argv[2]):
 
 def anso(root: Path, *arguments: str, wait: float | None = None) -> subprocess.CompletedProcess:
     env = dict(os.environ) | ({WAIT_VARIABLE: str(wait)} if wait is not None else {})
-    return subprocess.run([ANSO, "--root", root, *arguments], capture_output=True, text=True, env=env,
-                          timeout=300)
+    return subprocess.run([ANSO, "--root", root, *arguments], capture_output=True, text=True, env=env, timeout=300)
 
 
 def start(root: Path, *arguments: str, wait: float | None = None) -> subprocess.Popen:
     env = dict(os.environ) | ({WAIT_VARIABLE: str(wait)} if wait is not None else {})
-    return subprocess.Popen([ANSO, "--root", root, *arguments], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env=env)
+    return subprocess.Popen(
+        [ANSO, "--root", root, *arguments], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    )
 
 
 @contextmanager
 def held_by_another_process(root: Path, command: str, seconds: float = 120):
     """The checkout's lock, held by a live process that says it runs `command`; yields that process."""
-    holder = subprocess.Popen([sys.executable, "-c", HOLD, root, command, str(seconds)], stdout=subprocess.PIPE,
-                              text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, root, command, str(seconds)], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline() == "held\n"
         yield holder
@@ -73,8 +76,11 @@ def leftovers(root: Path) -> list[str]:
 def files(root: Path, cache: bool = False) -> dict[str, bytes]:
     """Every file under `root` (the cache's entries left out unless `cache`), by path; the lock file, which names
     its last holder, left out."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and p.name != LOCK and (cache or FOLDER.name not in p.relative_to(root).parts)}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.name != LOCK and (cache or FOLDER.name not in p.relative_to(root).parts)
+    }
 
 
 def edit_a_fact(root: Path) -> None:
@@ -103,6 +109,7 @@ def checkout(lone, tmp_path) -> Path:
 
 
 # --- one writer at a time -----------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("command", ["build", "site", "release"])
 def test_a_second_writer_waits_then_names_the_holder(checkout, command):
@@ -161,8 +168,10 @@ def test_checks_during_a_build_leave_its_work_alone(lone, tmp_path):
 
 
 def test_reading_commands_leave_a_live_writers_scratch_alone(checkout):
-    scratch = {checkout / ".build-live" / "build" / "csv" / "records.csv": b"half written",
-               checkout / ".old-live" / "build" / "csv" / "records.csv": b"an old version"}
+    scratch = {
+        checkout / ".build-live" / "build" / "csv" / "records.csv": b"half written",
+        checkout / ".old-live" / "build" / "csv" / "records.csv": b"an old version",
+    }
     for path, data in scratch.items():
         path.parent.mkdir(parents=True)
         path.write_bytes(data)
@@ -178,6 +187,7 @@ def test_reading_commands_leave_a_live_writers_scratch_alone(checkout):
 
 
 # --- the swap journal -----------------------------------------------------------------------------------------------
+
 
 def forged_journals(outside: Path) -> dict[str, dict]:
     return {
@@ -195,8 +205,12 @@ def forged_journals(outside: Path) -> dict[str, dict]:
 @pytest.mark.parametrize("forgery", [*forged_journals(Path("/")), "symlinked-journal", "huge"])
 def test_a_forged_journal_is_ignored_and_nothing_outside_is_touched(checkout, tmp_path, forgery):
     outside = tmp_path / "outside"
-    for name, data in {"build/csv/records.csv": b"outside", "datapackage.json": b"{}", "journal.json": b"",
-                       "victim.txt": b"keep me"}.items():
+    for name, data in {
+        "build/csv/records.csv": b"outside",
+        "datapackage.json": b"{}",
+        "journal.json": b"",
+        "victim.txt": b"keep me",
+    }.items():
         (outside / name).parent.mkdir(parents=True, exist_ok=True)
         (outside / name).write_bytes(data)
     (checkout / ".build-abc").mkdir()
@@ -216,8 +230,10 @@ def test_a_forged_journal_is_ignored_and_nothing_outside_is_touched(checkout, tm
     assert files(outside) == outside_before
     assert output_files(checkout) == before
     assert result.returncode == 0 and result.stdout.startswith("ok: ")
-    assert result.stderr == (f"anso-facts: ignored {JOURNAL}: it does not name two scratch folders of a build in "
-                             f"{checkout}; nothing it names was touched\n")
+    assert result.stderr == (
+        f"anso-facts: ignored {JOURNAL}: it does not name two scratch folders of a build in "
+        f"{checkout}; nothing it names was touched\n"
+    )
     assert not journal.exists() and not journal.is_symlink()
     assert (checkout / ".build-link").is_symlink()  # a link is not a scratch folder: neither followed nor removed
     (checkout / ".build-link").unlink()
@@ -225,6 +241,7 @@ def test_a_forged_journal_is_ignored_and_nothing_outside_is_touched(checkout, tm
 
 
 # --- full disk, read-only folder ------------------------------------------------------------------------------------
+
 
 def require_root() -> None:
     if os.geteuid() != 0:
@@ -278,11 +295,15 @@ def test_a_build_on_a_full_disk_says_so_once_and_leaves_nothing_behind(checkout,
         assert files(root) == before  # the previous outputs, and no partial file anywhere
         assert leftovers(root) == []
         assert result.returncode == 1
-        assert re.fullmatch(rf"anso-facts build: cannot write {re.escape(str(root))}\S*: No space left on device; "
-                            r"the previous outputs are unchanged\n", result.stderr), result.stderr
+        assert re.fullmatch(
+            rf"anso-facts build: cannot write {re.escape(str(root))}\S*: No space left on device; "
+            r"the previous outputs are unchanged\n",
+            result.stderr,
+        ), result.stderr
         # a check on the full disk: its cache cannot keep the edited files' entries; it checks all the same
-        (root / "data" / "entities" / "people.yaml").write_bytes(b"# another edit\n" + before[
-            "data/entities/people.yaml"])
+        (root / "data" / "entities" / "people.yaml").write_bytes(
+            b"# another edit\n" + before["data/entities/people.yaml"]
+        )
         fill(disk)
         result = anso(root, "check")
         assert result.returncode == 0 and result.stdout.startswith("ok: ") and result.stderr == ""
@@ -301,8 +322,11 @@ def test_a_read_only_checkout_says_so_once_and_still_checks(checkout, tmp_path, 
         remount(disk, "ro")
         result = anso(root, "build")
         assert result.returncode == 1
-        assert re.fullmatch(rf"anso-facts build: cannot write {re.escape(str(root))}\S*: Read-only file system; "
-                            r"the previous outputs are unchanged\n", result.stderr), result.stderr
+        assert re.fullmatch(
+            rf"anso-facts build: cannot write {re.escape(str(root))}\S*: Read-only file system; "
+            r"the previous outputs are unchanged\n",
+            result.stderr,
+        ), result.stderr
         result = anso(root, "check")
         assert result.returncode == 0 and result.stdout.startswith("ok: ") and result.stderr == ""
         assert files(root, cache=True) == before

@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 import requests
 
-from anso_facts import publishing
-from anso_facts.ckan import CkanError, publish
 from anso_facts.cli import main
-from anso_facts.metadata import zenodo_record
-from anso_facts.publishing import PublishError, kept_secret, token_problem
-from anso_facts.zenodo import Deposit, ZenodoError
+from anso_facts.model.metadata import zenodo_record
+from anso_facts.release import publishing
+from anso_facts.release.ckan import CkanError, publish
+from anso_facts.release.publishing import PublishError, kept_secret, token_problem
+from anso_facts.release.zenodo import Deposit, ZenodoError
 from helpers import REPO
 from standins import Ckan, Zenodo
 
@@ -33,14 +33,16 @@ ADVICE = "check the address and your network"
 
 # The CLI in a subprocess, with what a test sets in-process: Zenodo's address (a module constant, as in
 # test_publish.py), the network timeout, and, if asked, every logger at DEBUG on stderr.
-RUNNER = ("import logging, sys\n"
-          "import anso_facts.publishing, anso_facts.zenodo\n"
-          "anso_facts.zenodo.ZENODO = sys.argv[1]\n"
-          "anso_facts.publishing.TIMEOUT = float(sys.argv[2])\n"
-          "if sys.argv[3] == 'log':\n"
-          "    logging.basicConfig(level=logging.DEBUG)\n"
-          "from anso_facts.cli import main\n"
-          "sys.exit(main(sys.argv[4:]))\n")
+RUNNER = (
+    "import logging, sys\n"
+    "import anso_facts.release.publishing, anso_facts.release.zenodo\n"
+    "anso_facts.release.zenodo.ZENODO = sys.argv[1]\n"
+    "anso_facts.release.publishing.TIMEOUT = float(sys.argv[2])\n"
+    "if sys.argv[3] == 'log':\n"
+    "    logging.basicConfig(level=logging.DEBUG)\n"
+    "from anso_facts.cli import main\n"
+    "sys.exit(main(sys.argv[4:]))\n"
+)
 
 
 def run(target: str, url: str, token: str | None, *options: str, timeout: float = 5.0, log: bool = False):
@@ -49,15 +51,20 @@ def run(target: str, url: str, token: str | None, *options: str, timeout: float 
     if token is not None:
         env[VARIABLE[target]] = token
     words = ["publish", "zenodo", *options] if target == "zenodo" else ["publish", "ckan", url, *options]
-    return subprocess.run([sys.executable, "-c", RUNNER, url, str(timeout), "log" if log else "-", "--root",
-                           str(REPO), *words], env=env, capture_output=True, encoding="utf-8", errors="replace",
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", RUNNER, url, str(timeout), "log" if log else "-", "--root", str(REPO), *words],
+        env=env,
+        capture_output=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=120,
+    )
 
 
 def assert_kept_secret(shown: str) -> None:
     """Neither the token nor any 4 characters of it in a row, and no traceback."""
     assert "Traceback" not in shown, shown
-    assert [TOKEN[i:i + 4] for i in range(len(TOKEN) - 3) if TOKEN[i:i + 4] in shown] == [], shown
+    assert [TOKEN[i : i + 4] for i in range(len(TOKEN) - 3) if TOKEN[i : i + 4] in shown] == [], shown
 
 
 def one_line(text: str) -> str:
@@ -114,8 +121,7 @@ BAD_TOKENS = [
 
 @pytest.mark.parametrize("target", ["zenodo", "ckan"])
 @pytest.mark.parametrize("token, problem", BAD_TOKENS, ids=[f"{i}-{p}" for i, (_, p) in enumerate(BAD_TOKENS)])
-def test_a_bad_token_is_refused_before_anything_is_sent_and_never_shown(target, token, problem, zenodo, ckan,
-                                                                        archive):
+def test_a_bad_token_is_refused_before_anything_is_sent_and_never_shown(target, token, problem, zenodo, ckan, archive):
     server = zenodo if target == "zenodo" else ckan
     result = run(target, server.url, token, *options(target, archive))
     assert result.returncode == 2 and result.stdout == ""
@@ -152,17 +158,21 @@ def test_token_problems_say_where_and_what_kind():
 
 # The token in every output --------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("target, case, code", [
-    ("zenodo", "dry run", 0),
-    ("zenodo", "published", 0),
-    ("zenodo", "wrong token", 1),
-    ("zenodo", "server error", 1),
-    ("zenodo", "server quotes the token", 1),
-    ("ckan", "dry run", 0),
-    ("ckan", "published", 0),
-    ("ckan", "wrong token", 1),
-    ("ckan", "server quotes the token", 1),
-])
+
+@pytest.mark.parametrize(
+    "target, case, code",
+    [
+        ("zenodo", "dry run", 0),
+        ("zenodo", "published", 0),
+        ("zenodo", "wrong token", 1),
+        ("zenodo", "server error", 1),
+        ("zenodo", "server quotes the token", 1),
+        ("ckan", "dry run", 0),
+        ("ckan", "published", 0),
+        ("ckan", "wrong token", 1),
+        ("ckan", "server quotes the token", 1),
+    ],
+)
 @pytest.mark.parametrize("log", [False, True], ids=["quiet", "every logger at DEBUG"])
 def test_a_good_token_never_shows(target, case, code, log, zenodo, ckan, archive):
     server = zenodo if target == "zenodo" else ckan
@@ -233,6 +243,7 @@ def test_an_http_library_error_that_quotes_the_token_is_told_without_it(zenodo):
 
 # The network ----------------------------------------------------------------------------------------------
 
+
 def closed_port_url() -> str:
     """An address where nothing listens: a port just bound, then released."""
     with socket.socket() as probe:
@@ -274,8 +285,12 @@ FAILURES = {
 
 
 def failing_url(kind: str, silent: str, standin: Zenodo) -> str:
-    return {"refused": closed_port_url(), "timeout": silent, "dns": "https://anso-facts-portal.invalid",
-            "tls": standin.url.replace("http://", "https://")}[kind]
+    return {
+        "refused": closed_port_url(),
+        "timeout": silent,
+        "dns": "https://anso-facts-portal.invalid",
+        "tls": standin.url.replace("http://", "https://"),
+    }[kind]
 
 
 @pytest.mark.parametrize("target", ["zenodo", "ckan"])
@@ -298,20 +313,30 @@ def test_a_network_failure_is_one_line_naming_the_host_and_what_to_do(target, ki
 def test_a_refused_connection_through_the_installed_command():
     """The console script itself, as a curator runs it (CKAN takes its address as an argument)."""
     url = closed_port_url()
-    result = subprocess.run([BIN / "anso-facts", "--root", REPO, "publish", "ckan", url, "--send"],
-                            env={**os.environ, "CKAN_API_KEY": TOKEN}, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [BIN / "anso-facts", "--root", REPO, "publish", "ckan", url, "--send"],
+        env={**os.environ, "CKAN_API_KEY": TOKEN},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 1 and result.stdout == ""
-    assert one_line(result.stderr) == (f"anso-facts publish ckan: package_show: {publishing.host_of(url)} refused "
-                                       f"the connection: {ADVICE}; nothing was published\n")
+    assert one_line(result.stderr) == (
+        f"anso-facts publish ckan: package_show: {publishing.host_of(url)} refused "
+        f"the connection: {ADVICE}; nothing was published\n"
+    )
 
 
 @pytest.mark.parametrize("target", ["zenodo", "ckan"])
 def test_a_timeout_in_process_uses_the_module_constant(target, silent, archive, monkeypatch, capsys):
     monkeypatch.setattr(publishing, "TIMEOUT", 0.3)
-    monkeypatch.setattr("anso_facts.zenodo.ZENODO", silent)
+    monkeypatch.setattr("anso_facts.release.zenodo.ZENODO", silent)
     monkeypatch.setenv(VARIABLE[target], TOKEN)
-    words = ["publish", "zenodo", *options("zenodo", archive)] if target == "zenodo" else \
-        ["publish", "ckan", silent, "--send"]
+    words = (
+        ["publish", "zenodo", *options("zenodo", archive)]
+        if target == "zenodo"
+        else ["publish", "ckan", silent, "--send"]
+    )
     started = time.monotonic()
     assert main(["--root", str(REPO), *words]) == 1
     assert time.monotonic() - started < 5
@@ -320,13 +345,16 @@ def test_a_timeout_in_process_uses_the_module_constant(target, silent, archive, 
     assert_kept_secret(out + err)
 
 
-@pytest.mark.parametrize("url, problem", [
-    ("ftp://portal.example.org", "is not an http:// or https:// address"),
-    ("portal.example.org", "is not an http:// or https:// address"),
-    ("https://", "is not an http:// or https:// address"),
-    ("https://portal.example.org:port", "has a port that is not a number"),
-    ("https://portal.example.org/\r\nX-Injected: 1", "has white space, a control character"),
-])
+@pytest.mark.parametrize(
+    "url, problem",
+    [
+        ("ftp://portal.example.org", "is not an http:// or https:// address"),
+        ("portal.example.org", "is not an http:// or https:// address"),
+        ("https://", "is not an http:// or https:// address"),
+        ("https://portal.example.org:port", "has a port that is not a number"),
+        ("https://portal.example.org/\r\nX-Injected: 1", "has white space, a control character"),
+    ],
+)
 def test_a_portal_address_that_cannot_be_one_is_refused(url, problem, monkeypatch, capsys):
     monkeypatch.setenv("CKAN_API_KEY", TOKEN)
     for send in ([], ["--send"]):
@@ -352,8 +380,10 @@ def test_what_zenodo_says_about_the_record_is_printed_as_one_plain_line(zenodo, 
     left = zenodo.draft(zenodo_record()["metadata"]["title"], zenodo_record()["metadata"]["version"])
     left["links"]["self_html"] = f"{zenodo.url}/uploads/{left['id']}\n\x1b[2J\u202e{TOKEN}"
     monkeypatch.setenv("ZENODO_TOKEN", TOKEN)
-    monkeypatch.setattr("anso_facts.zenodo.ZENODO", zenodo.url)
+    monkeypatch.setattr("anso_facts.release.zenodo.ZENODO", zenodo.url)
     assert main(["--root", str(REPO), "publish", "zenodo", "--send", "--archive", str(archive)]) == 0
     out, _ = capsys.readouterr()
-    assert one_line(out) == (f"uploaded as an unpublished draft: record {left['id']} {zenodo.url}/uploads/"
-                             f"{left['id']} \\u001b[2J\\u202e{publishing.HIDDEN}\n")
+    assert one_line(out) == (
+        f"uploaded as an unpublished draft: record {left['id']} {zenodo.url}/uploads/"
+        f"{left['id']} \\u001b[2J\\u202e{publishing.HIDDEN}\n"
+    )

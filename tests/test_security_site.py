@@ -15,37 +15,48 @@ from urllib.parse import unquote
 
 import pytest
 
-from anso_facts import site
-from anso_facts.cite import cite_entry
+from anso_facts.check.cite import cite_entry
+from anso_facts.check.seedtext import Match, SeedText
 from anso_facts.cli import main
-from anso_facts.html_contexts import attribute, is_safe_url, link, script_json, segment, text
-from anso_facts.model import ALL_TABLES, TABLES
-from anso_facts.schemas import columns
-from anso_facts.seedtext import Match, SeedText
+from anso_facts.model.schemas import columns
+from anso_facts.model.tables import ALL_TABLES, TABLES
+from anso_facts.site import pages as site
+from anso_facts.site.html_contexts import attribute, is_safe_url, link, script_json, segment, text
 from helpers import build_project, copy_real_project
 
 # What would run if it reached a page unescaped: it ends a <script> element, opens one, adds an element with a
 # handler, opens a comment, carries quotes, an entity and the two separators JavaScript once refused in strings.
-PAYLOAD = ('</script><script>window.__pwned=1;alert(1)</script><img src=x onerror="window.__pwned=1;alert(1)">'
-           '<!--<svg/onload=alert(1)>\u2028\u2029"\'&amp;')
+PAYLOAD = (
+    '</script><script>window.__pwned=1;alert(1)</script><img src=x onerror="window.__pwned=1;alert(1)">'
+    "<!--<svg/onload=alert(1)>\u2028\u2029\"'&amp;"
+)
 # The same for an id, which names a page: no "/" (refused as a file name; see test_an_id_that_is_no_file_name...)
-ID_TAIL = '"\'><img src=x onerror=window.__pwned=1;alert(1)>&amp;\u2028'
+ID_TAIL = "\"'><img src=x onerror=window.__pwned=1;alert(1)>&amp;\u2028"
 # a date's precision too, and a vocabulary's term (the database checks both)
 ENUMERATED = {(t.name, c.name) for t in ALL_TABLES for c in columns(t) if c.enum or c.vocabulary}
 # Words of the hostile free text ("TABLE.FIELD N PAYLOAD") to underline: one an entity's name, one the payload
 HOSTILE_WORDS = ("amp", "script", "onerror", "description", "summary", PAYLOAD)
-HOSTILE_URLS = ("javascript:alert(1)", " JavaScript:alert(1)", "java\tscript:alert(1)", "\x01javascript:alert(1)",
-                "data:text/html,<script>alert(1)</script>", "vbScript:msgbox(1)", "&#106;avascript:alert(1)")
+HOSTILE_URLS = (
+    "javascript:alert(1)",
+    " JavaScript:alert(1)",
+    "java\tscript:alert(1)",
+    "\x01javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "vbScript:msgbox(1)",
+    "&#106;avascript:alert(1)",
+)
 
 
 # --- one helper per context -----------------------------------------------------------------------------------
+
 
 def test_text_and_attribute_escape_every_character_that_could_leave_their_place():
     for value in (PAYLOAD, '" onmouseover="alert(1)', "' autofocus onfocus='alert(1)", "<!--", "&lt;"):
         for escaped in (text(value), attribute(value)):
             assert not set("<>\"'") & set(escaped)
-            assert "&" not in escaped.replace("&amp;", "").replace("&lt;", "").replace("&gt;", "") \
-                .replace("&#34;", "").replace("&#39;", "")
+            assert "&" not in escaped.replace("&amp;", "").replace("&lt;", "").replace("&gt;", "").replace(
+                "&#34;", ""
+            ).replace("&#39;", "")
     assert text("&lt;") == "&amp;lt;"  # escaped once more: never read back as markup
 
 
@@ -56,12 +67,30 @@ def test_segment_keeps_a_value_inside_one_path_segment(value):
     assert segment("org-cast") == "org-cast"  # a slug is left as it is: the site's links do not change
 
 
-@pytest.mark.parametrize("url", [
-    *HOSTILE_URLS, "JAVASCRIPT:alert(1)", "\x00javascript:alert(1)", " \n javascript:alert(1)",
-    "javascript\n:alert(1)", "java\rscript:alert(1)", "\u0085javascript:alert(1)", "javascript :alert(1)",
-    "data:,hello", "DATA:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==", "vbscript:x", "file:///etc/passwd",
-    "ftp://example.org/", "blob:https://example.org/x", "jav&#x09;ascript:alert(1)", "javascript&colon;x:y",
-    "https://example.org/ a", "https://example.org/\x7f", ""])
+@pytest.mark.parametrize(
+    "url",
+    [
+        *HOSTILE_URLS,
+        "JAVASCRIPT:alert(1)",
+        "\x00javascript:alert(1)",
+        " \n javascript:alert(1)",
+        "javascript\n:alert(1)",
+        "java\rscript:alert(1)",
+        "\u0085javascript:alert(1)",
+        "javascript :alert(1)",
+        "data:,hello",
+        "DATA:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+        "vbscript:x",
+        "file:///etc/passwd",
+        "ftp://example.org/",
+        "blob:https://example.org/x",
+        "jav&#x09;ascript:alert(1)",
+        "javascript&colon;x:y",
+        "https://example.org/ a",
+        "https://example.org/\x7f",
+        "",
+    ],
+)
 def test_a_url_that_is_not_http_https_mailto_or_relative_is_shown_as_text(url):
     assert not is_safe_url(url)
     shown = link(url)
@@ -69,10 +98,21 @@ def test_a_url_that_is_not_http_https_mailto_or_relative_is_shown_as_text(url):
     assert shown == text(url)
 
 
-@pytest.mark.parametrize("url", [
-    "https://example.org/a?b=1&c=<2>", "HTTP://EXAMPLE.ORG/", "mailto:someone@example.org", "MailTo:x@y.org",
-    "records/org-cast.html", "../seeds/a.txt#L3", "#L3", "?q=1", "page.html?next=javascript:alert(1)",
-    "//example.org/x"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.org/a?b=1&c=<2>",
+        "HTTP://EXAMPLE.ORG/",
+        "mailto:someone@example.org",
+        "MailTo:x@y.org",
+        "records/org-cast.html",
+        "../seeds/a.txt#L3",
+        "#L3",
+        "?q=1",
+        "page.html?next=javascript:alert(1)",
+        "//example.org/x",
+    ],
+)
 def test_http_https_mailto_and_relative_urls_become_links_their_value_escaped(url):
     assert is_safe_url(url)
     shown = link(url, PAYLOAD)
@@ -91,6 +131,7 @@ def test_script_json_reads_back_the_same_data_and_cannot_end_a_script_element():
 
 # --- hostile values in every field of every table, in Chromium -------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def checkout(tmp_path_factory) -> tuple[Path, object]:
     """The real facts, built in a scratch project of this module's own (its seeds/ gets hostile files)."""
@@ -106,18 +147,24 @@ class HostileSources:
     def __init__(self, sources: site.Sources, ids: dict[str, str]):
         self.texts = {ids[seed_id]: SeedText(_hostile_text(sources.texts[seed_id].text)) for seed_id in sources.texts}
         self.coverage = {ids[seed_id]: replace(c, seed_id=ids[seed_id]) for seed_id, c in sources.coverage.items()}
-        self.exclusions = {ids[seed_id]: dict.fromkeys(lines, f"reason {PAYLOAD}")
-                           for seed_id, lines in sources.exclusions.items()}
+        self.exclusions = {
+            ids[seed_id]: dict.fromkeys(lines, f"reason {PAYLOAD}") for seed_id, lines in sources.exclusions.items()
+        }
         self.curated = {ids[record_id]: f"data/{PAYLOAD}.yaml:1" for record_id in sources.curated}
         real = sources.vocabularies  # the terms stay (the database checks them); every definition is hostile
-        self.vocabularies = replace(real, terms={name: {term: f"{PAYLOAD} {definition}" for term, definition in
-                                                       terms.items()} for name, terms in real.terms.items()})
+        self.vocabularies = replace(
+            real,
+            terms={
+                name: {term: f"{PAYLOAD} {definition}" for term, definition in terms.items()}
+                for name, terms in real.terms.items()
+            },
+        )
 
 
 def _hostile_text(seed_text: str) -> str:
     lines = []
     for line in seed_text.split("\n"):
-        lines.append(line if not line.strip() else (f"{PAYLOAD} " * (len(line) // len(PAYLOAD) + 1))[:len(line)])
+        lines.append(line if not line.strip() else (f"{PAYLOAD} " * (len(line) // len(PAYLOAD) + 1))[: len(line)])
     return "\n".join(lines)
 
 
@@ -145,8 +192,12 @@ def hostile(checkout, tmp_path_factory) -> dict:
     real = site.read_package(root, site.Sources(project))
     ids = {record_id: f"{record_id}{ID_TAIL}" for record_id in real.labels}
     ids |= {cite["id"]: f"{cite['id']}{ID_TAIL}" for cite in real.tables["citations"]}  # evidence points at them
-    tables = {name: [{column: _hostile_value(name, column, row, index, ids) for column in row}
-                     for index, row in enumerate(rows)] for name, rows in real.tables.items()}
+    tables = {
+        name: [
+            {column: _hostile_value(name, column, row, index, ids) for column in row} for index, row in enumerate(rows)
+        ]
+        for name, rows in real.tables.items()
+    }
     seen: dict[tuple, int] = defaultdict(int)
     for row in tables["unsupported_words"]:  # words the hostile free text holds, and the payload, which it cannot
         seen[row["record_id"], row["field"]] += 1
@@ -195,8 +246,10 @@ def test_every_script_the_site_writes_has_no_character_that_could_end_it(hostile
     blocks = re.findall(r"<script[^>]*>(.*?)</script>", index, re.S)
     assert len(blocks) == 2 and blocks[0].strip().startswith("{") and blocks[1] == ""  # the JSON-LD, search.js
     search = (out / "search-index.js").read_text(encoding="utf-8")
-    beside = [(out / name).read_text(encoding="utf-8") for name in ("annotations.jsonld", "dataset.jsonld",
-                                                                    "linkset.json", "versions.json")]
+    beside = [
+        (out / name).read_text(encoding="utf-8")
+        for name in ("annotations.jsonld", "dataset.jsonld", "linkset.json", "versions.json")
+    ]
     for script in (blocks[0], search, *beside):
         assert not set("<>&\u2028\u2029") & set(script)
     titles = [seed["title"] for seed in hostile["package"].tables["seeds"]]
@@ -211,10 +264,13 @@ def test_seed_files_are_published_only_as_id_txt_whatever_their_name(hostile):
     assert published == sorted([f"{s['id']}.txt" for s in seeds] + [f"{s['id']}.html" for s in seeds])
     assert not [p for p in out.rglob("evil-*")]
     for seed in seeds:
-        assert (out / "seeds" / f"{seed['id']}.txt").read_bytes() == \
-            (hostile["root"] / "seeds" / seed["file"]).read_bytes()
-    sources = {item["target"]["source"] for item in
-               json.loads((out / "annotations.jsonld").read_text(encoding="utf-8"))["first"]["items"]}
+        assert (out / "seeds" / f"{seed['id']}.txt").read_bytes() == (
+            hostile["root"] / "seeds" / seed["file"]
+        ).read_bytes()
+    sources = {
+        item["target"]["source"]
+        for item in json.loads((out / "annotations.jsonld").read_text(encoding="utf-8"))["first"]["items"]
+    }
     assert sources and sources <= {f"seeds/{segment(s['id'])}.txt" for s in seeds}
     assert all((out / unquote(source)).is_file() for source in sources)
 
@@ -235,8 +291,10 @@ def test_an_id_that_is_no_file_name_is_refused_not_written_elsewhere(checkout, t
     root, project = checkout
     real = site.read_package(root, site.Sources(project))
     escape_id = "../../outside"
-    tables = {name: [{k: (escape_id if v == "org-cast" else v) for k, v in row.items()} for row in rows]
-              for name, rows in real.tables.items()}
+    tables = {
+        name: [{k: (escape_id if v == "org-cast" else v) for k, v in row.items()} for row in rows]
+        for name, rows in real.tables.items()
+    }
     out = tmp_path / "out" / "site"
     out.mkdir(parents=True)
     with pytest.raises(site.SiteError, match="cannot name a file"):
@@ -273,8 +331,7 @@ class Guarded:
         self.page.wait_for_load_state("load")
 
     def assert_nothing_ran(self) -> None:
-        flag, calls = self.page.evaluate("() => [window.__pwned === undefined ? null : window.__pwned, "
-                                         "window.__calls]")
+        flag, calls = self.page.evaluate("() => [window.__pwned === undefined ? null : window.__pwned, window.__calls]")
         injected = [url for url in self.requests if url.rsplit("/", 1)[-1] == "x"]  # <img src=x>
         assert (flag, calls, self.dialogs, injected, self.errors) == (None, [], [], [], []), self.page.url
 
@@ -295,8 +352,10 @@ def test_index_runs_nothing_and_shows_the_hostile_titles_as_text(hostile, guarde
     guarded.assert_nothing_ran()
     titles = [seed["title"] for seed in package.tables["seeds"]]
     assert guarded.text_of("a[href^='seeds/']") == titles
-    ld = guarded.page.evaluate("() => JSON.parse(document.querySelector('script[type=\"application/ld+json\"]')"
-                               ".textContent).isBasedOn.map(b => [b.name, b.url])")
+    ld = guarded.page.evaluate(
+        "() => JSON.parse(document.querySelector('script[type=\"application/ld+json\"]')"
+        ".textContent).isBasedOn.map(b => [b.name, b.url])"
+    )
     assert ld == [[seed["title"], f"seeds/{segment(seed['id'])}.txt"] for seed in package.tables["seeds"]]
     assert guarded.page.evaluate("() => document.scripts.length") == 2  # the JSON-LD and search.js, no other
 
@@ -320,8 +379,9 @@ def test_every_table_page_runs_nothing_and_shows_the_values_as_text(hostile, gua
             assert all(package.labels[row["id"]] in body for row in rows), table.name
         elif rows:
             shown = [c for c in site.table_columns(table) if isinstance(rows[0][c], str)]
-            assert all(str(row[c]) in body or package.labels.get(row[c], "\0") in body
-                       for row in rows for c in shown), table.name
+            assert all(
+                str(row[c]) in body or package.labels.get(row[c], "\0") in body for row in rows for c in shown
+            ), table.name
 
 
 def test_a_record_page_of_every_table_runs_nothing_and_shows_its_values_as_text(hostile, guarded):
@@ -335,8 +395,14 @@ def test_a_record_page_of_every_table_runs_nothing_and_shows_its_values_as_text(
             assert guarded.page.title() == f"{package.labels[row['id']]} · anso-facts"
             assert row["id"] in guarded.text_of("p.kind code")
             dd = " ".join(guarded.text_of("dl.fields dd"))
-            assert all(value in dd for name, value in row.items() if isinstance(value, str) and name != "id"
-                       and (table.name, name) not in ENUMERATED and value not in package.labels), table.name
+            assert all(
+                value in dd
+                for name, value in row.items()
+                if isinstance(value, str)
+                and name != "id"
+                and (table.name, name) not in ENUMERATED
+                and value not in package.labels
+            ), table.name
             opened += 1
     assert opened >= 10
 
@@ -344,7 +410,7 @@ def test_a_record_page_of_every_table_runs_nothing_and_shows_its_values_as_text(
 def _record_of(href: str, folder: str) -> str:
     """The record id a link to records/ID.html names (ID percent-encoded)."""
     assert href.startswith(folder) and href.endswith(".html"), href
-    return unquote(href[len(folder):-len(".html")])
+    return unquote(href[len(folder) : -len(".html")])
 
 
 def test_the_maps_run_nothing_and_show_hostile_labels_and_ties_as_text(hostile, guarded):
@@ -352,23 +418,32 @@ def test_the_maps_run_nothing_and_show_hostile_labels_and_ties_as_text(hostile, 
     record; every tie in the table as text; no element the values could have added."""
     out, package = hostile["site"], hostile["package"]
     labels = package.labels
-    pages = [(out / "graph.html", "records/")] + [(out / "graphs" / f"{seed['id']}.html", "../records/")
-                                                  for seed in package.tables["seeds"]]
+    pages = [(out / "graph.html", "records/")] + [
+        (out / "graphs" / f"{seed['id']}.html", "../records/") for seed in package.tables["seeds"]
+    ]
     nodes_seen = 0
     for path, folder in pages:
         guarded.open(path)
         guarded.assert_nothing_ran()
-        nodes = guarded.page.eval_on_selector_all("svg.graph a.node", "as => as.map(a => [a.getAttribute('href'), "
-                                                  "a.dataset.id, a.querySelector('title').textContent])")
+        nodes = guarded.page.eval_on_selector_all(
+            "svg.graph a.node",
+            "as => as.map(a => [a.getAttribute('href'), a.dataset.id, a.querySelector('title').textContent])",
+        )
         for href, record_id, title in nodes:
             assert _record_of(href, folder) == record_id and title == labels[record_id]
         nodes_seen += len(nodes)
-        cells = guarded.page.eval_on_selector_all("#ties-table tbody tr", "rows => rows.map(r => [...r.cells].map("
-                                                  "c => c.textContent))")
-        assert all(row[0] in labels.values() and row[2] in labels.values() and row[3] in labels.values()
-                   for row in cells)
-        assert guarded.page.evaluate("() => document.querySelectorAll('main img, main script, svg script, "
-                                     "svg foreignObject').length") == 0
+        cells = guarded.page.eval_on_selector_all(
+            "#ties-table tbody tr", "rows => rows.map(r => [...r.cells].map(c => c.textContent))"
+        )
+        assert all(
+            row[0] in labels.values() and row[2] in labels.values() and row[3] in labels.values() for row in cells
+        )
+        assert (
+            guarded.page.evaluate(
+                "() => document.querySelectorAll('main img, main script, svg script, svg foreignObject').length"
+            )
+            == 0
+        )
     assert nodes_seen > 50
     assert any(PAYLOAD in label for label in guarded.text_of("svg.graph a.node title"))
 
@@ -377,8 +452,10 @@ def test_the_timeline_runs_nothing_and_shows_hostile_labels_as_text(hostile, gua
     out, package = hostile["site"], hostile["package"]
     guarded.open(out / "timeline.html")
     guarded.assert_nothing_ran()
-    items = guarded.page.eval_on_selector_all("svg.timeline a.item", "as => as.map(a => [a.getAttribute('href'), "
-                                              "a.dataset.id, a.querySelector('title').textContent])")
+    items = guarded.page.eval_on_selector_all(
+        "svg.timeline a.item",
+        "as => as.map(a => [a.getAttribute('href'), a.dataset.id, a.querySelector('title').textContent])",
+    )
     assert len(items) > 40
     for href, record_id, title in items:
         assert _record_of(href, "records/") == record_id and title.endswith(f": {package.labels[record_id]}")
@@ -409,11 +486,18 @@ def test_a_url_field_with_a_hostile_scheme_is_text_not_a_link(hostile, guarded):
     guarded.open(out / "records" / f"{resource['id']}.html")
     guarded.assert_nothing_ran()
     # the URL as the text of its field, before the words of the seed that state it
-    values = guarded.page.eval_on_selector_all("dl.fields dd", """dds => dds.map(dd => [...dd.childNodes]
-        .filter(node => !node.matches?.('.evidence')).map(node => node.textContent).join('').trim())""")
+    values = guarded.page.eval_on_selector_all(
+        "dl.fields dd",
+        """dds => dds.map(dd => [...dd.childNodes]
+        .filter(node => !node.matches?.('.evidence')).map(node => node.textContent).join('').trim())""",
+    )
     assert resource["url"] in values
-    assert guarded.page.evaluate("() => [...document.links].filter(a => !/^(file|https?|mailto):/.test(a.protocol))"
-                                 ".map(a => a.href)") == []
+    assert (
+        guarded.page.evaluate(
+            "() => [...document.links].filter(a => !/^(file|https?|mailto):/.test(a.protocol)).map(a => a.href)"
+        )
+        == []
+    )
 
 
 def test_a_seed_page_and_its_text_run_nothing_and_the_text_is_served_as_text_plain(hostile, guarded):
@@ -432,8 +516,7 @@ def test_a_seed_page_and_its_text_run_nothing_and_the_text_is_served_as_text_pla
         guarded.assert_nothing_ran()
 
 
-def test_hostile_evidence_and_unsupported_words_show_as_text_light_the_seed_words_and_run_nothing(hostile,
-                                                                                                  guarded):
+def test_hostile_evidence_and_unsupported_words_show_as_text_light_the_seed_words_and_run_nothing(hostile, guarded):
     """Every record page with evidence or unsupported words: each field hovered and focused lights exactly the
     (hostile) seed words at its evidence offsets, and says them as text; the unsupported words underlined are
     hostile words of the hostile free text, as text; nothing runs."""
@@ -442,8 +525,9 @@ def test_hostile_evidence_and_unsupported_words_show_as_text_light_the_seed_word
     words: dict[tuple[str, str], str] = {}
     for row in package.tables["evidence"]:
         seed = package.sources.texts[cites[row["citation_id"]]["seed_id"]].text
-        words[row["record_id"], row["field"]] = words.get((row["record_id"], row["field"]), "") + \
-            seed[row["char_start"]:row["char_end"]]
+        words[row["record_id"], row["field"]] = (
+            words.get((row["record_id"], row["field"]), "") + seed[row["char_start"] : row["char_end"]]
+        )
     unsupported = {r["record_id"] for r in package.tables["unsupported_words"]}
     with_words = {record_id for record_id, _ in words} | unsupported
     assert words and len(with_words) > 100 and unsupported
@@ -479,13 +563,16 @@ def test_selected_hostile_seed_words_are_offered_as_the_cite_entry_as_text_and_r
         number = next(n for n in range(1, text.line_count + 1) if len(text.line(n).strip()) > 60)
         start = text.line_offsets[number - 1]
         guarded.open(out / "seeds" / f"{seed['id']}.html")
-        guarded.page.evaluate("""line => {
+        guarded.page.evaluate(
+            """line => {
             const range = document.createRange();
             range.selectNodeContents(document.querySelector(`[id="L${line}"] > .text`));
             getSelection().removeAllRanges();
             getSelection().addRange(range);
             document.dispatchEvent(new MouseEvent('mouseup', {bubbles: true}));
-        }""", number)
+        }""",
+            number,
+        )
         guarded.page.locator("#cite-box").wait_for(state="visible")
         expected = cite_entry(seed["id"], text, Match(start, start + len(text.line(number)), number, number))
         assert guarded.page.input_value("#cite-yaml") == f"  cite:\n{expected}"
@@ -500,8 +587,13 @@ def test_search_results_show_hostile_labels_as_text_and_lead_to_their_page(hosti
     guarded.page.locator("#search-results a").first.wait_for()
     shown = guarded.text_of("#search-results a")
     assert len(shown) == 20 and set(shown) <= set(package.labels.values())
-    assert guarded.page.evaluate("() => document.querySelectorAll('#search-results img, #search-results script, "
-                                 "#search-results .snippet *').length") == 0
+    assert (
+        guarded.page.evaluate(
+            "() => document.querySelectorAll('#search-results img, #search-results script, "
+            "#search-results .snippet *').length"
+        )
+        == 0
+    )
     snippets = guarded.text_of("#search-results .snippet")
     assert snippets and any("onerror" in snippet.lower() for snippet in snippets)  # the words, as text
     guarded.assert_nothing_ran()
@@ -514,6 +606,7 @@ def test_search_results_show_hostile_labels_as_text_and_lead_to_their_page(hosti
 
 
 # --- seeds published as text on the real site -------------------------------------------------------------------
+
 
 def test_the_real_seed_files_are_published_byte_for_byte_as_id_txt(checkout, tmp_path, browser):
     root, project = checkout
@@ -553,6 +646,7 @@ def test_a_seed_file_named_html_is_published_as_id_txt(checkout, tmp_path, brows
 
 # --- site --out writes only its own folder -------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def command_checkout(tmp_path_factory) -> Path:
     """A project for the command (built by its first `site`, from the cache after)."""
@@ -578,8 +672,12 @@ def _refused(root: Path, out: Path, capsys, reason: str) -> None:
     parent = out.parent
     before = _files(parent)
     code, err = _site(root, out, capsys)
-    assert code == 2 and len(err) == 1 and err[0].startswith("anso-facts site: will not write the site into") \
-        and reason in err[0], err
+    assert (
+        code == 2
+        and len(err) == 1
+        and err[0].startswith("anso-facts site: will not write the site into")
+        and reason in err[0]
+    ), err
     assert _files(parent) == before  # nothing written, nothing deleted, no scratch folder left
 
 
@@ -642,8 +740,7 @@ def test_site_refuses_a_scratch_name_in_use_by_a_folder_it_did_not_write(command
     assert _files(tmp_path) == before
 
 
-def test_site_writes_into_an_empty_folder_then_again_into_its_own_and_links_nothing(command_checkout, tmp_path,
-                                                                                   capsys):
+def test_site_writes_into_an_empty_folder_then_again_into_its_own_and_links_nothing(command_checkout, tmp_path, capsys):
     out = tmp_path / "empty"
     out.mkdir()
     assert _site(command_checkout, out, capsys) == (0, [])
@@ -655,8 +752,11 @@ def test_site_writes_into_an_empty_folder_then_again_into_its_own_and_links_noth
     # a second site beside it, in a missing folder and the default one
     assert _site(command_checkout, tmp_path / "new" / "site", capsys)[0] == 0
     assert _site(command_checkout, None, capsys)[0] == 0
-    checkout_files = {p.stat().st_ino for p in command_checkout.rglob("*")
-                      if p.is_file() and "site" not in p.relative_to(command_checkout).parts}
+    checkout_files = {
+        p.stat().st_ino
+        for p in command_checkout.rglob("*")
+        if p.is_file() and "site" not in p.relative_to(command_checkout).parts
+    }
     for written in (out, command_checkout / "site"):
         for path in written.rglob("*"):
             if path.is_file():

@@ -18,9 +18,9 @@ import pytest
 
 import anso_facts
 from anso_facts.cli import main
-from anso_facts.html_contexts import segment
-from anso_facts.model import ALL_TABLES, TABLES
-from anso_facts.site import write_site
+from anso_facts.model.tables import ALL_TABLES, TABLES
+from anso_facts.site.html_contexts import segment
+from anso_facts.site.pages import write_site
 from helpers import REPO, build_project, copy_real_project
 
 ARTIFACTS = REPO / "test-artifacts"  # screenshots, not committed
@@ -46,6 +46,7 @@ def citations(site: Path):
 
 # --- pages, checked as files ----------------------------------------------------------------------------------
 
+
 def test_every_record_has_a_page_every_table_and_seed_too(site):
     records = anso_facts.load("records", site / "package")
     assert sorted(p.stem for p in (site / "records").glob("*.html")) == sorted(records["id"])
@@ -65,7 +66,7 @@ def test_workers_and_a_single_process_write_the_same_site(site, tmp_path, monkey
     same files, byte for byte."""
     root = site.parent
     project = build_project(root)
-    monkeypatch.setattr("anso_facts.site.os.cpu_count", lambda: 1)
+    monkeypatch.setattr("anso_facts.site.pages.os.cpu_count", lambda: 1)
     alone = write_site(project, root, tmp_path / "alone")
     files = sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(alone) for p in alone.rglob("*") if p.is_file())
@@ -115,8 +116,7 @@ def test_record_page_shows_fields_labels_inference_and_where_it_is_curated(site)
     assert '<a href="person-chunli-bai.html">Chunli Bai</a>' in html
     assert "Curated in <code>data/facts/" in html
     line = re.search(r"Curated in <code>(data/[^:]+):(\d+)</code>", html)
-    assert (site.parent / line[1]).read_text().splitlines()[int(line[2]) - 1] == \
-        "- id: role-chunli-bai-president-cas"
+    assert (site.parent / line[1]).read_text().splitlines()[int(line[2]) - 1] == "- id: role-chunli-bai-president-cas"
     inferred = anso_facts.load("inferences", site / "package").iloc[0]
     page = (site / "records" / f"{inferred.record_id}.html").read_text(encoding="utf-8")
     assert '<span class="inferred">inferred</span>' in page
@@ -143,8 +143,16 @@ def test_index_has_coverage_tables_citation_downloads_and_schema_org_json_ld(sit
     block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     dataset = json.loads(block[1])
     assert dataset["@type"] == "Dataset" and dataset["version"] == anso_facts.__version__
-    for key in ("name", "description", "license", "creator", "keywords", "distribution", "variableMeasured",
-                "citation"):
+    for key in (
+        "name",
+        "description",
+        "license",
+        "creator",
+        "keywords",
+        "distribution",
+        "variableMeasured",
+        "citation",
+    ):
         assert dataset[key], key
     for download in dataset["distribution"]:
         assert (site / download["contentUrl"]).is_file(), download
@@ -158,8 +166,9 @@ def test_site_command_builds_first_and_writes_nothing_when_the_check_fails(proje
     assert (project / "site" / "records" / "org-cast.html").is_file()
     before = (project / "site" / "index.html").read_bytes()
     facts = project / "data" / "entities" / "organizations.yaml"
-    facts.write_text(facts.read_text(encoding="utf-8").replace("- id: org-cast\n", "- id: org-cast\n  bogus: 1\n"),
-                     encoding="utf-8")
+    facts.write_text(
+        facts.read_text(encoding="utf-8").replace("- id: org-cast\n", "- id: org-cast\n  bogus: 1\n"), encoding="utf-8"
+    )
     assert main(["--root", str(project), "site"]) == 1
     assert "unknown-field" in capsys.readouterr().out
     assert (project / "site" / "index.html").read_bytes() == before
@@ -167,6 +176,7 @@ def test_site_command_builds_first_and_writes_nothing_when_the_check_fails(proje
 
 
 # --- SQLite and Datasette --------------------------------------------------------------------------------------
+
 
 def test_sqlite_has_every_table_typed_with_keys_indexes_and_clean_foreign_keys(site):
     db = sqlite3.connect(site / "anso-facts.sqlite")
@@ -176,13 +186,15 @@ def test_sqlite_has_every_table_typed_with_keys_indexes_and_clean_foreign_keys(s
         assert rows == pq.read_metadata(site / "package" / "build" / "parquet" / f"{table.name}.parquet").num_rows
         info = {row[1]: row for row in db.execute(f'PRAGMA table_info("{table.name}")')}
         assert all(row[2] in ("TEXT", "INTEGER") for row in info.values())
-        assert [name for name, row in sorted(info.items(), key=lambda i: i[1][5]) if row[5]] == \
-            list(table.primary_key)
+        assert [name for name, row in sorted(info.items(), key=lambda i: i[1][5]) if row[5]] == list(table.primary_key)
         keys = {row[3] for row in db.execute(f'PRAGMA foreign_key_list("{table.name}")')}
         refs = {f.name for f in table.fields if f.kind == "ref"}
         assert keys == refs
-        indexed = {db.execute(f'PRAGMA index_info("{row[1]}")').fetchone()[2]
-                   for row in db.execute(f'PRAGMA index_list("{table.name}")') if row[3] == "c"}
+        indexed = {
+            db.execute(f'PRAGMA index_info("{row[1]}")').fetchone()[2]
+            for row in db.execute(f'PRAGMA index_list("{table.name}")')
+            if row[3] == "c"
+        }
         assert refs <= indexed
     db.execute("PRAGMA foreign_keys = ON")
     with pytest.raises(sqlite3.IntegrityError):  # the constraints are declared, not just documented
@@ -201,9 +213,21 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def datasette(site):
     port = _free_port()
-    server = subprocess.Popen([BIN / "datasette", "serve", site / "anso-facts.sqlite", "--metadata",
-                               site / "metadata.json", "--host", "127.0.0.1", "--port", str(port)],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [
+            BIN / "datasette",
+            "serve",
+            site / "anso-facts.sqlite",
+            "--metadata",
+            site / "metadata.json",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -233,11 +257,13 @@ def test_datasette_serves_a_table_page_and_a_row_page_with_labelled_links(datase
     row = _get(datasette + "/anso-facts/people/person-chunli-bai")
     assert "Links from other tables" in row and '<a href="/anso-facts/roles?person_id=person-chunli-bai">' in row
     data = json.loads(_get(datasette + "/anso-facts/records.json?id=org-cast&_shape=array"))
-    assert data == [{"id": "org-cast", "table": "organizations",
-                     "label": "China Association for Science and Technology (CAST)"}]
+    assert data == [
+        {"id": "org-cast", "table": "organizations", "label": "China Association for Science and Technology (CAST)"}
+    ]
 
 
 # --- W3C annotations -------------------------------------------------------------------------------------------
+
 
 def test_every_annotation_reanchors_in_its_seed_by_position_and_by_quote(site):
     collection = json.loads((site / "annotations.jsonld").read_text(encoding="utf-8"))
@@ -272,12 +298,15 @@ def test_each_evidence_row_is_an_annotation_whose_selectors_point_at_its_words(s
     for row in evidence.itertuples():
         item = by_id[f"urn:anso-facts:evidence:{row.record_id}:{row.field}:{segment(row.value)}"]
         assert item["motivation"] == "identifying"
-        words = seed_text(site, seeds[row.citation_id])[row.char_start:row.char_end]
+        words = seed_text(site, seeds[row.citation_id])[row.char_start : row.char_end]
         exact, position = item["target"]["selector"]
         assert item["target"]["source"] == f"seeds/{seeds[row.citation_id]}.txt"
         assert (exact["type"], exact["exact"]) == ("TextQuoteSelector", words)
-        assert (position["type"], position["start"], position["end"]) == \
-            ("TextPositionSelector", row.char_start, row.char_end)
+        assert (position["type"], position["start"], position["end"]) == (
+            "TextPositionSelector",
+            row.char_start,
+            row.char_end,
+        )
         said, page = item["body"]
         assert said["type"] == "TextualBody" and said["value"] == f"{row.record_id}.{row.field} = {row.value}"
         assert page["id"] == f"records/{row.record_id}.html"
@@ -288,6 +317,7 @@ def test_each_evidence_row_is_an_annotation_whose_selectors_point_at_its_words(s
 
 
 # --- in the browser ----------------------------------------------------------------------------------------------
+
 
 class Watched:
     """A page with every request, console error and page error it met."""
@@ -328,16 +358,23 @@ def test_every_mark_is_the_seed_text_at_its_citation_offsets(site, watched):
     cites = citations(site)
     texts = {seed_id: seed_text(site, seed_id) for seed_id in set(cites["seed_id"])}
     watched.page.goto((site / "records" / "org-cast.html").as_uri())
-    pages = {record_id: (site / "records" / f"{record_id}.html").read_text(encoding="utf-8")
-             for record_id in sorted(set(cites["record_id"]))}
-    marks = watched.page.evaluate("""pages => Object.fromEntries(Object.entries(pages).map(([id, html]) => {
+    pages = {
+        record_id: (site / "records" / f"{record_id}.html").read_text(encoding="utf-8")
+        for record_id in sorted(set(cites["record_id"]))
+    }
+    marks = watched.page.evaluate(
+        """pages => Object.fromEntries(Object.entries(pages).map(([id, html]) => {
         const parsed = id === 'org-cast' ? document : new DOMParser().parseFromString(html, 'text/html');
         return [id, [...parsed.querySelectorAll('section.cite mark')].map(
             m => [m.textContent, +m.dataset.start, +m.dataset.end])];
-    }))""", pages)
+    }))""",
+        pages,
+    )
     for record_id, own in cites.groupby("record_id", sort=True):
-        expected = [[texts[c.seed_id][c.char_start:c.char_end], c.char_start, c.char_end]
-                    for c in own.sort_values("position").itertuples()]
+        expected = [
+            [texts[c.seed_id][c.char_start : c.char_end], c.char_start, c.char_end]
+            for c in own.sort_values("position").itertuples()
+        ]
         assert marks[record_id] == expected, record_id
     assert sum(map(len, marks.values())) == len(cites)
 
@@ -353,28 +390,34 @@ def test_a_citation_leads_to_its_highlighted_passage_on_the_seed_page(site, watc
         return {text: mark.textContent, visible: box.top >= 0 && box.bottom <= window.innerHeight};
     }""")
     cite = citations(site).set_index("id").loc["stat-cast-national-member-societies#1"]
-    assert seed_text(site, "cast-igf2021-booth")[cite.char_start:].startswith(target["text"])
+    assert seed_text(site, "cast-igf2021-booth")[cite.char_start :].startswith(target["text"])
     assert target["visible"]
 
 
-PAGES = ["index.html", "records/org-cast.html", "records/role-chunli-bai-president-cas.html",
-         "records/event-anso-unctad-mou-signing.html", "seeds/cast-igf2021-booth.html"]
+PAGES = [
+    "index.html",
+    "records/org-cast.html",
+    "records/role-chunli-bai-president-cas.html",
+    "records/event-anso-unctad-mou-signing.html",
+    "seeds/cast-igf2021-booth.html",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)
 def test_no_console_error_no_request_outside_the_site_no_serious_accessibility_violation(site, watched, path):
     from axe_playwright_python.sync_playwright import Axe
+
     page = watched.page
     page.goto((site / path).as_uri())
     page.fill("#search", "ANSO")  # the search index is part of the page too
     page.locator("#search-results a").first.wait_for()
     page.fill("#search", "")
-    outside = [url for url in watched.requests if not url.startswith(site.as_uri() + "/")
-               and not url.startswith("data:")]
+    outside = [
+        url for url in watched.requests if not url.startswith(site.as_uri() + "/") and not url.startswith("data:")
+    ]
     assert outside == [] and watched.errors == []
     violations = Axe().run(page).response["violations"]
-    serious = [f"{v['id']} ({v['impact']}): {v['help']}" for v in violations
-               if v["impact"] in ("serious", "critical")]
+    serious = [f"{v['id']} ({v['impact']}): {v['help']}" for v in violations if v["impact"] in ("serious", "critical")]
     assert serious == []
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"{path.replace('/', '-').removesuffix('.html')}.png")

@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from anso_facts.cite import quote_of
-from anso_facts.seedtext import Match, SeedText
-from anso_facts.site import write_site
+from anso_facts.check.cite import quote_of
+from anso_facts.check.seedtext import Match, SeedText
+from anso_facts.site.pages import write_site
 from helpers import build_project, copy_real_project
 
 
@@ -38,7 +38,7 @@ def evidence(site: Path) -> pd.DataFrame:
     rows["seed_id"] = rows["citation_id"].map(cites["seed_id"])
     rows["position"] = rows["citation_id"].map(cites["position"]).astype(int)
     texts = {seed_id: seed_text(site, seed_id) for seed_id in set(rows["seed_id"])}
-    rows["words"] = [texts[r.seed_id][r.char_start:r.char_end] for r in rows.itertuples()]
+    rows["words"] = [texts[r.seed_id][r.char_start : r.char_end] for r in rows.itertuples()]
     return rows
 
 
@@ -76,8 +76,13 @@ BACKGROUNDS = """() => {
 TRANSPARENT = "rgba(0, 0, 0, 0)"
 
 # single-row fields: a title, an acronym, a date inside a name's words, and that name (two stretches)
-FIELDS = [("role-chunli-bai-president-cas", "title"), ("org-cast", "acronym"), ("event-igf2021", "date"),
-          ("event-igf2021", "name"), ("role-chunli-bai-president-cas", "person_id")]
+FIELDS = [
+    ("role-chunli-bai-president-cas", "title"),
+    ("org-cast", "acronym"),
+    ("event-igf2021", "date"),
+    ("event-igf2021", "name"),
+    ("role-chunli-bai-president-cas", "person_id"),
+]
 
 
 @pytest.mark.parametrize(("record_id", "field"), FIELDS)
@@ -123,9 +128,12 @@ def test_every_evidence_row_is_marked_at_its_offsets_and_linked_from_its_field(s
     evidence rows' offsets, in the order of the page, and its field links to each."""
     rows = evidence(site)
     page.goto((site / "records" / "org-cast.html").as_uri())
-    pages = {record_id: (site / "records" / f"{record_id}.html").read_text(encoding="utf-8")
-             for record_id in sorted(set(rows["record_id"]))}
-    shown = page.evaluate("""pages => Object.fromEntries(Object.entries(pages).map(([id, html]) => {
+    pages = {
+        record_id: (site / "records" / f"{record_id}.html").read_text(encoding="utf-8")
+        for record_id in sorted(set(rows["record_id"]))
+    }
+    shown = page.evaluate(
+        """pages => Object.fromEntries(Object.entries(pages).map(([id, html]) => {
         const parsed = new DOMParser().parseFromString(html, 'text/html'), fields = {};
         for (const dd of parsed.querySelectorAll('dd[data-ev-for]')) {
             const field = dd.dataset.evFor;
@@ -138,11 +146,17 @@ def test_every_evidence_row_is_marked_at_its_offsets_and_linked_from_its_field(s
                              })];
         }
         return [id, fields];
-    }))""", pages)
+    }))""",
+        pages,
+    )
     for record_id, own in rows.groupby("record_id", sort=True):
-        expected = {field: ["".join(r.words for r in of_field.sort_values(["position", "char_start"]).itertuples()),
-                            [f"cite-{p}" for p in of_field["position"]]]
-                    for field, of_field in own.groupby("field")}
+        expected = {
+            field: [
+                "".join(r.words for r in of_field.sort_values(["position", "char_start"]).itertuples()),
+                [f"cite-{p}" for p in of_field["position"]],
+            ]
+            for field, of_field in own.groupby("field")
+        }
         assert shown[record_id] == expected, record_id
     assert sum(len(fields) for fields in shown.values()) == len(rows.groupby(["record_id", "field"]))
 
@@ -171,8 +185,10 @@ def test_free_text_underlines_exactly_its_unsupported_words(site, page):
     for record_id, own in words.groupby("record_id"):
         page_html = (site / "records" / f"{record_id}.html").read_text(encoding="utf-8")
         fields = re.search(r'<dl class="fields">.*?<dt class="legend">', page_html, re.S)[0]
-        found = {html.unescape(w).lower() for w in re.findall(r'<span class="unsupported" title="[^"]*">([^<]*)</span>',
-                                                               fields)}
+        found = {
+            html.unescape(w).lower()
+            for w in re.findall(r'<span class="unsupported" title="[^"]*">([^<]*)</span>', fields)
+        }
         assert found == set(own["word"]), record_id
 
 
@@ -211,12 +227,15 @@ PHRASES = [  # seed, the words (None: whole lines), which of the places the word
 
 def cite_printed(site: Path, seed_id: str, words: str) -> list[str]:
     """What `anso-facts cite WORDS --seed ID` prints: the block for each place the words stand in."""
-    done = subprocess.run([sys.executable, "-m", "anso_facts.cli", "--root", str(site.parent), "cite", words,
-                           "--seed", seed_id], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "anso_facts.cli", "--root", str(site.parent), "cite", words, "--seed", seed_id],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     header, *entries = done.stdout.rstrip("\n").split("\n")
     assert header == "  cite:" and len(entries) % 3 == 0, done.stdout
-    return [header + "\n" + "\n".join(entries[i:i + 3]) for i in range(0, len(entries), 3)]
+    return [header + "\n" + "\n".join(entries[i : i + 3]) for i in range(0, len(entries), 3)]
 
 
 def select(page, text: str, start: int, end: int, whole: bool = False) -> str:
@@ -245,8 +264,13 @@ def test_selected_words_are_offered_as_the_cite_entry_anso_facts_cite_prints(sit
     block = select(page, text, start, end, whole=seed_id == "bai-letter-2020")
     entry = yaml.safe_load(block)["cite"]
     lines = text.count("\n", 0, start) + 1, text.count("\n", 0, end) + 1
-    assert entry == [{"seed": seed_id, "lines": lines[0] if lines[0] == lines[1] else f"{lines[0]}-{lines[1]}",
-                      "quote": quote_of(SeedText(text), Match(start, end, *lines))}]
+    assert entry == [
+        {
+            "seed": seed_id,
+            "lines": lines[0] if lines[0] == lines[1] else f"{lines[0]}-{lines[1]}",
+            "quote": quote_of(SeedText(text), Match(start, end, *lines)),
+        }
+    ]
     # the command, given the words as the box shows them on one line (it finds no words given with a line-end
     # hyphen and line break as the seed has them), prints the same block for the same place
     assert block == cite_printed(site, seed_id, entry[0]["quote"])[place]
@@ -265,6 +289,7 @@ def test_selected_words_are_offered_as_the_cite_entry_anso_facts_cite_prints(sit
 @pytest.mark.parametrize("path", ["records/role-chunli-bai-president-cas.html", "seeds/anso-newsletter-2020.html"])
 def test_no_serious_accessibility_violation_with_a_field_lit_or_the_cite_box_open(site, page, path):
     from axe_playwright_python.sync_playwright import Axe
+
     page.goto((site / path).as_uri())
     if path.startswith("records/"):
         page.focus('dd[data-ev-for="title"] a')
@@ -276,5 +301,6 @@ def test_no_serious_accessibility_violation_with_a_field_lit_or_the_cite_box_ope
     assert page.errors == []
     violations = Axe().run(page).response["violations"]
     page.errors.clear()  # axe's own requests for the style sheets, which file:// refuses
-    assert [f"{v['id']} ({v['impact']}): {v['help']}" for v in violations
-            if v["impact"] in ("serious", "critical")] == []
+    assert [
+        f"{v['id']} ({v['impact']}): {v['help']}" for v in violations if v["impact"] in ("serious", "critical")
+    ] == []

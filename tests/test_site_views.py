@@ -11,9 +11,11 @@ from pathlib import Path
 import pytest
 
 import anso_facts
-from anso_facts import graph, metadata, site, timeline
-from anso_facts.card import temporal_coverage
-from anso_facts.model import ALL_TABLES, TABLES
+from anso_facts.model import metadata
+from anso_facts.model.card import temporal_coverage
+from anso_facts.model.tables import ALL_TABLES, TABLES
+from anso_facts.site import graph, timeline
+from anso_facts.site import pages as site
 from helpers import REPO, build_project, copy_real_project
 
 ARTIFACTS = REPO / "test-artifacts"
@@ -36,6 +38,7 @@ def table(site_dir: Path, name: str):
 
 
 # --- as files ----------------------------------------------------------------------------------------------------
+
 
 class _Head(HTMLParser):
     def __init__(self):
@@ -73,7 +76,7 @@ def test_every_table_page_shows_every_column_and_links_its_downloads(site_dir):
         missing = set(built) - set(shown) - {"label"}  # records.label: the text of each id's link
         assert missing == set(), t.name
         if t in TABLES:
-            assert [f.name for f in t.fields] == shown[:len(t.fields)]
+            assert [f.name for f in t.fields] == shown[: len(t.fields)]
         assert _parsed(page).headers == ["record" if n == "id" and t in TABLES else n for n in shown], t.name
         assert f'href="../package/build/csv/{t.name}.csv"' in html
         assert f'href="../package/build/parquet/{t.name}.parquet"' in html
@@ -113,8 +116,9 @@ def test_layout_is_reproducible(checkout):
 
 
 def test_the_map_is_capped_to_the_records_with_the_most_ties():
-    ties = [graph.Tie(f"n{i}", "part of", "hub", f"n{i}") for i in range(10)] + \
-        [graph.Tie("n1", "member-of", "n2", "r")]
+    ties = [graph.Tie(f"n{i}", "part of", "hub", f"n{i}") for i in range(10)] + [
+        graph.Tie("n1", "member-of", "n2", "r")
+    ]
     nodes, shown, total = graph.capped(ties, limit=3)
     assert total == 11 and nodes == ["hub", "n1", "n2"]
     assert shown == [ties[1], ties[2], ties[10]]
@@ -122,6 +126,7 @@ def test_the_map_is_capped_to_the_records_with_the_most_ties():
 
 def test_the_timeline_is_sampled_past_its_cap():
     from datetime import date
+
     items = [timeline.Dated(date(2000 + i % 20, 1, 1), "year", f"r{i}", "event") for i in range(2501)]
     kept = timeline.sampled(items, 1000)
     assert len(kept) <= 1000 and kept[0] is items[0] and kept[-1] is items[-1]
@@ -135,37 +140,50 @@ def test_the_index_carries_signposting_links_and_linkset_json_says_the_same(site
     typed = [link for link in links if link["rel"] != "linkset"]
     rels = {link["rel"] for link in typed}
     cited = metadata.doi() or metadata.concept_doi()
-    assert rels == {"describedby", "item", "license", "type"} | ({"cite-as"} if cited else set()) | \
-        ({"author"} if any(a.get("orcid") for a in metadata.AUTHORS) else set())
+    assert rels == {"describedby", "item", "license", "type"} | ({"cite-as"} if cited else set()) | (
+        {"author"} if any(a.get("orcid") for a in metadata.AUTHORS) else set()
+    )
     for link in typed:  # every relative target is in the site
         if not re.match(r"https?:", link["href"]):
             assert (site_dir / link["href"]).is_file(), link
     described = {link["href"]: link.get("type") for link in typed if link["rel"] == "describedby"}
-    assert described == {"dataset.jsonld": "application/ld+json",
-                         "datacite.xml": "application/vnd.datacite.datacite+xml"}
+    assert described == {
+        "dataset.jsonld": "application/ld+json",
+        "datacite.xml": "application/vnd.datacite.datacite+xml",
+    }
     assert json.loads((site_dir / "dataset.jsonld").read_text(encoding="utf-8"))["@type"] == "Dataset"
     assert (site_dir / "datacite.xml").read_bytes() == (root / "build" / "datacite.xml").read_bytes()
     read_back = json.loads((site_dir / "linkset.json").read_text(encoding="utf-8"))
     [context] = read_back["linkset"]
     assert context["anchor"] == "index.html"
     assert {rel for rel in context if rel != "anchor"} == rels
-    assert sorted((rel, t["href"], t.get("type")) for rel, targets in context.items() if rel != "anchor"
-                  for t in targets) == sorted((link["rel"], link["href"], link.get("type")) for link in typed)
+    assert sorted(
+        (rel, t["href"], t.get("type")) for rel, targets in context.items() if rel != "anchor" for t in targets
+    ) == sorted((link["rel"], link["href"], link.get("type")) for link in typed)
 
 
-def test_the_index_shows_the_versions_and_its_json_ld_the_temporal_coverage(site_dir, checkout, tmp_path,
-                                                                            monkeypatch):
+def test_the_index_shows_the_versions_and_its_json_ld_the_temporal_coverage(site_dir, checkout, tmp_path, monkeypatch):
     root, project = checkout
     html = (site_dir / "index.html").read_text(encoding="utf-8")
     versions = json.loads((site_dir / "versions.json").read_text(encoding="utf-8"))
     assert versions["versions"] == [] and "No version has been released yet" in html  # none released here
     block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     assert json.loads(block[1])["temporalCoverage"] == temporal_coverage(root) == "2018-10-14/2021"
-    released = {"name": "anso-facts", "newest": "0.2.0", "versions": [
-        {"version": "0.2.0", "date_released": "2027-01-02", "doi": "10.5281/zenodo.2", "archive": "a.zip",
-         "newest": True},
-        {"version": "0.1.0", "date_released": "2026-12-01", "doi": None, "archive": "b.zip", "newest": False}]}
-    monkeypatch.setattr("anso_facts.release.versions_index", lambda root, current=False: released)
+    released = {
+        "name": "anso-facts",
+        "newest": "0.2.0",
+        "versions": [
+            {
+                "version": "0.2.0",
+                "date_released": "2027-01-02",
+                "doi": "10.5281/zenodo.2",
+                "archive": "a.zip",
+                "newest": True,
+            },
+            {"version": "0.1.0", "date_released": "2026-12-01", "doi": None, "archive": "b.zip", "newest": False},
+        ],
+    }
+    monkeypatch.setattr("anso_facts.release.archive.versions_index", lambda root, current=False: released)
     out = site.write_site(project, root, tmp_path / "site")
     html = (out / "index.html").read_text(encoding="utf-8")
     assert "0.2.0 <strong>(newest)</strong>, released 2027-01-02" in html and "<li>0.1.0, released 2026-12-01" in html
@@ -173,6 +191,7 @@ def test_the_index_shows_the_versions_and_its_json_ld_the_temporal_coverage(site
 
 
 # --- in the browser ------------------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def page(browser):
@@ -191,8 +210,9 @@ def page(browser):
 def test_the_statistics_page_shows_210_beside_casts_label(site_dir, page):
     page.goto((site_dir / "tables" / "statistics.html").as_uri())
     cast = "China Association for Science and Technology (CAST)"
-    rows = page.eval_on_selector_all("#table-rows tbody tr",
-                                     "rows => rows.map(r => [...r.cells].map(c => c.textContent))")
+    rows = page.eval_on_selector_all(
+        "#table-rows tbody tr", "rows => rows.map(r => [...r.cells].map(c => c.textContent))"
+    )
     assert [row[3] for row in rows if row[1] == cast and row[2] == "national member societies"] == ["210"]
     # and among the figures by subject: CAST's heading, then its figure
     figures = page.locator("section.subject-figures", has=page.locator(f"h3 a:text-is('{cast}')"))
@@ -211,11 +231,14 @@ def test_sorting_a_column_and_filtering_rows(site_dir, page):
     descending = [int(v) for v in page.evaluate(values) if v is not None]
     assert descending == sorted(descending, reverse=True) and descending[0] == 116_000_000
     page.fill("#filter", "bhbd institutions")
-    shown = page.eval_on_selector_all("#table-rows tbody tr:not([hidden])",
-                                      "rows => rows.map(r => r.cells[0].textContent)")
-    assert sorted(shown) == ["BHBD: countries of the institutions that have joined it stat-bhbd-member-countries",
-                             "BHBD: institutions it signed an MOU or DOU with stat-bhbd-mou-dou-institutions-2019",
-                             "BHBD: institutions that have joined stat-bhbd-member-institutions"]
+    shown = page.eval_on_selector_all(
+        "#table-rows tbody tr:not([hidden])", "rows => rows.map(r => r.cells[0].textContent)"
+    )
+    assert sorted(shown) == [
+        "BHBD: countries of the institutions that have joined it stat-bhbd-member-countries",
+        "BHBD: institutions it signed an MOU or DOU with stat-bhbd-mou-dou-institutions-2019",
+        "BHBD: institutions that have joined stat-bhbd-member-institutions",
+    ]
     assert page.locator(".filter .shown").inner_text() == f"3 of {len(table(site_dir, 'statistics'))} rows"
     page.fill("#filter", "")
     assert page.locator("#table-rows tbody tr:not([hidden])").count() == len(table(site_dir, "statistics"))
@@ -223,26 +246,33 @@ def test_sorting_a_column_and_filtering_rows(site_dir, page):
 
 def test_the_map_has_bhbd_linked_to_its_record_and_edges_to_its_members(site_dir, page):
     relations = table(site_dir, "relations")
-    members = set(relations[(relations.object_id == "org-bhbd") & (relations.relation == "founding-member-of")]
-                  ["subject_id"])
+    members = set(
+        relations[(relations.object_id == "org-bhbd") & (relations.relation == "founding-member-of")]["subject_id"]
+    )
     assert len(members) == 6
     page.goto((site_dir / "graph.html").as_uri())
     node = page.locator('svg.graph a.node[data-id="org-bhbd"]')
     assert node.get_attribute("href") == "records/org-bhbd.html" and node.locator("text").text_content() == "BHBD"
-    edges = page.eval_on_selector_all('svg.graph g.edge[data-target="org-bhbd"][data-label="founding-member-of"]',
-                                      "gs => gs.map(g => g.dataset.source)")
+    edges = page.eval_on_selector_all(
+        'svg.graph g.edge[data-target="org-bhbd"][data-label="founding-member-of"]',
+        "gs => gs.map(g => g.dataset.source)",
+    )
     assert set(edges) == members
     for member in members:  # each member is a node, and its line ends at both nodes
-        line = page.evaluate("""([s, t]) => {
+        line = page.evaluate(
+            """([s, t]) => {
             const g = document.querySelector(`g.edge[data-source="${s}"][data-target="${t}"] line`);
             const at = id => document.querySelector(`a.node[data-id="${id}"] circle`);
             return [g.getAttribute('x1') === at(s).getAttribute('cx'),
                     g.getAttribute('x2') === at(t).getAttribute('cx')];
-        }""", [member, "org-bhbd"])
+        }""",
+            [member, "org-bhbd"],
+        )
         assert line == [True, True]
     # the same ties in the table, for screen readers and keyboards
-    rows = page.eval_on_selector_all("#ties-table tbody tr", "rows => rows.map(r => [r.cells[1].textContent, "
-                                     "r.cells[2].textContent])")
+    rows = page.eval_on_selector_all(
+        "#ties-table tbody tr", "rows => rows.map(r => [r.cells[1].textContent, r.cells[2].textContent])"
+    )
     label = "Global Biodiversity and Health Big Data Alliance (BHBD)"
     assert sum(row == ["founding-member-of", label] for row in rows) == 6
     node.locator("circle").click()
@@ -262,12 +292,15 @@ def test_each_seed_has_a_map_of_the_ties_it_states(site_dir, page):
 
 
 def _span(page, record_id: str) -> dict:
-    return page.evaluate("""id => {
+    return page.evaluate(
+        """id => {
         const item = document.querySelector(`a.item[data-id="${id}"]`);
         const rect = item.querySelector('rect');
         return {x: +rect.getAttribute('x'), width: +rect.getAttribute('width'), precision: item.dataset.precision,
                 title: item.querySelector('title').textContent};
-    }""", record_id)
+    }""",
+        record_id,
+    )
 
 
 def _year(page, year: int) -> tuple[float, float]:
@@ -298,36 +331,61 @@ def test_a_subjects_figures_stand_side_by_side_by_date_and_source(site_dir, page
     figures = page.locator("table.figures")
     heads = figures.locator("thead th").all_inner_texts()
     assert heads[1].startswith("2020\n") and heads[2].startswith("2020-09-06\n")  # the letter, then the newsletter
-    rows = {r[0]: r[1:] for r in figures.evaluate("t => [...t.tBodies[0].rows].map(r => [...r.cells].map("
-                                                  "c => c.textContent))")}
+    rows = {
+        r[0]: r[1:]
+        for r in figures.evaluate("t => [...t.tBodies[0].rows].map(r => [...r.cells].map(c => c.textContent))")
+    }
     assert rows["downloads"][0].startswith("over 5,000,000") and rows["downloads"][1].startswith("over 116,000,000")
     assert set(rows) == {"countries", "countries/regions", "downloads", "sequences", "visitors"}
 
 
-@pytest.mark.parametrize(("query", "expected_first", "expected_among"), [
-    ("CAST", ["org-cast"], []),
-    ("Zhongguancun", ["event-zgc-forum-2020", "event-zgc-forum-2020-workshop"], []),
-    ("members of BHBD", ["org-bhbd"], ["rel-big-founding-member-of-bhbd", "rel-cncb-founding-member-of-bhbd",
-                                      "rel-bhbd-founding-member-pakistan-founding-member-of-bhbd"]),
-])
+@pytest.mark.parametrize(
+    ("query", "expected_first", "expected_among"),
+    [
+        ("CAST", ["org-cast"], []),
+        ("Zhongguancun", ["event-zgc-forum-2020", "event-zgc-forum-2020-workshop"], []),
+        (
+            "members of BHBD",
+            ["org-bhbd"],
+            [
+                "rel-big-founding-member-of-bhbd",
+                "rel-cncb-founding-member-of-bhbd",
+                "rel-bhbd-founding-member-pakistan-founding-member-of-bhbd",
+            ],
+        ),
+    ],
+)
 def test_search_finds_names(site_dir, page, query, expected_first, expected_among):
     page.goto((site_dir / "index.html").as_uri())
     page.fill("#search", query)
     page.locator("#search-results a").first.wait_for()
-    found = page.eval_on_selector_all("#search-results li", """lis => lis.map(li => [
+    found = page.eval_on_selector_all(
+        "#search-results li",
+        """lis => lis.map(li => [
         decodeURIComponent(li.querySelector('a').getAttribute('href').replace(/^records\\/|\\.html$/g, '')),
-        li.querySelector('.table').textContent, li.querySelector('.snippet')?.textContent ?? ''])""")
+        li.querySelector('.table').textContent, li.querySelector('.snippet')?.textContent ?? ''])""",
+    )
     ids = [f[0] for f in found]
-    assert ids[:len(expected_first)] == expected_first
+    assert ids[: len(expected_first)] == expected_first
     assert set(expected_among) <= set(ids)
     records = table(site_dir, "records").set_index("id")["table"]
     assert all(f[1] == f" {records[f[0]]} \u00b7 {f[0]}" for f in found)  # its table
     assert all(f[2] for f in found if f[0].startswith(("org-", "event-")))  # and a snippet
 
 
-PAGES = ["index.html", "graph.html", "graphs/anso-newsletter-2020.html", "timeline.html", "tables/statistics.html",
-         "tables/organizations.html", "tables/citations.html", "records/org-bhbd.html", "records/res-2019ncovr.html",
-         "records/event-anso-unctad-mou-signing.html", "seeds/anso-newsletter-2020.html"]
+PAGES = [
+    "index.html",
+    "graph.html",
+    "graphs/anso-newsletter-2020.html",
+    "timeline.html",
+    "tables/statistics.html",
+    "tables/organizations.html",
+    "tables/citations.html",
+    "records/org-bhbd.html",
+    "records/res-2019ncovr.html",
+    "records/event-anso-unctad-mou-signing.html",
+    "seeds/anso-newsletter-2020.html",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -340,13 +398,20 @@ def test_no_page_is_wider_than_a_phone(site_dir, browser, path):
     phone.close()
 
 
-NEW_PAGES = ["graph.html", "graphs/bai-letter-2020.html", "timeline.html", "tables/statistics.html",
-             "tables/relations.html", "records/org-bhbd.html"]
+NEW_PAGES = [
+    "graph.html",
+    "graphs/bai-letter-2020.html",
+    "timeline.html",
+    "tables/statistics.html",
+    "tables/relations.html",
+    "records/org-bhbd.html",
+]
 
 
 @pytest.mark.parametrize("path", NEW_PAGES)
 def test_new_pages_have_no_serious_accessibility_violation_and_request_nothing_outside(site_dir, page, path):
     from axe_playwright_python.sync_playwright import Axe
+
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
     page.goto((site_dir / path).as_uri())
@@ -355,7 +420,8 @@ def test_new_pages_have_no_serious_accessibility_violation_and_request_nothing_o
     assert page.errors == []
     page.axe = True
     violations = Axe().run(page).response["violations"]
-    assert [f"{v['id']} ({v['impact']}): {v['help']}" for v in violations if v["impact"] in ("serious", "critical")] \
-        == []
+    assert [
+        f"{v['id']} ({v['impact']}): {v['help']}" for v in violations if v["impact"] in ("serious", "critical")
+    ] == []
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"{path.replace('/', '-').removesuffix('.html')}.png", full_page=True)

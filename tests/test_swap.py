@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from anso_facts.swap import JOURNAL, OUTPUTS, output_files
+from anso_facts.build.swap import JOURNAL, OUTPUTS, output_files
 from helpers import build_project, copy_real_project
 
 MOVES = 2 * len(OUTPUTS)  # each output: the old one aside, the new one in
@@ -16,8 +16,8 @@ MOVES = 2 * len(OUTPUTS)  # each output: the old one aside, the new one in
 STOPPED_BUILD = """
 import os, sys
 from pathlib import Path
-from anso_facts import swap as stage
-from anso_facts.write import build, check_for_build
+from anso_facts.build import swap as stage
+from anso_facts.build.write import build, check_for_build
 root, stop_after = Path(sys.argv[1]), int(sys.argv[2])
 real, moves = stage._rename, []
 def rename(source, target):
@@ -63,8 +63,9 @@ def test_a_build_stopped_at_any_move_is_finished_by_the_next_command(states, tmp
     stopped = subprocess.run([sys.executable, "-c", STOPPED_BUILD, root, str(stop_after)], capture_output=True)
     assert stopped.returncode == 9, stopped.stderr.decode()
     assert (root / JOURNAL).is_file()  # stopped in the middle of the swap
-    subprocess.run([Path(sys.executable).parent / "anso-facts", "--root", root, "stats"], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [Path(sys.executable).parent / "anso-facts", "--root", root, "stats"], check=True, capture_output=True
+    )
     assert output_files(root) == new_outputs
     assert not [p.name for p in root.iterdir() if p.name.startswith((".build-", ".old-", JOURNAL))]
 
@@ -75,7 +76,8 @@ def test_leftovers_of_a_build_stopped_before_its_swap_are_removed(states, tmp_pa
     shutil.copytree(old, root)
     (root / ".build-abc" / "build").mkdir(parents=True)
     (root / ".old-def").mkdir()
-    subprocess.run([Path(sys.executable).parent / "anso-facts", "--root", root, "check"], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [Path(sys.executable).parent / "anso-facts", "--root", root, "check"], check=True, capture_output=True
+    )
     assert output_files(root) == old_outputs
     assert not [p.name for p in root.iterdir() if p.name.startswith((".build-", ".old-"))]

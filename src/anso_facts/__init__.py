@@ -49,12 +49,14 @@ def load(table: str, root: Path | None = None):
     import pandas as pd
     import pyarrow as pa
     import pyarrow.parquet as pq
+
     root = root or data_root()
     if table not in tables(root):
         raise KeyError(f"no table {table!r}; the tables are: {', '.join(tables(root))}")
     types = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype(), pa.string(): pd.StringDtype()}
     return pq.read_table(root / "build" / "parquet" / f"{table}.parquet").to_pandas(
-        types_mapper=types.get, date_as_object=False)
+        types_mapper=types.get, date_as_object=False
+    )
 
 
 def citations(record_id: str, root: Path | None = None):
@@ -63,10 +65,14 @@ def citations(record_id: str, root: Path | None = None):
     cites = load("citations", root)
     cites = cites[cites["record_id"] == record_id].reset_index(drop=True)
     files = load("seeds", root).set_index("id")["file"]
-    lines = {seed_id: (root / "seeds" / files[seed_id]).read_text(encoding="utf-8").split("\n")
-             for seed_id in set(cites["seed_id"])}
-    cites["text"] = ["\n".join(lines[seed_id][first - 1:last]) for seed_id, first, last in
-                     zip(cites["seed_id"], cites["line_start"], cites["line_end"], strict=True)]
+    lines = {
+        seed_id: (root / "seeds" / files[seed_id]).read_text(encoding="utf-8").split("\n")
+        for seed_id in set(cites["seed_id"])
+    }
+    cites["text"] = [
+        "\n".join(lines[seed_id][first - 1 : last])
+        for seed_id, first, last in zip(cites["seed_id"], cites["line_start"], cites["line_end"], strict=True)
+    ]
     return cites
 
 
@@ -79,8 +85,11 @@ def names(root: Path | None = None) -> list[tuple[str, str]]:
         frame = load(table, root)
         for column in ("name", "acronym"):
             if column in frame:
-                found += [(name, record_id) for name, record_id in zip(frame[column], frame["id"], strict=True)
-                          if isinstance(name, str)]
+                found += [
+                    (name, record_id)
+                    for name, record_id in zip(frame[column], frame["id"], strict=True)
+                    if isinstance(name, str)
+                ]
     aliases = load("aliases", root)
     found += list(zip(aliases["alias"], aliases["organization_id"], strict=True))
     return found
@@ -90,6 +99,7 @@ def find(text: str, root: Path | None = None) -> list[str]:
     """The ids of the records whose id, name, acronym, alias or label is `text` (case and spacing aside), in id
     order. If none is, LookupError says which names come nearest."""
     import difflib
+
     wanted = " ".join(text.split()).casefold()
     known = [(" ".join(name.split()).casefold(), record_id) for name, record_id in names(root)]
     found = sorted({record_id for name, record_id in known if name == wanted})

@@ -9,22 +9,32 @@ import sys
 from contextlib import ExitStack
 from pathlib import Path
 
-from . import __version__
-from .plaintext import with_output_shown
+from anso_facts import __version__
+from anso_facts.support.plaintext import with_output_shown
 
 READ_ONLY = ("show", "stats", "validate", "diff")  # the only commands that may read the installed package's data
 # The extra (pyproject.toml) that brings each module a plain `pip install anso-facts` leaves out
-EXTRA_OF_MODULE = {"yaml": "curate", "jsonschema": "curate", "jsonschema_rs": "curate", "frictionless": "curate",
-                   "Stemmer": "curate", "ruamel": "curate",
-                   "requests": "publish", "ckanapi": "publish", "huggingface_hub": "publish", "jinja2": "site",
-                   "markupsafe": "site", "networkx": "site"}
+EXTRA_OF_MODULE = {
+    "yaml": "curate",
+    "jsonschema": "curate",
+    "jsonschema_rs": "curate",
+    "frictionless": "curate",
+    "Stemmer": "curate",
+    "ruamel": "curate",
+    "requests": "publish",
+    "ckanapi": "publish",
+    "huggingface_hub": "publish",
+    "jinja2": "site",
+    "markupsafe": "site",
+    "networkx": "site",
+}
 
 
 def _check(args, writes: bool = False):
     if writes:
-        from .write import check_for_build as check
+        from anso_facts.build.write import check_for_build as check
     else:
-        from .check import check
+        from anso_facts.check.run import check
     project, problems = check(args.root, use_cache=not args.no_cache)
     gc.freeze()  # what the check holds lives as long as the command: later collections need not walk it
     print_problems(problems, args.format)
@@ -37,6 +47,7 @@ def print_problems(problems: list, form: str) -> None:
     """Every problem on stdout: `file:line:column: code: message` lines, a JSON list, or GitHub annotations."""
     if form == "json":
         import json
+
         print(json.dumps([problem.as_dict() for problem in problems], indent=1, ensure_ascii=False))
     for problem in problems:
         if form == "github":
@@ -48,9 +59,11 @@ def print_problems(problems: list, form: str) -> None:
 def cmd_check(args) -> int:
     project, problems = _check(args)
     if not problems:
-        print(f"ok: {project.row_count('records')} records, {project.row_count('citations')} "
-              f"citations verified against {len(project.catalogue.seed_bytes)} seeds",
-              file=sys.stdout if args.format == "text" else sys.stderr)
+        print(
+            f"ok: {project.row_count('records')} records, {project.row_count('citations')} "
+            f"citations verified against {len(project.catalogue.seed_bytes)} seeds",
+            file=sys.stdout if args.format == "text" else sys.stderr,
+        )
     return 1 if problems else 0
 
 
@@ -58,8 +71,10 @@ def _cannot_write(args, error: OSError, where: Path, what: str) -> int:
     """A folder that cannot be written, a full disk: say so; what was there stands. The reason is the system's
     words for the error number (Arrow's errors wrap them in a longer text)."""
     reason = os.strerror(error.errno) if error.errno else error.strerror or str(error)
-    print(f"anso-facts {args.command}: cannot write {error.filename or where}: {reason}; {what} unchanged",
-          file=sys.stderr)
+    print(
+        f"anso-facts {args.command}: cannot write {error.filename or where}: {reason}; {what} unchanged",
+        file=sys.stderr,
+    )
     return 1
 
 
@@ -68,7 +83,8 @@ def _build(args):
     project, problems = _check(args, writes=True)
     if problems:
         return None
-    from .write import build
+    from anso_facts.build.write import build
+
     try:
         build(project, args.root)
     except OSError as error:
@@ -84,10 +100,12 @@ def cmd_build(args) -> int:
 
 def cmd_site(args) -> int:
     import jinja2  # noqa: F401  (first: without it, the command says which extra to install, before building)
+
     project = _build(args)
     if project is None:
         return 1
-    from .site import SiteError, write_site
+    from anso_facts.site.pages import SiteError, write_site
+
     try:
         target = write_site(project, args.root, args.out)
     except SiteError as error:  # a folder it did not write: refused, nothing written or deleted
@@ -103,30 +121,37 @@ def cmd_coverage(args) -> int:
     if args.fields:  # read from the package as built: the evidence of references is made across files
         if _build(args) is None:
             return 1
-        from .coverage import fields_report
-        from .database import built_rows
+        from anso_facts.build.database import built_rows
+        from anso_facts.check.coverage import fields_report
+
         print(fields_report(built_rows(args.root)))
         return 0
     project, problems = _check(args)
     if problems:
         return 1
-    from .coverage import report
+    from anso_facts.check.coverage import report
+
     print(report(project))
     return 0
 
 
 def cmd_cite(args) -> int:
-    from .check import check
-    from .cite import cite_entry, places
+    from anso_facts.check.cite import cite_entry, places
+    from anso_facts.check.run import check
+
     catalogue = check(args.root)[0].catalogue  # the seeds as the check reads them
     if args.seed and args.seed not in catalogue.seed_texts:
-        print(f"anso-facts cite: no seed {args.seed!r}; the seeds are {', '.join(catalogue.seed_texts)}",
-              file=sys.stderr)
+        print(
+            f"anso-facts cite: no seed {args.seed!r}; the seeds are {', '.join(catalogue.seed_texts)}", file=sys.stderr
+        )
         return 2
     found = places(" ".join(args.words), catalogue.seed_texts, args.seed)
     if not found:
-        print(f"anso-facts cite: the words stand in no seed{' ' + args.seed if args.seed else ''} (matching forgives "
-              f"only line breaks, white space, line-end hyphens and typographic quote marks)", file=sys.stderr)
+        print(
+            f"anso-facts cite: the words stand in no seed{' ' + args.seed if args.seed else ''} (matching forgives "
+            f"only line breaks, white space, line-end hyphens and typographic quote marks)",
+            file=sys.stderr,
+        )
         return 1
     print("  cite:")
     print("\n".join(cite_entry(seed_id, catalogue.seed_texts[seed_id], match) for seed_id, match in found))
@@ -138,7 +163,8 @@ def cmd_cite(args) -> int:
 def _seed_fields(args) -> dict[str, str] | None:
     """The new seed's fields from the options, asked for on a terminal where missing; None (after saying which
     options are missing) where there is no terminal to ask on."""
-    from .seed_add import DEFAULT_RIGHTS, FIELDS, QUESTIONS
+    from anso_facts.check.seed_add import DEFAULT_RIGHTS, FIELDS, QUESTIONS
+
     fields = {name: getattr(args, name) for name in FIELDS}
     asking = sys.stdin.isatty()
     for name in FIELDS:
@@ -148,8 +174,11 @@ def _seed_fields(args) -> dict[str, str] | None:
             fields[name] = answer or default
     missing = [f"--{name}" for name in FIELDS if fields[name] is None and name not in ("published", "rights")]
     if missing:
-        print(f"anso-facts seed add: give {', '.join(missing)} (or run it on a terminal, which asks for them); "
-              f"nothing was written", file=sys.stderr)
+        print(
+            f"anso-facts seed add: give {', '.join(missing)} (or run it on a terminal, which asks for them); "
+            f"nothing was written",
+            file=sys.stderr,
+        )
         return None
     fields["published"] = fields["published"] or ""
     fields["rights"] = fields["rights"] or DEFAULT_RIGHTS
@@ -157,8 +186,9 @@ def _seed_fields(args) -> dict[str, str] | None:
 
 
 def cmd_seed_add(args) -> int:
-    from .check import check
-    from .seed_add import NewSeed, SeedAddError, add, next_steps, problems_of
+    from anso_facts.check.run import check
+    from anso_facts.check.seed_add import NewSeed, SeedAddError, add, next_steps, problems_of
+
     if not args.file.is_file():
         print(f"anso-facts seed add: {args.file} is not a file; nothing was written", file=sys.stderr)
         return 2
@@ -183,7 +213,8 @@ def cmd_seed_add(args) -> int:
 
 
 def cmd_fmt(args) -> int:
-    from .fmt import FmtError, curated_files, formatted, write_whole
+    from anso_facts.check.fmt import FmtError, curated_files, formatted, write_whole
+
     changed, failed = [], []
     for path in curated_files(args.root):
         name = path.relative_to(args.root).as_posix()
@@ -212,12 +243,14 @@ def cmd_fmt(args) -> int:
 
 def cmd_validate(args) -> int:
     from frictionless import validate
+
     report = validate(str(args.root / "datapackage.json"))
     for task in report.tasks:
         print(f"{'valid  ' if task.valid else 'INVALID'} {task.name}")
         for error in task.errors:
-            print(f"  row {getattr(error, 'row_number', '-')}, field {getattr(error, 'field_name', '-')}: "
-                  f"{error.message}")
+            print(
+                f"  row {getattr(error, 'row_number', '-')}, field {getattr(error, 'field_name', '-')}: {error.message}"
+            )
     for error in report.errors:
         print(f"INVALID package: {error.message}")
     print("datapackage.json is valid" if report.valid else "datapackage.json is NOT valid", file=sys.stderr)
@@ -225,8 +258,9 @@ def cmd_validate(args) -> int:
 
 
 def cmd_show(args) -> int:
-    from . import find
-    from .show import show
+    from anso_facts import find
+    from anso_facts.explore import show
+
     try:
         found = find(args.id, args.root)
     except LookupError as error:
@@ -237,14 +271,16 @@ def cmd_show(args) -> int:
 
 
 def cmd_stats(args) -> int:
-    from .show import stats
+    from anso_facts.explore import stats
+
     print(stats(args.root))
     return 0
 
 
 def _release(args) -> Path:
-    from .diff import DiffError
-    from .release import ReleaseError, release
+    from anso_facts.release.archive import ReleaseError, release
+    from anso_facts.release.diff import DiffError
+
     try:
         return release(args.root, args.dist, getattr(args, "previous", None))
     except (ReleaseError, DiffError) as error:  # refused: a version too low, a link, a hostile previous release
@@ -257,7 +293,8 @@ def _release(args) -> Path:
 
 
 def cmd_diff(args) -> int:
-    from .diff import DiffError, as_markdown, as_text, diff
+    from anso_facts.release.diff import DiffError, as_markdown, as_text, diff
+
     old, new = (str(args.root) if side == "." else side for side in (args.old, args.new))  # '.': this checkout
     try:
         found = diff(old, new, args.root)
@@ -266,6 +303,7 @@ def cmd_diff(args) -> int:
         return 2
     if args.format == "json":
         import json
+
         print(json.dumps(found.as_dict(), indent=1, ensure_ascii=False))
     else:
         print(as_markdown(found) if args.format == "markdown" else as_text(found))
@@ -279,7 +317,8 @@ def cmd_release(args) -> int:
 
 def _secret(variable: str, what: str) -> str:
     """A token from the environment, checked before any use; never echoed, not even in part."""
-    from .publishing import token_refusal
+    from anso_facts.release.publishing import token_refusal
+
     value = os.environ.get(variable)
     if not value:
         print(f"set {variable} to {what}", file=sys.stderr)
@@ -294,24 +333,34 @@ def _secret(variable: str, what: str) -> str:
 def _reserved_draft(host: str) -> str | None:
     """The draft whose DOI was reserved for this version on `host` (doi.json), if any; exits 2 if the DOI was
     reserved on the other host (Zenodo or its sandbox)."""
-    from .metadata import METADATA, doi_record
+    from anso_facts.model.metadata import METADATA, doi_record
+
     record = doi_record()
     if record.get("version") != METADATA["version"] or not record.get("record"):
         return None
     if record.get("host") != host:
-        print(f"anso-facts publish zenodo: the DOI {record['doi']} of version {record['version']} was reserved on "
-              f"{record.get('host')}, not {host} (use --sandbox, or not, as then); nothing was sent", file=sys.stderr)
+        print(
+            f"anso-facts publish zenodo: the DOI {record['doi']} of version {record['version']} was reserved on "
+            f"{record.get('host')}, not {host} (use --sandbox, or not, as then); nothing was sent",
+            file=sys.stderr,
+        )
         sys.exit(2)
     return record["record"]
 
 
 def cmd_reserve_doi(args) -> int:
-    from .metadata import DOI_FILE, METADATA, doi_record, write_doi_record, zenodo_record
-    from .publishing import PublishError, shown
-    from .zenodo import SANDBOX, TOKEN_VARIABLE, ZENODO, Deposit
+    from anso_facts.model.metadata import DOI_FILE, METADATA, doi_record, write_doi_record, zenodo_record
+    from anso_facts.release.publishing import PublishError, shown
+    from anso_facts.release.zenodo import SANDBOX, TOKEN_VARIABLE, ZENODO, Deposit
+
     host = SANDBOX if args.sandbox else ZENODO
-    deposit = Deposit(args.root / "dist" / f"anso-facts-{METADATA['version']}.zip", zenodo_record(), host,
-                      args.new_version_of, draft_id=_reserved_draft(host))
+    deposit = Deposit(
+        args.root / "dist" / f"anso-facts-{METADATA['version']}.zip",
+        zenodo_record(),
+        host,
+        args.new_version_of,
+        draft_id=_reserved_draft(host),
+    )
     if not args.send:
         print("dry run (nothing is sent; add --send to reserve the DOI):")
         for step in deposit.reserve_plan():
@@ -325,23 +374,36 @@ def cmd_reserve_doi(args) -> int:
         return 1
     concept = doi_record().get("concept_doi")
     write_doi_record({**({"concept_doi": concept} if concept else {}), **record})
-    print(shown(f"reserved DOI {record['doi']} for version {record['version']} (draft {record['record']}), "
-                f"recorded in {DOI_FILE.name}: commit it, run `anso-facts build` and `anso-facts release`, then "
-                f"`anso-facts publish zenodo --send{' --sandbox' if args.sandbox else ''}` fills that draft", token))
+    print(
+        shown(
+            f"reserved DOI {record['doi']} for version {record['version']} (draft {record['record']}), "
+            f"recorded in {DOI_FILE.name}: commit it, run `anso-facts build` and `anso-facts release`, then "
+            f"`anso-facts publish zenodo --send{' --sandbox' if args.sandbox else ''}` fills that draft",
+            token,
+        )
+    )
     return 0
 
 
 def cmd_publish_zenodo(args) -> int:
     if args.reserve_doi:
         return cmd_reserve_doi(args)
-    from .card import temporal_coverage
-    from .metadata import DOI_FILE, doi_record, write_doi_record, zenodo_record
-    from .publishing import PublishError, shown
-    from .zenodo import SANDBOX, TOKEN_VARIABLE, ZENODO, Deposit, parent_doi
+    from anso_facts.model.card import temporal_coverage
+    from anso_facts.model.metadata import DOI_FILE, doi_record, write_doi_record, zenodo_record
+    from anso_facts.release.publishing import PublishError, shown
+    from anso_facts.release.zenodo import SANDBOX, TOKEN_VARIABLE, ZENODO, Deposit, parent_doi
+
     archive = args.archive or _release(args)
     host = SANDBOX if args.sandbox else ZENODO
-    deposit = Deposit(archive, zenodo_record(temporal_coverage(args.root)), host, args.new_version_of,
-                      publish=args.publish, community=args.community, draft_id=_reserved_draft(host))
+    deposit = Deposit(
+        archive,
+        zenodo_record(temporal_coverage(args.root)),
+        host,
+        args.new_version_of,
+        publish=args.publish,
+        community=args.community,
+        draft_id=_reserved_draft(host),
+    )
     if not (args.send or args.publish):
         print("dry run (nothing is sent; add --send to upload a draft, --publish to publish it):")
         for step in deposit.plan():
@@ -353,8 +415,13 @@ def cmd_publish_zenodo(args) -> int:
     except PublishError as error:  # every failure, the network's included: one line, never the token
         print(f"anso-facts publish zenodo: {error}", file=sys.stderr)
         return 1
-    state = "uploaded as an unpublished draft" if not args.publish else "published" if not args.community \
+    state = (
+        "uploaded as an unpublished draft"
+        if not args.publish
+        else "published"
+        if not args.community
         else f"submitted to the community {args.community} for review"
+    )
     record, concept = doi_record(), parent_doi(result)
     if record and concept and record.get("concept_doi") != concept:  # the DOI of all versions, once given
         write_doi_record({**record, "concept_doi": concept})
@@ -365,8 +432,9 @@ def cmd_publish_zenodo(args) -> int:
 
 
 def cmd_publish_ckan(args) -> int:
-    from .ckan import KEY_VARIABLE, dataset, publish, resources
-    from .publishing import PublishError, url_problem
+    from anso_facts.release.ckan import KEY_VARIABLE, dataset, publish, resources
+    from anso_facts.release.publishing import PublishError, url_problem
+
     problem = url_problem(args.url, carries_secret=args.send)
     if problem:
         print(f"anso-facts publish ckan: the portal's address {problem}; nothing was sent", file=sys.stderr)
@@ -388,8 +456,9 @@ def cmd_publish_ckan(args) -> int:
 
 
 def cmd_publish_huggingface(args) -> int:
-    from . import huggingface
-    from .publishing import PublishError, shown
+    from anso_facts.release import huggingface
+    from anso_facts.release.publishing import PublishError, shown
+
     problem = huggingface.repo_problem(args.repo_id)
     if problem:
         print(f"anso-facts publish huggingface: the repository {problem}; nothing was sent", file=sys.stderr)
@@ -418,7 +487,8 @@ def cmd_publish_huggingface(args) -> int:
 def is_checkout(root: Path) -> bool:
     """A checkout of the project has the seed catalogue and the curated data; the installed package has neither
     data/ nor the right to be written over."""
-    from . import installed_root
+    from anso_facts import installed_root
+
     return (root / "seeds" / "seeds.yaml").is_file() and (root / "data").is_dir() and root != installed_root()
 
 
@@ -435,94 +505,178 @@ def _default_root(command: str) -> Path:
     checkout = enclosing_checkout(Path.cwd())
     if checkout or command not in READ_ONLY:
         return checkout or Path.cwd()
-    from . import data_root
+    from anso_facts import data_root
+
     return data_root()
 
 
 def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(prog="anso-facts", description="Check, build and explore the anso-facts "
-                                   "data package.", epilog="Run `anso-facts COMMAND --help` for a command's options "
-                                   "and an example.")
+    main = argparse.ArgumentParser(
+        prog="anso-facts",
+        description="Check, build and explore the anso-facts data package.",
+        epilog="Run `anso-facts COMMAND --help` for a command's options and an example.",
+    )
     main.add_argument("--version", action="version", version=f"anso-facts {__version__}")
-    main.add_argument("--root", type=Path, default=None,
-                      help="project folder (default: the checkout that holds the current folder, found as git finds "
-                           "its repository; else, for show, stats and validate, the installed package's data)")
+    main.add_argument(
+        "--root",
+        type=Path,
+        default=None,
+        help="project folder (default: the checkout that holds the current folder, found as git finds "
+        "its repository; else, for show, stats and validate, the installed package's data)",
+    )
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name, function, description, example, group=commands):
-        sub = group.add_parser(name, help=description.split(". ")[0].rstrip("."), description=description,
-                               epilog=f"example: {example}")
+        sub = group.add_parser(
+            name, help=description.split(". ")[0].rstrip("."), description=description, epilog=f"example: {example}"
+        )
         sub.set_defaults(function=function)
         return sub
 
     checking = [
-        command("check", cmd_check, "Check the seed catalogue and every fact file: schemas, references, dates, "
-                "seed hashes, quotes and grounding. Prints every problem as file:line:column: code: message "
-                "(docs/checks.md lists the codes); exits 1 if any.", "anso-facts check --format github"),
-        command("build", cmd_build, "Check, then write build/ (CSV and Parquet), datapackage.json, schemas/, "
-                "docs/ and the README's figures. Writes nothing if the check fails.", "anso-facts build"),
-        command("coverage", cmd_coverage, "Per seed, the share of non-blank lines cited by some fact or excluded "
-                "in the catalogue, and the lines still uncited; with --fields, how every value rests on the text.",
-                "anso-facts coverage --fields"),
+        command(
+            "check",
+            cmd_check,
+            "Check the seed catalogue and every fact file: schemas, references, dates, "
+            "seed hashes, quotes and grounding. Prints every problem as file:line:column: code: message "
+            "(docs/checks.md lists the codes); exits 1 if any.",
+            "anso-facts check --format github",
+        ),
+        command(
+            "build",
+            cmd_build,
+            "Check, then write build/ (CSV and Parquet), datapackage.json, schemas/, "
+            "docs/ and the README's figures. Writes nothing if the check fails.",
+            "anso-facts build",
+        ),
+        command(
+            "coverage",
+            cmd_coverage,
+            "Per seed, the share of non-blank lines cited by some fact or excluded "
+            "in the catalogue, and the lines still uncited; with --fields, how every value rests on the text.",
+            "anso-facts coverage --fields",
+        ),
     ]
-    checking[-1].add_argument("--fields", action="store_true",
-                              help="build, then count per table the values grounded in their quotes, inferred, "
-                                   "described in [brackets] or unaccounted for, the classification values, and "
-                                   "the free-text words no quote supports")
+    checking[-1].add_argument(
+        "--fields",
+        action="store_true",
+        help="build, then count per table the values grounded in their quotes, inferred, "
+        "described in [brackets] or unaccounted for, the classification values, and "
+        "the free-text words no quote supports",
+    )
     for sub in checking:
-        sub.add_argument("--format", choices=("text", "json", "github"), default="text",
-                         help="how problems are printed: text (file:line:column: code: message), json (a list "
-                              "of objects with file, line, column, code, message) or github (GitHub Actions "
-                              "annotations, shown on the lines of a pull request)")
-        sub.add_argument("--no-cache", action="store_true", help="check every file again, neither reading nor "
-                         "writing .anso-cache/ (the results are the same)")
-    site = command("site", cmd_site, "Build (as `build` does), then write the review site: a page per table, "
-                   "record and seed, each fact beside its highlighted source; the SQLite database with Datasette's "
-                   "metadata.json; the W3C annotations of every citation.", "anso-facts site && open site/index.html")
-    site.add_argument("--format", choices=("text", "json", "github"), default="text",
-                      help="how the build's problems are printed (as for build)")
+        sub.add_argument(
+            "--format",
+            choices=("text", "json", "github"),
+            default="text",
+            help="how problems are printed: text (file:line:column: code: message), json (a list "
+            "of objects with file, line, column, code, message) or github (GitHub Actions "
+            "annotations, shown on the lines of a pull request)",
+        )
+        sub.add_argument(
+            "--no-cache",
+            action="store_true",
+            help="check every file again, neither reading nor writing .anso-cache/ (the results are the same)",
+        )
+    site = command(
+        "site",
+        cmd_site,
+        "Build (as `build` does), then write the review site: a page per table, "
+        "record and seed, each fact beside its highlighted source; the SQLite database with Datasette's "
+        "metadata.json; the W3C annotations of every citation.",
+        "anso-facts site && open site/index.html",
+    )
+    site.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="how the build's problems are printed (as for build)",
+    )
     site.add_argument("--no-cache", action="store_true", help="check every file again (as for build)")
-    site.add_argument("--out", type=Path, default=None,
-                      help="the site's folder (default: ROOT/site): new, empty, or a site written before (it holds "
-                           ".anso-facts-site); anything else is refused")
-    fmt = command("fmt", cmd_fmt, "Write every curated YAML file (data/, the seed catalogue) in one canonical layout: "
-                  "the model's key order, text folded at 116 characters, dates quoted; comments kept. --check lists "
-                  "the files that are not, and exits 1.", "anso-facts fmt --check")
+    site.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="the site's folder (default: ROOT/site): new, empty, or a site written before (it holds "
+        ".anso-facts-site); anything else is refused",
+    )
+    fmt = command(
+        "fmt",
+        cmd_fmt,
+        "Write every curated YAML file (data/, the seed catalogue) in one canonical layout: "
+        "the model's key order, text folded at 116 characters, dates quoted; comments kept. --check lists "
+        "the files that are not, and exits 1.",
+        "anso-facts fmt --check",
+    )
     fmt.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file is not in the layout")
-    cite = command("cite", cmd_cite, "Find where words stand in the seeds (as the check matches a quote) and print "
-                   "each place as a ready `cite` entry: seed, lines and the seed's own words.",
-                   "anso-facts cite 'national member societies' --seed cast-igf2021-booth")
+    cite = command(
+        "cite",
+        cmd_cite,
+        "Find where words stand in the seeds (as the check matches a quote) and print "
+        "each place as a ready `cite` entry: seed, lines and the seed's own words.",
+        "anso-facts cite 'national member societies' --seed cast-igf2021-booth",
+    )
     cite.add_argument("words", nargs="+", help="the words to find (quote them in the shell, or give them as they come)")
     cite.add_argument("--seed", default=None, metavar="ID", help="look in this seed only")
-    command("validate", cmd_validate, "Validate datapackage.json and its tables with frictionless, foreign "
-            "keys included.", "anso-facts validate")
-    command("show", cmd_show, "Show a record, the records related to it and its cited seed lines in context; each "
-            "field with the words that ground it.", "anso-facts show CAST").add_argument(
-        "id", metavar="ID_OR_NAME", help="a record's id, name, acronym or alias, such as org-cast or CAST")
+    command(
+        "validate",
+        cmd_validate,
+        "Validate datapackage.json and its tables with frictionless, foreign keys included.",
+        "anso-facts validate",
+    )
+    command(
+        "show",
+        cmd_show,
+        "Show a record, the records related to it and its cited seed lines in context; each "
+        "field with the words that ground it.",
+        "anso-facts show CAST",
+    ).add_argument("id", metavar="ID_OR_NAME", help="a record's id, name, acronym or alias, such as org-cast or CAST")
     command("stats", cmd_stats, "Count rows per table, and records and citations per seed.", "anso-facts stats")
-    release = command("release", cmd_release, "Write dist/anso-facts-VERSION.zip (the data package, seeds, data, "
-                      "schemas, docs, licences and a manifest; byte-reproducible) and keep the package as released in "
-                      "releases/VERSION/; a version is written once.", "anso-facts release --dist /tmp")
+    release = command(
+        "release",
+        cmd_release,
+        "Write dist/anso-facts-VERSION.zip (the data package, seeds, data, "
+        "schemas, docs, licences and a manifest; byte-reproducible) and keep the package as released in "
+        "releases/VERSION/; a version is written once.",
+        "anso-facts release --dist /tmp",
+    )
     release.add_argument("--dist", type=Path, default=None, help="output folder (default: ROOT/dist)")
-    release.add_argument("--previous", default=None, metavar="SIDE",
-                         help="the release to list the changes against and to check the version step with: a "
-                              "folder, archive or tag (default: the newest older release in releases/)")
-    differ = command("diff", cmd_diff, "What changed between two built packages: per table, the records added, "
-                     "removed and changed (each changed field with its old and new value), and any table or field "
-                     "added, removed or retyped. Each side is a package folder, a release archive or a git "
-                     "revision of the checkout.", "anso-facts diff v0.1.0 HEAD --format markdown")
-    differ.add_argument("old", help="the older side: a folder with datapackage.json, a .zip release archive, or a "
-                        "git revision such as v0.1.0 or HEAD~1")
+    release.add_argument(
+        "--previous",
+        default=None,
+        metavar="SIDE",
+        help="the release to list the changes against and to check the version step with: a "
+        "folder, archive or tag (default: the newest older release in releases/)",
+    )
+    differ = command(
+        "diff",
+        cmd_diff,
+        "What changed between two built packages: per table, the records added, "
+        "removed and changed (each changed field with its old and new value), and any table or field "
+        "added, removed or retyped. Each side is a package folder, a release archive or a git "
+        "revision of the checkout.",
+        "anso-facts diff v0.1.0 HEAD --format markdown",
+    )
+    differ.add_argument(
+        "old",
+        help="the older side: a folder with datapackage.json, a .zip release archive, or a "
+        "git revision such as v0.1.0 or HEAD~1",
+    )
     differ.add_argument("new", help="the newer side, likewise ('.' for the checkout as it is now)")
     differ.add_argument("--format", choices=("text", "json", "markdown"), default="text")
 
     seed = command("seed", None, "Add a source document (a seed).", "anso-facts seed add report.txt --id who-2021")
     seed_commands = seed.add_subparsers(dest="action", required=True, metavar="ACTION")
-    adding = command("add", cmd_seed_add, "Copy a text file into seeds/ (named NNN_HASH.txt), append its entry to "
-                     "seeds/seeds.yaml with its sha256 and line count, and make data/facts/ID.yaml for its facts. "
-                     "Asks for what is missing on a terminal.", "anso-facts seed add report.txt --id who-report-2021 "
-                     "--title 'A report' --publisher WHO --published 2021 --kind report --language en",
-                     group=seed_commands)
+    adding = command(
+        "add",
+        cmd_seed_add,
+        "Copy a text file into seeds/ (named NNN_HASH.txt), append its entry to "
+        "seeds/seeds.yaml with its sha256 and line count, and make data/facts/ID.yaml for its facts. "
+        "Asks for what is missing on a terminal.",
+        "anso-facts seed add report.txt --id who-report-2021 "
+        "--title 'A report' --publisher WHO --published 2021 --kind report --language en",
+        group=seed_commands,
+    )
     adding.add_argument("file", type=Path, help="the document, as UTF-8 text")
     adding.add_argument("--id", default=None, help="the seed's id, a lower-case slug")
     adding.add_argument("--title", default=None, help="the title, as printed or described")
@@ -530,41 +684,79 @@ def parser() -> argparse.ArgumentParser:
     adding.add_argument("--published", default=None, metavar="DATE", help="when: YYYY, YYYY-MM or YYYY-MM-DD")
     adding.add_argument("--kind", default=None, help="a term of seed_kinds in data/vocabularies.yaml")
     adding.add_argument("--language", default=None, help="a BCP 47 tag, such as en")
-    adding.add_argument("--rights", default=None, help="the rights statement (default: the usual one, that the "
-                        "text belongs to its publisher and is kept only so that facts can be checked)")
+    adding.add_argument(
+        "--rights",
+        default=None,
+        help="the rights statement (default: the usual one, that the "
+        "text belongs to its publisher and is kept only so that facts can be checked)",
+    )
 
-    publish = command("publish", None, "Deposit the release on Zenodo, a CKAN portal or the Hugging Face Hub (a dry "
-                      "run unless told to send).", "anso-facts publish zenodo --sandbox --send")
+    publish = command(
+        "publish",
+        None,
+        "Deposit the release on Zenodo, a CKAN portal or the Hugging Face Hub (a dry run unless told to send).",
+        "anso-facts publish zenodo --sandbox --send",
+    )
     targets = publish.add_subparsers(dest="target", required=True, metavar="TARGET")
-    zenodo = command("zenodo", cmd_publish_zenodo, "Deposit the release archive on Zenodo; a dry run unless "
-                     "--send or --publish. The token is read from ZENODO_TOKEN.",
-                     "ZENODO_TOKEN=... anso-facts publish zenodo --sandbox --send", group=targets)
+    zenodo = command(
+        "zenodo",
+        cmd_publish_zenodo,
+        "Deposit the release archive on Zenodo; a dry run unless "
+        "--send or --publish. The token is read from ZENODO_TOKEN.",
+        "ZENODO_TOKEN=... anso-facts publish zenodo --sandbox --send",
+        group=targets,
+    )
     zenodo.add_argument("--sandbox", action="store_true", help="use sandbox.zenodo.org")
     zenodo.add_argument("--send", action="store_true", help="upload and leave an unpublished draft")
     zenodo.add_argument("--publish", action="store_true", help="upload, then publish (implies --send)")
-    zenodo.add_argument("--new-version-of", default=None, metavar="ID",
-                        help="make a new version of this record (its id on Zenodo) instead of a new record")
-    zenodo.add_argument("--community", default=None, metavar="SLUG",
-                        help="submit the record to this community for review instead of publishing it directly")
+    zenodo.add_argument(
+        "--new-version-of",
+        default=None,
+        metavar="ID",
+        help="make a new version of this record (its id on Zenodo) instead of a new record",
+    )
+    zenodo.add_argument(
+        "--community",
+        default=None,
+        metavar="SLUG",
+        help="submit the record to this community for review instead of publishing it directly",
+    )
     zenodo.add_argument("--archive", type=Path, default=None, help="the archive (default: run `release`)")
-    zenodo.add_argument("--reserve-doi", action="store_true",
-                        help="before the release: make or reuse the draft and reserve its DOI (with --send), "
-                             "recorded in src/anso_facts/doi.json for the next build and release to carry")
-    ckan = command("ckan", cmd_publish_ckan, "Create or update the dataset on a CKAN portal; a dry run unless "
-                   "--send. The API token is read from CKAN_API_KEY.",
-                   "CKAN_API_KEY=... anso-facts publish ckan https://demo.ckan.org --owner-org my-org --send",
-                   group=targets)
+    zenodo.add_argument(
+        "--reserve-doi",
+        action="store_true",
+        help="before the release: make or reuse the draft and reserve its DOI (with --send), "
+        "recorded in src/anso_facts/doi.json for the next build and release to carry",
+    )
+    ckan = command(
+        "ckan",
+        cmd_publish_ckan,
+        "Create or update the dataset on a CKAN portal; a dry run unless "
+        "--send. The API token is read from CKAN_API_KEY.",
+        "CKAN_API_KEY=... anso-facts publish ckan https://demo.ckan.org --owner-org my-org --send",
+        group=targets,
+    )
     ckan.add_argument("url", help="the portal, such as https://demo.ckan.org")
     ckan.add_argument("--send", action="store_true", help="really create or update the dataset")
     ckan.add_argument("--owner-org", default=None, help="the portal organization that owns the dataset")
-    hub = command("huggingface", cmd_publish_huggingface, "Upload the dataset card and every table (Parquet) to "
-                  "a Hugging Face Hub dataset repository, as one commit tagged with the version; a dry run unless "
-                  "--send. The token is read from HF_TOKEN.",
-                  "HF_TOKEN=... anso-facts publish huggingface my-org/anso-facts --send", group=targets)
+    hub = command(
+        "huggingface",
+        cmd_publish_huggingface,
+        "Upload the dataset card and every table (Parquet) to "
+        "a Hugging Face Hub dataset repository, as one commit tagged with the version; a dry run unless "
+        "--send. The token is read from HF_TOKEN.",
+        "HF_TOKEN=... anso-facts publish huggingface my-org/anso-facts --send",
+        group=targets,
+    )
     hub.add_argument("repo_id", metavar="REPO_ID", help="the dataset repository, OWNER/NAME")
     hub.add_argument("--send", action="store_true", help="really upload (once per version)")
-    hub.add_argument("--out", type=Path, default=None, metavar="DIR",
-                     help="also write what would be uploaded into DIR (new or empty), to try it locally")
+    hub.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="also write what would be uploaded into DIR (new or empty), to try it locally",
+    )
     for sub in (zenodo, ckan):
         sub.add_argument("--dist", type=Path, default=None, help="where `release` writes (default: ROOT/dist)")
     return main
@@ -576,15 +768,19 @@ def main(argv: list[str] | None = None) -> int:
     args.root = (args.root or _default_root(args.command)).resolve()
     checkout = is_checkout(args.root)
     if args.command not in READ_ONLY and not checkout:
-        print(f"anso-facts {args.command}: {args.root} is not a checkout of anso-facts (one with seeds/seeds.yaml "
-              f"and data/), so nothing was done: run it in a clone of the repository, or pass --root", file=sys.stderr)
+        print(
+            f"anso-facts {args.command}: {args.root} is not a checkout of anso-facts (one with seeds/seeds.yaml "
+            f"and data/), so nothing was done: run it in a clone of the repository, or pass --root",
+            file=sys.stderr,
+        )
         return 2
     # The commands that write hold the checkout's lock from start to end (lock.py): one writer at a time
     writers = ("build", "site", "release", "publish", "seed", "fmt")
     held = ExitStack()
     if checkout:
-        from . import lock
-        from .swap import recover
+        from anso_facts.build.swap import recover
+        from anso_facts.support import lock
+
         try:
             if args.command in writers:
                 held.enter_context(lock.writing(args.root, args.command))
@@ -602,8 +798,11 @@ def main(argv: list[str] | None = None) -> int:
             extra = EXTRA_OF_MODULE.get((error.name or "").split(".")[0])
             if extra is None:
                 raise
-            print(f"anso-facts {args.command}: needs {error.name}, which comes with the {extra!r} extra: "
-                  f"pip install 'anso-facts[{extra}]'", file=sys.stderr)
+            print(
+                f"anso-facts {args.command}: needs {error.name}, which comes with the {extra!r} extra: "
+                f"pip install 'anso-facts[{extra}]'",
+                file=sys.stderr,
+            )
             return 2
         except BrokenPipeError:  # `anso-facts show ID | head -2`: the reader has all it wants
             devnull = os.open(os.devnull, os.O_WRONLY)

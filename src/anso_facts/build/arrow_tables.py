@@ -1,0 +1,204 @@
+"""Tables stage: each file's rows -> Arrow tables, typed as model.py declares; every file's joined, sorted by
+the table's key and cut to its declared columns, as written.
+
+The build hands `ArrowTables` to the check as its companion: each file's tables are made where its rows are
+(in the check's workers), and cached beside the check's entry as Arrow IPC streams, read back memory-mapped."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import pickle
+import struct
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+
+from anso_facts.check.evidence import EVIDENCE_TABLE
+from anso_facts.check.freetext import supported_by_labels
+from anso_facts.check.rows import LOCATOR, UNSUPPORTED_TABLE, Rows
+from anso_facts.model.schemas import columns
+from anso_facts.model.tables import ALL_TABLES, TABLE_BY_NAME, TABLES, Table
+from anso_facts.support.cache import Cache
+
+if TYPE_CHECKING:
+    from anso_facts.check.project import Project
+
+EPOCH = dt.date(1970, 1, 1)
+ALIGNMENT = 64  # of each part of an entry's file: Arrow reads its buffers in place when they are aligned
+
+
+@dataclass
+class FileTables:
+    """One file's rows as Arrow tables (every column nullable: a record with a problem may lack a value), and
+    a digest of each table's rows."""
+
+    tables: dict[str, pa.Table]
+    digests: dict[str, str]
+
+
+def arrow_schema(table: Table, checking: bool = False) -> pa.Schema:
+    """The Arrow schema of a table as written; `checking`: as made from one file's rows, every column nullable
+    and the records table with its LOCATOR."""
+    types = {"string": pa.string(), "integer": pa.int64(), "boolean": pa.bool_(), "date": pa.date32()}
+    fields = [pa.field(c.name, types[c.type], nullable=checking or not c.required) for c in columns(table)]
+    if checking and table.name == "records":
+        fields.append(pa.field(LOCATOR, pa.int64()))
+    return pa.schema(fields)
+
+
+def file_tables(rows: Rows) -> FileTables:
+    """One file's rows as Arrow tables, and a digest of each table's rows."""
+    lines = {t.name: json_lines(rows[t.name]) for t in ALL_TABLES}
+    tables = {t.name: arrow_table(lines[t.name], arrow_schema(t, checking=True)) for t in ALL_TABLES}
+    return FileTables(tables, {name: hashlib.sha256(data).hexdigest() for name, data in lines.items()})
+
+
+_ENCODER = json.JSONEncoder(
+    ensure_ascii=False, check_circular=False, separators=(",", ":"), default=lambda value: (value - EPOCH).days
+)
+
+
+def json_lines(rows: list[dict]) -> bytes:
+    """Rows as JSON lines, dates as days since 1970-01-01 (Arrow's date32)."""
+    return "\n".join(map(_ENCODER.encode, rows)).encode()
+
+
+def arrow_table(lines: bytes, schema: pa.Schema) -> pa.Table:
+    """JSON lines as an Arrow table of `schema`, read by pyarrow's JSON reader, which types every value
+    against the schema and rejects any it does not declare. (`pa.Table.from_pylist` would do the same from
+    the rows, but it imports pandas.)"""
+    import pyarrow.json as pajson
+
+    if not lines:
+        return pa.Table.from_batches([], schema=schema)
+    options = pajson.ParseOptions(explicit_schema=schema, unexpected_field_behavior="error")
+    reading = pajson.ReadOptions(use_threads=False, block_size=max(len(lines), 1 << 20))  # one chunk
+    return pajson.read_json(io.BytesIO(lines), read_options=reading, parse_options=options)
+
+
+def output_table(table: Table, rows: pa.Table) -> pa.Table:
+    """A table as written: sorted by its key (`Table.sort_key`), its declared columns only, required ones not
+    null."""
+    rows = rows.sort_by([(k, "ascending") for k in table.sort_key]) if rows.num_rows else rows
+    return rows.select([c.name for c in columns(table)]).cast(arrow_schema(table))
+
+
+PROJECT_WIDE = ("records", EVIDENCE_TABLE, UNSUPPORTED_TABLE)  # tables whose rows are made from every file's
+
+
+def with_reference_evidence(evidence: pa.Table, rows: list[dict]) -> pa.Table:
+    """Every file's evidence rows, with those of references (made across files: rules.project_evidence)."""
+    schema = arrow_schema(TABLE_BY_NAME[EVIDENCE_TABLE], checking=True)
+    return pa.concat_tables([evidence, arrow_table(json_lines(rows), schema)])
+
+
+def unsupported_words(tables: dict[str, pa.Table], labels: dict[str, str]) -> pa.Table:
+    """The unsupported words every file found (rows.unsupported_candidates), less those the labels of the records their
+    record refers to support (freetext.py)."""
+    import pyarrow.compute as pc
+
+    candidates = tables[UNSUPPORTED_TABLE].to_pylist()
+    if not candidates:
+        return tables[UNSUPPORTED_TABLE]
+    wanted = pa.array(sorted({row["record_id"] for row in candidates}), pa.string())
+    referred: dict[str, list[str]] = {}
+    for table in TABLES:
+        refs = [f.name for f in table.fields if f.kind == "ref"]
+        if not refs or not any(f.evidence == "free-text" for f in table.fields):
+            continue
+        data = tables[table.name]
+        for row in data.filter(pc.is_in(data.column("id"), value_set=wanted)).select(["id", *refs]).to_pylist():
+            referred[row["id"]] = [row[name] for name in refs if row[name]]
+    schema = arrow_schema(TABLE_BY_NAME[UNSUPPORTED_TABLE], checking=True)
+    return arrow_table(json_lines(supported_by_labels(candidates, referred, labels)), schema)
+
+
+def joined_tables(project: Project) -> dict[str, pa.Table]:
+    """Every table's rows from every file, in file order (what the companion made of each file)."""
+    return {t.name: pa.concat_tables([made.tables[t.name] for made in project.made]) for t in ALL_TABLES}
+
+
+def table_digest(project: Project, name: str) -> str | None:
+    """A digest of a table's rows from every file, and of the seeds and code (the cache's context); None
+    without the cache. The records table's labels and the evidence of references are made from every table's
+    rows (PROJECT_WIDE), so their digests cover them all."""
+    if project.cache is None:
+        return None
+    digest = hashlib.sha256(project.cache.context)
+    names = [t.name for t in ALL_TABLES] if name in PROJECT_WIDE else [name]
+    for made in project.made:
+        for each in names:
+            digest.update(made.digests[each].encode())
+    return digest.hexdigest()
+
+
+# --- the cache entry: a pickle, then each Arrow table as an IPC stream, each part aligned --------------------
+
+
+def _table_from_stream(data) -> pa.Table:
+    return pa.ipc.open_stream(data).read_all()
+
+
+class _EntryPickler(pickle.Pickler):
+    """Pickles each Arrow table as an Arrow IPC stream, out of band (see encode)."""
+
+    def reducer_override(self, obj):
+        if not isinstance(obj, pa.Table):
+            return NotImplemented
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, obj.schema) as writer:
+            writer.write_table(obj)
+        return _table_from_stream, (pickle.PickleBuffer(sink.getvalue()),)
+
+
+def _aligned(size: int) -> int:
+    return size + -size % ALIGNMENT
+
+
+def encode(entry) -> list:
+    """An entry as the parts of its file: the number of parts after this one and their sizes, the pickle,
+    then the Arrow IPC streams of its tables; each part starts at a multiple of ALIGNMENT bytes."""
+    head, streams = io.BytesIO(), []  # type: tuple[io.BytesIO, list[pickle.PickleBuffer]]
+    _EntryPickler(head, protocol=5, buffer_callback=streams.append).dump(entry)
+    parts: list = [head.getbuffer(), *(stream.raw() for stream in streams)]
+    parts.insert(0, struct.pack(f"<{len(parts) + 1}Q", len(parts), *(part.nbytes for part in parts)))
+    return [piece for part in parts for piece in (part, bytes(_aligned(len(part)) - len(part)))]
+
+
+def decode(data: memoryview):
+    """An entry from the bytes of its file (a memory map: its tables are read in place, not copied)."""
+    (count,) = struct.unpack_from("<Q", data)
+    sizes = struct.unpack_from(f"<{count}Q", data, 8)
+    parts, start = [], _aligned(8 * (count + 1))
+    for size in sizes:
+        if start + size > len(data):
+            raise ValueError("the entry is cut short")
+        parts.append(data[start : start + size])
+        start = _aligned(start + size)
+    return pickle.loads(parts[0], buffers=parts[1:])
+
+
+class ArrowTables:
+    """The build's companion to the check (check.Companion): each file's Arrow tables, cached."""
+
+    suffix = ".tables"
+
+    def make(self, rows: Rows) -> FileTables:
+        return file_tables(rows)
+
+    def get(self, cache: Cache, key: str) -> FileTables | None:
+        try:
+            # Arrow's memory map closes its file at once and keeps the mapping while a table uses it (Python's
+            # mmap would hold a file descriptor per entry)
+            with pa.memory_map(str(cache.path(key, self.suffix))) as source:
+                entry = decode(memoryview(source.read_buffer()))
+        except Exception:  # missing, or unreadable: made again
+            return None
+        return entry if isinstance(entry, FileTables) else None
+
+    def put(self, cache: Cache, key: str, made: FileTables) -> None:
+        cache.write(key + self.suffix, *encode(made))

@@ -1,0 +1,1 @@
+"""`anso-facts check`: the fact files loaded, checked against the seeds and the rules, turned into rows."""

@@ -1,0 +1,604 @@
+"""Diff stage: what changed between two built packages, table by table, keyed by each table's primary key.
+
+A side is a package folder (one holding datapackage.json), a release archive (.zip), or a git revision of the
+checkout (`v0.2.0`, `HEAD~1`), whose committed datapackage.json and build/ are read. Every side is untrusted
+(see "reading a side"): a hostile one is a DiffError naming it. The diff says which tables and fields were added,
+removed or retyped, and per table the records added and removed and, for a record in both, each field whose
+value changed. `required_step` says which part of the version must change for it."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+import struct
+import subprocess
+import tarfile
+import tempfile
+import zipfile
+import zlib
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+STEPS = ("patch", "minor", "major")
+
+
+class DiffError(Exception):
+    """A side that cannot be read or is refused: not a folder, archive or revision, without a data package, or
+    hostile (a member or path leading outside, a zip bomb, a damaged member, a descriptor that is not one)."""
+
+
+@dataclass
+class TableDiff:
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    changed: dict[str, dict[str, list]] = field(default_factory=dict)  # key -> field -> [old, new]
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.changed)
+
+
+@dataclass
+class Diff:
+    old_version: str
+    new_version: str
+    tables_added: list[str] = field(default_factory=list)
+    tables_removed: list[str] = field(default_factory=list)
+    fields_added: list[str] = field(default_factory=list)  # table.field
+    fields_removed: list[str] = field(default_factory=list)
+    fields_retyped: list[str] = field(default_factory=list)  # table.field: old -> new
+    tables: dict[str, TableDiff] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "old_version": self.old_version,
+            "new_version": self.new_version,
+            "schema": {
+                "tables_added": self.tables_added,
+                "tables_removed": self.tables_removed,
+                "fields_added": self.fields_added,
+                "fields_removed": self.fields_removed,
+                "fields_retyped": self.fields_retyped,
+            },
+            "tables": {
+                name: {"added": t.added, "removed": t.removed, "changed": t.changed}
+                for name, t in self.tables.items()
+                if t
+            },
+            "required_step": required_step(self),
+        }
+
+
+def required_step(diff: Diff) -> str | None:
+    """The smallest version step the changes need: major for a removed or retyped table or field; minor for
+    added tables, fields or records, or removed records (an id users may hold); patch for corrected values; None
+    when nothing changed."""
+    if diff.tables_removed or diff.fields_removed or diff.fields_retyped:
+        return "major"
+    if diff.tables_added or diff.fields_added or any(t.added or t.removed for t in diff.tables.values()):
+        return "minor"
+    if any(t.changed for t in diff.tables.values()):
+        return "patch"
+    return None
+
+
+def version_tuple(version: str) -> tuple[int, ...]:
+    """MAJOR.MINOR.PATCH as numbers, for comparing."""
+    return tuple(int(part) for part in version.split(".")[:3])
+
+
+def version_step(old: str, new: str) -> str | None:
+    """The part of the version that changed from `old` to `new` (MAJOR.MINOR.PATCH), None if neither grew."""
+    a, b = version_tuple(old), version_tuple(new)
+    if b <= a:
+        return None
+    return "major" if b[0] > a[0] else "minor" if b[1] > a[1] else "patch"
+
+
+# --- reading a side ---------------------------------------------------------------------------------------
+# Every side is untrusted (a release downloaded, a revision from a pull request): nothing of it is run, nothing
+# is written outside one temporary folder, and what is read is bounded, so that a hostile side ends in a
+# DiffError naming it.
+
+ARCHIVE_LIMIT = 1 << 30  # bytes the members a side's reader extracts may hold in all, declared or inflated
+DESCRIPTOR_LIMIT = 64 << 20  # bytes of datapackage.json, parsed whole in memory
+DIRECTORY_LIMIT = 4 << 20  # bytes of a zip's central directory (about 50,000 members; a release has hundreds)
+DECODED_LIMIT = 256 << 20  # bytes a side's tables decode to in Arrow (the real ones: under 1 MiB); Python's rows
+# take a few times more
+ROW_LIMIT = 10_000_000  # rows of one table (the real ones have thousands)
+CHUNK = 1 << 20  # bytes read at a time, so that no read holds more
+BATCH = 1024  # rows of a Parquet table decoded at a time
+
+
+def _shown(text: str) -> str:
+    """A string from a side as it may be printed: control characters and the like escaped."""
+    return text if text.isprintable() else repr(text)[1:-1]
+
+
+def _unsafe(name: str) -> str | None:
+    """Why a member name or resource path could land outside the folder it is read into; None if it cannot.
+    A directory member's trailing slash is allowed."""
+    parts = name.removesuffix("/").split("/")
+    if not name or name.startswith("/"):
+        return "is empty" if not name else "is absolute"
+    if "\\" in name or re.match(r"[A-Za-z]:", name):
+        return "has a backslash or a drive letter"
+    if not name.isprintable():
+        return "has a control character"
+    if ".." in parts:
+        return "has a '..' part"
+    if any(part in ("", ".") for part in parts):
+        return "has an empty or '.' part"
+    return None
+
+
+class _Budget:
+    """Bytes a side may still extract: spending past the limit is refused before the bytes are written."""
+
+    def __init__(self, side: str, limit: int) -> None:
+        self.side, self.limit, self.left = side, limit, limit
+
+    def spend(self, size: int, what: str) -> None:
+        self.left -= size
+        if self.left < 0:
+            raise DiffError(
+                f"{_shown(self.side)}: {what} takes the side past {self.limit} bytes, the most diff reads (a zip bomb?)"
+            )
+
+
+def _copy(side: str, source: IO[bytes], target: Path, budget: _Budget, what: str) -> None:
+    """`source` into a new file `target`, a chunk at a time, each chunk spent from `budget` first."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target, "xb") as out:  # "x": a name met twice is not written twice
+        while chunk := source.read(CHUNK):
+            budget.spend(len(chunk), what)
+            out.write(chunk)
+
+
+def _descriptor(side: str, data: bytes) -> dict:
+    """datapackage.json parsed and checked: an object whose resources each have a name and a path inside the
+    package."""
+    try:
+        descriptor = json.loads(data)
+    except (ValueError, RecursionError) as error:  # not UTF-8, not JSON, nested past the parser's depth
+        raise DiffError(f"{_shown(side)}: datapackage.json is not JSON ({error})") from None
+    if not isinstance(descriptor, dict):
+        raise DiffError(f"{_shown(side)}: datapackage.json is not a JSON object")
+    if not isinstance(descriptor.get("version", ""), str):
+        raise DiffError(f"{_shown(side)}: datapackage.json: version is not a string")
+    resources = descriptor.get("resources")
+    if not isinstance(resources, list):
+        raise DiffError(f"{_shown(side)}: datapackage.json has no list of resources")
+    for number, resource in enumerate(resources, 1):
+        name = resource.get("name") if isinstance(resource, dict) else None
+        if not isinstance(name, str) or not name:
+            raise DiffError(f"{_shown(side)}: datapackage.json: resource {number} has no name")
+        path = resource.get("path")
+        if not isinstance(path, str):
+            raise DiffError(f"{_shown(side)}: datapackage.json: resource {_shown(name)} has no path (one file name)")
+        problem = _unsafe(path) or ("names a folder" if path.endswith("/") else None)
+        if problem:
+            raise DiffError(
+                f"{_shown(side)}: datapackage.json: resource {_shown(name)}: path {_shown(path)} "
+                f"{problem}; a resource path is a relative name inside the package"
+            )
+    return descriptor
+
+
+def _tables(descriptor: dict) -> list[dict]:
+    """The resources diff reads: the Parquet tables."""
+    return [resource for resource in descriptor["resources"] if resource.get("format") == "parquet"]
+
+
+def _table_paths(descriptor: dict) -> list[str]:
+    """The files to extract for the tables, each once (the descriptor itself is extracted first)."""
+    return sorted({resource["path"] for resource in _tables(descriptor)} - {"datapackage.json"})
+
+
+def _regular_inside(side: str, folder: Path, name: str) -> Path:
+    """folder/name, refused unless it resolves inside `folder` (a symlink may not lead out) to a regular
+    file (a FIFO would block the read)."""
+    try:
+        path = (folder / name).resolve()
+    except RuntimeError:  # a symlink loop
+        raise DiffError(f"{_shown(side)}: {_shown(name)} is a loop of symlinks") from None
+    if not path.is_relative_to(folder.resolve()):
+        raise DiffError(f"{_shown(side)}: {_shown(name)} resolves outside the package folder; refused")
+    if not path.exists():
+        raise DiffError(f"{_shown(side)}: {_shown(name)} is missing")
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise DiffError(f"{_shown(side)}: {_shown(name)} is not a regular file")
+    return path
+
+
+def _check_folder(side: str, folder: Path) -> None:
+    """A folder side's descriptor and tables inside it, regular files, and no larger than diff reads."""
+    if not (folder / "datapackage.json").exists() and not (folder / "datapackage.json").is_symlink():
+        raise DiffError(f"{_shown(side)}: no datapackage.json in this folder")
+    budget = _Budget(side, ARCHIVE_LIMIT)
+    descriptor_path = _regular_inside(side, folder, "datapackage.json")
+    if descriptor_path.stat().st_size > DESCRIPTOR_LIMIT:
+        raise DiffError(f"{_shown(side)}: datapackage.json is larger than {DESCRIPTOR_LIMIT} bytes")
+    for resource in _tables(_descriptor(side, descriptor_path.read_bytes())):
+        budget.spend(_regular_inside(side, folder, resource["path"]).stat().st_size, resource["path"])
+
+
+def _zip_directory_size(side: str, file: IO[bytes]) -> int:
+    """The size of a zip's central directory as its end record declares it; zipfile reads that many bytes and
+    makes an object per member before any check could run, so it is bounded first. Zip64 archives (over
+    65,535 members or 4 GiB, never a release) are refused."""
+    size = file.seek(0, os.SEEK_END)
+    file.seek(max(0, size - (1 << 16) - 22))
+    tail = file.read()
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < 22:
+        raise DiffError(f"{_shown(side)}: not a zip archive, or a truncated one (no end of central directory)")
+    if tail[max(0, at - 20) : at].startswith(b"PK\x06\x07"):
+        raise DiffError(f"{_shown(side)}: a zip64 archive, larger than any release; refused")
+    (directory,) = struct.unpack("<I", tail[at + 12 : at + 16])
+    return directory
+
+
+def _zip_members(side: str, archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
+    """The members by name, each checked: a safe name, met once, a file or folder (not a symlink), the
+    declared sizes within the limit."""
+    members: dict[str, zipfile.ZipInfo] = {}
+    declared = _Budget(side, ARCHIVE_LIMIT)
+    for info in archive.infolist():
+        if problem := _unsafe(info.filename):
+            raise DiffError(f"{_shown(side)}: member {_shown(info.filename)} {problem}; refused")
+        if info.filename in members:
+            raise DiffError(f"{_shown(side)}: member {_shown(info.filename)} appears twice; refused")
+        kind = stat.S_IFMT(info.external_attr >> 16)  # unix mode bits, whatever system the archive names
+        if kind not in (0, stat.S_IFREG, stat.S_IFDIR):
+            raise DiffError(f"{_shown(side)}: member {_shown(info.filename)} is a symlink or special file; refused")
+        declared.spend(info.file_size, f"member {_shown(info.filename)} (declared size)")
+        members[info.filename] = info
+    return members
+
+
+def _package_prefix(side: str, members: dict[str, zipfile.ZipInfo]) -> str:
+    """'' or 'FOLDER/': where the archive's datapackage.json is (a release has it in one top folder)."""
+    found = sorted(name for name in members if name.count("/") == 1 and name.endswith("/datapackage.json"))
+    found += ["datapackage.json"] if "datapackage.json" in members else []
+    if not found:
+        raise DiffError(f"{_shown(side)}: no datapackage.json in this archive")
+    return found[0].removesuffix("datapackage.json")
+
+
+def _extract_zip(side: str, path: Path, scratch: Path) -> None:
+    """The archive's datapackage.json and the tables it names into `scratch`, and nothing else."""
+    try:
+        with open(path, "rb") as file:
+            if _zip_directory_size(side, file) > DIRECTORY_LIMIT:
+                raise DiffError(f"{_shown(side)}: a zip archive with more members than diff reads; refused")
+            with zipfile.ZipFile(file) as archive:
+                members = _zip_members(side, archive)
+                prefix = _package_prefix(side, members)
+                _copy_zip_members(side, archive, members, prefix, scratch)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as error:
+        # a bad CRC, a truncated or damaged member, an unknown compression, a password
+        raise DiffError(f"{_shown(side)}: a damaged or unreadable zip archive ({_shown(str(error))})") from None
+
+
+def _copy_zip_members(
+    side: str, archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], prefix: str, scratch: Path
+) -> None:
+    budget = _Budget(side, ARCHIVE_LIMIT)
+    with archive.open(members[prefix + "datapackage.json"]) as source:
+        _copy(side, source, scratch / "datapackage.json", _Budget(side, DESCRIPTOR_LIMIT), "datapackage.json")
+    for path in _table_paths(_descriptor(side, (scratch / "datapackage.json").read_bytes())):
+        info = members.get(prefix + path)
+        if info is None or info.is_dir():
+            raise DiffError(f"{_shown(side)}: {_shown(path)}, named in datapackage.json, is not a file of the archive")
+        with archive.open(info) as source:
+            _copy(side, source, scratch / path, budget, _shown(path))
+
+
+def _commit(side: str, root: Path) -> str:
+    """The commit a revision names. `--end-of-options`: the side is a revision whatever it looks like (never an
+    option such as `--output=FILE`)."""
+    found = subprocess.run(
+        ["git", "-C", str(root), "rev-parse", "--verify", "--quiet", "--end-of-options", f"{side}^{{commit}}"],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+    )
+    commit = found.stdout.strip()
+    if found.returncode or not re.fullmatch(r"[0-9a-f]{40,64}", commit):
+        raise DiffError(
+            f"{_shown(side)}: not a package folder, a release archive or a git revision of {root} with a built package"
+        )
+    return commit
+
+
+def _export(side: str, root: Path, commit: str, names: list[str], scratch: Path, budget: _Budget) -> None:
+    """The files `names` of `commit` into `scratch`, streamed from `git archive` and each member checked: only
+    the regular files asked for (a symlink, a link or a device is refused), within `budget`."""
+    damaged: tarfile.TarError | None = None
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: git cannot block on a full stderr
+        git = subprocess.Popen(
+            ["git", "--literal-pathspecs", "-C", str(root), "archive", "--format=tar", commit, "--", *names],
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            stdin=subprocess.DEVNULL,
+        )
+        assert git.stdout is not None
+        try:
+            left = _untar(side, git.stdout, set(names), scratch, budget)
+        except tarfile.TarError as error:  # git failed before writing (its message says why) or the stream broke
+            damaged, left = error, set()
+        except BaseException:  # refused: git need not write the rest
+            git.kill()
+            raise
+        finally:
+            git.stdout.close()
+            git.wait()
+        errors.seek(0)
+        said = errors.read(4096).decode(errors="replace").strip()
+    if git.returncode > 0:
+        raise DiffError(
+            f"{_shown(side)}: a file named in datapackage.json is not in revision {commit[:12]} "
+            f"({_shown(said.splitlines()[0] if said else 'git archive failed')})"
+        )
+    if damaged is not None:
+        raise DiffError(f"{_shown(side)}: git archive wrote a damaged tar stream ({_shown(str(damaged))})")
+    if left:
+        raise DiffError(
+            f"{_shown(side)}: {_shown(sorted(left)[0])}, named in datapackage.json, is not a file of "
+            f"revision {commit[:12]}"
+        )
+
+
+def _untar(side: str, stream: IO[bytes], names: set[str], scratch: Path, budget: _Budget) -> set[str]:
+    """The members of a tar stream that are among `names` into `scratch`; the names not met."""
+    with tarfile.open(fileobj=stream, mode="r|") as tar:
+        for member in tar:
+            name = member.name
+            if member.isdir():
+                continue  # the folders above a file asked for: nothing to write
+            if problem := _unsafe(name):
+                raise DiffError(f"{_shown(side)}: member {_shown(name)} {problem}; refused")
+            if not member.isreg():
+                raise DiffError(
+                    f"{_shown(side)}: {_shown(name)} is a symlink, a link or a device in the revision; refused"
+                )
+            if name not in names:
+                raise DiffError(f"{_shown(side)}: {_shown(name)} is not a file asked for; refused")
+            budget.spend(member.size, _shown(name))
+            source = tar.extractfile(member)
+            assert source is not None  # a regular file has its bytes
+            _copy(side, source, scratch / name, _Budget(side, member.size), _shown(name))
+            names.discard(name)
+    return names
+
+
+def _export_revision(side: str, root: Path, scratch: Path) -> None:
+    """The revision's datapackage.json, then the tables it names, into `scratch`."""
+    commit = _commit(side, root)
+    _export(side, root, commit, ["datapackage.json"], scratch, _Budget(side, DESCRIPTOR_LIMIT))
+    tables = _table_paths(_descriptor(side, (scratch / "datapackage.json").read_bytes()))
+    if tables:
+        _export(side, root, commit, tables, scratch, _Budget(side, ARCHIVE_LIMIT))
+
+
+def _package(side: str, root: Path, scratch: Path) -> Path:
+    """The checked package folder of a side."""
+    path = Path(side)
+    if path.is_dir():
+        _check_folder(side, path)
+        return path
+    if path.is_file():
+        _extract_zip(side, path, scratch)
+        return scratch
+    if path.exists() or path.is_symlink():  # a FIFO or a device would block a read; a dangling link
+        raise DiffError(f"{_shown(side)}: neither a folder nor a regular file")
+    _export_revision(side, root, scratch)
+    return scratch
+
+
+@contextmanager
+def package_folder(side: str, root: Path):
+    """The package folder of a side, checked: the folder itself, or the descriptor and the tables it names
+    extracted from a release archive or exported from a git revision into a temporary folder, nothing else."""
+    with tempfile.TemporaryDirectory(prefix="anso-diff-") as scratch:
+        try:
+            folder = _package(side, root, Path(scratch))
+        except OSError as error:  # unreadable, a name too long: what the system says, not the path's content
+            raise DiffError(f"{_shown(side)}: cannot be read ({error.strerror or error})") from None
+        yield folder
+
+
+@dataclass
+class Side:
+    version: str
+    schemas: dict[str, dict]  # table -> Table Schema
+    rows: dict[str, dict[str, dict]]  # table -> key -> row
+
+
+def _plain(value):
+    """A value of a table as JSON can hold it."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    return value if value is None or isinstance(value, str | int | float | bool) else str(value)
+
+
+def _schema(side: str, resource: dict) -> tuple[dict, list[str]]:
+    """A table's schema and its primary key, checked for what compare reads."""
+    schema = resource.get("schema")
+    fields = schema.get("fields") if isinstance(schema, dict) else None
+    if not isinstance(fields, list) or not all(
+        isinstance(f, dict) and isinstance(f.get("name"), str) and isinstance(f.get("type"), str) for f in fields
+    ):
+        raise DiffError(
+            f"{_shown(side)}: datapackage.json: resource {_shown(resource['name'])} has no schema with "
+            f"named and typed fields"
+        )
+    assert isinstance(schema, dict)
+    key = schema.get("primaryKey")
+    key = [key] if isinstance(key, str) else key
+    names = [f["name"] for f in fields]
+    if not isinstance(key, list) or not key or not all(isinstance(k, str) and k in names for k in key):
+        raise DiffError(
+            f"{_shown(side)}: datapackage.json: resource {_shown(resource['name'])} has no primary key among its fields"
+        )
+    return schema, key
+
+
+def _table_rows(
+    side: str, path: Path, resource: dict, fields: list[str], key: list[str], budget: _Budget
+) -> list[dict]:
+    """A Parquet table's rows (the columns among `fields` it has, `key` among them), read a batch at a time so
+    that the rows it declares and the bytes it decodes to stay within the limits."""
+    what = f"{_shown(side)}: {_shown(resource['path'])}"
+    try:
+        table = pq.ParquetFile(path)
+        if table.metadata.num_rows > ROW_LIMIT:
+            raise DiffError(f"{what} has {table.metadata.num_rows} rows, more than the {ROW_LIMIT} diff reads")
+        columns = [name for name in fields if name in table.schema_arrow.names]
+        missing = [name for name in key if name not in columns]
+        if missing:
+            raise DiffError(f"{what} lacks the key field {_shown(missing[0])} its schema declares")
+        rows: list[dict] = []
+        for batch in table.iter_batches(batch_size=BATCH, columns=columns):
+            budget.spend(batch.get_total_buffer_size(), f"{_shown(resource['path'])} (decoded)")
+            rows += batch.to_pylist()
+        return rows
+    except (pa.ArrowException, OSError, ValueError) as error:  # not Parquet, damaged, a type pyarrow cannot read
+        raise DiffError(f"{what} is not a readable Parquet table ({_shown(str(error))})") from None
+
+
+def read_side(folder: Path, side: str = "") -> Side:
+    """The schemas and rows of a checked package folder (see package_folder)."""
+    side = side or str(folder)
+    try:
+        descriptor = _descriptor(side, (folder / "datapackage.json").read_bytes())
+    except OSError as error:
+        raise DiffError(f"{_shown(side)}: datapackage.json cannot be read ({error.strerror or error})") from None
+    schemas, rows = {}, {}
+    budget = _Budget(side, DECODED_LIMIT)  # for all the side's tables together
+    for resource in _tables(descriptor):
+        name = resource["name"].removesuffix("-parquet")
+        schema, key = _schema(side, resource)
+        fields = [f["name"] for f in schema["fields"]]
+        schemas[name] = schema
+        rows[name] = {
+            "|".join(str(row[k]) for k in key): {k: _plain(v) for k, v in row.items()}
+            for row in _table_rows(side, folder / resource["path"], resource, fields, key, budget)
+        }
+    return Side(descriptor.get("version", ""), schemas, rows)
+
+
+# --- comparing --------------------------------------------------------------------------------------------
+
+
+def compare(old: Side, new: Side) -> Diff:
+    diff = Diff(
+        old.version,
+        new.version,
+        sorted(set(new.schemas) - set(old.schemas)),
+        sorted(set(old.schemas) - set(new.schemas)),
+    )
+    for name in sorted(set(old.schemas) & set(new.schemas)):
+        old_fields = {f["name"]: f["type"] for f in old.schemas[name]["fields"]}
+        new_fields = {f["name"]: f["type"] for f in new.schemas[name]["fields"]}
+        diff.fields_added += [f"{name}.{f}" for f in new_fields if f not in old_fields]
+        diff.fields_removed += [f"{name}.{f}" for f in old_fields if f not in new_fields]
+        diff.fields_retyped += [
+            f"{name}.{f}: {old_fields[f]} -> {new_fields[f]}"
+            for f in old_fields
+            if f in new_fields and old_fields[f] != new_fields[f]
+        ]
+        diff.tables[name] = compare_rows(old.rows[name], new.rows[name], [f for f in new_fields if f in old_fields])
+    return diff
+
+
+def compare_rows(old: dict[str, dict], new: dict[str, dict], shared: list[str]) -> TableDiff:
+    table = TableDiff(sorted(set(new) - set(old)), sorted(set(old) - set(new)))
+    for key in sorted(set(old) & set(new)):
+        changed = {f: [old[key].get(f), new[key].get(f)] for f in shared if old[key].get(f) != new[key].get(f)}
+        if changed:
+            table.changed[key] = changed
+    return table
+
+
+def diff(old: str, new: str, root: Path) -> Diff:
+    """The diff between two sides (folders, archives or git revisions of the checkout in `root`)."""
+    with package_folder(old, root) as old_folder, package_folder(new, root) as new_folder:
+        return compare(read_side(old_folder, old), read_side(new_folder, new))
+
+
+# --- showing ----------------------------------------------------------------------------------------------
+
+
+def _schema_changes(d: Diff) -> list[tuple[str, list[str]]]:
+    """The schema's changes that happened, each with its title."""
+    changes = [
+        ("tables added", d.tables_added),
+        ("tables removed", d.tables_removed),
+        ("fields added", d.fields_added),
+        ("fields removed", d.fields_removed),
+        ("fields retyped", d.fields_retyped),
+    ]
+    return [(title, items) for title, items in changes if items]
+
+
+def _value(value) -> str:
+    return "(empty)" if value is None else json.dumps(value, ensure_ascii=False)
+
+
+def as_text(d: Diff) -> str:
+    lines = [f"{d.old_version} -> {d.new_version}: {required_step(d) or 'no'} change"]
+    lines += [f"{title}: {', '.join(items)}" for title, items in _schema_changes(d)]
+    for name, table in d.tables.items():
+        if not table:
+            continue
+        lines.append(f"{name}: {len(table.added)} added, {len(table.removed)} removed, {len(table.changed)} changed")
+        lines += [f"  + {key}" for key in table.added] + [f"  - {key}" for key in table.removed]
+        for key, fields in table.changed.items():
+            lines.append(f"  ~ {key}")
+            lines += [f"      {f}: {_value(a)} -> {_value(b)}" for f, (a, b) in fields.items()]
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def as_markdown(d: Diff) -> str:
+    lines = [
+        f"## Changes from {d.old_version} to {d.new_version}",
+        "",
+        f"Needs a {required_step(d)} version step." if required_step(d) else "No change.",
+        "",
+    ]
+    lines += [f"- {title.capitalize()}: {', '.join(f'`{i}`' for i in items)}" for title, items in _schema_changes(d)]
+    for name, table in d.tables.items():
+        if not table:
+            continue
+        lines += [
+            "",
+            f"### {name}",
+            "",
+            f"{len(table.added)} added, {len(table.removed)} removed, {len(table.changed)} changed.",
+            "",
+        ]
+        lines += [f"- added `{key}`" for key in table.added] + [f"- removed `{key}`" for key in table.removed]
+        if table.changed:
+            lines += ["", "| record | field | old | new |", "|---|---|---|---|"]
+            lines += [
+                f"| `{key}` | `{f}` | {_cell(_value(a))} | {_cell(_value(b))} |"
+                for key, fields in table.changed.items()
+                for f, (a, b) in fields.items()
+            ]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,1 @@
+"""`anso-facts site`: the review site, built from the built package."""

@@ -1,0 +1,96 @@
+"""Text is text: the characters no curated value may hold, and output that shows them rather than obeys them.
+
+A control character (C0 but tab and newline, DEL, C1 such as ESC, BEL or NEL) can move a terminal's cursor, ring
+its bell or rewrite what was printed before; a bidirectional override or isolate (U+202A-U+202E,
+U+2066-U+2069, the "Trojan Source" characters) makes a reader see words in another order than they are stored.
+A text that starts with `=`, `+`, `-` or `@` is run as a formula by a spreadsheet that opens a CSV table."""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TextIO
+
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def texts(value, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """Every string in a parsed YAML value (a record's fields, list items, notes, quotes; a definition), with its
+    path."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from texts(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from texts(item, (*path, index))
+
+
+def unsafe_character(text: str) -> re.Match | None:
+    """The first character of `text` that no curated text may hold, or None."""
+    return UNSAFE.search(text)
+
+
+def character_name(character: str) -> str:
+    """U+001B, as a message names a character it will not print."""
+    return f"U+{ord(character):04X}"
+
+
+def shown(text: str) -> str:
+    """`text` with every unsafe character written as its escape (\\u001b), for a terminal or a log."""
+    return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+class ShownStream(io.TextIOBase):
+    """A text stream that writes to another with every unsafe character escaped (see `shown`): what a command
+    prints cannot drive the terminal it prints to. The escape is also valid in a JSON string."""
+
+    def __init__(self, stream: TextIO):
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        self.stream.write(shown(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
+
+    def isatty(self) -> bool:
+        return self.stream.isatty()
+
+
+def raw(stream: TextIO) -> TextIO:
+    """The stream beneath a ShownStream: for the program's own control sequences (a progress count's `\\r`)."""
+    return stream.stream if isinstance(stream, ShownStream) else stream
+
+
+@contextmanager
+def output_shown() -> Iterator[None]:
+    """Within it, whatever is printed on stdout and stderr has its unsafe characters escaped."""
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = ShownStream(sys.stdout), ShownStream(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        sys.stdout, sys.stderr = streams
+
+
+def with_output_shown(function: Callable[..., int]) -> Callable[..., int]:
+    """`function`, run with output_shown (the command line's entry point)."""
+
+    def shown_function(*args, **kwargs) -> int:
+        with output_shown():
+            return function(*args, **kwargs)
+
+    shown_function.__doc__ = function.__doc__
+    return shown_function
