@@ -18,7 +18,7 @@ from anso_facts.check.project import FileCheck
 from anso_facts.check.run import check
 from anso_facts.model.problems import Problem
 from anso_facts.model.vocabularies import Vocabularies
-from anso_facts.support.cache import FOLDER, SCRATCH, SUFFIX, WRITTEN, Cache
+from anso_facts.support.cache import BUILD_SUFFIX, FOLDER, SCRATCH, SUFFIX, WRITTEN, Cache
 from helpers import REPO, build_project
 
 POISON = "poisoned cache entry"
@@ -234,3 +234,28 @@ def test_the_evidence_of_references_is_searched_again_when_a_referred_name_chang
         and "'Chun Li' or 'Li'" in p
         for p in cached
     )
+
+
+def test_a_rebuild_that_changes_no_label_makes_no_label_again(project, monkeypatch):
+    """The labels and the free-text words are kept in the cache under what they are made from: a check keeps
+    them, and a build after an edit that changes no labelled value takes them from there, with the same output."""
+    from anso_facts.build import labels
+
+    first = built(project)
+    kept = sorted((project / FOLDER).glob("*" + BUILD_SUFFIX))
+    assert kept  # the labels, and each file's free-text words
+    check(project)
+    assert sorted((project / FOLDER).glob("*" + BUILD_SUFFIX)) == kept
+    path = project / "data" / "entities" / "people.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "# a comment changes no label\n", encoding="utf-8")
+
+    def refuse(*_):
+        raise AssertionError("the labels were made again")
+
+    monkeypatch.setattr(labels, "record_labels", refuse)
+    assert built(project) == first
+    facts = project / "data" / "facts" / "cast-igf2021-booth.yaml"
+    text = facts.read_text(encoding="utf-8")
+    facts.write_text(text.replace("  summary: Since its inauguration CAST", "  summary: Since inauguration CAST", 1))
+    with pytest.raises(AssertionError, match="the labels were made again"):  # a labelled value changed
+        built(project)

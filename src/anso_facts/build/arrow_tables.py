@@ -22,7 +22,7 @@ from anso_facts.check.freetext import supported_by_labels
 from anso_facts.check.rows import LOCATOR, UNSUPPORTED_TABLE, Rows
 from anso_facts.model.schemas import columns
 from anso_facts.model.tables import ALL_TABLES, TABLE_BY_NAME, TABLES, Table
-from anso_facts.support.cache import Cache
+from anso_facts.support.cache import BUILD_SUFFIX, Cache
 
 if TYPE_CHECKING:
     from anso_facts.check.project import Project
@@ -96,23 +96,37 @@ def with_reference_evidence(evidence: pa.Table, rows: list[dict]) -> pa.Table:
     return pa.concat_tables([evidence, arrow_table(json_lines(rows), schema)])
 
 
-def unsupported_words(tables: dict[str, pa.Table], labels: dict[str, str]) -> pa.Table:
-    """The unsupported words every file found (rows.unsupported_candidates), less those the labels of the records their
-    record refers to support (freetext.py)."""
-    import pyarrow.compute as pc
+def unsupported_words(project: Project, labels: dict[str, str], labels_digest: bytes) -> pa.Table:
+    """The unsupported words every file found (rows.unsupported_candidates), less those the labels of the
+    records their record refers to support (freetext.py); each file's, kept in the cache under the file's rows
+    and the labels' digest."""
+    cache = project.cache
+    parts = []
+    for made in project.made:
+        if cache is None:
+            parts.append(_file_unsupported_words(made.tables, labels))
+            continue
+        key = cache.key("unsupported", labels_digest + "".join(sorted(made.digests.values())).encode())
+        part = cache.get(key, BUILD_SUFFIX)
+        if not isinstance(part, pa.Table):
+            part = _file_unsupported_words(made.tables, labels)
+            cache.put(key, part, BUILD_SUFFIX)
+        parts.append(part)
+    schema = arrow_schema(TABLE_BY_NAME[UNSUPPORTED_TABLE], checking=True)
+    return pa.concat_tables(parts) if parts else pa.Table.from_batches([], schema=schema)
 
+
+def _file_unsupported_words(tables: dict[str, pa.Table], labels: dict[str, str]) -> pa.Table:
+    """One file's unsupported words (its candidates), less those the labels of referred records support."""
     candidates = tables[UNSUPPORTED_TABLE].to_pylist()
     if not candidates:
         return tables[UNSUPPORTED_TABLE]
-    wanted = pa.array(sorted({row["record_id"] for row in candidates}), pa.string())
     referred: dict[str, list[str]] = {}
     for table in TABLES:
         refs = [f.name for f in table.fields if f.kind == "ref"]
-        if not refs or not any(f.evidence == "free-text" for f in table.fields):
-            continue
-        data = tables[table.name]
-        for row in data.filter(pc.is_in(data.column("id"), value_set=wanted)).select(["id", *refs]).to_pylist():
-            referred[row["id"]] = [row[name] for name in refs if row[name]]
+        if refs and any(f.evidence == "free-text" for f in table.fields):
+            for row in tables[table.name].select(["id", *refs]).to_pylist():
+                referred[row["id"]] = [row[name] for name in refs if row[name]]
     schema = arrow_schema(TABLE_BY_NAME[UNSUPPORTED_TABLE], checking=True)
     return arrow_table(json_lines(supported_by_labels(candidates, referred, labels)), schema)
 

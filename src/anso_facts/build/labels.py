@@ -4,11 +4,13 @@ label where it has none, so a role reads "Chunli Bai: President, CAS" rather tha
 
 from __future__ import annotations
 
+import hashlib
 import string
 
 import pyarrow as pa
 
 from anso_facts.model.tables import TABLES, Table
+from anso_facts.support.cache import BUILD_SUFFIX, Cache
 
 MAX_LENGTH = 80
 _FORMATTER = string.Formatter()
@@ -81,6 +83,41 @@ def record_labels(tables: dict[str, pa.Table]) -> dict[str, str]:
             labels[record_id] = _label(parts, values) or record_id
             short[record_id] = acronym or labels[record_id]
     return labels
+
+
+def label_columns(table: Table) -> list[str]:
+    """The columns a table's labels are made from: the id, the acronym, the fields the label names and the
+    precisions of its dates."""
+    named = {name for part in table.label for name in _names(part)}
+    kinds = {f.name: f.kind for f in table.fields}
+    dated = {f"{name}_precision" for name in named if kinds[name] == "date"}
+    return sorted({"id", *named, *dated, *({"acronym"} & set(kinds))})
+
+
+def labels_digest(tables: dict[str, pa.Table]) -> bytes:
+    """A digest of every column labels are made from (Arrow's IPC bytes: equal bytes, equal values)."""
+    digest = hashlib.sha256()
+    for table in TABLES:
+        sink = pa.BufferOutputStream()
+        data = tables[table.name].select(label_columns(table))
+        with pa.ipc.new_stream(sink, data.schema) as writer:
+            writer.write_table(data)
+        digest.update(sink.getvalue())
+    return digest.digest()
+
+
+def cached_labels(tables: dict[str, pa.Table], cache: Cache | None) -> tuple[dict[str, str], bytes]:
+    """record_labels, kept in the cache under the digest of what they are made from (an edit that changes no
+    name, acronym or labelled field makes none again: docs/performance.md, "The rebuild"); and that digest."""
+    digest = labels_digest(tables)
+    if cache is None:
+        return record_labels(tables), digest
+    key = cache.key("labels", digest)
+    labels = cache.get(key, BUILD_SUFFIX)
+    if not isinstance(labels, dict):
+        labels = record_labels(tables)
+        cache.put(key, labels, BUILD_SUFFIX)
+    return labels, digest
 
 
 def with_labels(records: pa.Table, known: dict[str, str]) -> pa.Table:

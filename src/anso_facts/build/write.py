@@ -26,7 +26,7 @@ from anso_facts.build.arrow_tables import (
     unsupported_words,
     with_reference_evidence,
 )
-from anso_facts.build.labels import record_labels, with_labels
+from anso_facts.build.labels import cached_labels, with_labels
 from anso_facts.build.swap import recover, swap_into_place
 from anso_facts.check.evidence import EVIDENCE_TABLE
 from anso_facts.check.project import Project
@@ -128,9 +128,9 @@ def write_tables(project: Project, out: Path) -> dict[str, dict]:
     # The tables made across files, only when written (labels were most of a build that reuses every table), and
     # before the threads, whose GIL this would hold
     if "records" not in written or UNSUPPORTED_TABLE not in written:
-        labels = record_labels(tables)
+        labels, digest = cached_labels(tables, project.cache)
         tables["records"] = with_labels(tables["records"], labels)
-        tables[UNSUPPORTED_TABLE] = unsupported_words(tables, labels)
+        tables[UNSUPPORTED_TABLE] = unsupported_words(project, labels, digest)
     if EVIDENCE_TABLE not in written:
         tables[EVIDENCE_TABLE] = with_reference_evidence(tables[EVIDENCE_TABLE], project_evidence(project)[0])
     with ThreadPoolExecutor(os.cpu_count()) as pool:  # Arrow sorts and writes without holding the GIL
@@ -236,5 +236,7 @@ def build(project: Project, root: Path) -> None:
             written = write_outputs(project, out)
             swap_into_place(out, root)
             remember_written(project, written, root)
+            if project.cache:
+                project.cache.remove_unasked(by_build=True)  # once its own entries (labels, free text) were asked
         finally:
             shutil.rmtree(out, ignore_errors=True)

@@ -33,7 +33,8 @@ from pathlib import Path
 
 FOLDER = Path(".anso-cache")
 SUFFIX = ".check"
-ENTRY_SUFFIXES = (SUFFIX, ".tables")  # the check's entries, and the build's beside them (tables.py)
+BUILD_SUFFIX = ".build"  # the build's entries made across files (labels, free text), which a check never asks for
+ENTRY_SUFFIXES = (SUFFIX, ".tables", BUILD_SUFFIX)  # the check's, each file's Arrow tables, the build's
 WRITTEN = "written.json"  # what the last build wrote of each table (see write.write_tables)
 SCRATCH = ".new-"  # a file being written, to be renamed into place
 
@@ -91,17 +92,17 @@ class Cache:
     def path(self, key: str, suffix: str = SUFFIX) -> Path:
         return self.folder / (key + suffix)
 
-    def get(self, key: str):
-        """The check's entry under `key`, or None if there is none that can be read."""
+    def get(self, key: str, suffix: str = SUFFIX):
+        """The entry under `key`, or None if there is none that can be read."""
         if not self.usable:
             return None
         try:
-            return pickle.loads(self.path(key).read_bytes())
+            return pickle.loads(self.path(key, suffix).read_bytes())
         except Exception:  # missing, or unreadable: made again
             return None
 
-    def put(self, key: str, entry) -> None:
-        self.write(key + SUFFIX, pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
+    def put(self, key: str, entry, suffix: str = SUFFIX) -> None:
+        self.write(key + suffix, pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
 
     def last_written(self) -> dict:
         if not self.usable:
@@ -135,14 +136,17 @@ class Cache:
                 raise
             self.writable = False
 
-    def remove_unasked(self) -> None:
-        """Remove every entry this check did not ask for: entries of old versions of files, of old code, or in
-        an old format. (A file still being written may be another check's.)"""
+    def remove_unasked(self, by_build: bool = False) -> None:
+        """Remove every entry this command did not ask for: entries of old versions of files, of old code, or in
+        an old format; the build's own entries only `by_build`, since a check never asks for them. (A file still
+        being written may be another command's.)"""
         if not self.usable or not self.folder.is_dir():
             return
         for path in self.folder.iterdir():
             key, dot, suffix = path.name.partition(".")
-            current = key in self.asked and dot + suffix in ENTRY_SUFFIXES
+            current = (key in self.asked or (dot + suffix == BUILD_SUFFIX and not by_build)) and (
+                dot + suffix in ENTRY_SUFFIXES
+            )
             if path.name != WRITTEN and not current and not path.name.startswith(SCRATCH):
                 with suppress(OSError):  # a folder that cannot be written: the entries stay, unused
                     path.unlink(missing_ok=True)
