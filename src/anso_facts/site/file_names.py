@@ -24,5 +24,5 @@ def seed_text_file(seed_id: str) -> str:
 
 
 def table_page_name(table: str, page: int) -> str:
-    """tables/NAME.html, then NAME-2.html, NAME-3.html ... for a table of more than PAGE_ROWS rows."""
+    """tables/NAME.html, then NAME-2.html, NAME-3.html ... for a table of more than table_pages.PAGE_ROWS rows."""
     return f"{table}.html" if page == 1 else f"{table}-{page:d}.html"

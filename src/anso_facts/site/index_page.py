@@ -26,27 +26,13 @@ STATIC = ("style.css", "search.js", "evidence.js", "cite.js", "table.js")
 def write_index(env, package: Package, root: Path, out: Path) -> None:
     """The static files, the package's files to download, the seeds' texts, the index (with its signposting
     links, linkset.json, dataset.jsonld, datacite.xml and versions.json beside it) and the vocabularies' page."""
-    from anso_facts.model.card import temporal_coverage
-    from anso_facts.release.archive import versions_index
-
     for name in STATIC:
         shutil.copyfile(TEMPLATES / name, out / name)
-    write_one_line_json(out / "metadata.json", datasette_metadata())
     files = downloads(root, out)
     seeds = package.tables["seeds"]
     for seed in seeds:
         copy_seed_text(root, seed, out)
-    jsonld = schema_org_dataset(
-        [{"name": f["name"], "contentUrl": f["path"], "encodingFormat": f["format"]} for f in files],
-        [{"name": seed["title"], "url": f"seeds/{segment(seed_text_file(seed['id']))}"} for seed in seeds],
-        temporal_coverage=temporal_coverage(root),
-    )
-    write_one_line_json(out / "dataset.jsonld", jsonld)
-    shutil.copyfile(root / "build" / "datacite.xml", out / "datacite.xml")
-    signposts = signposting_links(files)
-    write_one_line_json(out / "linkset.json", linkset(signposts))
-    versions = versions_index(root)
-    write_one_line_json(out / "versions.json", versions)
+    jsonld, signposts, versions = _write_metadata(root, out, files, seeds)
     write_page(
         env,
         "index.html",
@@ -63,13 +49,29 @@ def write_index(env, package: Package, root: Path, out: Path) -> None:
         signposts=[s for s in signposts if is_safe_url(s["href"])],
         versions=versions["versions"],
     )
-    write_page(
-        env,
-        "vocabularies.html",
-        out / "vocabularies.html",
-        base="",
-        lists=vocabulary_lists(package.checked.vocabularies),
+    lists = vocabulary_lists(package.checked.vocabularies)
+    write_page(env, "vocabularies.html", out / "vocabularies.html", base="", lists=lists)
+
+
+def _write_metadata(root: Path, out: Path, files: list[dict], seeds: list[dict]) -> tuple[dict, list[dict], dict]:
+    """Datasette's metadata.json, dataset.jsonld, datacite.xml, linkset.json and versions.json; the JSON-LD,
+    the signposting links and the versions, for the index to show too."""
+    from anso_facts.model.card import temporal_coverage
+    from anso_facts.release.archive import versions_index
+
+    write_one_line_json(out / "metadata.json", datasette_metadata())
+    jsonld = schema_org_dataset(
+        [{"name": f["name"], "contentUrl": f["path"], "encodingFormat": f["format"]} for f in files],
+        [{"name": seed["title"], "url": f"seeds/{segment(seed_text_file(seed['id']))}"} for seed in seeds],
+        temporal_coverage=temporal_coverage(root),
     )
+    write_one_line_json(out / "dataset.jsonld", jsonld)
+    shutil.copyfile(root / "build" / "datacite.xml", out / "datacite.xml")
+    signposts = signposting_links(files)
+    write_one_line_json(out / "linkset.json", linkset(signposts))
+    versions = versions_index(root)
+    write_one_line_json(out / "versions.json", versions)
+    return jsonld, signposts, versions
 
 
 def downloads(root: Path, out: Path) -> list[dict]:

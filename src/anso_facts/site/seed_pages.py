@@ -10,6 +10,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from anso_facts.check.cite import seed_scalar
+from anso_facts.check.coverage import SeedCoverage
 from anso_facts.site.data import Cite, Package
 from anso_facts.site.file_names import SiteError, file_name, seed_text_file
 from anso_facts.site.html_contexts import attribute, text
@@ -42,7 +43,7 @@ def seed_lines_html(package: Package, seed_id: str) -> Markup:
     each citation starts), its state (cited, excluded with the reason, uncited or blank) and links to the records
     whose quotes start on it. Made here rather than in the template: a seed may have 100,000 lines."""
     seed, cover = package.checked.texts[seed_id], package.checked.coverage[seed_id]
-    exclusions, pages, labels = package.checked.exclusions[seed_id], package.page, package.label_html
+    exclusions = package.checked.exclusions[seed_id]
     cites_by_line: dict[int, list[Cite]] = defaultdict(list)
     for cite in package.seed_cites.get(seed_id, []):
         for line in range(seed.line_of(cite.char_start), seed.line_of(cite.char_end - 1) + 1):
@@ -52,34 +53,36 @@ def seed_lines_html(package: Package, seed_id: str) -> Markup:
         start = seed.line_offsets[number - 1]
         content = seed.line(number)
         cites = cites_by_line.get(number, [])
-        state = (
-            "blank"
-            if not content.strip()
-            else "cited"
-            if number in cover.cited
-            else "excluded"
-            if number in cover.excluded
-            else "uncited"
-        )
+        state = _line_state(number, content, cover)
         notes = ' <span class="state">uncited</span>' if state == "uncited" else ""
         if number in exclusions:
             notes += f' <span class="state">excluded: {text(exclusions[number])}</span>'
-        starting = [c for c in cites if seed.line_of(c.char_start) == number]
-        if starting:
-            notes += (
-                '\n  <span class="cited-by">'
-                + " · ".join(
-                    f'<a href="../records/{pages[c.record_id]}#cite-{c.position:d}">{labels[c.record_id]}</a>'
-                    for c in starting
-                )
-                + "</span>"
-            )
+        notes += _cited_by(package, [c for c in cites if seed.line_of(c.char_start) == number])
         items.append(
             f'<li id="L{number}" class="{state}"><a class="number" href="#L{number}" '  # own counter
             f'aria-label="line {number}">{number}</a>\n  <span class="text">'
             f"{_marked(seed.text, start, start + len(content), cites)}</span>{notes}</li>"
         )
     return Markup("\n".join(items))
+
+
+def _line_state(number: int, content: str, cover: SeedCoverage) -> str:
+    if not content.strip():
+        return "blank"
+    if number in cover.cited:
+        return "cited"
+    return "excluded" if number in cover.excluded else "uncited"
+
+
+def _cited_by(package: Package, starting: list[Cite]) -> str:
+    """Links to the records whose quotes start on a line, each to the citation on its page."""
+    if not starting:
+        return ""
+    pages, labels = package.page, package.label_html
+    links = " · ".join(
+        f'<a href="../records/{pages[c.record_id]}#cite-{c.position:d}">{labels[c.record_id]}</a>' for c in starting
+    )
+    return f'\n  <span class="cited-by">{links}</span>'
 
 
 def _marked(seed_text: str, start: int, end: int, cites: list[Cite]) -> str:
