@@ -402,7 +402,7 @@ def test_a_definition_is_text_too(project):
 
 def test_the_site_lists_every_vocabulary_with_its_definitions(built):
     from anso_facts.check.run import check as checked
-    from anso_facts.site.pages import write_site
+    from anso_facts.site.write import write_site
 
     project = checked(built)[0]
     site = write_site(project, built, built.parent / "vocabulary-site")

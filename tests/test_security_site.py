@@ -20,8 +20,13 @@ from anso_facts.check.seedtext import Match, SeedText
 from anso_facts.cli import main
 from anso_facts.model.schemas import columns
 from anso_facts.model.tables import ALL_TABLES, TABLES
-from anso_facts.site import pages as site
+from anso_facts.site.data import CheckedProject, Package, read_package
+from anso_facts.site.file_names import SiteError
+from anso_facts.site.folder import MARKER, MARKER_TEXT, replace_folder
 from anso_facts.site.html_contexts import attribute, is_safe_url, link, script_json, segment, text
+from anso_facts.site.record_pages import MAX_TIES_LISTED, record_main_html
+from anso_facts.site.table_pages import table_columns
+from anso_facts.site.write import write_pages, write_site
 from helpers import build_project, copy_real_project
 
 # What would run if it reached a page unescaped: it ends a <script> element, opens one, adds an element with a
@@ -139,19 +144,19 @@ def checkout(tmp_path_factory) -> tuple[Path, object]:
     return root, build_project(root)
 
 
-class HostileSources:
-    """What the pages take from the checked project (see site.Sources), made hostile: each seed's text keeps
+class HostileCheckedProject:
+    """What the pages take from the checked project (see CheckedProject), made hostile: each seed's text keeps
     its lines' lengths (so that every citation's offsets still hold) but is made of the payload; every
     exclusion's reason and every record's place is the payload."""
 
-    def __init__(self, sources: site.Sources, ids: dict[str, str]):
-        self.texts = {ids[seed_id]: SeedText(_hostile_text(sources.texts[seed_id].text)) for seed_id in sources.texts}
-        self.coverage = {ids[seed_id]: replace(c, seed_id=ids[seed_id]) for seed_id, c in sources.coverage.items()}
+    def __init__(self, checked: CheckedProject, ids: dict[str, str]):
+        self.texts = {ids[seed_id]: SeedText(_hostile_text(checked.texts[seed_id].text)) for seed_id in checked.texts}
+        self.coverage = {ids[seed_id]: replace(c, seed_id=ids[seed_id]) for seed_id, c in checked.coverage.items()}
         self.exclusions = {
-            ids[seed_id]: dict.fromkeys(lines, f"reason {PAYLOAD}") for seed_id, lines in sources.exclusions.items()
+            ids[seed_id]: dict.fromkeys(lines, f"reason {PAYLOAD}") for seed_id, lines in checked.exclusions.items()
         }
-        self.curated = {ids[record_id]: f"data/{PAYLOAD}.yaml:1" for record_id in sources.curated}
-        real = sources.vocabularies  # the terms stay (the database checks them); every definition is hostile
+        self.curated = {ids[record_id]: f"data/{PAYLOAD}.yaml:1" for record_id in checked.curated}
+        real = checked.vocabularies  # the terms stay (the database checks them); every definition is hostile
         self.vocabularies = replace(
             real,
             terms={
@@ -189,7 +194,7 @@ def hostile(checkout, tmp_path_factory) -> dict:
     (ids and references consistently), the seed files named *.html and made of the payload; written by the
     site's own tasks. Returns the site's folder and the hostile package."""
     root, project = checkout
-    real = site.read_package(root, site.Sources(project))
+    real = read_package(root, CheckedProject(project))
     ids = {record_id: f"{record_id}{ID_TAIL}" for record_id in real.labels}
     ids |= {cite["id"]: f"{cite['id']}{ID_TAIL}" for cite in real.tables["citations"]}  # evidence points at them
     tables = {
@@ -203,12 +208,12 @@ def hostile(checkout, tmp_path_factory) -> dict:
         seen[row["record_id"], row["field"]] += 1
         count = seen[row["record_id"], row["field"]]
         row["word"] = HOSTILE_WORDS[count - 1] if count <= len(HOSTILE_WORDS) else f"{count} {PAYLOAD}"
-    package = site.Package(tables, HostileSources(real.sources, ids))
+    package = Package(tables, HostileCheckedProject(real.checked, ids))
     for seed in tables["seeds"]:
-        (root / "seeds" / seed["file"]).write_text(package.sources.texts[seed["id"]].text, encoding="utf-8")
+        (root / "seeds" / seed["file"]).write_text(package.checked.texts[seed["id"]].text, encoding="utf-8")
     out = tmp_path_factory.mktemp("hostile") / "site"
     out.mkdir()
-    site.write_pages(package, root, out)
+    write_pages(package, root, out)
     return {"site": out, "package": package, "root": root}
 
 
@@ -278,18 +283,18 @@ def test_seed_files_are_published_only_as_id_txt_whatever_their_name(hostile):
 def test_a_number_that_is_text_is_refused_not_shown(checkout):
     """Lines, offsets and positions are written with the format :d, which takes integers only."""
     root, project = checkout
-    package = site.read_package(root, site.Sources(project))
+    package = read_package(root, CheckedProject(project))
     cite = package.tables["citations"][0]
     cite["position"] = f"1{PAYLOAD}"
     record = next(r for t in TABLES for r in package.tables[t.name] if r["id"] == cite["record_id"])
     table = next(t for t in TABLES if record in package.tables[t.name])
     with pytest.raises(ValueError):
-        site.record_main_html(package, table, record, {s["id"]: s["title"] for s in package.tables["seeds"]})
+        record_main_html(package, table, record, {s["id"]: s["title"] for s in package.tables["seeds"]})
 
 
 def test_an_id_that_is_no_file_name_is_refused_not_written_elsewhere(checkout, tmp_path):
     root, project = checkout
-    real = site.read_package(root, site.Sources(project))
+    real = read_package(root, CheckedProject(project))
     escape_id = "../../outside"
     tables = {
         name: [{k: (escape_id if v == "org-cast" else v) for k, v in row.items()} for row in rows]
@@ -297,8 +302,8 @@ def test_an_id_that_is_no_file_name_is_refused_not_written_elsewhere(checkout, t
     }
     out = tmp_path / "out" / "site"
     out.mkdir(parents=True)
-    with pytest.raises(site.SiteError, match="cannot name a file"):
-        site.write_pages(site.Package(tables, real.sources), root, out)
+    with pytest.raises(SiteError, match="cannot name a file"):
+        write_pages(Package(tables, real.checked), root, out)
     assert not (tmp_path / "outside.html").exists() and not (tmp_path / "out" / "outside.html").exists()
 
 
@@ -378,7 +383,7 @@ def test_every_table_page_runs_nothing_and_shows_the_values_as_text(hostile, gua
         if table in TABLES:
             assert all(package.labels[row["id"]] in body for row in rows), table.name
         elif rows:
-            shown = [c for c in site.table_columns(table) if isinstance(rows[0][c], str)]
+            shown = [c for c in table_columns(table) if isinstance(rows[0][c], str)]
             assert all(
                 str(row[c]) in body or package.labels.get(row[c], "\0") in body for row in rows for c in shown
             ), table.name
@@ -470,7 +475,7 @@ def test_a_records_ties_and_figures_show_hostile_labels_as_text(hostile, guarded
     guarded.open(out / "records" / f"{busiest}.html")
     guarded.assert_nothing_ran()
     links = guarded.page.eval_on_selector_all("ul.ties li > a", "as => as.map(a => a.textContent)")
-    assert len(links) == min(len(package.ties_of[busiest]), site.MAX_TIES_LISTED)
+    assert len(links) == min(len(package.ties_of[busiest]), MAX_TIES_LISTED)
     assert set(links) <= set(package.labels.values())
     subject = next(iter(package.figures))
     guarded.open(out / "records" / f"{subject}.html")
@@ -512,7 +517,7 @@ def test_a_seed_page_and_its_text_run_nothing_and_the_text_is_served_as_text_pla
         text_link.click()
         guarded.page.wait_for_url("**/*.txt")
         assert guarded.page.evaluate("() => document.contentType") == "text/plain"
-        assert package.sources.texts[seed["id"]].text in guarded.page.evaluate("() => document.body.textContent")
+        assert package.checked.texts[seed["id"]].text in guarded.page.evaluate("() => document.body.textContent")
         guarded.assert_nothing_ran()
 
 
@@ -524,7 +529,7 @@ def test_hostile_evidence_and_unsupported_words_show_as_text_light_the_seed_word
     cites = {c["id"]: c for c in package.tables["citations"]}
     words: dict[tuple[str, str], str] = {}
     for row in package.tables["evidence"]:
-        seed = package.sources.texts[cites[row["citation_id"]]["seed_id"]].text
+        seed = package.checked.texts[cites[row["citation_id"]]["seed_id"]].text
         words[row["record_id"], row["field"]] = (
             words.get((row["record_id"], row["field"]), "") + seed[row["char_start"] : row["char_end"]]
         )
@@ -559,7 +564,7 @@ def test_selected_hostile_seed_words_are_offered_as_the_cite_entry_as_text_and_r
     selected line (quotes, separators and markup all written as a JSON string), in the box as text."""
     out, package = hostile["site"], hostile["package"]
     for seed in package.tables["seeds"]:
-        text = package.sources.texts[seed["id"]]
+        text = package.checked.texts[seed["id"]]
         number = next(n for n in range(1, text.line_count + 1) if len(text.line(n).strip()) > 60)
         start = text.line_offsets[number - 1]
         guarded.open(out / "seeds" / f"{seed['id']}.html")
@@ -610,8 +615,8 @@ def test_search_results_show_hostile_labels_as_text_and_lead_to_their_page(hosti
 
 def test_the_real_seed_files_are_published_byte_for_byte_as_id_txt(checkout, tmp_path, browser):
     root, project = checkout
-    seeds = site.read_package(root, site.Sources(project)).tables["seeds"]
-    out = site.write_site(project, root, tmp_path / "site")
+    seeds = read_package(root, CheckedProject(project)).tables["seeds"]
+    out = write_site(project, root, tmp_path / "site")
     for seed in seeds:
         assert (out / "seeds" / f"{seed['id']}.txt").read_bytes() == (root / "seeds" / seed["file"]).read_bytes()
         assert not (out / "seeds" / seed["file"]).exists()
@@ -624,14 +629,14 @@ def test_the_real_seed_files_are_published_byte_for_byte_as_id_txt(checkout, tmp
 def test_a_seed_file_named_html_is_published_as_id_txt(checkout, tmp_path, browser):
     """The check refuses a seed file not ending in .txt; the site does not depend on it."""
     root, project = checkout
-    package = site.read_package(root, site.Sources(project))
+    package = read_package(root, CheckedProject(project))
     seed = package.tables["seeds"][0]
     evil = "<script>window.__pwned=1</script><p>seed text</p>"
     (root / "seeds" / "evil.html").write_text(evil, encoding="utf-8")
     seed["file"] = "evil.html"
     out = tmp_path / "site"
     out.mkdir()
-    site.write_pages(package, root, out)
+    write_pages(package, root, out)
     assert (out / "seeds" / f"{seed['id']}.txt").read_text(encoding="utf-8") == evil
     assert [p for p in out.rglob("evil*")] == []
     page = Guarded(browser)
@@ -696,10 +701,10 @@ def test_site_refuses_a_folder_whose_marker_is_not_its_own(command_checkout, tmp
     if marker is None:  # a link to a real site's marker
         real = tmp_path / "real"
         real.mkdir()
-        (real / site.MARKER).write_text(site.MARKER_TEXT)
-        (out / site.MARKER).symlink_to(real / site.MARKER)
+        (real / MARKER).write_text(MARKER_TEXT)
+        (out / MARKER).symlink_to(real / MARKER)
     else:
-        (out / site.MARKER).write_text(marker)
+        (out / MARKER).write_text(marker)
     (out / "data.csv").write_text("a,b\n")
     _refused(command_checkout, out, capsys, "not empty")
 
@@ -744,7 +749,7 @@ def test_site_writes_into_an_empty_folder_then_again_into_its_own_and_links_noth
     out = tmp_path / "empty"
     out.mkdir()
     assert _site(command_checkout, out, capsys) == (0, [])
-    assert (out / site.MARKER).read_text() == site.MARKER_TEXT
+    assert (out / MARKER).read_text() == MARKER_TEXT
     first = _files(out)
     assert _site(command_checkout, out, capsys) == (0, [])
     assert _files(out) == first  # the same site, byte for byte
@@ -776,8 +781,8 @@ def test_replace_folder_never_deletes_a_folder_that_is_not_a_site(tmp_path):
     new.mkdir()
     target.mkdir()
     (target / "mine.txt").write_text("mine")
-    with pytest.raises(site.SiteError):
-        site.replace_folder(new, target)
+    with pytest.raises(SiteError):
+        replace_folder(new, target)
     assert (target / "mine.txt").read_text() == "mine" and new.is_dir()
 
 
@@ -786,7 +791,7 @@ def test_write_site_refuses_before_writing_anything(checkout, tmp_path):
     target = tmp_path / "target"
     target.mkdir()
     (target / "mine.txt").write_text("mine")
-    with pytest.raises(site.SiteError):
-        site.write_site(project, root, target)
+    with pytest.raises(SiteError):
+        write_site(project, root, target)
     assert sorted(os.listdir(tmp_path)) == ["target"] and os.listdir(target) == ["mine.txt"]
     shutil.rmtree(target)

@@ -20,7 +20,7 @@ import anso_facts
 from anso_facts.cli import main
 from anso_facts.model.tables import ALL_TABLES, TABLES
 from anso_facts.site.html_contexts import segment
-from anso_facts.site.pages import write_site
+from anso_facts.site.write import write_site
 from helpers import REPO, build_project, copy_real_project
 
 ARTIFACTS = REPO / "test-artifacts"  # screenshots, not committed
@@ -66,7 +66,7 @@ def test_workers_and_a_single_process_write_the_same_site(site, tmp_path, monkey
     same files, byte for byte."""
     root = site.parent
     project = build_project(root)
-    monkeypatch.setattr("anso_facts.site.pages.os.cpu_count", lambda: 1)
+    monkeypatch.setattr("os.cpu_count", lambda: 1)  # support.parallel.cores()
     alone = write_site(project, root, tmp_path / "alone")
     files = sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(alone) for p in alone.rglob("*") if p.is_file())

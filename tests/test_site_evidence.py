@@ -15,7 +15,7 @@ import yaml
 
 from anso_facts.check.cite import quote_of
 from anso_facts.check.seedtext import Match, SeedText
-from anso_facts.site.pages import write_site
+from anso_facts.site.write import write_site
 from helpers import build_project, copy_real_project
 
 

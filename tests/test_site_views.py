@@ -14,8 +14,10 @@ import anso_facts
 from anso_facts.model import metadata
 from anso_facts.model.card import temporal_coverage
 from anso_facts.model.tables import ALL_TABLES, TABLES
-from anso_facts.site import graph, timeline
-from anso_facts.site import pages as site
+from anso_facts.site import graph, table_pages, timeline
+from anso_facts.site.data import CheckedProject, read_package
+from anso_facts.site.table_pages import table_columns
+from anso_facts.site.write import write_site
 from helpers import REPO, build_project, copy_real_project
 
 ARTIFACTS = REPO / "test-artifacts"
@@ -30,7 +32,7 @@ def checkout(tmp_path_factory):
 @pytest.fixture(scope="module")
 def site_dir(checkout) -> Path:
     root, project = checkout
-    return site.write_site(project, root)
+    return write_site(project, root)
 
 
 def table(site_dir: Path, name: str):
@@ -71,7 +73,7 @@ def test_every_table_page_shows_every_column_and_links_its_downloads(site_dir):
     for t in ALL_TABLES:
         page = site_dir / "tables" / f"{t.name}.html"
         html = page.read_text(encoding="utf-8")
-        shown = site.table_columns(t)
+        shown = table_columns(t)
         built = [c for c in table(site_dir, t.name).columns if not c.endswith("_precision")]
         missing = set(built) - set(shown) - {"label"}  # records.label: the text of each id's link
         assert missing == set(), t.name
@@ -98,8 +100,8 @@ def test_dates_show_their_precision_and_inferred_values_are_marked_in_tables(sit
 
 def test_a_table_of_more_rows_than_a_page_is_paginated(checkout, tmp_path, monkeypatch):
     root, project = checkout
-    monkeypatch.setattr(site, "PAGE_ROWS", 100)
-    out = site.write_site(project, root, tmp_path / "site")
+    monkeypatch.setattr(table_pages, "PAGE_ROWS", 100)
+    out = write_site(project, root, tmp_path / "site")
     citations = len(table(out, "citations"))
     pages = sorted((out / "tables").glob("citations*.html"))
     assert len(pages) == -(-citations // 100)
@@ -110,7 +112,7 @@ def test_a_table_of_more_rows_than_a_page_is_paginated(checkout, tmp_path, monke
 
 def test_layout_is_reproducible(checkout):
     root, project = checkout
-    package = site.read_package(root, site.Sources(project))
+    package = read_package(root, CheckedProject(project))
     nodes, edges, _ = graph.capped(package.ties)
     assert graph.layout(nodes, edges) == graph.layout(list(nodes), list(reversed(edges)))
 
@@ -184,7 +186,7 @@ def test_the_index_shows_the_versions_and_its_json_ld_the_temporal_coverage(site
         ],
     }
     monkeypatch.setattr("anso_facts.release.archive.versions_index", lambda root, current=False: released)
-    out = site.write_site(project, root, tmp_path / "site")
+    out = write_site(project, root, tmp_path / "site")
     html = (out / "index.html").read_text(encoding="utf-8")
     assert "0.2.0 <strong>(newest)</strong>, released 2027-01-02" in html and "<li>0.1.0, released 2026-12-01" in html
     assert json.loads((out / "versions.json").read_text(encoding="utf-8")) == released

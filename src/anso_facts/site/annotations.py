@@ -11,9 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
+from pathlib import Path
 
 from anso_facts.model.metadata import METADATA
+from anso_facts.site.data import Package
+from anso_facts.site.file_names import seed_text_file
 from anso_facts.site.html_contexts import segment
+from anso_facts.site.render import write_one_line_json
 
 CONTEXT = 32
 FILE_NAME = "annotations.jsonld"
@@ -105,3 +109,15 @@ def annotation_collection(
         "total": len(items),
         "first": {"id": f"{FILE_NAME}#page-1", "type": "AnnotationPage", "startIndex": 0, "items": items},
     }
+
+
+def write_annotations(package: Package, root: Path, out: Path) -> None:
+    """annotations.jsonld: every citation and evidence row of `package` as an annotation."""
+    seed_texts = {
+        seed["id"]: (seed_text_file(seed["id"]), package.checked.texts[seed["id"]].text)
+        for seed in package.tables["seeds"]
+    }
+    collection = annotation_collection(
+        package.tables["citations"], package.labels, seed_texts, package.tables["evidence"]
+    )
+    write_one_line_json(out / FILE_NAME, collection)
