@@ -1,7 +1,7 @@
 """Tables stage: each file's rows -> Arrow tables, typed as model.py declares; every file's joined, sorted by
 the table's key and cut to its declared columns, as written.
 
-The build hands `ArrowTables` to the check as its companion: each file's tables are made where its rows are
+The build hands `ArrowTables` to the check as its FileProducer: each file's tables are made where its rows are
 (in the check's workers), and cached beside the check's entry as Arrow IPC streams, read back memory-mapped."""
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ PROJECT_WIDE = ("records", EVIDENCE_TABLE, UNSUPPORTED_TABLE)  # tables whose ro
 
 
 def with_reference_evidence(evidence: pa.Table, rows: list[dict]) -> pa.Table:
-    """Every file's evidence rows, with those of references (made across files: rules.project_evidence)."""
+    """Every file's evidence rows, with those of references (made across files: project_rules.project_evidence)."""
     schema = arrow_schema(TABLE_BY_NAME[EVIDENCE_TABLE], checking=True)
     return pa.concat_tables([evidence, arrow_table(json_lines(rows), schema)])
 
@@ -118,8 +118,8 @@ def unsupported_words(tables: dict[str, pa.Table], labels: dict[str, str]) -> pa
 
 
 def joined_tables(project: Project) -> dict[str, pa.Table]:
-    """Every table's rows from every file, in file order (what the companion made of each file)."""
-    return {t.name: pa.concat_tables([made.tables[t.name] for made in project.made]) for t in ALL_TABLES}
+    """Every table's rows from every file, in file order (the tables ArrowTables made of each file)."""
+    return {t.name: pa.concat_tables([tables.tables[t.name] for tables in project.products]) for t in ALL_TABLES}
 
 
 def table_digest(project: Project, name: str) -> str | None:
@@ -130,9 +130,9 @@ def table_digest(project: Project, name: str) -> str | None:
         return None
     digest = hashlib.sha256(project.cache.context)
     names = [t.name for t in ALL_TABLES] if name in PROJECT_WIDE else [name]
-    for made in project.made:
+    for tables in project.products:
         for each in names:
-            digest.update(made.digests[each].encode())
+            digest.update(tables.digests[each].encode())
     return digest.hexdigest()
 
 
@@ -183,7 +183,7 @@ def decode(data: memoryview):
 
 
 class ArrowTables:
-    """The build's companion to the check (check.Companion): each file's Arrow tables, cached."""
+    """The build's FileProducer (run.py): each file's Arrow tables, made where its rows are, and cached."""
 
     suffix = ".tables"
 
@@ -200,5 +200,5 @@ class ArrowTables:
             return None
         return entry if isinstance(entry, FileTables) else None
 
-    def put(self, cache: Cache, key: str, made: FileTables) -> None:
-        cache.write(key + self.suffix, *encode(made))
+    def put(self, cache: Cache, key: str, product: FileTables) -> None:
+        cache.write(key + self.suffix, *encode(product))
