@@ -88,9 +88,11 @@ def select(rows: Rows, wanted: dict[str, tuple[str, ...]]) -> dict[str, dict[str
     """Some columns of some tables, column by column: {table: {column: [values]}}, dates as ISO text; small to
     keep and quick to read back."""
     return {
-        table: {name: [_plain(row[name]) for row in rows[table]] for name in names} for table, names in wanted.items()
+        table: {name: [_date_as_text(row[name]) for row in rows[table]] for name in names}
+        for table, names in wanted.items()
     }
 
 
-def _plain(value):
+def _date_as_text(value):
+    """A date as ISO text (the cached columns hold no date objects); any other value as it is."""
     return value.isoformat() if isinstance(value, dt.date) else value

@@ -50,7 +50,8 @@ def _mark_error(code: str, message: str, mark) -> YamlError:
     return YamlError(code, message, mark.line + 1, mark.column + 1)
 
 
-def _plain(value: str):
+def _resolve_plain_scalar(value: str):
+    """An unquoted scalar's value: null, a boolean, an integer, or the text itself (see the module's doc)."""
     if value in _NULLS:
         return None
     if value in _BOOLS:
@@ -90,7 +91,7 @@ def _build(text: str, marks: dict | None, duplicates: list | None = None):
             if event.tag is not None and event.tag != "!":
                 raise _mark_error("yaml-tag", f"tags such as {event.tag!r} are not allowed", event.start_mark)
             if kind is ScalarEvent:
-                value = event.value if event.style else _plain(event.value)
+                value = event.value if event.style else _resolve_plain_scalar(event.value)
             else:
                 if len(stack) >= MAX_DEPTH:
                     raise _mark_error("yaml-too-deep", f"nested deeper than {MAX_DEPTH} levels", event.start_mark)
