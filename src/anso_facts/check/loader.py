@@ -316,7 +316,6 @@ _CODES = {
 }
 
 
-@emits("unknown-field", "missing-field", "wrong-type", "not-allowed-value", "bad-format", "out-of-range", "schema")
 def schema_errors(schema: dict, document) -> list[tuple[tuple, str, str]]:
     """(path, code, message) of every way `document` breaks the JSON Schema `schema`.
 
@@ -324,8 +323,6 @@ def schema_errors(schema: dict, document) -> list[tuple[tuple, str, str]]:
     rejects goes through `jsonschema`, whose errors carry the paths that become file:line:column. A test holds
     the two to the same verdict on the real data and on every bad fixture. The validators are made once per
     schema (a schema is made once per run: see schemas.json_schemas)."""
-    from anso_facts.model.schemas import PATTERN_MEANINGS
-
     key = id(schema)
     if key not in _FAST:
         import jsonschema_rs
@@ -337,32 +334,33 @@ def schema_errors(schema: dict, document) -> list[tuple[tuple, str, str]]:
         from jsonschema import Draft202012Validator
 
         _EXPLAINING[key] = Draft202012Validator(schema)
-    out = []
-    for error in _EXPLAINING[key].iter_errors(document):
-        path = tuple(error.absolute_path)
-        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-            allowed = error.schema.get("properties", {})
-            what = "field" if path else "table"
-            for key in sorted(k for k in error.instance if k not in allowed):
-                where = _where(document, path + (key,))
-                message = f"{where}: unknown {what} {key!r}; {_closest(key, allowed)}"
-                out.append((path + (key,), "unknown-field", message))
-            continue
-        where = _where(document, path)
-        if error.validator == "pattern" and error.validator_value in PATTERN_MEANINGS:
-            out.append((path, "bad-format", f"{where}: {error.instance!r} {PATTERN_MEANINGS[error.validator_value]}"))
-            continue
-        if error.validator == "maxLength":
-            out.append(
-                (
-                    path,
-                    "out-of-range",
-                    f"{where}: {len(error.instance)} characters long, more than the {error.validator_value} allowed",
-                )
+    return [found for error in _EXPLAINING[key].iter_errors(document) for found in _explained(error, document)]
+
+
+@emits("unknown-field", "missing-field", "wrong-type", "not-allowed-value", "bad-format", "out-of-range", "schema")
+def _explained(error, document) -> list[tuple[tuple, str, str]]:
+    """(path, code, message) of one error of `jsonschema`: one for each unknown field, else one."""
+    from anso_facts.model.schemas import PATTERN_MEANINGS
+
+    path = tuple(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = error.schema.get("properties", {})
+        what = "field" if path else "table"
+        return [
+            (
+                path + (key,),
+                "unknown-field",
+                f"{_where(document, path + (key,))}: unknown {what} {key!r}; {_closest(key, allowed)}",
             )
-            continue
-        out.append((path, _CODES.get(error.validator, "schema"), f"{where}: {error.message}"))
-    return out
+            for key in sorted(k for k in error.instance if k not in allowed)
+        ]
+    where = _where(document, path)
+    if error.validator == "pattern" and error.validator_value in PATTERN_MEANINGS:
+        return [(path, "bad-format", f"{where}: {error.instance!r} {PATTERN_MEANINGS[error.validator_value]}")]
+    if error.validator == "maxLength":
+        too_long = f"{len(error.instance)} characters long, more than the {error.validator_value} allowed"
+        return [(path, "out-of-range", f"{where}: {too_long}")]
+    return [(path, _CODES.get(error.validator, "schema"), f"{where}: {error.message}")]
 
 
 def _where(document, path: tuple) -> str:

@@ -139,6 +139,32 @@ def _vocabularies(root: Path, data: bytes | None, cache: Cache | None) -> tuple[
     return vocabularies, problems
 
 
+def _results(
+    checker: FileChecker,
+    files: list[tuple[Path, bytes]],
+    cache: Cache | None,
+    keys: list[str],
+    entries: list[Any],
+    producer: FileProducer | None,
+    workers: int | None,
+) -> list[tuple[FileCheck, Any]]:
+    """Each file's check and product: from its cache entries (`keys`, `entries` as read) where both are there,
+    else made, and kept for the next check."""
+    cached = (
+        [_from_cache(cache, key, entry, producer) for key, entry in zip(keys, entries, strict=True)]
+        if cache
+        else [None] * len(files)
+    )
+    missing = [i for i, result in enumerate(cached) if result is None]
+    checked = dict(zip(missing, check_files(checker, [files[i] for i in missing], workers), strict=True))
+    if cache:
+        for i, (result, product) in checked.items():
+            cache.put(keys[i], result)
+            if producer:
+                producer.put(cache, keys[i], product)
+    return [checked[i] if result is None else result for i, result in enumerate(cached)]
+
+
 def check(
     root: Path, use_cache: bool = True, workers: int | None = None, producer: FileProducer | None = None
 ) -> tuple[Project, list[Problem]]:
@@ -170,19 +196,7 @@ def _check(
     checker = FileChecker(
         root, catalogue, catalogue_problems, schemas[FACTS_SCHEMA], producer.make if producer else None
     )
-    cached = (
-        [_from_cache(cache, key, entry, producer) for key, entry in zip(keys, entries, strict=True)]
-        if cache
-        else [None] * len(files)
-    )
-    missing = [i for i, result in enumerate(cached) if result is None]
-    checked = dict(zip(missing, check_files(checker, [files[i] for i in missing], workers), strict=True))
-    if cache:
-        for i, (result, product) in checked.items():
-            cache.put(keys[i], result)
-            if producer:
-                producer.put(cache, keys[i], product)
-    results = [checked[i] if result is None else result for i, result in enumerate(cached)]
+    results = _results(checker, files, cache, keys, entries, producer, workers)
     project = Project(root, catalogue, [r[0] for r in results], cache, [r[1] for r in results])
     problems = [problem for result in project.files for problem in result.problems]
     problems += unread_files(root, catalogue, in_data) + links(root)
