@@ -171,7 +171,7 @@ def test_no_entry_is_used_after_the_code_changed(project, tmp_path):
     check(project)
     poison_every_entry(project)
     assert POISON in messages(project)[0]  # unchanged code reads the entries
-    out = run_check_with_changed_code(project, tmp_path, "check/rules.py", '"""The checks', '"""(edited) The checks')
+    out = run_check_with_changed_code(project, tmp_path, "check/file_rules.py", '"""The rules', '"""(edited) The rules')
     assert POISON not in out and out.splitlines()[-1].startswith("ok: ")
 
 

@@ -301,16 +301,51 @@ def test_check_says_nothing_written_only_where_something_would_be(project, capsy
     assert "nothing written" in capsys.readouterr().err
 
 
-def test_every_problem_code_is_exercised_and_documented():
-    """Each code of the catalogue is expected by a bad fixture or asserted by a test; docs/checks.md lists them."""
-    from anso_facts.model.problems import CHECKS, checks_markdown
+def test_every_problem_code_is_declared_by_one_emitter_exercised_and_documented():
+    """Each code of the catalogue is declared by exactly one emitter (a rule's `codes`, or `@emits` on a function
+    outside the rules), and no other code is; each is expected by a bad fixture or asserted by a test;
+    docs/checks.md lists them."""
+    import anso_facts.check.run  # noqa: F401  (imports every emitter: the loader, the file and project rules)
+    from anso_facts.model.problems import CHECKS, EMITTERS, checks_markdown
 
+    declared = sorted(code for codes in EMITTERS.values() for code in codes)
+    assert declared == sorted(CHECKS)
     tests = Path(__file__).parent
     expected = {code for fixture in FIXTURES for _, _, code, _ in EXPECT.findall(fixture.read_text())}
     asserted = set(re.findall(r": ([a-z0-9-]+): ", "".join(p.read_text() for p in tests.glob("test_*.py"))))
     assert set(CHECKS) - expected - asserted == set()
-    assert expected - set(CHECKS) == set()
+    assert expected - set(declared) == set()
     assert (REPO / "docs" / "checks.md").read_text(encoding="utf-8") == checks_markdown()
+
+
+def test_a_rule_that_yields_a_code_it_does_not_declare_fails():
+    from anso_facts.model.problems import Finding, YamlFile, rule
+
+    registry: list = []
+
+    @rule(registry, codes=())
+    def says_more_than_it_declares(loaded):
+        yield Finding(YamlFile("data/x.yaml", "a: 1\n"), ("a",), "duplicate-id", "x: id is already used")
+
+    assert registry == [says_more_than_it_declares]
+    with pytest.raises(AssertionError, match="says_more_than_it_declares yields 'duplicate-id'"):
+        list(says_more_than_it_declares(None))
+
+
+def test_a_code_is_declared_once():
+    from anso_facts.model.problems import emits
+
+    with pytest.raises(AssertionError, match="'duplicate-id' is declared by anso_facts.check.project_rules"):
+
+        @emits("duplicate-id")
+        def another_emitter():
+            pass
+
+    with pytest.raises(AssertionError, match="not in the catalogue"):
+
+        @emits("no-such-code")
+        def an_emitter_of_an_unknown_code():
+            pass
 
 
 def test_problems_as_json_and_as_github_annotations(project, capsys):

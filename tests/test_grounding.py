@@ -4,7 +4,7 @@ each one does with each form the seeds use."""
 
 import pytest
 
-from anso_facts.check.grounding import dates_in, first_day, last_day, numbers_in, urls_in
+from anso_facts.check.grounding import dates_in, numbers_in, urls_in
 from anso_facts.check.seedtext import SeedText
 
 
@@ -59,19 +59,6 @@ def test_a_day_that_no_month_has_is_no_date():
 )
 def test_urls_in(text, urls):
     assert urls_in(text) == urls
-
-
-@pytest.mark.parametrize(
-    "value, first, last",
-    [
-        ("2020", "2020-01-01", "2020-12-31"),
-        ("2020-02", "2020-02-01", "2020-02-29"),
-        ("2021-12", "2021-12-01", "2021-12-31"),
-        ("2020-09-18", "2020-09-18", "2020-09-18"),
-    ],
-)
-def test_the_days_a_date_covers(value, first, last):
-    assert (first_day(value).isoformat(), last_day(value).isoformat()) == (first, last)
 
 
 SEED = SeedText("The Interna-\ntional  Alliance\n\nof \u201cScience\u201d Org-\n\nanizations\n")

@@ -1,7 +1,7 @@
 """Tables stage: each file's rows -> Arrow tables, typed as model.py declares; every file's joined, sorted by
 the table's key and cut to its declared columns, as written.
 
-The build hands `ArrowTables` to the check as its companion: each file's tables are made where its rows are
+The build hands `ArrowTables` to the check as its FileProducer: each file's tables are made where its rows are
 (in the check's workers), and cached beside the check's entry as Arrow IPC streams, read back memory-mapped."""
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ PROJECT_WIDE = ("records", EVIDENCE_TABLE, UNSUPPORTED_TABLE)  # tables whose ro
 
 
 def with_reference_evidence(evidence: pa.Table, rows: list[dict]) -> pa.Table:
-    """Every file's evidence rows, with those of references (made across files: rules.project_evidence)."""
+    """Every file's evidence rows, with those of references (made across files: project_rules.project_evidence)."""
     schema = arrow_schema(TABLE_BY_NAME[EVIDENCE_TABLE], checking=True)
     return pa.concat_tables([evidence, arrow_table(json_lines(rows), schema)])
 
@@ -102,14 +102,14 @@ def unsupported_words(project: Project, labels: dict[str, str], labels_digest: b
     and the labels' digest."""
     cache = project.cache
     parts = []
-    for made in project.made:
+    for product in project.products:
         if cache is None:
-            parts.append(_file_unsupported_words(made.tables, labels))
+            parts.append(_file_unsupported_words(product.tables, labels))
             continue
-        key = cache.key("unsupported", labels_digest + "".join(sorted(made.digests.values())).encode())
+        key = cache.key("unsupported", labels_digest + "".join(sorted(product.digests.values())).encode())
         part = cache.get(key, BUILD_SUFFIX)
         if not isinstance(part, pa.Table):
-            part = _file_unsupported_words(made.tables, labels)
+            part = _file_unsupported_words(product.tables, labels)
             cache.put(key, part, BUILD_SUFFIX)
         parts.append(part)
     schema = arrow_schema(TABLE_BY_NAME[UNSUPPORTED_TABLE], checking=True)
@@ -132,8 +132,8 @@ def _file_unsupported_words(tables: dict[str, pa.Table], labels: dict[str, str])
 
 
 def joined_tables(project: Project) -> dict[str, pa.Table]:
-    """Every table's rows from every file, in file order (what the companion made of each file)."""
-    return {t.name: pa.concat_tables([made.tables[t.name] for made in project.made]) for t in ALL_TABLES}
+    """Every table's rows from every file, in file order (the tables ArrowTables made of each file)."""
+    return {t.name: pa.concat_tables([tables.tables[t.name] for tables in project.products]) for t in ALL_TABLES}
 
 
 def table_digest(project: Project, name: str) -> str | None:
@@ -144,9 +144,9 @@ def table_digest(project: Project, name: str) -> str | None:
         return None
     digest = hashlib.sha256(project.cache.context)
     names = [t.name for t in ALL_TABLES] if name in PROJECT_WIDE else [name]
-    for made in project.made:
+    for tables in project.products:
         for each in names:
-            digest.update(made.digests[each].encode())
+            digest.update(tables.digests[each].encode())
     return digest.hexdigest()
 
 
@@ -197,7 +197,7 @@ def decode(data: memoryview):
 
 
 class ArrowTables:
-    """The build's companion to the check (check.Companion): each file's Arrow tables, cached."""
+    """The build's FileProducer (run.py): each file's Arrow tables, made where its rows are, and cached."""
 
     suffix = ".tables"
 
@@ -214,5 +214,5 @@ class ArrowTables:
             return None
         return entry if isinstance(entry, FileTables) else None
 
-    def put(self, cache: Cache, key: str, made: FileTables) -> None:
-        cache.write(key + self.suffix, *encode(made))
+    def put(self, cache: Cache, key: str, product: FileTables) -> None:
+        cache.write(key + self.suffix, *encode(product))

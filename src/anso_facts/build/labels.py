@@ -9,17 +9,12 @@ import string
 
 import pyarrow as pa
 
+from anso_facts.model import dates
 from anso_facts.model.tables import TABLES, Table
 from anso_facts.support.cache import BUILD_SUFFIX, Cache
 
 MAX_LENGTH = 80
 _FORMATTER = string.Formatter()
-DATE_LENGTH = {"year": 4, "month": 7, "day": 10}
-
-
-def date_text(value, precision: str | None) -> str | None:
-    """A date as the text gave it: '2020', '2020-07' or '2020-07-23' (by its precision column)."""
-    return value.isoformat()[: DATE_LENGTH[precision]] if value and precision else None
 
 
 def _names(part: str) -> list[str]:
@@ -45,7 +40,7 @@ def _values(table: Table, data: pa.Table, referred: dict[str, str]) -> list[dict
         values = data.column(name).to_pylist()
         if kinds[name] == "date":
             precisions = data.column(f"{name}_precision").to_pylist()
-            values = [date_text(v, p) for v, p in zip(values, precisions, strict=True)]
+            values = [dates.text(v, p) for v, p in zip(values, precisions, strict=True)]
         elif kinds[name] == "ref":
             values = [v and referred.get(v, v) for v in values]
         shown[name] = [None if v is None else str(v) for v in values]

@@ -30,7 +30,7 @@ from anso_facts.build.labels import cached_labels, with_labels
 from anso_facts.build.swap import recover, swap_into_place
 from anso_facts.check.evidence import EVIDENCE_TABLE
 from anso_facts.check.project import Project
-from anso_facts.check.rules import project_evidence
+from anso_facts.check.project_rules import project_evidence
 from anso_facts.check.run import check
 from anso_facts.model.card import dataset_card, temporal_coverage
 from anso_facts.model.datacite import datacite_xml
@@ -223,7 +223,7 @@ def write_outputs(project: Project, out: Path) -> dict[str, dict]:
 
 def check_for_build(root: Path, use_cache: bool = True, workers: int | None = None):
     """The check, with each file's Arrow tables made (or read from the cache) for `build`."""
-    return check(root, use_cache, workers, companion=ArrowTables())
+    return check(root, use_cache, workers, producer=ArrowTables())
 
 
 def build(project: Project, root: Path) -> None:

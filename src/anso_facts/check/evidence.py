@@ -14,9 +14,10 @@ import difflib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from anso_facts.check.grounding import date_parts, date_spans, number_spans, urls_in
+from anso_facts.check.grounding import date_spans, number_spans, urls_in
 from anso_facts.check.loader import FileRecords, Record, parse_lines
 from anso_facts.check.seedtext import SeedText
+from anso_facts.model import dates
 from anso_facts.model.tables import TABLE_BY_NAME, TABLES
 
 EVIDENCE_TABLE = "evidence"
@@ -103,10 +104,10 @@ def find_stated(kind: str, value, span: Span) -> tuple[int, int] | None:
         normal, offsets = span.text.normalised(span.start, span.end)
         if kind == "number":
             found = [(a, b) for number, a, b in number_spans(normal) if number == value]
-        elif str(date_parts(str(value))[0]) not in normal:  # every date a value can be stated by prints its year
+        elif str(dates.parse(str(value))[0]) not in normal:  # every date a value can be stated by prints its year
             found = []
         else:
-            found = [(a, b) for date, a, b in date_spans(normal) if date == date_parts(str(value))]
+            found = [(a, b) for date, a, b in date_spans(normal) if date == dates.parse(str(value))]
         return offsets(*min(found)) if found else None
     if kind == "url":
         normal, _ = span.text.normalised(span.start, span.end)

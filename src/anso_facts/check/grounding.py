@@ -1,4 +1,4 @@
-"""What numbers, dates and URLs a quote states, read as the seeds write them; and the days a curated date covers.
+"""What numbers, dates and URLs a quote states, read as the seeds write them (a curated date: model/dates.py).
 
 Numbers: "210", "100,000", "116 million", "one thousand", "a hundred", "nine".
 Dates: "18 September 2020", "August 31, 2020", "31 Jan. 2020", "July 2020", "23 July", "September 6", "2004".
@@ -7,7 +7,6 @@ A date is a (year, month, day) tuple with None where the text leaves a part out.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 _MONTHS = (
@@ -127,28 +126,3 @@ def urls_in(text: str) -> set[str]:
     for form in {text, text.replace("- ", "-"), text.replace("- ", "")}:
         found |= {m.group().rstrip(_URL_END) for m in _URL.finditer(form)}
     return found
-
-
-def date_parts(value: str) -> tuple:
-    """'2020-09' -> (2020, 9, None)."""
-    parts = [int(p) for p in value.split("-")]
-    return tuple(parts + [None] * (3 - len(parts)))
-
-
-def first_day(value: str) -> dt.date | None:
-    """'2020-07' -> 2020-07-01; None if no such day exists."""
-    year, month, day = date_parts(value)
-    try:
-        return dt.date(year, 1 if month is None else month, 1 if day is None else day)
-    except ValueError:
-        return None
-
-
-def last_day(value: str) -> dt.date:
-    """'2020' -> 2020-12-31, '2020-02' -> 2020-02-29: the end of the period a date of that precision covers."""
-    year, month, day = date_parts(value)
-    if day is not None:
-        return dt.date(year, month, day)
-    if month is None:
-        return dt.date(year, 12, 31)
-    return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from anso_facts.check.seedtext import SeedTexts
-from anso_facts.model.problems import Problem, Source, did_you_mean, display_path, relative_name
+from anso_facts.model.problems import Problem, YamlFile, did_you_mean, display_path, emits, relative_name
 from anso_facts.model.vocabularies import FILE as VOCABULARIES_FILE
 from anso_facts.model.vocabularies import Vocabularies
 from anso_facts.model.vocabularies import from_document as vocabularies_from
@@ -29,7 +29,7 @@ NOT_COMPARED = " (until the file loads, nothing that depends on its records is c
 class Record:
     table: str
     data: dict
-    source: Source
+    source: YamlFile
     path: tuple  # (table, index) within its file
 
     @property
@@ -67,6 +67,7 @@ def _walk(folder: Path) -> Iterator[Path]:
         yield from (Path(parent, name) for name in sorted(folders + files))
 
 
+@emits("symlink")
 def links(root: Path) -> list[Problem]:
     """A symbolic link in data/, seeds/ or docs/ (or one of those folders a link): refused, so that nothing
     outside the checkout is read or shown. Its target is neither followed nor named."""
@@ -118,6 +119,7 @@ def read_catalogue(root: Path) -> bytes | None:
     return (root / CATALOGUE).read_bytes() if plain_file_inside(root, CATALOGUE) else None
 
 
+@emits("unread-file", "unnamed-seed")
 def unread_files(root: Path, catalogue: FileRecords, in_data: list[Path]) -> list[Problem]:
     """Files the check would silently pass over: in data/ (`in_data`, see data_files), anything but a .yaml
     fact file; in seeds/, a seed the catalogue does not name."""
@@ -160,6 +162,7 @@ def with_seeds(
     return FileRecords(seed_bytes, SeedTexts(seed_bytes), vocabularies, records, ids)
 
 
+@emits("catalogue-missing")
 def load_catalogue(
     root: Path, data: bytes | None, files: dict[str, bytes], vocabularies: Vocabularies, schema: dict
 ) -> tuple[FileRecords, list[Problem]]:
@@ -177,6 +180,7 @@ def read_vocabularies(root: Path) -> bytes | None:
     return (root / VOCABULARIES).read_bytes() if plain_file_inside(root, VOCABULARIES) else None
 
 
+@emits("vocabularies-missing")
 def load_vocabularies(root: Path, data: bytes | None) -> tuple[Vocabularies, list[Problem]]:
     """The vocabularies of data/vocabularies.yaml (from its bytes, see read_vocabularies), and its problems: a
     file that is missing or does not load checks nothing else (every kind of every record would be in doubt)."""
@@ -196,47 +200,68 @@ def load_vocabularies(root: Path, data: bytes | None) -> tuple[Vocabularies, lis
     return (vocabularies_from(document) if isinstance(document, dict) and not problems else Vocabularies()), problems
 
 
-def load_document(path: Path, root: Path, schema: dict, data: bytes) -> tuple[object, list[Problem]]:
-    """A YAML file that is no table of records (the vocabularies), from its bytes, parsed strictly and checked
-    against `schema`."""
-    name = relative_name(path, root)
+@emits(
+    "not-utf8",
+    "yaml-syntax",
+    "yaml-tab",
+    "yaml-character",
+    "yaml-documents",
+    "yaml-alias",
+    "yaml-tag",
+    "yaml-too-deep",
+    "yaml-key",
+    "duplicate-key",
+)
+def parse_yaml(name: str, data: bytes) -> tuple[str | None, object, list[Problem]]:
+    """A file's text and document, parsed strictly (yamlsafe), and its problems: a duplicate key is reported
+    with the file's other problems; only a true syntax error stops a file (its text None)."""
     duplicates: list[yamlsafe.YamlError] = []
     try:
         text = yamlsafe.decode(data)
         document = yamlsafe.load(text, duplicates)
     except yamlsafe.YamlError as error:
-        return None, [Problem(name, error.line, error.column, error.code, error.message + NOT_COMPARED)]
-    source = Source(name, text)
-    problems = [Problem(name, error.line, error.column, error.code, error.message) for error in duplicates]
+        return None, None, [Problem(name, error.line, error.column, error.code, error.message + NOT_COMPARED)]
+    return text, document, [Problem(name, error.line, error.column, error.code, error.message) for error in duplicates]
+
+
+def load_document(path: Path, root: Path, schema: dict, data: bytes) -> tuple[object, list[Problem]]:
+    """A YAML file that is no table of records (the vocabularies), from its bytes, parsed strictly and checked
+    against `schema`."""
+    name = relative_name(path, root)
+    text, document, problems = parse_yaml(name, data)
+    if text is None:
+        return None, problems
+    source = YamlFile(name, text)
     problems += [
         Problem(name, *source.position(at), code, message) for at, code, message in schema_errors(schema, document)
     ]
-    problems += [Problem(name, *source.position(at), code, message) for at, code, message in _not_plain(document)]
+    problems += [Problem(name, *source.position(at), code, message) for at, code, message in unsafe_texts(document)]
     return document, problems
 
 
-def _not_plain(document) -> Iterator[tuple[tuple, str, str]]:
-    """(path, code, message) of each text of a document that holds a control character or starts as a formula
-    (plaintext.py), as the rule text_is_plain finds them in records."""
-    for at, text in texts(document):
-        unsafe = unsafe_character(text)
+@emits("control-character", "formula-text")
+def unsafe_texts(value, searched: bool = True) -> Iterator[tuple[tuple, str, str]]:
+    """(path, code, message) of each text in `value` (a document, or a record's data) that holds a control or
+    bidirectional character, or starts as a spreadsheet formula (plaintext.py). Unless `searched`, no text is
+    searched for such a character (one a file does not hold: see file_rules.text_is_plain)."""
+    for at, text in texts(value):
+        unsafe = unsafe_character(text) if searched else None
         if unsafe:
             yield (
                 at,
                 "control-character",
-                (
-                    f"{display_path(at)} holds the control character "
-                    f"{character_name(unsafe.group())} at character {unsafe.start() + 1}"
-                ),
+                f"{display_path(at)} holds the control character "
+                f"{character_name(unsafe.group())} at character {unsafe.start() + 1}",
             )
         if text[:1] in FORMULA_STARTS:
             yield (
                 at,
                 "formula-text",
-                (f"{display_path(at)} starts with {text[0]!r}, which a spreadsheet would run as a formula"),
+                f"{display_path(at)} starts with {text[0]!r}, which a spreadsheet would run as a formula",
             )
 
 
+@emits("file-too-large")
 def load_file(
     path: Path, root: Path, schema: dict, data: bytes | None = None
 ) -> tuple[list[Record], list[str], list[Problem]]:
@@ -246,14 +271,10 @@ def load_file(
     if len(data) > MAX_FILE_BYTES:
         too_large = f"file is larger than {MAX_FILE_BYTES // 2**20} MiB; split it{NOT_COMPARED}"
         return [], [], [Problem(name, 1, 1, "file-too-large", too_large)]
-    duplicates: list[yamlsafe.YamlError] = []  # a duplicate key is reported with the file's other problems
-    try:
-        text = yamlsafe.decode(data)
-        document = yamlsafe.load(text, duplicates)
-    except yamlsafe.YamlError as error:  # only a true syntax error stops a file
-        return [], [], [Problem(name, error.line, error.column, error.code, error.message + NOT_COMPARED)]
-    source = Source(name, text)
-    problems = [Problem(name, error.line, error.column, error.code, error.message) for error in duplicates]
+    text, document, problems = parse_yaml(name, data)
+    if text is None:
+        return [], [], problems
+    source = YamlFile(name, text)
     if document is None:  # comments only: a fact file made for a new seed (`anso-facts seed add`), still empty
         return [], [], problems
     records: list[Record] = []
@@ -302,8 +323,6 @@ def schema_errors(schema: dict, document) -> list[tuple[tuple, str, str]]:
     rejects goes through `jsonschema`, whose errors carry the paths that become file:line:column. A test holds
     the two to the same verdict on the real data and on every bad fixture. The validators are made once per
     schema (a schema is made once per run: see schemas.json_schemas)."""
-    from anso_facts.model.schemas import PATTERN_MEANINGS
-
     key = id(schema)
     if key not in _FAST:
         import jsonschema_rs
@@ -315,32 +334,33 @@ def schema_errors(schema: dict, document) -> list[tuple[tuple, str, str]]:
         from jsonschema import Draft202012Validator
 
         _EXPLAINING[key] = Draft202012Validator(schema)
-    out = []
-    for error in _EXPLAINING[key].iter_errors(document):
-        path = tuple(error.absolute_path)
-        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-            allowed = error.schema.get("properties", {})
-            what = "field" if path else "table"
-            for key in sorted(k for k in error.instance if k not in allowed):
-                where = _where(document, path + (key,))
-                message = f"{where}: unknown {what} {key!r}; {_closest(key, allowed)}"
-                out.append((path + (key,), "unknown-field", message))
-            continue
-        where = _where(document, path)
-        if error.validator == "pattern" and error.validator_value in PATTERN_MEANINGS:
-            out.append((path, "bad-format", f"{where}: {error.instance!r} {PATTERN_MEANINGS[error.validator_value]}"))
-            continue
-        if error.validator == "maxLength":
-            out.append(
-                (
-                    path,
-                    "out-of-range",
-                    f"{where}: {len(error.instance)} characters long, more than the {error.validator_value} allowed",
-                )
+    return [found for error in _EXPLAINING[key].iter_errors(document) for found in _explained(error, document)]
+
+
+@emits("unknown-field", "missing-field", "wrong-type", "not-allowed-value", "bad-format", "out-of-range", "schema")
+def _explained(error, document) -> list[tuple[tuple, str, str]]:
+    """(path, code, message) of one error of `jsonschema`: one for each unknown field, else one."""
+    from anso_facts.model.schemas import PATTERN_MEANINGS
+
+    path = tuple(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = error.schema.get("properties", {})
+        what = "field" if path else "table"
+        return [
+            (
+                path + (key,),
+                "unknown-field",
+                f"{_where(document, path + (key,))}: unknown {what} {key!r}; {_closest(key, allowed)}",
             )
-            continue
-        out.append((path, _CODES.get(error.validator, "schema"), f"{where}: {error.message}"))
-    return out
+            for key in sorted(k for k in error.instance if k not in allowed)
+        ]
+    where = _where(document, path)
+    if error.validator == "pattern" and error.validator_value in PATTERN_MEANINGS:
+        return [(path, "bad-format", f"{where}: {error.instance!r} {PATTERN_MEANINGS[error.validator_value]}")]
+    if error.validator == "maxLength":
+        too_long = f"{len(error.instance)} characters long, more than the {error.validator_value} allowed"
+        return [(path, "out-of-range", f"{where}: {too_long}")]
+    return [(path, _CODES.get(error.validator, "schema"), f"{where}: {error.message}")]
 
 
 def _where(document, path: tuple) -> str:

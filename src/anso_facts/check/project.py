@@ -1,6 +1,6 @@
 """What a check knows of the project: each file's contribution (`FileCheck`, cached), and the whole project
-(`Project`) with the questions the project rules ask of it, over plain columns. Made by check.py, read by
-rules.py and coverage.py."""
+(`Project`) with the questions the project rules ask of it, over plain columns. Made by run.py, read by
+project_rules.py and coverage.py."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import Any
 
 from anso_facts.check.loader import FileRecords, plain_file_inside
 from anso_facts.check.rows import LOCATOR
-from anso_facts.model.problems import LOAD_FAILURES, Finding, Problem, Source
+from anso_facts.model.problems import LOAD_FAILURES, Finding, Problem, YamlFile
 from anso_facts.support import yamlsafe
 from anso_facts.support.cache import Cache
 
@@ -39,7 +39,7 @@ def published_records(root: Path) -> list[Path]:
 @dataclass
 class FileCheck:
     """What one file contributes to the check: its problems, every id seen in it, its row count per table,
-    and the columns of its rows that the project rules read (rules.COLUMNS_READ)."""
+    and the columns of its rows that the project rules read (project_rules.COLUMNS_READ)."""
 
     name: str
     problems: list[Problem]
@@ -57,20 +57,20 @@ class FileCheck:
 @dataclass
 class Project:
     """A checked project: the seed catalogue, and what every file contributes (the catalogue's first, then
-    each fact file's in path order), with the questions the PROJECT_RULES ask of them. `made` holds what the
-    companion made of each file, if there was one."""
+    each fact file's in path order), with the questions the PROJECT_RULES ask of them. `products` holds the
+    FileProducer's product of each file, if there was one (run.py)."""
 
     root: Path
     catalogue: FileRecords
     files: list[FileCheck]
     cache: Cache | None = None
-    made: list[Any] = field(default_factory=list)
+    products: list[Any] = field(default_factory=list)
     _columns: dict[tuple[str, str], list] = field(default_factory=dict, repr=False)
     _ids_in: dict[tuple[str, ...], set[str]] = field(default_factory=dict, repr=False)
-    memo: dict = field(default_factory=dict, repr=False)  # what the rules make once (rules.project_evidence)
+    memo: dict = field(default_factory=dict, repr=False)  # what the rules make once (project_rules.project_evidence)
 
     def column(self, table: str, name: str) -> list:
-        """One column of a table (of those in rules.COLUMNS_READ), every file's rows in file order."""
+        """One column of a table (of those in project_rules.COLUMNS_READ), every file's rows in file order."""
         key = (table, name)
         if key not in self._columns:
             self._columns[key] = [value for f in self.files for value in f.columns[table][name]]
@@ -117,11 +117,11 @@ class Project:
                         found.setdefault(row[column], (name.as_posix(), rows.line_num))
         return found
 
-    def source(self, name: str) -> Source:
+    def source(self, name: str) -> YamlFile:
         """A file as read again, to place a finding in it."""
-        return Source(name, yamlsafe.decode((self.root / name).read_bytes()))
+        return YamlFile(name, yamlsafe.decode((self.root / name).read_bytes()))
 
-    def places(self) -> Iterator[tuple[str, Source, tuple]]:
+    def places(self) -> Iterator[tuple[str, YamlFile, tuple]]:
         """(id, source, path in file) of every valid record, in file order."""
         for f in self.files:
             records = f.columns["records"]

@@ -9,12 +9,11 @@ import datetime as dt
 
 from anso_facts.check.evidence import EVIDENCE_TABLE, file_evidence
 from anso_facts.check.freetext import unsupported
-from anso_facts.check.grounding import first_day
 from anso_facts.check.loader import FileRecords, parse_lines
+from anso_facts.model import dates
 from anso_facts.model.schemas import Column, columns
 from anso_facts.model.tables import ALL_TABLES, CITE_TABLE, TABLE_BY_NAME, Table
 
-PRECISION_BY_PARTS = {1: "year", 2: "month", 3: "day"}
 UNSUPPORTED_TABLE = "unsupported_words"
 LOCATOR = "_index"  # a column of the records rows, not written: the record's index in its table in its file
 
@@ -26,7 +25,7 @@ def _cell(column: Column, data: dict):
     if value is None or not column.part:
         return value
     value = str(value)
-    return first_day(value) if column.part == "value" else PRECISION_BY_PARTS[value.count("-") + 1]
+    return dates.first_day(value) if column.part == "value" else dates.precision(value)
 
 
 def _list_rows(table: Table, record_id: str, data: dict) -> list[dict]:
@@ -89,9 +88,11 @@ def select(rows: Rows, wanted: dict[str, tuple[str, ...]]) -> dict[str, dict[str
     """Some columns of some tables, column by column: {table: {column: [values]}}, dates as ISO text; small to
     keep and quick to read back."""
     return {
-        table: {name: [_plain(row[name]) for row in rows[table]] for name in names} for table, names in wanted.items()
+        table: {name: [_date_as_text(row[name]) for row in rows[table]] for name in names}
+        for table, names in wanted.items()
     }
 
 
-def _plain(value):
+def _date_as_text(value):
+    """A date as ISO text (the cached columns hold no date objects); any other value as it is."""
     return value.isoformat() if isinstance(value, dt.date) else value

@@ -10,7 +10,7 @@
 Every problem is placed at file:line:column; the check reports them all, sorted.
 
 A later stage that needs more of each file than the check does (the build's Arrow tables) passes a
-`Companion`: it is given each file's rows where they are made, and keeps its own result in the cache beside
+`FileProducer`: it is given each file's rows where they are made, and keeps its product in the cache beside
 the check's, so this stage never imports it.
 """
 
@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
+from anso_facts.check.file_rules import FILE_RULES
 from anso_facts.check.loader import (
     CATALOGUE,
     VOCABULARIES,
@@ -36,10 +37,10 @@ from anso_facts.check.loader import (
     with_seeds,
 )
 from anso_facts.check.project import FileCheck, Project
+from anso_facts.check.project_rules import COLUMNS_READ, PROJECT_RULES
 from anso_facts.check.rows import Rows, record_rows, select
-from anso_facts.check.rules import COLUMNS_READ, FILE_RULES, PROJECT_RULES
 from anso_facts.check.seedtext import SeedTexts
-from anso_facts.model.problems import Problem, relative_name
+from anso_facts.model.problems import Problem, placed, relative_name
 from anso_facts.model.schemas import FACTS_SCHEMA, SEEDS_SCHEMA, json_schemas
 from anso_facts.model.vocabularies import Vocabularies
 from anso_facts.support.cache import Cache, context_digest
@@ -49,14 +50,14 @@ from anso_facts.support.progress import progress
 PARALLEL_FROM_BYTES = 2 * 2**20  # fewer bytes to check than this: one process, as starting more costs more
 
 
-class Companion(Protocol):
-    """What a later stage makes of each file's rows, kept in the cache beside the check's entry."""
+class FileProducer(Protocol):
+    """What a later stage makes of each file's rows (its product), kept in the cache beside the check's entry."""
 
     def make(self, rows: Rows) -> Any: ...
 
     def get(self, cache: Cache, key: str) -> Any | None: ...
 
-    def put(self, cache: Cache, key: str, made: Any) -> None: ...
+    def put(self, cache: Cache, key: str, product: Any) -> None: ...
 
 
 class FileChecker:
@@ -77,18 +78,18 @@ class FileChecker:
         return self.check_file(*item)
 
     def check_file(self, path: Path, data: bytes) -> tuple[FileCheck, Any]:
-        """The file's check, and what the companion makes of its rows (None without one)."""
+        """The file's check, and the producer's product of its rows (None without one)."""
         if path == self.root / CATALOGUE:  # loaded already, with the seeds every file is checked against
-            result, made = self.examine(CATALOGUE.as_posix(), self.catalogue, self.catalogue_problems)
+            result, product = self.examine(CATALOGUE.as_posix(), self.catalogue, self.catalogue_problems)
             result.loaded = (self.catalogue.records, self.catalogue.ids, self.catalogue_problems)
-            return result, made
+            return result, product
         records, ids, problems = load_file(path, self.root, self.schema, data)
         catalogue = self.catalogue
         loaded = FileRecords(catalogue.seed_bytes, catalogue.seed_texts, catalogue.vocabularies, records, ids)
         return self.examine(relative_name(path, self.root), loaded, problems)
 
     def examine(self, name: str, loaded: FileRecords, problems: list[Problem]) -> tuple[FileCheck, Any]:
-        problems = problems + [finding.place() for rule in FILE_RULES for finding in rule(loaded)]
+        problems = problems + [placed(finding) for rule in FILE_RULES for finding in rule(loaded)]
         rows = record_rows(loaded)
         counts = {table: len(table_rows) for table, table_rows in rows.items()}
         result = FileCheck(name, problems, loaded.ids, counts, select(rows, COLUMNS_READ))
@@ -104,15 +105,15 @@ def check_files(
     return progress(in_processes(FileChecker.check_item, checker, files, workers), len(files), "checking files")
 
 
-def _from_cache(cache: Cache, key: str, result: Any, companion: Companion | None) -> tuple[FileCheck, Any] | None:
-    """A file's check (`result`, its cache entry as read) and what the companion made of it, or None if either is
+def _from_cache(cache: Cache, key: str, result: Any, producer: FileProducer | None) -> tuple[FileCheck, Any] | None:
+    """A file's check (`result`, its cache entry as read) and the producer's product of it, or None if either is
     missing."""
     if not isinstance(result, FileCheck):
         return None
-    if companion is None:
+    if producer is None:
         return result, None
-    made = companion.get(cache, key)
-    return None if made is None else (result, made)
+    product = producer.get(cache, key)
+    return None if product is None else (result, product)
 
 
 def _catalogue(
@@ -138,16 +139,42 @@ def _vocabularies(root: Path, data: bytes | None, cache: Cache | None) -> tuple[
     return vocabularies, problems
 
 
+def _results(
+    checker: FileChecker,
+    files: list[tuple[Path, bytes]],
+    cache: Cache | None,
+    keys: list[str],
+    entries: list[Any],
+    producer: FileProducer | None,
+    workers: int | None,
+) -> list[tuple[FileCheck, Any]]:
+    """Each file's check and product: from its cache entries (`keys`, `entries` as read) where both are there,
+    else made, and kept for the next check."""
+    cached = (
+        [_from_cache(cache, key, entry, producer) for key, entry in zip(keys, entries, strict=True)]
+        if cache
+        else [None] * len(files)
+    )
+    missing = [i for i, result in enumerate(cached) if result is None]
+    checked = dict(zip(missing, check_files(checker, [files[i] for i in missing], workers), strict=True))
+    if cache:
+        for i, (result, product) in checked.items():
+            cache.put(keys[i], result)
+            if producer:
+                producer.put(cache, keys[i], product)
+    return [checked[i] if result is None else result for i, result in enumerate(cached)]
+
+
 def check(
-    root: Path, use_cache: bool = True, workers: int | None = None, companion: Companion | None = None
+    root: Path, use_cache: bool = True, workers: int | None = None, producer: FileProducer | None = None
 ) -> tuple[Project, list[Problem]]:
     """Load and check everything under `root`: every problem, placed and sorted, none raised."""
     with collector_paused():  # the cached columns are millions of objects, none in a cycle
-        return _check(root, use_cache, workers, companion)
+        return _check(root, use_cache, workers, producer)
 
 
 def _check(
-    root: Path, use_cache: bool, workers: int | None, companion: Companion | None
+    root: Path, use_cache: bool, workers: int | None, producer: FileProducer | None
 ) -> tuple[Project, list[Problem]]:
     catalogue_bytes = read_catalogue(root)
     vocabularies_bytes = read_vocabularies(root)
@@ -167,26 +194,14 @@ def _check(
         root, catalogue_bytes, seeds, entries[0], vocabularies, schemas[SEEDS_SCHEMA]
     )
     checker = FileChecker(
-        root, catalogue, catalogue_problems, schemas[FACTS_SCHEMA], companion.make if companion else None
+        root, catalogue, catalogue_problems, schemas[FACTS_SCHEMA], producer.make if producer else None
     )
-    cached = (
-        [_from_cache(cache, key, entry, companion) for key, entry in zip(keys, entries, strict=True)]
-        if cache
-        else [None] * len(files)
-    )
-    missing = [i for i, result in enumerate(cached) if result is None]
-    made = dict(zip(missing, check_files(checker, [files[i] for i in missing], workers), strict=True))
-    if cache:
-        for i, (result, extra) in made.items():
-            cache.put(keys[i], result)
-            if companion:
-                companion.put(cache, keys[i], extra)
-    results = [made[i] if result is None else result for i, result in enumerate(cached)]
+    results = _results(checker, files, cache, keys, entries, producer, workers)
     project = Project(root, catalogue, [r[0] for r in results], cache, [r[1] for r in results])
     problems = [problem for result in project.files for problem in result.problems]
     problems += unread_files(root, catalogue, in_data) + links(root)
     if not any(result.failed_to_load for result in project.files):  # else they would report what follows from it
-        problems += [finding.place() for rule in PROJECT_RULES for finding in rule(project)]
-    if cache and companion is None:  # a build removes them once it has asked for its own too (write.build)
+        problems += [placed(finding) for rule in PROJECT_RULES for finding in rule(project)]
+    if cache and producer is None:  # a build removes them once it has asked for its own too (write.build)
         cache.remove_unasked()  # after the project rules, whose entries (each file's references) are asked too
     return project, sorted(set(problems))

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from anso_facts.model import dates
 from anso_facts.model.metadata import METADATA, bibtex, citation_text, concept_doi, doi, doi_url
 
 # The dated happenings the data reports: the span of these is its temporal coverage. (roles.as_of and
@@ -68,19 +69,14 @@ def _dated(root: Path, fields: tuple[tuple[str, str], ...]) -> list[tuple[date, 
     return found
 
 
-def _as_text(day: date, precision: str) -> str:
-    return {"year": f"{day:%Y}", "month": f"{day:%Y-%m}"}.get(precision, day.isoformat())
+def _start(item: tuple[date, str]) -> tuple[date, int]:
+    """To compare beginnings: the first day, then the finer date first ('2020-01-01' before '2020')."""
+    return item[0], -dates.PRECISIONS.index(item[1])
 
 
-def _period_end(day: date, precision: str) -> tuple[int, ...]:
-    """The last day a date of this precision may stand for, to compare ends."""
-    return (
-        (day.year, 13, 32)
-        if precision == "year"
-        else (day.year, day.month, 32)
-        if precision == "month"
-        else (day.year, day.month, day.day)
-    )
+def _end(item: tuple[date, str]) -> tuple[date, int]:
+    """To compare ends: the last day covered, then the coarser date last ('2020' after '2020-12-31')."""
+    return dates.last_day(dates.text(*item)), -dates.PRECISIONS.index(item[1])
 
 
 def temporal_coverage(root: Path) -> str | None:
@@ -89,9 +85,8 @@ def temporal_coverage(root: Path) -> str | None:
     dated = _dated(root, TEMPORAL_FIELDS)
     if not dated:
         return None
-    first = min(dated, key=lambda item: (item[0], -len(_as_text(*item))))
-    last = max(dated, key=lambda item: _period_end(*item))
-    return f"{_as_text(*first)}/{_as_text(*last)}"
+    first, last = min(dated, key=_start), max(dated, key=_end)
+    return f"{dates.text(*first)}/{dates.text(*last)}"
 
 
 def size_category(counts: dict[str, int]) -> str:
@@ -193,7 +188,7 @@ def dataset_card(root: Path, hub_repo: str | None = None) -> str:
         "|---|---|---|---|---|---|",
         *[
             f"| `{s['id']}` | {_cell(s['title'])} | {_cell(s['publisher'])} | "
-            f"{_as_text(s['published'], s['published_precision'] or 'day') if s['published'] else ''} | "
+            f"{dates.text(s['published'], s['published_precision'] or 'day') if s['published'] else ''} | "
             f"{s['kind']} | {s['line_count']} |"
             for s in seeds
         ],
@@ -265,7 +260,7 @@ def dataset_card(root: Path, hub_repo: str | None = None) -> str:
         )
         + (
             f" Some relations and titles are said to hold since earlier dates, the earliest "
-            f"{_as_text(*min(background))}."
+            f"{dates.text(*min(background))}."
             if background and coverage and min(background)[0].isoformat() < coverage
             else ""
         )

@@ -1,9 +1,17 @@
-"""Problems, compiler style: every check adds to one list; the run reports them all, sorted, and exits once."""
+"""Problems, compiler style: every check adds to one list; the run reports them all, sorted, and exits once.
+
+Every code is in the catalogue (CHECKS, from which docs/checks.md is written) and is declared by the one
+function that makes its problems: `@emits(code, ...)` on a function, `@rule(registry, codes=...)` on a rule of
+the check (which also puts it in the registry its scope runs, and fails on a finding of a code it does not
+declare)."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Generic, TypeVar
 
 
 @dataclass(frozen=True)
@@ -236,10 +244,6 @@ class Problem:
     def __post_init__(self):
         assert self.code in CHECKS, f"problem code {self.code!r} is not in the catalogue"
 
-    def place(self) -> Problem:
-        """A problem is placed already (a rule may yield one where it has no YAML value to point at)."""
-        return self
-
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}: {self.code}: {self.message}"
 
@@ -260,7 +264,7 @@ class Problem:
 
 
 @dataclass
-class Source:
+class YamlFile:
     """A YAML file as read: its name relative to the project root, and its text."""
 
     name: str
@@ -283,7 +287,7 @@ class Source:
 class Finding:
     """A problem not yet placed: the file and the path of the offending value within it."""
 
-    source: Source
+    source: YamlFile
     path: tuple
     code: str
     message: str
@@ -291,6 +295,74 @@ class Finding:
     def place(self) -> Problem:
         line, column = self.source.position(self.path)
         return Problem(self.source.name, line, column, self.code, self.message)
+
+
+def placed(found: Finding | Problem) -> Problem:
+    """A rule's finding at its file:line:column (a rule yields a Problem where it has no YAML value to point at,
+    such as an id of a released CSV file)."""
+    return found if isinstance(found, Problem) else found.place()
+
+
+# --- who emits each code -----------------------------------------------------------------------------------
+
+EMITTERS: dict[str, tuple[str, ...]] = {}  # "module.function" -> the codes it declares
+_EMITTER_OF: dict[str, str] = {}  # code -> the one emitter that declares it
+
+Emitter = TypeVar("Emitter", bound=Callable)
+Subject = TypeVar("Subject")
+
+
+def _name(emitter: Callable) -> str:
+    return f"{emitter.__module__}.{emitter.__qualname__}"
+
+
+def _declare(emitter: Callable, codes: tuple[str, ...]) -> None:
+    name = _name(emitter)
+    for code in codes:
+        assert code in CHECKS, f"{name} declares {code!r}, which is not in the catalogue (problems.CHECKS)"
+        assert _EMITTER_OF.setdefault(code, name) == name, f"{code!r} is declared by {_EMITTER_OF[code]} and {name}"
+    EMITTERS[name] = codes
+
+
+def emits(*codes: str) -> Callable[[Emitter], Emitter]:
+    """Declares the codes of the problems a function makes; the function itself is left as it is."""
+
+    def declare(emitter: Emitter) -> Emitter:
+        _declare(emitter, codes)
+        return emitter
+
+    return declare
+
+
+class Rule(Generic[Subject]):
+    """A rule of the check: a function of its subject (one file's records, or the project) that yields findings.
+    It may yield the codes it declares and those of the emitters it `uses` (whose results it reports)."""
+
+    def __init__(self, check: Callable[[Subject], Iterable[Finding | Problem]], uses: tuple[Callable, ...]):
+        self.check = check
+        self.codes = EMITTERS[_name(check)]
+        self.may_yield = frozenset(self.codes).union(*(EMITTERS[_name(used)] for used in uses))
+        functools.update_wrapper(self, check)
+
+    def __call__(self, subject: Subject) -> Iterator[Finding | Problem]:
+        for found in self.check(subject):
+            if found.code not in self.may_yield:  # raised, not asserted: a wrong code would mislead the curator
+                raise AssertionError(f"{self.check.__name__} yields {found.code!r}, which it does not declare")
+            yield found
+
+
+def rule(
+    registry: list[Rule[Subject]], codes: tuple[str, ...], uses: tuple[Callable, ...] = ()
+) -> Callable[[Callable[[Subject], Iterable[Finding | Problem]]], Rule[Subject]]:
+    """Declares a rule's codes and adds it to `registry` (the rules of one scope, run in the order defined)."""
+
+    def register(check: Callable[[Subject], Iterable[Finding | Problem]]) -> Rule[Subject]:
+        _declare(check, codes)
+        registered = Rule(check, uses)
+        registry.append(registered)
+        return registered
+
+    return register
 
 
 def did_you_mean(name: str, candidates, most: int = 3) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from anso_facts.model.dates import PRECISIONS
 from anso_facts.model.tables import (
     ALL_TABLES,
     COUNTRY,
@@ -31,7 +32,6 @@ from anso_facts.model.vocabularies import schema as vocabularies_schema
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 MAX_LINE = 999_999
 LINES = r"^[1-9][0-9]{0,5}(-[1-9][0-9]{0,5})?$"
-PRECISIONS = ("year", "month", "day")
 
 # --- JSON Schemas for the curated YAML -------------------------------------------------------------------
 

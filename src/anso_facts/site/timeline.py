@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from markupsafe import Markup
 
+from anso_facts.model.dates import PRECISIONS
 from anso_facts.site.html_contexts import attribute, segment, text
 
 if TYPE_CHECKING:
@@ -63,8 +64,8 @@ def dated_facts(tables: Mapping[str, list[dict]]) -> list[Dated]:
         for row in tables[table]
         if row[field] is not None
     ]
-    rank = {"year": 0, "month": 1, "day": 2}
-    found.sort(key=lambda d: (d.day, rank.get(d.precision, 2), d.record_id, d.what))
+    rank = {precision: i for i, precision in enumerate(PRECISIONS)}
+    found.sort(key=lambda d: (d.day, rank[d.precision], d.record_id, d.what))
     return found
 
 

@@ -8,7 +8,7 @@ An entry's key hashes everything the entry depends on:
 An entry is only ever read under the key it was written with, so a change to any of these makes a new key,
 never a stale hit. An entry that cannot be read is made again, and each check removes the entries it did not
 ask for, so the folder holds about one entry per fact file (and one beside it per later stage that keeps its
-own, such as the build's Arrow tables: see tables.py).
+own, such as the build's Arrow tables: see build/arrow_tables.py).
 
 The check's entry is a pickle of plain Python values (no Arrow: the check never imports it). Like the code in
 this checkout, entries are trusted: never copy a cache from elsewhere. A `.anso-cache` that is a symlink is
@@ -34,7 +34,11 @@ from pathlib import Path
 FOLDER = Path(".anso-cache")
 SUFFIX = ".check"
 BUILD_SUFFIX = ".build"  # the build's entries made across files (labels, free text), which a check never asks for
-ENTRY_SUFFIXES = (SUFFIX, ".tables", BUILD_SUFFIX)  # the check's, each file's Arrow tables, the build's
+ENTRY_SUFFIXES = (
+    SUFFIX,
+    ".tables",
+    BUILD_SUFFIX,
+)  # the check's, each file's Arrow tables (build/arrow_tables.py), the build's
 WRITTEN = "written.json"  # what the last build wrote of each table (see write.write_tables)
 SCRATCH = ".new-"  # a file being written, to be renamed into place
 
