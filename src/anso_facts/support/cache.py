@@ -34,11 +34,8 @@ from pathlib import Path
 FOLDER = Path(".anso-cache")
 SUFFIX = ".check"
 BUILD_SUFFIX = ".build"  # the build's entries made across files (labels, free text), which a check never asks for
-ENTRY_SUFFIXES = (
-    SUFFIX,
-    ".tables",
-    BUILD_SUFFIX,
-)  # the check's, each file's Arrow tables (build/arrow_tables.py), the build's
+# the check's entries, each file's Arrow tables (build/arrow_tables.py) and the build's own
+ENTRY_SUFFIXES = (SUFFIX, ".tables", BUILD_SUFFIX)
 WRITTEN = "written.json"  # what the last build wrote of each table (see write.write_tables)
 SCRATCH = ".new-"  # a file being written, to be renamed into place
 
