@@ -8,7 +8,6 @@ Dates are ISO 8601 text, booleans 0 or 1. `datasette_metadata` is Datasette's me
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import pyarrow.parquet as pq
 from anso_facts.model.metadata import METADATA
 from anso_facts.model.schemas import columns
 from anso_facts.model.tables import ALL_TABLES, Table, foreign_table
+from anso_facts.support.atomic import replaced
 
 FILE_NAME = "anso-facts.sqlite"
 SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "boolean": "INTEGER", "date": "TEXT"}
@@ -102,23 +102,25 @@ def _sql_rows(table: Table, rows: list[dict]) -> list[tuple]:
 def write_database(tables: dict[str, list[dict]], target: Path, enums: dict[tuple[str, str], list[str]]) -> Path:
     """Write the built tables (see built_rows; `enums`, see package_enums) as a SQLite file at `target`, whole or
     not at all."""
-    partial = target.with_name(f".{target.name}.partial")
-    partial.unlink(missing_ok=True)
-    connection = sqlite3.connect(partial)
-    try:
-        with connection:
-            for table in ALL_TABLES:
-                connection.execute(create_table_sql(table, enums))
-                placeholders = ", ".join("?" for _ in columns(table))
-                connection.executemany(
-                    f"INSERT INTO {_quoted(table.name)} VALUES ({placeholders})", _sql_rows(table, tables[table.name])
-                )
-                for statement in index_sql(table):
-                    connection.execute(statement)
-    finally:
-        connection.close()
-    os.replace(partial, target)
+    with replaced(target) as scratch:
+        connection = sqlite3.connect(scratch)
+        try:
+            with connection:
+                for table in ALL_TABLES:
+                    _fill_table(connection, table, tables[table.name], enums)
+        finally:
+            connection.close()
     return target
+
+
+def _fill_table(
+    connection: sqlite3.Connection, table: Table, rows: list[dict], enums: dict[tuple[str, str], list[str]]
+) -> None:
+    connection.execute(create_table_sql(table, enums))
+    placeholders = ", ".join("?" for _ in columns(table))
+    connection.executemany(f"INSERT INTO {_quoted(table.name)} VALUES ({placeholders})", _sql_rows(table, rows))
+    for statement in index_sql(table):
+        connection.execute(statement)
 
 
 def datasette_metadata() -> dict:

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +18,7 @@ from typing import Any
 from anso_facts.check.loader import CATALOGUE, VOCABULARIES, data_files
 from anso_facts.model.tables import TABLE_BY_NAME
 from anso_facts.support import yamlsafe
+from anso_facts.support.atomic import write_whole as write_whole  # the command writes a file through it
 
 WIDTH = 116
 FOLLOWING = ("inferred", "note", "cite", "excluded")  # after a record's own fields, in this order
@@ -123,15 +122,3 @@ def formatted(root: Path, path: Path) -> tuple[str, str]:
     """A file's text, and its text in the canonical layout."""
     text = path.read_text(encoding="utf-8")
     return text, canonical(text, records=path != root / VOCABULARIES)
-
-
-def write_whole(path: Path, text: str) -> None:
-    """`text` into `path`, whole or not at all: a new file beside it, renamed over it."""
-    descriptor, scratch = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".fmt", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.replace(scratch, path)
-    except BaseException:
-        Path(scratch).unlink(missing_ok=True)
-        raise

@@ -17,7 +17,6 @@ import io
 import json
 import os
 import re
-import secrets
 import shutil
 import stat
 import subprocess
@@ -38,6 +37,7 @@ from anso_facts.model.metadata import METADATA, citation_cff, concept_doi, doi
 from anso_facts.release.diff import STEPS, diff, required_step, version_step, version_tuple
 from anso_facts.release.ro_crate import NAME as RO_CRATE
 from anso_facts.release.ro_crate import ro_crate
+from anso_facts.support.atomic import scratch_beside, write_whole
 
 # The developers' README.md is not packed: the archive's README.md is the dataset card (build/DATASET.md)
 INCLUDED = (
@@ -239,7 +239,7 @@ def keep_release(root: Path, archive: str, sha256: str) -> Path:
     archive's name and sha256): committed with the release, it is what later checks hold every published id
     to, and what the next release is compared with. Written whole or not at all."""
     folder = root / RELEASES / __version__
-    partial = folder.with_name(f".{__version__}.{os.getpid()}-{secrets.token_hex(4)}.partial")
+    partial = scratch_beside(folder)
     partial.mkdir(parents=True)
     try:
         for name in ["datapackage.json", *(f for f in _walk(root, root / "build"))]:
@@ -345,8 +345,8 @@ def release(root: Path, dist: Path | None = None, previous: str | None = None) -
     dist = dist or root / "dist"
     dist.mkdir(parents=True, exist_ok=True)
     target = dist / f"{folder}.zip"
-    _write_whole(target, lambda file: file.write(packed))
-    _write_whole(root / CHANGELOG, lambda file: file.write(contents[CHANGELOG]))
+    write_whole(target, packed)
+    write_whole(root / CHANGELOG, contents[CHANGELOG])
     keep_release(root, target.name, sha256)
     return target
 
@@ -357,21 +357,6 @@ def _pack(folder: str, contents: dict[str, bytes]) -> bytes:
         for name in sorted(contents):
             _add(archive, f"{folder}/{name}", contents[name])
     return buffer.getvalue()
-
-
-def _write_whole(target: Path, write) -> None:
-    """`target` written whole or not at all: into a new file beside it (O_EXCL: never an existing file or link
-    written through; mode 0o666 less the umask, as open() makes), then renamed over it; removed if anything
-    fails."""
-    partial = target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.partial")
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            write(file)
-        os.replace(partial, target)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
 
 
 def versions_index(root: Path, current: bool = False) -> dict:
