@@ -19,21 +19,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from anso_facts.build.outputs import PATHS
 from anso_facts.support import lock
 from anso_facts.support.atomic import SCRATCH_SUFFIX, write_whole
 
-# What the build writes, relative to the project root. Each is replaced whole.
-OUTPUTS = (
-    "build",
-    "schemas",
-    "docs/data-dictionary.md",
-    "docs/checks.md",
-    "datapackage.json",
-    "CITATION.cff",
-    ".zenodo.json",
-    "croissant.json",
-    "dataset.jsonld",
-)
+OUTPUTS = PATHS  # what the build writes (outputs.py), each replaced whole
 
 
 def output_files(root: Path) -> dict[str, bytes]:

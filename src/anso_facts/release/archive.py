@@ -30,6 +30,7 @@ import pyarrow.parquet as pq
 from anso_facts import __version__, load, tables
 from anso_facts.build.database import FILE_NAME as DATABASE
 from anso_facts.build.database import built_rows, package_enums, write_database
+from anso_facts.build.outputs import RELEASED
 from anso_facts.build.write import CARD, DATACITE
 from anso_facts.check.project import RELEASES
 from anso_facts.model.card import row_counts, temporal_coverage
@@ -39,21 +40,10 @@ from anso_facts.release.ro_crate import NAME as RO_CRATE
 from anso_facts.release.ro_crate import ro_crate
 from anso_facts.support.atomic import scratch_beside, write_whole
 
-# The developers' README.md is not packed: the archive's README.md is the dataset card (build/DATASET.md)
-INCLUDED = (
-    "datapackage.json",
-    "build",
-    "seeds",
-    "data",
-    "schemas",
-    "docs",
-    "LICENSE",
-    "LICENSE-DATA",
-    "CITATION.cff",
-    ".zenodo.json",
-    "croissant.json",
-    "dataset.jsonld",
-)
+# The sources a release packs besides what the build writes (outputs.py). The developers' README.md is not
+# packed: the archive's README.md is the dataset card (build/DATASET.md)
+SOURCES = ("seeds", "data", "docs", "LICENSE", "LICENSE-DATA")
+INCLUDED = SOURCES + tuple(path for path in RELEASED if path.split("/")[0] not in SOURCES)
 VERSIONS = "versions.json"
 CHANGELOG = "CHANGELOG.md"
 RECORD = "release.json"  # in releases/VERSION/: the archive's name and sha256
