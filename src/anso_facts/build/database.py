@@ -7,12 +7,10 @@ Dates are ISO 8601 text, booleans 0 or 1. `datasette_metadata` is Datasette's me
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
+from anso_facts.build.package import built_rows, descriptor
 from anso_facts.model.metadata import METADATA
 from anso_facts.model.schemas import columns
 from anso_facts.model.tables import ALL_TABLES, Table, foreign_table
@@ -41,10 +39,9 @@ def _literal(value: str) -> str:
 def package_enums(root: Path) -> dict[tuple[str, str], list[str]]:
     """(table, column) -> the values it may take, as the built datapackage.json gives them (the controlled lists
     are curated data: vocabularies.py)."""
-    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
     return {
         (resource["name"], f["name"]): f["constraints"]["enum"]
-        for resource in descriptor["resources"]
+        for resource in descriptor(root)["resources"]
         if resource.get("format") == "csv"
         for f in resource["schema"]["fields"]
         if "enum" in f.get("constraints", {})
@@ -79,14 +76,6 @@ def index_sql(table: Table) -> list[str]:
     ]
 
 
-def built_rows(root: Path) -> dict[str, list[dict]]:
-    """Every built table of `root` as rows, read from its Parquet file (with ParquetFile: pq.read_table would
-    import pyarrow.dataset, and pandas with it)."""
-    return {
-        t.name: pq.ParquetFile(root / "build" / "parquet" / f"{t.name}.parquet").read().to_pylist() for t in ALL_TABLES
-    }
-
-
 def _sql_rows(table: Table, rows: list[dict]) -> list[tuple]:
     values = []
     for c in columns(table):
@@ -97,6 +86,11 @@ def _sql_rows(table: Table, rows: list[dict]) -> list[tuple]:
             column = [None if v is None else int(v) for v in column]
         values.append(column)
     return list(zip(*values, strict=True))
+
+
+def package_database(root: Path, target: Path) -> Path:
+    """The built package in `root` as a SQLite file at `target`, whole or not at all."""
+    return write_database(built_rows(root), target, package_enums(root))
 
 
 def write_database(tables: dict[str, list[dict]], target: Path, enums: dict[tuple[str, str], list[str]]) -> Path:

@@ -25,12 +25,11 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
-
-from anso_facts import __version__, load, tables
+from anso_facts import __version__
 from anso_facts.build.database import FILE_NAME as DATABASE
-from anso_facts.build.database import built_rows, package_enums, write_database
+from anso_facts.build.database import package_database
 from anso_facts.build.outputs import RELEASED
+from anso_facts.build.package import read_tables
 from anso_facts.build.write import CARD, DATACITE
 from anso_facts.check.project import RELEASES
 from anso_facts.model.card import row_counts, temporal_coverage
@@ -115,22 +114,29 @@ def _read(root: Path, name: str) -> bytes:
 
 
 def seeds_rights(root: Path) -> str:
-    seeds = load("seeds", root)
+    seeds = read_tables(root, ["seeds"])["seeds"].to_pylist()
     lines = [
         "# Rights in the seed texts",
         "",
         "The seed texts in seeds/ are not covered by the dataset's licences. Each one's rights statement:",
         "",
     ]
-    for seed in seeds.itertuples():
-        lines += [f"## {seed.id} (seeds/{seed.file})", "", f"Publisher: {seed.publisher}.", "", seed.rights, ""]
+    for seed in seeds:
+        lines += [
+            f"## {seed['id']} (seeds/{seed['file']})",
+            "",
+            f"Publisher: {seed['publisher']}.",
+            "",
+            seed["rights"],
+            "",
+        ]
     return "\n".join(lines)
 
 
 def database_bytes(root: Path) -> bytes:
     """The built package as a SQLite file (see database.py)."""
     with tempfile.TemporaryDirectory() as scratch:
-        return write_database(built_rows(root), Path(scratch) / DATABASE, package_enums(root)).read_bytes()
+        return package_database(root, Path(scratch) / DATABASE).read_bytes()
 
 
 def manifest(root: Path, contents: dict[str, bytes]) -> dict:
@@ -141,9 +147,7 @@ def manifest(root: Path, contents: dict[str, bytes]) -> dict:
         **({"doi": doi()} if doi() else {}),
         **({"concept_doi": concept_doi()} if concept_doi() else {}),
         **({"temporal_coverage": coverage} if (coverage := temporal_coverage(root)) else {}),
-        "rows": {
-            table: pq.read_metadata(root / "build" / "parquet" / f"{table}.parquet").num_rows for table in tables(root)
-        },
+        "rows": row_counts(root),
         "files": {
             name: {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
             for name, data in sorted(contents.items())
