@@ -102,7 +102,7 @@ def write_tables(project: Project, out: Path) -> dict[str, dict]:
     tables = tables_to_write(project, written)
 
     def write(table: Table) -> dict:
-        return write_table(table, tables[table.name], digests[table.name], out)
+        return _write_and_record(table, tables[table.name], digests[table.name], out)
 
     return written | dict(zip((t.name for t in missing), in_threads(write, missing), strict=True))
 
@@ -132,17 +132,22 @@ def tables_to_write(project: Project, reused: dict[str, dict]) -> dict[str, pa.T
     return tables
 
 
-def write_table(table: Table, joined: pa.Table, digest: str | None, out: Path) -> dict:
-    """One table in its output form as CSV and Parquet in `out`; what the build keeps of it: its digest, the
-    sha256 of its files, its examples."""
+def _write_and_record(table: Table, joined: pa.Table, digest: str | None, out: Path) -> dict:
+    """One table in its output form written into `out`; what the build keeps of it: its digest, the sha256 of
+    its files, its examples."""
     data = output_table(table, joined)
-    _write_csv(data, out / _file(table, "csv"))
-    _write_parquet(data, out / _file(table, "parquet"))
+    write_table(table, data, out)
     return {
         "digest": digest,
         **{fmt: _sha256(path) for fmt, path in _files(table, out).items()},
         "examples": examples(table, data),
     }
+
+
+def write_table(table: Table, data: pa.Table, out: Path) -> None:
+    """One table as CSV and Parquet in `out`."""
+    _write_csv(data, out / _file(table, "csv"))
+    _write_parquet(data, out / _file(table, "parquet"))
 
 
 def remember_written(project: Project, written: dict[str, dict], root: Path) -> None:
