@@ -13,6 +13,7 @@ python3 dev.py release # build, then the release archive, the review site, the w
 """
 
 import os
+import runpy
 import shutil
 import subprocess
 import sys
@@ -22,10 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if sys.platform == "win32" else "bin")
-# What the build writes that is committed: made from the code alone (the docs of the problem codes) or from
-# metadata.py (the files GitHub and Zenodo read in the repository), never from the data, so that two curators'
-# pull requests cannot both change them. The rest of the build's output is not committed (.gitignore).
-GENERATED = ["docs/checks.md", "CITATION.cff", ".zenodo.json"]
+# What the build writes that is committed (src/anso_facts/build/outputs.py, which imports nothing of the package,
+# so that it is read here before the package is installed)
+GENERATED = list(runpy.run_path(str(ROOT / "src" / "anso_facts" / "build" / "outputs.py"))["COMMITTED"])
 
 
 def run(*command: str) -> None:

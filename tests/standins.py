@@ -14,6 +14,15 @@ from email.policy import default as email_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
+def route(routes, method: str, path: str, *args):
+    """The answer of the first of `routes` (method, or None for any; path pattern; handler) that matches: its
+    handler given the match and `args`. None if none matches."""
+    for wanted, pattern, handler in routes:
+        if wanted in (None, method) and (match := re.fullmatch(pattern, path)):
+            return handler(match, *args)
+    return None
+
+
 class StandIn:
     """A server in a thread. `received` holds (method, path, headers, body) of every request."""
 
@@ -133,120 +142,145 @@ class Zenodo(StandIn):
             "files": {"enabled": True, "entries": entries},
         }
 
+    NOT_FOUND = 404, {"status": 404, "message": "no such endpoint in the stand-in"}
+
     def answer(self, method, path, headers, body):
         if headers.get("Authorization") != f"Bearer {self.TOKEN}":
             return 401, {"status": 401, "message": "The server could not verify that you are authorized."}
-        how = self.failure(method, path.split("?")[0])
+        path = path.split("?")[0]
+        how = self.failure(method, path)
         if how == "slow":
             time.sleep(1.5)
-        elif how == "echo":  # a server that quotes what it was sent, the token included
+        if failed := self._failed(how, headers):
+            return failed
+        routes = [
+            ("GET", r"/api/user/records", self._list),
+            ("POST", r"/api/records", self._create),
+            (None, r"/api/records/(\w+)/versions", self._new_version),
+            (None, r"/api/records/(\w+)/draft(/.*)?", self._draft),
+            (None, r"/api/communities/([\w-]+)", self._community),
+        ]
+        return route(routes, method, path, method, body, how) or self.NOT_FOUND
+
+    def _failed(self, how, headers):
+        """The failure asked for, as the answer; None if the request is to be answered."""
+        if how == "echo":  # a server that quotes what it was sent, the token included
             return 400, {"status": 400, "message": self.echo(f"Authorization: {headers.get('Authorization')}")}
-        elif isinstance(how, int):
+        if isinstance(how, int):
             return how, {
                 "status": how,
                 "message": "stand-in failure",
                 "errors": [{"field": "metadata.title", "messages": ["rejected"]}],
             }
-        path = path.split("?")[0]
-        if method == "GET" and path == "/api/user/records":
-            return 200, {"hits": {"hits": [self.view(r) for r in self.records.values()], "total": len(self.records)}}
-        if method == "POST" and path == "/api/records":
-            return 201, self.view(self._new(json.loads(body)))
-        if m := re.fullmatch(r"/api/records/(\w+)/versions", path):
-            old = self.records[m[1]]
-            if not old["is_published"]:
-                return 400, {"status": 400, "message": "the record is not published"}
-            if old["next_draft"] is None:  # a new version starts without files; its version and date unset
-                metadata = {k: v for k, v in old["metadata"].items() if k not in ("version", "publication_date")}
-                old["next_draft"] = self._new({"metadata": metadata}, parent=old["parent"]["id"])["id"]
-            return 201, self.view(self.records[old["next_draft"]])
-        if m := re.fullmatch(r"/api/records/(\w+)/draft(/.*)?", path):
-            record = self.records.get(m[1])
-            if record is None or not record["is_draft"]:
-                return 404, {"status": 404, "message": "The draft does not exist."}
-            return self._draft(method, record, m[2] or "", body, how)
-        if m := re.fullmatch(r"/api/communities/([\w-]+)", path):
-            if m[1] != self.COMMUNITY["slug"]:
-                return 404, {"status": 404, "message": "The community does not exist."}
-            return 200, self.COMMUNITY
-        return 404, {"status": 404, "message": "no such endpoint in the stand-in"}
+        return None
 
-    def _draft(self, method, record, rest, body, how):
+    def _list(self, m, method, body, how):
+        return 200, {"hits": {"hits": [self.view(r) for r in self.records.values()], "total": len(self.records)}}
+
+    def _create(self, m, method, body, how):
+        return 201, self.view(self._new(json.loads(body)))
+
+    def _new_version(self, m, method, body, how):
+        old = self.records[m[1]]
+        if not old["is_published"]:
+            return 400, {"status": 400, "message": "the record is not published"}
+        if old["next_draft"] is None:  # a new version starts without files; its version and date unset
+            metadata = {k: v for k, v in old["metadata"].items() if k not in ("version", "publication_date")}
+            old["next_draft"] = self._new({"metadata": metadata}, parent=old["parent"]["id"])["id"]
+        return 201, self.view(self.records[old["next_draft"]])
+
+    def _community(self, m, method, body, how):
+        if m[1] != self.COMMUNITY["slug"]:
+            return 404, {"status": 404, "message": "The community does not exist."}
+        return 200, self.COMMUNITY
+
+    def _draft(self, m, method, body, how):
+        record = self.records.get(m[1])
+        if record is None or not record["is_draft"]:
+            return 404, {"status": 404, "message": "The draft does not exist."}
+        routes = [
+            (None, r"", self._draft_record),
+            (None, r"/pids/doi", self._draft_doi),
+            (None, r"/files", self._draft_files),
+            (None, r"/files/([\w.-]+)(/content|/commit)?", self._draft_file),
+            ("PUT", r"/review", self._draft_review),
+            (None, r"/actions/submit-review", self._submit_review),
+            (None, r"/actions/publish", self._publish),
+        ]
+        return route(routes, method, m[2] or "", method, record, body, how) or self.NOT_FOUND
+
+    def _draft_record(self, m, method, record, body, how):
+        if method == "PUT":
+            sent = json.loads(body)
+            record["metadata"] = sent["metadata"]
+            record["pids"] = {
+                scheme: pid
+                for scheme, pid in record["pids"].items()
+                if sent.get("pids", {}).get(scheme, {}).get("identifier") == pid["identifier"]
+            }
+        return 200, self.view(record)
+
+    def _doi(self, number: str) -> dict:
+        return {"identifier": f"{self.PREFIX}/zenodo.{number}", "provider": "datacite", "client": "datacite"}
+
+    def _draft_doi(self, m, method, record, body, how):
+        if method == "DELETE":
+            record["pids"].pop("doi", None)
+            return 204, None
+        if "doi" not in record["pids"]:
+            record["pids"]["doi"] = self._doi(record["id"])
+        return 201, self.view(record)
+
+    def _draft_files(self, m, method, record, body, how):
+        if method == "GET":
+            return 200, self.view(record)["files"]
         files = record["files"]
-        if rest == "":
-            if method == "PUT":
-                sent = json.loads(body)
-                record["metadata"] = sent["metadata"]
-                record["pids"] = {
-                    scheme: pid
-                    for scheme, pid in record["pids"].items()
-                    if sent.get("pids", {}).get(scheme, {}).get("identifier") == pid["identifier"]
-                }
-            return 200, self.view(record)
-        if rest == "/pids/doi":
-            if method == "DELETE":
-                record["pids"].pop("doi", None)
-                return 204, None
-            if "doi" not in record["pids"]:
-                record["pids"]["doi"] = {
-                    "identifier": f"{self.PREFIX}/zenodo.{record['id']}",
-                    "provider": "datacite",
-                    "client": "datacite",
-                }
-            return 201, self.view(record)
-        if rest == "/files":
-            if method == "GET":
-                return 200, self.view(record)["files"]
-            keys = [entry["key"] for entry in json.loads(body)]
-            if any(key in files for key in keys):
-                return 400, {"status": 400, "message": "File with key already exists."}
-            files.update({key: {"status": "pending", "data": None} for key in keys})
-            return 201, {"entries": [{"key": key, "status": "pending"} for key in keys]}
-        if m := re.fullmatch(r"/files/([\w.-]+)(/content|/commit)?", rest):
-            entry = files.get(m[1])
-            if entry is None:
-                return 404, {"status": 404, "message": "The file does not exist."}
-            if method == "DELETE" and not m[2]:
-                del files[m[1]]
-                return 204, None
-            if m[2] == "/content":
-                entry["data"] = body
-                return 200, {"key": m[1], "status": "pending"}
-            if m[2] == "/commit" and entry["data"] is not None:
-                checksum = "md5:0000" if how == "bad-checksum" else f"md5:{hashlib.md5(entry['data']).hexdigest()}"
-                entry.update(status="completed", checksum=checksum, size=len(entry["data"]))
-                return 200, {"key": m[1], **{k: v for k, v in entry.items() if k != "data"}}
-        if rest == "/review" and method == "PUT":
-            self.reviews[record["id"]] = {**json.loads(body), "status": "created"}
-            return 200, self.reviews[record["id"]]
-        if rest == "/actions/submit-review" and record["id"] in self.reviews:
-            self.reviews[record["id"]]["status"] = "submitted"
-            return 202, self.reviews[record["id"]]
-        if rest == "/actions/publish":
-            if not files or any(f["status"] != "completed" for f in files.values()):
-                return 400, {
-                    "status": 400,
-                    "message": "A validation error occurred.",
-                    "errors": [{"field": "files.enabled", "messages": ["Missing uploaded files."]}],
-                }
-            record.update(is_published=True, is_draft=False, status="published")
-            record["pids"].setdefault(
-                "doi",
-                {"identifier": f"{self.PREFIX}/zenodo.{record['id']}", "provider": "datacite", "client": "datacite"},
-            )
-            parent = record["parent"]  # shared by every version: the concept DOI, given once
-            parent.setdefault(
-                "pids",
-                {
-                    "doi": {
-                        "identifier": f"{self.PREFIX}/zenodo.{parent['id'].lstrip('p')}0",
-                        "provider": "datacite",
-                        "client": "datacite",
-                    }
-                },
-            )
-            return 202, self.view(record)
-        return 404, {"status": 404, "message": "no such endpoint in the stand-in"}
+        keys = [entry["key"] for entry in json.loads(body)]
+        if any(key in files for key in keys):
+            return 400, {"status": 400, "message": "File with key already exists."}
+        files.update({key: {"status": "pending", "data": None} for key in keys})
+        return 201, {"entries": [{"key": key, "status": "pending"} for key in keys]}
+
+    def _draft_file(self, m, method, record, body, how):
+        files = record["files"]
+        entry = files.get(m[1])
+        if entry is None:
+            return 404, {"status": 404, "message": "The file does not exist."}
+        if method == "DELETE" and not m[2]:
+            del files[m[1]]
+            return 204, None
+        if m[2] == "/content":
+            entry["data"] = body
+            return 200, {"key": m[1], "status": "pending"}
+        if m[2] == "/commit" and entry["data"] is not None:
+            checksum = "md5:0000" if how == "bad-checksum" else f"md5:{hashlib.md5(entry['data']).hexdigest()}"
+            entry.update(status="completed", checksum=checksum, size=len(entry["data"]))
+            return 200, {"key": m[1], **{k: v for k, v in entry.items() if k != "data"}}
+        return self.NOT_FOUND
+
+    def _draft_review(self, m, method, record, body, how):
+        self.reviews[record["id"]] = {**json.loads(body), "status": "created"}
+        return 200, self.reviews[record["id"]]
+
+    def _submit_review(self, m, method, record, body, how):
+        if record["id"] not in self.reviews:
+            return self.NOT_FOUND
+        self.reviews[record["id"]]["status"] = "submitted"
+        return 202, self.reviews[record["id"]]
+
+    def _publish(self, m, method, record, body, how):
+        files = record["files"]
+        if not files or any(f["status"] != "completed" for f in files.values()):
+            return 400, {
+                "status": 400,
+                "message": "A validation error occurred.",
+                "errors": [{"field": "files.enabled", "messages": ["Missing uploaded files."]}],
+            }
+        record.update(is_published=True, is_draft=False, status="published")
+        record["pids"].setdefault("doi", self._doi(record["id"]))
+        parent = record["parent"]  # shared by every version: the concept DOI, given once
+        parent.setdefault("pids", {"doi": self._doi(parent["id"].lstrip("p") + "0")})
+        return 202, self.view(record)
 
 
 class Ckan(StandIn):
@@ -353,91 +387,118 @@ class Hub(StandIn):
             return 401, {"error": "Invalid credentials in Authorization header"}
         if isinstance(how := self.failure(method, path), int):
             return how, {"error": "stand-in failure"}
-        if method == "POST" and path == "/api/validate-yaml":  # the card's metadata, checked before the upload
-            errors = self.card_errors(json.loads(body)["content"])
-            return (400, {"errors": [{"message": e} for e in errors]}) if errors else (200, {"warnings": []})
-        if method == "POST" and path == "/api/repos/create":
-            sent = json.loads(body)
-            repo = f"{sent.get('organization') or 'me'}/{sent['name']}" if "/" not in sent["name"] else sent["name"]
-            if sent.get("type") != "dataset":
-                return 400, {"error": "only dataset repositories in this stand-in"}
-            if repo in self.repos:
-                return 409, {"error": "You already created this dataset repo", "url": f"{self.url}/datasets/{repo}"}
-            self.repos[repo] = {"head": "0" * 40, "files": {}, "commits": [], "tags": {}}
-            return 200, {"url": f"{self.url}/datasets/{repo}", "name": repo}
-        if m := re.fullmatch(r"/datasets/([\w.-]+/[\w.-]+)\.git/info/lfs/objects/batch", path):
-            sent = json.loads(body)
-            return 200, {
-                "transfer": "basic",
-                "objects": [
-                    {
-                        "oid": o["oid"],
-                        "size": o["size"],
-                        "authenticated": True,
-                        "actions": {
-                            "upload": {"href": f"{self.url}/lfs-upload/{o['oid']}"},
-                            "verify": {"href": f"{self.url}/api/datasets/{m[1]}/lfs-verify"},
-                        },
-                    }
-                    for o in sent["objects"]
-                ],
+        routes = [
+            ("POST", r"/api/validate-yaml", self._validate_yaml),
+            ("POST", r"/api/repos/create", self._create_repo),
+            (None, r"/datasets/([\w.-]+/[\w.-]+)\.git/info/lfs/objects/batch", self._lfs_batch),
+            (
+                None,
+                r"/api/datasets/([\w.-]+/[\w.-]+)/(refs|preupload|commit|tag|lfs-verify)(?:/([\w.%-]+))?",
+                self._repo,
+            ),
+        ]
+        return route(routes, method, path, body) or (404, {"error": "Repository not found"})
+
+    def _validate_yaml(self, m, body):
+        """The card's metadata, checked before the upload."""
+        errors = self.card_errors(json.loads(body)["content"])
+        return (400, {"errors": [{"message": e} for e in errors]}) if errors else (200, {"warnings": []})
+
+    def _create_repo(self, m, body):
+        sent = json.loads(body)
+        repo = f"{sent.get('organization') or 'me'}/{sent['name']}" if "/" not in sent["name"] else sent["name"]
+        if sent.get("type") != "dataset":
+            return 400, {"error": "only dataset repositories in this stand-in"}
+        if repo in self.repos:
+            return 409, {"error": "You already created this dataset repo", "url": f"{self.url}/datasets/{repo}"}
+        self.repos[repo] = {"head": "0" * 40, "files": {}, "commits": [], "tags": {}}
+        return 200, {"url": f"{self.url}/datasets/{repo}", "name": repo}
+
+    def _lfs_batch(self, m, body):
+        actions = {"verify": {"href": f"{self.url}/api/datasets/{m[1]}/lfs-verify"}}
+        objects = [
+            {
+                "oid": o["oid"],
+                "size": o["size"],
+                "authenticated": True,
+                "actions": {"upload": {"href": f"{self.url}/lfs-upload/{o['oid']}"}, **actions},
             }
-        m = re.fullmatch(
-            r"/api/datasets/([\w.-]+/[\w.-]+)/(refs|preupload|commit|tag|lfs-verify)(?:/([\w.%-]+))?", path
-        )
-        if not m or m[1] not in self.repos:
+            for o in json.loads(body)["objects"]
+        ]
+        return 200, {"transfer": "basic", "objects": objects}
+
+    def _repo(self, m, body):
+        if m[1] not in self.repos:
             return 404, {"error": "Repository not found"}
-        repo, action = self.repos[m[1]], m[2]
-        if action == "refs":
-            return 200, {
-                "branches": [{"name": "main", "ref": "refs/heads/main", "targetCommit": repo["head"]}],
-                "converts": [],
-                "tags": [
-                    {"name": name, "ref": f"refs/tags/{name}", "targetCommit": oid}
-                    for name, oid in repo["tags"].items()
-                ],
-            }
-        if action == "preupload":
-            return 200, {
-                "files": [
-                    {
-                        "path": f["path"],
-                        "shouldIgnore": False,
-                        "uploadMode": "lfs" if f["path"].endswith(self.LFS_SUFFIXES) else "regular",
-                        "oid": None,
-                    }
-                    for f in json.loads(body)["files"]
-                ]
-            }
-        if action == "lfs-verify":
-            sent = json.loads(body)
-            ok = hashlib.sha256(self.lfs.get(sent["oid"], b"")).hexdigest() == sent["oid"]
-            return (200, {"success": True}) if ok else (422, {"error": "Object not uploaded or corrupted"})
-        if action == "commit":
-            lines = [json.loads(line) for line in body.splitlines() if line.strip()]
-            header, files = lines[0], {}
-            for line in lines[1:]:
-                value = line["value"]
-                if line["key"] == "file":
-                    files[value["path"]] = base64.b64decode(value["content"])
-                elif line["key"] == "lfsFile":
-                    if value["oid"] not in self.lfs:
-                        return 422, {"error": f"LFS object {value['oid']} was not uploaded"}
-                    files[value["path"]] = self.lfs[value["oid"]]
-                else:
-                    return 400, {"error": f"unknown key {line['key']}"}
-            oid = hashlib.sha1(repo["head"].encode() + json.dumps(sorted(files)).encode()).hexdigest()
-            repo["files"].update(files)
-            repo["commits"].append({"oid": oid, "summary": header["value"]["summary"], "files": sorted(files)})
-            repo["head"] = oid
-            return 200, {"success": True, "commitOid": oid, "commitUrl": f"{self.url}/datasets/{m[1]}/commit/{oid}"}
-        if action == "tag":
-            sent = json.loads(body)
-            if sent["tag"] in repo["tags"]:
-                return 409, {"error": f"Tag {sent['tag']} already exists"}
-            known = {commit["oid"] for commit in repo["commits"]} | {"main"}
-            if m[3] not in known:
-                return 404, {"error": f"Invalid rev id: {m[3]}"}
-            repo["tags"][sent["tag"]] = repo["head"] if m[3] == "main" else m[3]
-            return 200, {}
-        return 404, {"error": "no such endpoint in the stand-in"}
+        actions = {
+            "refs": self._refs,
+            "preupload": self._preupload,
+            "lfs-verify": self._lfs_verify,
+            "commit": self._commit,
+            "tag": self._tag,
+        }
+        return actions[m[2]](self.repos[m[1]], m, body)
+
+    def _refs(self, repo, m, body):
+        return 200, {
+            "branches": [{"name": "main", "ref": "refs/heads/main", "targetCommit": repo["head"]}],
+            "converts": [],
+            "tags": [
+                {"name": name, "ref": f"refs/tags/{name}", "targetCommit": oid} for name, oid in repo["tags"].items()
+            ],
+        }
+
+    def _preupload(self, repo, m, body):
+        """Parquet and other binary files go through LFS, text inline."""
+        return 200, {
+            "files": [
+                {
+                    "path": f["path"],
+                    "shouldIgnore": False,
+                    "uploadMode": "lfs" if f["path"].endswith(self.LFS_SUFFIXES) else "regular",
+                    "oid": None,
+                }
+                for f in json.loads(body)["files"]
+            ]
+        }
+
+    def _lfs_verify(self, repo, m, body):
+        sent = json.loads(body)
+        ok = hashlib.sha256(self.lfs.get(sent["oid"], b"")).hexdigest() == sent["oid"]
+        return (200, {"success": True}) if ok else (422, {"error": "Object not uploaded or corrupted"})
+
+    def _committed_files(self, lines: list[dict]):
+        """The files a commit's lines carry, by path; or the refusal of a line."""
+        files = {}
+        for line in lines:
+            value = line["value"]
+            if line["key"] == "file":
+                files[value["path"]] = base64.b64decode(value["content"])
+            elif line["key"] == "lfsFile" and value["oid"] in self.lfs:
+                files[value["path"]] = self.lfs[value["oid"]]
+            elif line["key"] == "lfsFile":
+                return 422, {"error": f"LFS object {value['oid']} was not uploaded"}
+            else:
+                return 400, {"error": f"unknown key {line['key']}"}
+        return files
+
+    def _commit(self, repo, m, body):
+        header, *lines = [json.loads(line) for line in body.splitlines() if line.strip()]
+        files = self._committed_files(lines)
+        if isinstance(files, tuple):
+            return files
+        oid = hashlib.sha1(repo["head"].encode() + json.dumps(sorted(files)).encode()).hexdigest()
+        repo["files"].update(files)
+        repo["commits"].append({"oid": oid, "summary": header["value"]["summary"], "files": sorted(files)})
+        repo["head"] = oid
+        return 200, {"success": True, "commitOid": oid, "commitUrl": f"{self.url}/datasets/{m[1]}/commit/{oid}"}
+
+    def _tag(self, repo, m, body):
+        sent = json.loads(body)
+        if sent["tag"] in repo["tags"]:
+            return 409, {"error": f"Tag {sent['tag']} already exists"}
+        known = {commit["oid"] for commit in repo["commits"]} | {"main"}
+        if m[3] not in known:
+            return 404, {"error": f"Invalid rev id: {m[3]}"}
+        repo["tags"][sent["tag"]] = repo["head"] if m[3] == "main" else m[3]
+        return 200, {}

@@ -18,7 +18,8 @@ from anso_facts.check.project import FileCheck
 from anso_facts.check.run import check
 from anso_facts.model.problems import Problem
 from anso_facts.model.vocabularies import Vocabularies
-from anso_facts.support.cache import BUILD_SUFFIX, FOLDER, SCRATCH, SUFFIX, WRITTEN, Cache
+from anso_facts.support.atomic import SCRATCH_SUFFIX
+from anso_facts.support.cache import BUILD_SUFFIX, FOLDER, SUFFIX, WRITTEN, Cache
 from helpers import REPO, build_project
 
 POISON = "poisoned cache entry"
@@ -132,7 +133,7 @@ def test_only_the_entries_asked_for_are_kept(project):
     tables = {name for name in kept if name.endswith(".tables")}
     assert WRITTEN in kept and len(tables) == files  # the build's entry per file, beside the check's
     stale = {"0" * 64 + SUFFIX, "0" * 64 + ".pickle"}  # an entry no check asks for, one in an old format
-    scratch = SCRATCH + "of-another-check"
+    scratch = ".of-another-check" + SCRATCH_SUFFIX
     for name in (*stale, scratch):
         (folder / name).write_bytes(b"")
     check(project)

@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 from anso_facts.build.swap import JOURNAL, output_files
-from anso_facts.support.cache import FOLDER, SCRATCH
+from anso_facts.support.atomic import SCRATCH_SUFFIX
+from anso_facts.support.cache import FOLDER
 from anso_facts.support.lock import EXIT_BUSY, LOCK, WAIT_VARIABLE
 from helpers import copy_real_project
 
@@ -67,9 +68,13 @@ def held_by_another_process(root: Path, command: str, seconds: float = 120):
 
 def leftovers(root: Path) -> list[str]:
     """What a command may leave only while it runs: scratch folders, the journal, cache and README scratch."""
-    found = [p.name for p in root.iterdir() if p.name.startswith((".build-", ".old-", JOURNAL, ".README.md."))]
+    found = [
+        p.name
+        for p in root.iterdir()
+        if p.name.startswith((".build-", ".old-", JOURNAL, f".{JOURNAL}.", ".README.md."))
+    ]
     if (root / FOLDER).is_dir():
-        found += [p.name for p in (root / FOLDER).iterdir() if p.name.startswith(SCRATCH)]
+        found += [p.name for p in (root / FOLDER).iterdir() if p.name.endswith(SCRATCH_SUFFIX)]
     return found
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from anso_facts.build.outputs import COMMITTED
 from anso_facts.build.swap import JOURNAL, OUTPUTS, output_files
-from helpers import build_project, copy_real_project
+from helpers import REPO, build_project, copy_real_project
 
 MOVES = 2 * len(OUTPUTS)  # each output: the old one aside, the new one in
 
@@ -67,7 +68,7 @@ def test_a_build_stopped_at_any_move_is_finished_by_the_next_command(states, tmp
         [Path(sys.executable).parent / "anso-facts", "--root", root, "stats"], check=True, capture_output=True
     )
     assert output_files(root) == new_outputs
-    assert not [p.name for p in root.iterdir() if p.name.startswith((".build-", ".old-", JOURNAL))]
+    assert not [p.name for p in root.iterdir() if p.name.startswith((".build-", ".old-", JOURNAL, f".{JOURNAL}."))]
 
 
 def test_leftovers_of_a_build_stopped_before_its_swap_are_removed(states, tmp_path):
@@ -81,3 +82,11 @@ def test_leftovers_of_a_build_stopped_before_its_swap_are_removed(states, tmp_pa
     )
     assert output_files(root) == old_outputs
     assert not [p.name for p in root.iterdir() if p.name.startswith((".build-", ".old-"))]
+
+
+def test_git_ignores_every_output_but_the_committed_ones():
+    """outputs.py and .gitignore agree: what the build writes is ignored unless it is committed."""
+    ignored = subprocess.run(
+        ["git", "-C", str(REPO), "check-ignore", "--no-index", *OUTPUTS], capture_output=True, text=True
+    ).stdout.split()
+    assert sorted(ignored) == sorted(set(OUTPUTS) - set(COMMITTED))

@@ -122,7 +122,7 @@ def cmd_coverage(args) -> int:
     if args.fields:  # read from the package as built: the evidence of references is made across files
         if _build(args) is None:
             return 1
-        from anso_facts.build.database import built_rows
+        from anso_facts.build.package import built_rows
         from anso_facts.check.coverage import fields_report
 
         print(fields_report(built_rows(args.root)))
@@ -214,7 +214,8 @@ def cmd_seed_add(args) -> int:
 
 
 def cmd_fmt(args) -> int:
-    from anso_facts.check.fmt import FmtError, curated_files, formatted, write_whole
+    from anso_facts.check.fmt import FmtError, curated_files, formatted
+    from anso_facts.support.atomic import write_whole
 
     changed, failed = [], []
     for path in curated_files(args.root):

@@ -7,16 +7,14 @@ Dates are ISO 8601 text, booleans 0 or 1. `datasette_metadata` is Datasette's me
 
 from __future__ import annotations
 
-import json
-import os
 import sqlite3
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
+from anso_facts.build.package import built_rows, descriptor
 from anso_facts.model.metadata import METADATA
 from anso_facts.model.schemas import columns
 from anso_facts.model.tables import ALL_TABLES, Table, foreign_table
+from anso_facts.support.atomic import replaced
 
 FILE_NAME = "anso-facts.sqlite"
 SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "boolean": "INTEGER", "date": "TEXT"}
@@ -41,10 +39,9 @@ def _literal(value: str) -> str:
 def package_enums(root: Path) -> dict[tuple[str, str], list[str]]:
     """(table, column) -> the values it may take, as the built datapackage.json gives them (the controlled lists
     are curated data: vocabularies.py)."""
-    descriptor = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
     return {
         (resource["name"], f["name"]): f["constraints"]["enum"]
-        for resource in descriptor["resources"]
+        for resource in descriptor(root)["resources"]
         if resource.get("format") == "csv"
         for f in resource["schema"]["fields"]
         if "enum" in f.get("constraints", {})
@@ -79,14 +76,6 @@ def index_sql(table: Table) -> list[str]:
     ]
 
 
-def built_rows(root: Path) -> dict[str, list[dict]]:
-    """Every built table of `root` as rows, read from its Parquet file (with ParquetFile: pq.read_table would
-    import pyarrow.dataset, and pandas with it)."""
-    return {
-        t.name: pq.ParquetFile(root / "build" / "parquet" / f"{t.name}.parquet").read().to_pylist() for t in ALL_TABLES
-    }
-
-
 def _sql_rows(table: Table, rows: list[dict]) -> list[tuple]:
     values = []
     for c in columns(table):
@@ -99,26 +88,33 @@ def _sql_rows(table: Table, rows: list[dict]) -> list[tuple]:
     return list(zip(*values, strict=True))
 
 
+def package_database(root: Path, target: Path) -> Path:
+    """The built package in `root` as a SQLite file at `target`, whole or not at all."""
+    return write_database(built_rows(root), target, package_enums(root))
+
+
 def write_database(tables: dict[str, list[dict]], target: Path, enums: dict[tuple[str, str], list[str]]) -> Path:
     """Write the built tables (see built_rows; `enums`, see package_enums) as a SQLite file at `target`, whole or
     not at all."""
-    partial = target.with_name(f".{target.name}.partial")
-    partial.unlink(missing_ok=True)
-    connection = sqlite3.connect(partial)
-    try:
-        with connection:
-            for table in ALL_TABLES:
-                connection.execute(create_table_sql(table, enums))
-                placeholders = ", ".join("?" for _ in columns(table))
-                connection.executemany(
-                    f"INSERT INTO {_quoted(table.name)} VALUES ({placeholders})", _sql_rows(table, tables[table.name])
-                )
-                for statement in index_sql(table):
-                    connection.execute(statement)
-    finally:
-        connection.close()
-    os.replace(partial, target)
+    with replaced(target) as scratch:
+        connection = sqlite3.connect(scratch)
+        try:
+            with connection:
+                for table in ALL_TABLES:
+                    _fill_table(connection, table, tables[table.name], enums)
+        finally:
+            connection.close()
     return target
+
+
+def _fill_table(
+    connection: sqlite3.Connection, table: Table, rows: list[dict], enums: dict[tuple[str, str], list[str]]
+) -> None:
+    connection.execute(create_table_sql(table, enums))
+    placeholders = ", ".join("?" for _ in columns(table))
+    connection.executemany(f"INSERT INTO {_quoted(table.name)} VALUES ({placeholders})", _sql_rows(table, rows))
+    for statement in index_sql(table):
+        connection.execute(statement)
 
 
 def datasette_metadata() -> dict:

@@ -19,20 +19,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from anso_facts.build.outputs import PATHS
 from anso_facts.support import lock
+from anso_facts.support.atomic import SCRATCH_SUFFIX, write_whole
 
-# What the build writes, relative to the project root. Each is replaced whole.
-OUTPUTS = (
-    "build",
-    "schemas",
-    "docs/data-dictionary.md",
-    "docs/checks.md",
-    "datapackage.json",
-    "CITATION.cff",
-    ".zenodo.json",
-    "croissant.json",
-    "dataset.jsonld",
-)
+OUTPUTS = PATHS  # what the build writes (outputs.py), each replaced whole
 
 
 def output_files(root: Path) -> dict[str, bytes]:
@@ -64,11 +55,14 @@ def _rename(source: Path, target: Path) -> None:
 
 
 def _write_journal(root: Path, out: Path, trash: Path) -> None:
-    scratch = root / (JOURNAL + ".new")
-    scratch.unlink(missing_ok=True)
-    with open(scratch, "x", encoding="utf-8") as stream:  # a new file: never through a symlink left there
-        stream.write(json.dumps({"new": out.name, "old": trash.name}))
-    os.replace(scratch, root / JOURNAL)
+    write_whole(root / JOURNAL, json.dumps({"new": out.name, "old": trash.name}))
+
+
+def _journal_scratch(root: Path) -> list[Path]:
+    """A journal's scratch files that a stopped build left (atomic.scratch_beside names them)."""
+    return [
+        path for path in root.iterdir() if path.name.startswith(f".{JOURNAL}.") and path.name.endswith(SCRATCH_SUFFIX)
+    ]
 
 
 def _move_in(root: Path, out: Path, trash: Path, name: str) -> None:
@@ -98,7 +92,6 @@ def swap_into_place(out: Path, root: Path) -> None:
                 _remove(root / name)
                 os.replace(old, root / name)
         (root / JOURNAL).unlink(missing_ok=True)
-        (root / (JOURNAL + ".new")).unlink(missing_ok=True)  # a journal cut short by a full disk
         shutil.rmtree(trash, ignore_errors=True)
         raise
     (root / JOURNAL).unlink()
@@ -157,8 +150,7 @@ def _recover(root: Path) -> None:
             for name in OUTPUTS:
                 _move_in(root, out, trash, name)
         journal.unlink()
-    scratch = root / (JOURNAL + ".new")
-    if scratch.is_symlink() or scratch.exists():  # only then: on a read-only folder, unlink fails even so
+    for scratch in _journal_scratch(root):  # a journal whose writer was stopped before renaming it into place
         scratch.unlink()
     for path in root.iterdir():
         if path.name.startswith(SCRATCH_PREFIXES) and _real_folder(path):

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -40,22 +38,149 @@ from anso_facts.model.schemas import data_dictionary, examples, json_schemas, ta
 from anso_facts.model.tables import ALL_TABLES, Table
 from anso_facts.model.vocabularies import Vocabularies
 from anso_facts.support import lock
+from anso_facts.support.parallel import in_threads
+from anso_facts.support.reuse import link_or_copy, reusable, statuses
 
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
+FORMATS = ("csv", "parquet")
+DATACITE = Path("build") / "datacite.xml"
+CARD = Path("build") / "DATASET.md"
+
+
+def check_for_build(root: Path, use_cache: bool = True, workers: int | None = None):
+    """The check, with each file's Arrow tables made (or read from the cache) for `build`."""
+    return check(root, use_cache, workers, producer=ArrowTables())
+
+
+def build(project: Project, root: Path) -> None:
+    """Write all outputs of a checked project into `root`, atomically per output, holding the checkout's lock
+    (lock.Busy if another command keeps it past the wait)."""
+    with lock.writing(root, "build"):
+        recover(root)
+        out = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
+        try:
+            written = write_outputs(project, out)
+            swap_into_place(out, root)
+            remember_written(project, written, root)
+            if project.cache:
+                project.cache.remove_unasked(by_build=True)  # once its own entries (labels, free text) were asked
+        finally:
+            shutil.rmtree(out, ignore_errors=True)
+
+
+def write_outputs(project: Project, out: Path) -> dict[str, dict]:
+    """Write every output into `out`, laid out as in the project root; return what was written of each
+    table (see write_tables)."""
+    for folder in ("build/csv", "build/parquet", "schemas", "docs"):
+        (out / folder).mkdir(parents=True)
+    written = write_tables(project, out)
+    vocabularies = project.catalogue.vocabularies
+    for name, schema in json_schemas(vocabularies).items():
+        (out / "schemas" / name).write_text(_indented_json(schema), encoding="utf-8")
+    dictionary = data_dictionary({name: entry["examples"] for name, entry in written.items()}, vocabularies)
+    (out / "docs" / "data-dictionary.md").write_text(dictionary, encoding="utf-8")
+    (out / "docs" / "checks.md").write_text(checks_markdown(), encoding="utf-8")
+    package = descriptor(project, written, out)
+    (out / "datapackage.json").write_text(_indented_json(package), encoding="utf-8")
+    coverage = temporal_coverage(out)  # from the data: only in outputs that are not committed
+    (out / "croissant.json").write_text(_indented_json(croissant(package, coverage)), encoding="utf-8")
+    (out / "dataset.jsonld").write_text(_indented_json(package_dataset(package, coverage)), encoding="utf-8")
+    # In build/ (never committed): the DataCite record and the dataset card, which the release puts at the
+    # archive's root (datacite.xml, and README.md)
+    (out / DATACITE).write_text(package_datacite(project, package, coverage), encoding="utf-8")
+    (out / CARD).write_text(dataset_card(out), encoding="utf-8")
+    (out / "CITATION.cff").write_text(citation_cff(), encoding="utf-8")
+    (out / ".zenodo.json").write_text(_indented_json(zenodo_metadata()), encoding="utf-8")
+    return written
+
+
+def write_tables(project: Project, out: Path) -> dict[str, dict]:
+    """Write every table as CSV and Parquet into `out`; return what was written of each (see _written). A table
+    the last build wrote from the same rows under the same code is linked from the project's build/ (when its
+    files there are unchanged): the same bytes, without labelling, sorting and compressing them again."""
+    digests = {t.name: table_digest(project, t.name) for t in ALL_TABLES}
+    written = reuse_tables(project, digests, out)
+    missing = [t for t in ALL_TABLES if t.name not in written]
+    tables = tables_to_write(project, written)
+
+    def write(table: Table) -> dict:
+        return _write_and_record(table, tables[table.name], digests[table.name], out)
+
+    return written | dict(zip((t.name for t in missing), in_threads(write, missing), strict=True))
+
+
+def reuse_tables(project: Project, digests: dict[str, str | None], out: Path) -> dict[str, dict]:
+    """Link into `out` the tables the last build wrote as this one would; what was written of each."""
+    last = project.cache.last_written() if project.cache else {}
+    reused = {}
+    for table in ALL_TABLES:
+        if reusable(digests[table.name], last.get(table.name, {}), _files(table, project.root)):
+            for fmt, path in _files(table, project.root).items():
+                link_or_copy(path, out / _file(table, fmt))
+            reused[table.name] = last[table.name]
+    return reused
+
+
+def tables_to_write(project: Project, reused: dict[str, dict]) -> dict[str, pa.Table]:
+    """Every table joined across files; the ones made across files (labels, unsupported words, the evidence of
+    references) only when not reused: labels were most of a build that reuses every table."""
+    tables = joined_tables(project)
+    if "records" not in reused or UNSUPPORTED_TABLE not in reused:
+        labels, digest = cached_labels(tables, project.cache)
+        tables["records"] = with_labels(tables["records"], labels)
+        tables[UNSUPPORTED_TABLE] = unsupported_words(project, labels, digest)
+    if EVIDENCE_TABLE not in reused:
+        tables[EVIDENCE_TABLE] = with_reference_evidence(tables[EVIDENCE_TABLE], project_evidence(project)[0])
+    return tables
+
+
+def _write_and_record(table: Table, joined: pa.Table, digest: str | None, out: Path) -> dict:
+    """One table in its output form written into `out`; what the build keeps of it: its digest, the sha256 of
+    its files, its examples."""
+    data = output_table(table, joined)
+    write_table(table, data, out)
+    return {
+        "digest": digest,
+        **{fmt: _sha256(path) for fmt, path in _files(table, out).items()},
+        "examples": examples(table, data),
+    }
+
+
+def write_table(table: Table, data: pa.Table, out: Path) -> None:
+    """One table as CSV and Parquet in `out`."""
+    _write_csv(data, out / _file(table, "csv"))
+    _write_parquet(data, out / _file(table, "parquet"))
+
+
+def remember_written(project: Project, written: dict[str, dict], root: Path) -> None:
+    """Keep what was written of each table, with the status of its files as they now stand in `root`."""
+    for table in ALL_TABLES:
+        written[table.name]["status"] = statuses(_files(table, root))
+    if project.cache:
+        project.cache.remember_written(written)
 
 
 def _file(table: Table, fmt: str) -> Path:
     return Path("build") / fmt / f"{table.name}.{fmt}"
 
 
-def write_table(table: Table, data: pa.Table, out: Path) -> None:
+def _files(table: Table, root: Path) -> dict[str, Path]:
+    """A table's files under `root`, by format."""
+    return {fmt: root / _file(table, fmt) for fmt in FORMATS}
+
+
+def _write_csv(data: pa.Table, path: Path) -> None:
     import pyarrow.csv as pacsv
+
+    pacsv.write_csv(data, path, pacsv.WriteOptions(quoting_style="needed"))
+
+
+def _write_parquet(data: pa.Table, path: Path) -> None:
     import pyarrow.parquet as pq
 
-    pacsv.write_csv(data, out / _file(table, "csv"), pacsv.WriteOptions(quoting_style="needed"))
     pq.write_table(
         data,
-        out / _file(table, "parquet"),
+        path,
         compression="zstd",
         compression_level=3,
         row_group_size=1_000_000,
@@ -66,84 +191,6 @@ def write_table(table: Table, data: pa.Table, out: Path) -> None:
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _written(table: Table, digest: str | None, data: pa.Table, out: Path) -> dict:
-    """What the build keeps of a written table: its digest, the sha256 of its files, its examples."""
-    return {
-        "digest": digest,
-        **{fmt: _sha256(out / _file(table, fmt)) for fmt in ("csv", "parquet")},
-        "examples": examples(table, data),
-    }
-
-
-def _status(path: Path) -> list[int] | None:
-    """What changes whenever a file's bytes do: its inode, size, and times of change (the kernel sets the
-    ctime on every change to a file, and only the kernel does)."""
-    try:
-        status = path.stat()
-    except OSError:
-        return None
-    return [status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]
-
-
-def _reusable(table: Table, digest: str | None, last: dict, root: Path) -> bool:
-    """Whether the table as the last build wrote it is what this build would write: the same rows from the
-    same files under the same code and seeds (the digest), and its files still as that build left them."""
-    status = last.get("status", {})
-    return (
-        digest is not None
-        and last.get("digest") == digest
-        and all(status.get(fmt) and _status(root / _file(table, fmt)) == status[fmt] for fmt in ("csv", "parquet"))
-    )
-
-
-def link_or_copy(source: Path | str, target: Path | str) -> None:
-    try:
-        os.link(source, target)
-    except OSError:  # a file system without hard links
-        shutil.copyfile(source, target)
-
-
-def write_tables(project: Project, out: Path) -> dict[str, dict]:
-    """Write every table as CSV and Parquet into `out`. A table the last build wrote from the same rows under
-    the same code is linked from the project's build/ (when its files there are unchanged): the same bytes,
-    without labelling, sorting and compressing them again."""
-    last = project.cache.last_written() if project.cache else {}
-    digests = {t.name: table_digest(project, t.name) for t in ALL_TABLES}
-    tables = joined_tables(project)
-    written = {}
-    for table in ALL_TABLES:
-        if _reusable(table, digests[table.name], last.get(table.name, {}), project.root):
-            for fmt in ("csv", "parquet"):
-                link_or_copy(project.root / _file(table, fmt), out / _file(table, fmt))
-            written[table.name] = last[table.name]
-
-    def write(table: Table) -> dict:
-        data = output_table(table, tables[table.name])
-        write_table(table, data, out)
-        return _written(table, digests[table.name], data, out)
-
-    missing = [t for t in ALL_TABLES if t.name not in written]
-    # The tables made across files, only when written (labels were most of a build that reuses every table), and
-    # before the threads, whose GIL this would hold
-    if "records" not in written or UNSUPPORTED_TABLE not in written:
-        labels, digest = cached_labels(tables, project.cache)
-        tables["records"] = with_labels(tables["records"], labels)
-        tables[UNSUPPORTED_TABLE] = unsupported_words(project, labels, digest)
-    if EVIDENCE_TABLE not in written:
-        tables[EVIDENCE_TABLE] = with_reference_evidence(tables[EVIDENCE_TABLE], project_evidence(project)[0])
-    with ThreadPoolExecutor(os.cpu_count()) as pool:  # Arrow sorts and writes without holding the GIL
-        written |= dict(zip((t.name for t in missing), pool.map(write, missing), strict=True))
-    return written
-
-
-def remember_written(project: Project, written: dict[str, dict], root: Path) -> None:
-    """Keep what was written of each table, with the status of its files as they now stand in `root`."""
-    for table in ALL_TABLES:
-        written[table.name]["status"] = {fmt: _status(root / _file(table, fmt)) for fmt in ("csv", "parquet")}
-    if project.cache:
-        project.cache.remember_written(written)
 
 
 def _resource(table: Table, written: dict, out: Path, fmt: str, vocabularies: Vocabularies) -> dict:
@@ -174,18 +221,14 @@ def descriptor(project: Project, written: dict[str, dict], out: Path) -> dict:
         "sources": [{"title": s.data["title"], "path": f"seeds/{s.data['file']}"} for s in seeds],
         "resources": [
             _resource(t, written[t.name], out, fmt, project.catalogue.vocabularies)
-            for fmt in ("csv", "parquet")
+            for fmt in FORMATS
             for t in ALL_TABLES
         ],
     }
 
 
-def _json(data) -> str:
+def _indented_json(data) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-
-
-DATACITE = Path("build") / "datacite.xml"
-CARD = Path("build") / "DATASET.md"
 
 
 def package_datacite(project: Project, package: dict, coverage: str | None) -> str:
@@ -193,50 +236,3 @@ def package_datacite(project: Project, package: dict, coverage: str | None) -> s
     seeds = [record.data for record in sorted(project.catalogue.records, key=lambda r: r.id)]
     formats = sorted({"application/json", *(resource["mediatype"] for resource in package["resources"])})
     return datacite_xml(seeds, coverage, formats)
-
-
-def write_outputs(project: Project, out: Path) -> dict[str, dict]:
-    """Write every output into `out`, laid out as in the project root; return what was written of each
-    table (see write_tables)."""
-    for folder in ("build/csv", "build/parquet", "schemas", "docs"):
-        (out / folder).mkdir(parents=True)
-    written = write_tables(project, out)
-    vocabularies = project.catalogue.vocabularies
-    for name, schema in json_schemas(vocabularies).items():
-        (out / "schemas" / name).write_text(_json(schema), encoding="utf-8")
-    dictionary = data_dictionary({name: entry["examples"] for name, entry in written.items()}, vocabularies)
-    (out / "docs" / "data-dictionary.md").write_text(dictionary, encoding="utf-8")
-    (out / "docs" / "checks.md").write_text(checks_markdown(), encoding="utf-8")
-    package = descriptor(project, written, out)
-    (out / "datapackage.json").write_text(_json(package), encoding="utf-8")
-    coverage = temporal_coverage(out)  # from the data: only in outputs that are not committed
-    (out / "croissant.json").write_text(_json(croissant(package, coverage)), encoding="utf-8")
-    (out / "dataset.jsonld").write_text(_json(package_dataset(package, coverage)), encoding="utf-8")
-    # In build/ (never committed): the DataCite record and the dataset card, which the release puts at the
-    # archive's root (datacite.xml, and README.md)
-    (out / DATACITE).write_text(package_datacite(project, package, coverage), encoding="utf-8")
-    (out / CARD).write_text(dataset_card(out), encoding="utf-8")
-    (out / "CITATION.cff").write_text(citation_cff(), encoding="utf-8")
-    (out / ".zenodo.json").write_text(_json(zenodo_metadata()), encoding="utf-8")
-    return written
-
-
-def check_for_build(root: Path, use_cache: bool = True, workers: int | None = None):
-    """The check, with each file's Arrow tables made (or read from the cache) for `build`."""
-    return check(root, use_cache, workers, producer=ArrowTables())
-
-
-def build(project: Project, root: Path) -> None:
-    """Write all outputs of a checked project into `root`, atomically per output, holding the checkout's lock
-    (lock.Busy if another command keeps it past the wait)."""
-    with lock.writing(root, "build"):
-        recover(root)
-        out = Path(tempfile.mkdtemp(prefix=".build-", dir=root))
-        try:
-            written = write_outputs(project, out)
-            swap_into_place(out, root)
-            remember_written(project, written, root)
-            if project.cache:
-                project.cache.remove_unasked(by_build=True)  # once its own entries (labels, free text) were asked
-        finally:
-            shutil.rmtree(out, ignore_errors=True)

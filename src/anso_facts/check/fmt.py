@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -123,15 +121,3 @@ def formatted(root: Path, path: Path) -> tuple[str, str]:
     """A file's text, and its text in the canonical layout."""
     text = path.read_text(encoding="utf-8")
     return text, canonical(text, records=path != root / VOCABULARIES)
-
-
-def write_whole(path: Path, text: str) -> None:
-    """`text` into `path`, whole or not at all: a new file beside it, renamed over it."""
-    descriptor, scratch = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".fmt", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-            file.write(text)
-        os.replace(scratch, path)
-    except BaseException:
-        Path(scratch).unlink(missing_ok=True)
-        raise

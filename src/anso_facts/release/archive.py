@@ -17,7 +17,6 @@ import io
 import json
 import os
 import re
-import secrets
 import shutil
 import stat
 import subprocess
@@ -26,11 +25,11 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-import pyarrow.parquet as pq
-
-from anso_facts import __version__, load, tables
+from anso_facts import __version__
 from anso_facts.build.database import FILE_NAME as DATABASE
-from anso_facts.build.database import built_rows, package_enums, write_database
+from anso_facts.build.database import package_database
+from anso_facts.build.outputs import RELEASED
+from anso_facts.build.package import read_tables
 from anso_facts.build.write import CARD, DATACITE
 from anso_facts.check.project import RELEASES
 from anso_facts.model.card import row_counts, temporal_coverage
@@ -38,22 +37,12 @@ from anso_facts.model.metadata import METADATA, citation_cff, concept_doi, doi
 from anso_facts.release.diff import STEPS, diff, required_step, version_step, version_tuple
 from anso_facts.release.ro_crate import NAME as RO_CRATE
 from anso_facts.release.ro_crate import ro_crate
+from anso_facts.support.atomic import scratch_beside, write_whole
 
-# The developers' README.md is not packed: the archive's README.md is the dataset card (build/DATASET.md)
-INCLUDED = (
-    "datapackage.json",
-    "build",
-    "seeds",
-    "data",
-    "schemas",
-    "docs",
-    "LICENSE",
-    "LICENSE-DATA",
-    "CITATION.cff",
-    ".zenodo.json",
-    "croissant.json",
-    "dataset.jsonld",
-)
+# The sources a release packs besides what the build writes (outputs.py). The developers' README.md is not
+# packed: the archive's README.md is the dataset card (build/DATASET.md)
+SOURCES = ("seeds", "data", "docs", "LICENSE", "LICENSE-DATA")
+INCLUDED = SOURCES + tuple(path for path in RELEASED if path.split("/")[0] not in SOURCES)
 VERSIONS = "versions.json"
 CHANGELOG = "CHANGELOG.md"
 RECORD = "release.json"  # in releases/VERSION/: the archive's name and sha256
@@ -125,22 +114,29 @@ def _read(root: Path, name: str) -> bytes:
 
 
 def seeds_rights(root: Path) -> str:
-    seeds = load("seeds", root)
+    seeds = read_tables(root, ["seeds"])["seeds"].to_pylist()
     lines = [
         "# Rights in the seed texts",
         "",
         "The seed texts in seeds/ are not covered by the dataset's licences. Each one's rights statement:",
         "",
     ]
-    for seed in seeds.itertuples():
-        lines += [f"## {seed.id} (seeds/{seed.file})", "", f"Publisher: {seed.publisher}.", "", seed.rights, ""]
+    for seed in seeds:
+        lines += [
+            f"## {seed['id']} (seeds/{seed['file']})",
+            "",
+            f"Publisher: {seed['publisher']}.",
+            "",
+            seed["rights"],
+            "",
+        ]
     return "\n".join(lines)
 
 
 def database_bytes(root: Path) -> bytes:
     """The built package as a SQLite file (see database.py)."""
     with tempfile.TemporaryDirectory() as scratch:
-        return write_database(built_rows(root), Path(scratch) / DATABASE, package_enums(root)).read_bytes()
+        return package_database(root, Path(scratch) / DATABASE).read_bytes()
 
 
 def manifest(root: Path, contents: dict[str, bytes]) -> dict:
@@ -151,9 +147,7 @@ def manifest(root: Path, contents: dict[str, bytes]) -> dict:
         **({"doi": doi()} if doi() else {}),
         **({"concept_doi": concept_doi()} if concept_doi() else {}),
         **({"temporal_coverage": coverage} if (coverage := temporal_coverage(root)) else {}),
-        "rows": {
-            table: pq.read_metadata(root / "build" / "parquet" / f"{table}.parquet").num_rows for table in tables(root)
-        },
+        "rows": row_counts(root),
         "files": {
             name: {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
             for name, data in sorted(contents.items())
@@ -239,7 +233,7 @@ def keep_release(root: Path, archive: str, sha256: str) -> Path:
     archive's name and sha256): committed with the release, it is what later checks hold every published id
     to, and what the next release is compared with. Written whole or not at all."""
     folder = root / RELEASES / __version__
-    partial = folder.with_name(f".{__version__}.{os.getpid()}-{secrets.token_hex(4)}.partial")
+    partial = scratch_beside(folder)
     partial.mkdir(parents=True)
     try:
         for name in ["datapackage.json", *(f for f in _walk(root, root / "build"))]:
@@ -345,8 +339,8 @@ def release(root: Path, dist: Path | None = None, previous: str | None = None) -
     dist = dist or root / "dist"
     dist.mkdir(parents=True, exist_ok=True)
     target = dist / f"{folder}.zip"
-    _write_whole(target, lambda file: file.write(packed))
-    _write_whole(root / CHANGELOG, lambda file: file.write(contents[CHANGELOG]))
+    write_whole(target, packed)
+    write_whole(root / CHANGELOG, contents[CHANGELOG])
     keep_release(root, target.name, sha256)
     return target
 
@@ -357,21 +351,6 @@ def _pack(folder: str, contents: dict[str, bytes]) -> bytes:
         for name in sorted(contents):
             _add(archive, f"{folder}/{name}", contents[name])
     return buffer.getvalue()
-
-
-def _write_whole(target: Path, write) -> None:
-    """`target` written whole or not at all: into a new file beside it (O_EXCL: never an existing file or link
-    written through; mode 0o666 less the umask, as open() makes), then renamed over it; removed if anything
-    fails."""
-    partial = target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}.partial")
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            write(file)
-        os.replace(partial, target)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
 
 
 def versions_index(root: Path, current: bool = False) -> dict:

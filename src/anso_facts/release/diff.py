@@ -18,13 +18,23 @@ import tarfile
 import tempfile
 import zipfile
 import zlib
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-import pyarrow as pa
-import pyarrow.parquet as pq
+from anso_facts.build.package import (
+    Budget,
+    Limits,
+    PackageError,
+    checked_descriptor,
+    parquet_resources,
+    read_table,
+    shown,
+    table_name,
+    unsafe_path,
+)
 
 STEPS = ("patch", "minor", "major")
 
@@ -104,7 +114,8 @@ def version_step(old: str, new: str) -> str | None:
 # --- reading a side ---------------------------------------------------------------------------------------
 # Every side is untrusted (a release downloaded, a revision from a pull request): nothing of it is run, nothing
 # is written outside one temporary folder, and what is read is bounded, so that a hostile side ends in a
-# DiffError naming it.
+# DiffError naming it. A side is checked or extracted here, then read by the package reader (build/package.py)
+# under the limits below.
 
 ARCHIVE_LIMIT = 1 << 30  # bytes the members a side's reader extracts may hold in all, declared or inflated
 DESCRIPTOR_LIMIT = 64 << 20  # bytes of datapackage.json, parsed whole in memory
@@ -113,46 +124,9 @@ DECODED_LIMIT = 256 << 20  # bytes a side's tables decode to in Arrow (the real 
 # take a few times more
 ROW_LIMIT = 10_000_000  # rows of one table (the real ones have thousands)
 CHUNK = 1 << 20  # bytes read at a time, so that no read holds more
-BATCH = 1024  # rows of a Parquet table decoded at a time
 
 
-def _shown(text: str) -> str:
-    """A string from a side as it may be printed: control characters and the like escaped."""
-    return text if text.isprintable() else repr(text)[1:-1]
-
-
-def _unsafe(name: str) -> str | None:
-    """Why a member name or resource path could land outside the folder it is read into; None if it cannot.
-    A directory member's trailing slash is allowed."""
-    parts = name.removesuffix("/").split("/")
-    if not name or name.startswith("/"):
-        return "is empty" if not name else "is absolute"
-    if "\\" in name or re.match(r"[A-Za-z]:", name):
-        return "has a backslash or a drive letter"
-    if not name.isprintable():
-        return "has a control character"
-    if ".." in parts:
-        return "has a '..' part"
-    if any(part in ("", ".") for part in parts):
-        return "has an empty or '.' part"
-    return None
-
-
-class _Budget:
-    """Bytes a side may still extract: spending past the limit is refused before the bytes are written."""
-
-    def __init__(self, side: str, limit: int) -> None:
-        self.side, self.limit, self.left = side, limit, limit
-
-    def spend(self, size: int, what: str) -> None:
-        self.left -= size
-        if self.left < 0:
-            raise DiffError(
-                f"{_shown(self.side)}: {what} takes the side past {self.limit} bytes, the most diff reads (a zip bomb?)"
-            )
-
-
-def _copy(side: str, source: IO[bytes], target: Path, budget: _Budget, what: str) -> None:
+def _copy(side: str, source: IO[bytes], target: Path, budget: Budget, what: str) -> None:
     """`source` into a new file `target`, a chunk at a time, each chunk spent from `budget` first."""
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target, "xb") as out:  # "x": a name met twice is not written twice
@@ -161,44 +135,9 @@ def _copy(side: str, source: IO[bytes], target: Path, budget: _Budget, what: str
             out.write(chunk)
 
 
-def _descriptor(side: str, data: bytes) -> dict:
-    """datapackage.json parsed and checked: an object whose resources each have a name and a path inside the
-    package."""
-    try:
-        descriptor = json.loads(data)
-    except (ValueError, RecursionError) as error:  # not UTF-8, not JSON, nested past the parser's depth
-        raise DiffError(f"{_shown(side)}: datapackage.json is not JSON ({error})") from None
-    if not isinstance(descriptor, dict):
-        raise DiffError(f"{_shown(side)}: datapackage.json is not a JSON object")
-    if not isinstance(descriptor.get("version", ""), str):
-        raise DiffError(f"{_shown(side)}: datapackage.json: version is not a string")
-    resources = descriptor.get("resources")
-    if not isinstance(resources, list):
-        raise DiffError(f"{_shown(side)}: datapackage.json has no list of resources")
-    for number, resource in enumerate(resources, 1):
-        name = resource.get("name") if isinstance(resource, dict) else None
-        if not isinstance(name, str) or not name:
-            raise DiffError(f"{_shown(side)}: datapackage.json: resource {number} has no name")
-        path = resource.get("path")
-        if not isinstance(path, str):
-            raise DiffError(f"{_shown(side)}: datapackage.json: resource {_shown(name)} has no path (one file name)")
-        problem = _unsafe(path) or ("names a folder" if path.endswith("/") else None)
-        if problem:
-            raise DiffError(
-                f"{_shown(side)}: datapackage.json: resource {_shown(name)}: path {_shown(path)} "
-                f"{problem}; a resource path is a relative name inside the package"
-            )
-    return descriptor
-
-
-def _tables(descriptor: dict) -> list[dict]:
-    """The resources diff reads: the Parquet tables."""
-    return [resource for resource in descriptor["resources"] if resource.get("format") == "parquet"]
-
-
 def _table_paths(descriptor: dict) -> list[str]:
     """The files to extract for the tables, each once (the descriptor itself is extracted first)."""
-    return sorted({resource["path"] for resource in _tables(descriptor)} - {"datapackage.json"})
+    return sorted({resource["path"] for resource in parquet_resources(descriptor)} - {"datapackage.json"})
 
 
 def _regular_inside(side: str, folder: Path, name: str) -> Path:
@@ -207,25 +146,25 @@ def _regular_inside(side: str, folder: Path, name: str) -> Path:
     try:
         path = (folder / name).resolve()
     except RuntimeError:  # a symlink loop
-        raise DiffError(f"{_shown(side)}: {_shown(name)} is a loop of symlinks") from None
+        raise DiffError(f"{shown(side)}: {shown(name)} is a loop of symlinks") from None
     if not path.is_relative_to(folder.resolve()):
-        raise DiffError(f"{_shown(side)}: {_shown(name)} resolves outside the package folder; refused")
+        raise DiffError(f"{shown(side)}: {shown(name)} resolves outside the package folder; refused")
     if not path.exists():
-        raise DiffError(f"{_shown(side)}: {_shown(name)} is missing")
+        raise DiffError(f"{shown(side)}: {shown(name)} is missing")
     if not stat.S_ISREG(path.stat().st_mode):
-        raise DiffError(f"{_shown(side)}: {_shown(name)} is not a regular file")
+        raise DiffError(f"{shown(side)}: {shown(name)} is not a regular file")
     return path
 
 
 def _check_folder(side: str, folder: Path) -> None:
     """A folder side's descriptor and tables inside it, regular files, and no larger than diff reads."""
     if not (folder / "datapackage.json").exists() and not (folder / "datapackage.json").is_symlink():
-        raise DiffError(f"{_shown(side)}: no datapackage.json in this folder")
-    budget = _Budget(side, ARCHIVE_LIMIT)
+        raise DiffError(f"{shown(side)}: no datapackage.json in this folder")
+    budget = Budget(side, ARCHIVE_LIMIT)
     descriptor_path = _regular_inside(side, folder, "datapackage.json")
     if descriptor_path.stat().st_size > DESCRIPTOR_LIMIT:
-        raise DiffError(f"{_shown(side)}: datapackage.json is larger than {DESCRIPTOR_LIMIT} bytes")
-    for resource in _tables(_descriptor(side, descriptor_path.read_bytes())):
+        raise DiffError(f"{shown(side)}: datapackage.json is larger than {DESCRIPTOR_LIMIT} bytes")
+    for resource in parquet_resources(checked_descriptor(side, descriptor_path.read_bytes())):
         budget.spend(_regular_inside(side, folder, resource["path"]).stat().st_size, resource["path"])
 
 
@@ -238,9 +177,9 @@ def _zip_directory_size(side: str, file: IO[bytes]) -> int:
     tail = file.read()
     at = tail.rfind(b"PK\x05\x06")
     if at < 0 or len(tail) - at < 22:
-        raise DiffError(f"{_shown(side)}: not a zip archive, or a truncated one (no end of central directory)")
+        raise DiffError(f"{shown(side)}: not a zip archive, or a truncated one (no end of central directory)")
     if tail[max(0, at - 20) : at].startswith(b"PK\x06\x07"):
-        raise DiffError(f"{_shown(side)}: a zip64 archive, larger than any release; refused")
+        raise DiffError(f"{shown(side)}: a zip64 archive, larger than any release; refused")
     (directory,) = struct.unpack("<I", tail[at + 12 : at + 16])
     return directory
 
@@ -249,16 +188,16 @@ def _zip_members(side: str, archive: zipfile.ZipFile) -> dict[str, zipfile.ZipIn
     """The members by name, each checked: a safe name, met once, a file or folder (not a symlink), the
     declared sizes within the limit."""
     members: dict[str, zipfile.ZipInfo] = {}
-    declared = _Budget(side, ARCHIVE_LIMIT)
+    declared = Budget(side, ARCHIVE_LIMIT)
     for info in archive.infolist():
-        if problem := _unsafe(info.filename):
-            raise DiffError(f"{_shown(side)}: member {_shown(info.filename)} {problem}; refused")
+        if problem := unsafe_path(info.filename):
+            raise DiffError(f"{shown(side)}: member {shown(info.filename)} {problem}; refused")
         if info.filename in members:
-            raise DiffError(f"{_shown(side)}: member {_shown(info.filename)} appears twice; refused")
+            raise DiffError(f"{shown(side)}: member {shown(info.filename)} appears twice; refused")
         kind = stat.S_IFMT(info.external_attr >> 16)  # unix mode bits, whatever system the archive names
         if kind not in (0, stat.S_IFREG, stat.S_IFDIR):
-            raise DiffError(f"{_shown(side)}: member {_shown(info.filename)} is a symlink or special file; refused")
-        declared.spend(info.file_size, f"member {_shown(info.filename)} (declared size)")
+            raise DiffError(f"{shown(side)}: member {shown(info.filename)} is a symlink or special file; refused")
+        declared.spend(info.file_size, f"member {shown(info.filename)} (declared size)")
         members[info.filename] = info
     return members
 
@@ -268,7 +207,7 @@ def _package_prefix(side: str, members: dict[str, zipfile.ZipInfo]) -> str:
     found = sorted(name for name in members if name.count("/") == 1 and name.endswith("/datapackage.json"))
     found += ["datapackage.json"] if "datapackage.json" in members else []
     if not found:
-        raise DiffError(f"{_shown(side)}: no datapackage.json in this archive")
+        raise DiffError(f"{shown(side)}: no datapackage.json in this archive")
     return found[0].removesuffix("datapackage.json")
 
 
@@ -277,28 +216,28 @@ def _extract_zip(side: str, path: Path, scratch: Path) -> None:
     try:
         with open(path, "rb") as file:
             if _zip_directory_size(side, file) > DIRECTORY_LIMIT:
-                raise DiffError(f"{_shown(side)}: a zip archive with more members than diff reads; refused")
+                raise DiffError(f"{shown(side)}: a zip archive with more members than diff reads; refused")
             with zipfile.ZipFile(file) as archive:
                 members = _zip_members(side, archive)
                 prefix = _package_prefix(side, members)
                 _copy_zip_members(side, archive, members, prefix, scratch)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as error:
         # a bad CRC, a truncated or damaged member, an unknown compression, a password
-        raise DiffError(f"{_shown(side)}: a damaged or unreadable zip archive ({_shown(str(error))})") from None
+        raise DiffError(f"{shown(side)}: a damaged or unreadable zip archive ({shown(str(error))})") from None
 
 
 def _copy_zip_members(
     side: str, archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], prefix: str, scratch: Path
 ) -> None:
-    budget = _Budget(side, ARCHIVE_LIMIT)
+    budget = Budget(side, ARCHIVE_LIMIT)
     with archive.open(members[prefix + "datapackage.json"]) as source:
-        _copy(side, source, scratch / "datapackage.json", _Budget(side, DESCRIPTOR_LIMIT), "datapackage.json")
-    for path in _table_paths(_descriptor(side, (scratch / "datapackage.json").read_bytes())):
+        _copy(side, source, scratch / "datapackage.json", Budget(side, DESCRIPTOR_LIMIT), "datapackage.json")
+    for path in _table_paths(checked_descriptor(side, (scratch / "datapackage.json").read_bytes())):
         info = members.get(prefix + path)
         if info is None or info.is_dir():
-            raise DiffError(f"{_shown(side)}: {_shown(path)}, named in datapackage.json, is not a file of the archive")
+            raise DiffError(f"{shown(side)}: {shown(path)}, named in datapackage.json, is not a file of the archive")
         with archive.open(info) as source:
-            _copy(side, source, scratch / path, budget, _shown(path))
+            _copy(side, source, scratch / path, budget, shown(path))
 
 
 def _commit(side: str, root: Path) -> str:
@@ -313,12 +252,12 @@ def _commit(side: str, root: Path) -> str:
     commit = found.stdout.strip()
     if found.returncode or not re.fullmatch(r"[0-9a-f]{40,64}", commit):
         raise DiffError(
-            f"{_shown(side)}: not a package folder, a release archive or a git revision of {root} with a built package"
+            f"{shown(side)}: not a package folder, a release archive or a git revision of {root} with a built package"
         )
     return commit
 
 
-def _export(side: str, root: Path, commit: str, names: list[str], scratch: Path, budget: _Budget) -> None:
+def _export(side: str, root: Path, commit: str, names: list[str], scratch: Path, budget: Budget) -> None:
     """The files `names` of `commit` into `scratch`, streamed from `git archive` and each member checked: only
     the regular files asked for (a symlink, a link or a device is refused), within `budget`."""
     damaged: tarfile.TarError | None = None
@@ -344,37 +283,37 @@ def _export(side: str, root: Path, commit: str, names: list[str], scratch: Path,
         said = errors.read(4096).decode(errors="replace").strip()
     if git.returncode > 0:
         raise DiffError(
-            f"{_shown(side)}: a file named in datapackage.json is not in revision {commit[:12]} "
-            f"({_shown(said.splitlines()[0] if said else 'git archive failed')})"
+            f"{shown(side)}: a file named in datapackage.json is not in revision {commit[:12]} "
+            f"({shown(said.splitlines()[0] if said else 'git archive failed')})"
         )
     if damaged is not None:
-        raise DiffError(f"{_shown(side)}: git archive wrote a damaged tar stream ({_shown(str(damaged))})")
+        raise DiffError(f"{shown(side)}: git archive wrote a damaged tar stream ({shown(str(damaged))})")
     if left:
         raise DiffError(
-            f"{_shown(side)}: {_shown(sorted(left)[0])}, named in datapackage.json, is not a file of "
+            f"{shown(side)}: {shown(sorted(left)[0])}, named in datapackage.json, is not a file of "
             f"revision {commit[:12]}"
         )
 
 
-def _untar(side: str, stream: IO[bytes], names: set[str], scratch: Path, budget: _Budget) -> set[str]:
+def _untar(side: str, stream: IO[bytes], names: set[str], scratch: Path, budget: Budget) -> set[str]:
     """The members of a tar stream that are among `names` into `scratch`; the names not met."""
     with tarfile.open(fileobj=stream, mode="r|") as tar:
         for member in tar:
             name = member.name
             if member.isdir():
                 continue  # the folders above a file asked for: nothing to write
-            if problem := _unsafe(name):
-                raise DiffError(f"{_shown(side)}: member {_shown(name)} {problem}; refused")
+            if problem := unsafe_path(name):
+                raise DiffError(f"{shown(side)}: member {shown(name)} {problem}; refused")
             if not member.isreg():
                 raise DiffError(
-                    f"{_shown(side)}: {_shown(name)} is a symlink, a link or a device in the revision; refused"
+                    f"{shown(side)}: {shown(name)} is a symlink, a link or a device in the revision; refused"
                 )
             if name not in names:
-                raise DiffError(f"{_shown(side)}: {_shown(name)} is not a file asked for; refused")
-            budget.spend(member.size, _shown(name))
+                raise DiffError(f"{shown(side)}: {shown(name)} is not a file asked for; refused")
+            budget.spend(member.size, shown(name))
             source = tar.extractfile(member)
             assert source is not None  # a regular file has its bytes
-            _copy(side, source, scratch / name, _Budget(side, member.size), _shown(name))
+            _copy(side, source, scratch / name, Budget(side, member.size), shown(name))
             names.discard(name)
     return names
 
@@ -382,10 +321,10 @@ def _untar(side: str, stream: IO[bytes], names: set[str], scratch: Path, budget:
 def _export_revision(side: str, root: Path, scratch: Path) -> None:
     """The revision's datapackage.json, then the tables it names, into `scratch`."""
     commit = _commit(side, root)
-    _export(side, root, commit, ["datapackage.json"], scratch, _Budget(side, DESCRIPTOR_LIMIT))
-    tables = _table_paths(_descriptor(side, (scratch / "datapackage.json").read_bytes()))
+    _export(side, root, commit, ["datapackage.json"], scratch, Budget(side, DESCRIPTOR_LIMIT))
+    tables = _table_paths(checked_descriptor(side, (scratch / "datapackage.json").read_bytes()))
     if tables:
-        _export(side, root, commit, tables, scratch, _Budget(side, ARCHIVE_LIMIT))
+        _export(side, root, commit, tables, scratch, Budget(side, ARCHIVE_LIMIT))
 
 
 def _package(side: str, root: Path, scratch: Path) -> Path:
@@ -398,7 +337,7 @@ def _package(side: str, root: Path, scratch: Path) -> Path:
         _extract_zip(side, path, scratch)
         return scratch
     if path.exists() or path.is_symlink():  # a FIFO or a device would block a read; a dangling link
-        raise DiffError(f"{_shown(side)}: neither a folder nor a regular file")
+        raise DiffError(f"{shown(side)}: neither a folder nor a regular file")
     _export_revision(side, root, scratch)
     return scratch
 
@@ -409,9 +348,10 @@ def package_folder(side: str, root: Path):
     extracted from a release archive or exported from a git revision into a temporary folder, nothing else."""
     with tempfile.TemporaryDirectory(prefix="anso-diff-") as scratch:
         try:
-            folder = _package(side, root, Path(scratch))
+            with _refusals():
+                folder = _package(side, root, Path(scratch))
         except OSError as error:  # unreadable, a name too long: what the system says, not the path's content
-            raise DiffError(f"{_shown(side)}: cannot be read ({error.strerror or error})") from None
+            raise DiffError(f"{shown(side)}: cannot be read ({error.strerror or error})") from None
         yield folder
 
 
@@ -441,7 +381,7 @@ def _schema(side: str, resource: dict) -> tuple[dict, list[str]]:
         isinstance(f, dict) and isinstance(f.get("name"), str) and isinstance(f.get("type"), str) for f in fields
     ):
         raise DiffError(
-            f"{_shown(side)}: datapackage.json: resource {_shown(resource['name'])} has no schema with "
+            f"{shown(side)}: datapackage.json: resource {shown(resource['name'])} has no schema with "
             f"named and typed fields"
         )
     assert isinstance(schema, dict)
@@ -450,53 +390,44 @@ def _schema(side: str, resource: dict) -> tuple[dict, list[str]]:
     names = [f["name"] for f in fields]
     if not isinstance(key, list) or not key or not all(isinstance(k, str) and k in names for k in key):
         raise DiffError(
-            f"{_shown(side)}: datapackage.json: resource {_shown(resource['name'])} has no primary key among its fields"
+            f"{shown(side)}: datapackage.json: resource {shown(resource['name'])} has no primary key among its fields"
         )
     return schema, key
-
-
-def _table_rows(
-    side: str, path: Path, resource: dict, fields: list[str], key: list[str], budget: _Budget
-) -> list[dict]:
-    """A Parquet table's rows (the columns among `fields` it has, `key` among them), read a batch at a time so
-    that the rows it declares and the bytes it decodes to stay within the limits."""
-    what = f"{_shown(side)}: {_shown(resource['path'])}"
-    try:
-        table = pq.ParquetFile(path)
-        if table.metadata.num_rows > ROW_LIMIT:
-            raise DiffError(f"{what} has {table.metadata.num_rows} rows, more than the {ROW_LIMIT} diff reads")
-        columns = [name for name in fields if name in table.schema_arrow.names]
-        missing = [name for name in key if name not in columns]
-        if missing:
-            raise DiffError(f"{what} lacks the key field {_shown(missing[0])} its schema declares")
-        rows: list[dict] = []
-        for batch in table.iter_batches(batch_size=BATCH, columns=columns):
-            budget.spend(batch.get_total_buffer_size(), f"{_shown(resource['path'])} (decoded)")
-            rows += batch.to_pylist()
-        return rows
-    except (pa.ArrowException, OSError, ValueError) as error:  # not Parquet, damaged, a type pyarrow cannot read
-        raise DiffError(f"{what} is not a readable Parquet table ({_shown(str(error))})") from None
 
 
 def read_side(folder: Path, side: str = "") -> Side:
     """The schemas and rows of a checked package folder (see package_folder)."""
     side = side or str(folder)
     try:
-        descriptor = _descriptor(side, (folder / "datapackage.json").read_bytes())
+        data = (folder / "datapackage.json").read_bytes()
     except OSError as error:
-        raise DiffError(f"{_shown(side)}: datapackage.json cannot be read ({error.strerror or error})") from None
+        raise DiffError(f"{shown(side)}: datapackage.json cannot be read ({error.strerror or error})") from None
+    with _refusals():
+        return _side(folder, side, checked_descriptor(side, data))
+
+
+def _side(folder: Path, side: str, descriptor: dict) -> Side:
     schemas, rows = {}, {}
-    budget = _Budget(side, DECODED_LIMIT)  # for all the side's tables together
-    for resource in _tables(descriptor):
-        name = resource["name"].removesuffix("-parquet")
+    limits = Limits(ROW_LIMIT, Budget(side, DECODED_LIMIT))  # the budget for all the side's tables together
+    for resource in parquet_resources(descriptor):
+        name = table_name(resource)
         schema, key = _schema(side, resource)
         fields = [f["name"] for f in schema["fields"]]
+        table = read_table(folder, resource, limits, side, columns=fields, required=key)
         schemas[name] = schema
         rows[name] = {
-            "|".join(str(row[k]) for k in key): {k: _plain(v) for k, v in row.items()}
-            for row in _table_rows(side, folder / resource["path"], resource, fields, key, budget)
+            "|".join(str(row[k]) for k in key): {k: _plain(v) for k, v in row.items()} for row in table.to_pylist()
         }
     return Side(descriptor.get("version", ""), schemas, rows)
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """The package reader's refusals (build/package.py) as diff's."""
+    try:
+        yield
+    except PackageError as error:
+        raise DiffError(str(error)) from None
 
 
 # --- comparing --------------------------------------------------------------------------------------------

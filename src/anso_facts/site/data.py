@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from markupsafe import Markup
 
-from anso_facts.build.database import built_rows
+from anso_facts.build.package import built_rows
 from anso_facts.check.coverage import SeedCoverage, coverage
 from anso_facts.check.loader import parse_lines
 from anso_facts.check.seedtext import SeedText

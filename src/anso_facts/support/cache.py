@@ -24,12 +24,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import pickle
 import sys
-import tempfile
 from contextlib import suppress
 from pathlib import Path
+
+from anso_facts.support.atomic import SCRATCH_SUFFIX, written_whole
 
 FOLDER = Path(".anso-cache")
 SUFFIX = ".check"
@@ -37,7 +37,6 @@ BUILD_SUFFIX = ".build"  # the build's entries made across files (labels, free t
 # the check's entries, each file's Arrow tables (build/arrow_tables.py) and the build's own
 ENTRY_SUFFIXES = (SUFFIX, ".tables", BUILD_SUFFIX)
 WRITTEN = "written.json"  # what the last build wrote of each table (see write.write_tables)
-SCRATCH = ".new-"  # a file being written, to be renamed into place
 
 
 LIBRARIES = ("yaml", "jsonschema_rs", "jsonschema", "pyarrow")  # what parses, validates, explains and compiles
@@ -122,19 +121,11 @@ class Cache:
         fails is skipped (see the module's docstring), and so are the later ones."""
         if not self.writable:
             return
-        scratch = None
         try:
             self.folder.mkdir(exist_ok=True)
-            handle, scratch = tempfile.mkstemp(dir=self.folder, prefix=SCRATCH)
-            with os.fdopen(handle, "wb") as stream:
+            with written_whole(self.folder / name) as stream:
                 stream.writelines(parts)
-            os.replace(scratch, self.folder / name)
-        except BaseException as error:  # an interrupt too: no scratch file is left behind
-            if scratch is not None:
-                with suppress(OSError):
-                    os.unlink(scratch)
-            if not isinstance(error, OSError):
-                raise
+        except OSError:
             self.writable = False
 
     def remove_unasked(self, by_build: bool = False) -> None:
@@ -148,6 +139,6 @@ class Cache:
             current = (key in self.asked or (dot + suffix == BUILD_SUFFIX and not by_build)) and (
                 dot + suffix in ENTRY_SUFFIXES
             )
-            if path.name != WRITTEN and not current and not path.name.startswith(SCRATCH):
+            if path.name != WRITTEN and not current and not path.name.endswith(SCRATCH_SUFFIX):
                 with suppress(OSError):  # a folder that cannot be written: the entries stay, unused
                     path.unlink(missing_ok=True)

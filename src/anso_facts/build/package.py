@@ -1,0 +1,168 @@
+"""The one reader of a built package: datapackage.json and the Parquet tables it names, as Arrow tables or rows.
+
+The build's own package (this checkout's, read by the site, the release and the database) is trusted and read
+whole. Any other package is untrusted: `diff` checks a folder handed to it, or extracts an archive or a git
+revision into a temporary folder, then reads it here under `Limits`, its descriptor checked
+(`checked_descriptor`), each table's rows and the bytes they decode to bounded, so that a hostile package ends
+in a PackageError naming it. Tables are read with ParquetFile: pq.read_table would import pyarrow.dataset, and
+pandas with it."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+BATCH = 1024  # rows of an untrusted table decoded at a time
+
+
+class PackageError(Exception):
+    """An untrusted package that cannot be read or is refused; the message names it and says why."""
+
+
+def shown(text: str) -> str:
+    """A string from an untrusted package as it may be printed: control characters and the like escaped."""
+    return text if text.isprintable() else repr(text)[1:-1]
+
+
+def unsafe_path(name: str) -> str | None:
+    """Why a member name or resource path could land outside the folder it is read into; None if it cannot.
+    A directory member's trailing slash is allowed."""
+    parts = name.removesuffix("/").split("/")
+    if not name or name.startswith("/"):
+        return "is empty" if not name else "is absolute"
+    if "\\" in name or re.match(r"[A-Za-z]:", name):
+        return "has a backslash or a drive letter"
+    if not name.isprintable():
+        return "has a control character"
+    if ".." in parts:
+        return "has a '..' part"
+    if any(part in ("", ".") for part in parts):
+        return "has an empty or '.' part"
+    return None
+
+
+class Budget:
+    """Bytes an untrusted package may still take (extracted, or decoded): spending past the limit is refused
+    before the bytes are written or kept."""
+
+    def __init__(self, side: str, limit: int) -> None:
+        self.side, self.limit, self.left = side, limit, limit
+
+    def spend(self, size: int, what: str) -> None:
+        self.left -= size
+        if self.left < 0:
+            raise PackageError(
+                f"{shown(self.side)}: {what} takes the side past {self.limit} bytes, the most diff reads (a zip bomb?)"
+            )
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What an untrusted package's tables may hold."""
+
+    rows: int  # rows of one table
+    decoded: Budget  # bytes its tables decode to in Arrow, all together
+
+
+def checked_descriptor(side: str, data: bytes) -> dict:
+    """An untrusted datapackage.json parsed and checked: an object whose resources each have a name and a path
+    inside the package."""
+    try:
+        descriptor = json.loads(data)
+    except (ValueError, RecursionError) as error:  # not UTF-8, not JSON, nested past the parser's depth
+        raise PackageError(f"{shown(side)}: datapackage.json is not JSON ({error})") from None
+    if not isinstance(descriptor, dict):
+        raise PackageError(f"{shown(side)}: datapackage.json is not a JSON object")
+    if not isinstance(descriptor.get("version", ""), str):
+        raise PackageError(f"{shown(side)}: datapackage.json: version is not a string")
+    resources = descriptor.get("resources")
+    if not isinstance(resources, list):
+        raise PackageError(f"{shown(side)}: datapackage.json has no list of resources")
+    for number, resource in enumerate(resources, 1):
+        _check_resource(side, number, resource)
+    return descriptor
+
+
+def _check_resource(side: str, number: int, resource) -> None:
+    name = resource.get("name") if isinstance(resource, dict) else None
+    if not isinstance(name, str) or not name:
+        raise PackageError(f"{shown(side)}: datapackage.json: resource {number} has no name")
+    path = resource.get("path")
+    if not isinstance(path, str):
+        raise PackageError(f"{shown(side)}: datapackage.json: resource {shown(name)} has no path (one file name)")
+    problem = unsafe_path(path) or ("names a folder" if path.endswith("/") else None)
+    if problem:
+        raise PackageError(
+            f"{shown(side)}: datapackage.json: resource {shown(name)}: path {shown(path)} "
+            f"{problem}; a resource path is a relative name inside the package"
+        )
+
+
+def descriptor(root: Path) -> dict:
+    """The build's own datapackage.json."""
+    return json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
+
+
+def parquet_resources(descriptor: dict) -> list[dict]:
+    """The resources that are tables to read: the Parquet ones (the CSV files hold the same rows)."""
+    return [resource for resource in descriptor["resources"] if resource.get("format") == "parquet"]
+
+
+def table_name(resource: dict) -> str:
+    return resource["name"].removesuffix("-parquet")
+
+
+def read_table(
+    folder: Path,
+    resource: dict,
+    limits: Limits | None = None,
+    side: str = "",
+    columns: list[str] | None = None,
+    required: list[str] | tuple[str, ...] = (),
+) -> pa.Table:
+    """A resource's Parquet table: whole from the build's own package; from an untrusted one (`limits`), the
+    `columns` it has (`required` among them), a batch at a time within the limits."""
+    if limits is None:
+        return pq.ParquetFile(folder / resource["path"]).read(columns=columns)
+    what = f"{shown(side or str(folder))}: {shown(resource['path'])}"
+    try:
+        return _bounded_table(folder / resource["path"], resource, limits, what, columns, required)
+    except (pa.ArrowException, OSError, ValueError) as error:  # not Parquet, damaged, a type pyarrow cannot read
+        raise PackageError(f"{what} is not a readable Parquet table ({shown(str(error))})") from None
+
+
+def _bounded_table(
+    path: Path, resource: dict, limits: Limits, what: str, columns: list[str] | None, required
+) -> pa.Table:
+    table = pq.ParquetFile(path)
+    if table.metadata.num_rows > limits.rows:
+        raise PackageError(f"{what} has {table.metadata.num_rows} rows, more than the {limits.rows} diff reads")
+    names = table.schema_arrow.names
+    chosen = [name for name in columns if name in names] if columns is not None else names
+    missing = [name for name in required if name not in chosen]
+    if missing:
+        raise PackageError(f"{what} lacks the key field {shown(missing[0])} its schema declares")
+    batches = []
+    for batch in table.iter_batches(batch_size=BATCH, columns=chosen):
+        limits.decoded.spend(batch.get_total_buffer_size(), f"{shown(resource['path'])} (decoded)")
+        batches.append(batch)
+    return pa.Table.from_batches(batches) if batches else table.schema_arrow.empty_table().select(chosen)
+
+
+def read_tables(root: Path, names: list[str] | None = None) -> dict[str, pa.Table]:
+    """The build's own tables (those in `names`, or all), by name, in datapackage.json's order."""
+    return {
+        table_name(resource): read_table(root, resource)
+        for resource in parquet_resources(descriptor(root))
+        if names is None or table_name(resource) in names
+    }
+
+
+def built_rows(root: Path) -> dict[str, list[dict]]:
+    """Every table of the build's own package as rows, by name."""
+    return {name: table.to_pylist() for name, table in read_tables(root).items()}
