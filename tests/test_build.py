@@ -5,6 +5,7 @@ import hashlib
 import json
 import shutil
 
+import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
@@ -13,10 +14,10 @@ from jsonschema import Draft202012Validator
 
 import anso_facts
 from anso_facts.build import write as write_stage
-from anso_facts.build.arrow_tables import arrow_schema
+from anso_facts.build.arrow_tables import arrow_schema, arrow_table
 from anso_facts.build.swap import output_files
 from anso_facts.build.write import build, check_for_build
-from anso_facts.model.tables import ALL_TABLES
+from anso_facts.model.tables import ALL_TABLES, TABLE_BY_NAME
 from helpers import REPO, build_project
 
 
@@ -116,3 +117,14 @@ def test_data_dictionary_lists_every_field_with_an_example(built):
             row = next(line for line in section.splitlines() if line.startswith(f"| `{column}` |"))
             example = row.rstrip(" |").rsplit("| ", 1)[1]
             assert example.startswith("`") == frame[column].notna().any(), (table.name, column, example)
+
+
+def test_rows_become_arrow_only_as_their_schema_declares():
+    """A value of another type, or a column the schema does not declare, is an error, never a silent cast or drop."""
+    schema = arrow_schema(TABLE_BY_NAME["statistics"], checking=True)
+    row = {"id": "stat-x", "value": 210}
+    assert arrow_table([row], schema).column("value").to_pylist() == [210]
+    with pytest.raises(ValueError, match="does not declare: \\['colour'\\]"):
+        arrow_table([{**row, "colour": "red"}], schema)
+    with pytest.raises((TypeError, pa.ArrowInvalid, pa.ArrowTypeError)):
+        arrow_table([{**row, "value": "two hundred"}], schema)

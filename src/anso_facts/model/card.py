@@ -56,7 +56,8 @@ def row_counts(root: Path) -> dict[str, int]:
 
 
 def _rows(root: Path, table: str, columns: list[str] | None = None) -> list[dict]:
-    return pq.read_table(root / parquet_path(table), columns=columns).to_pylist()
+    # ParquetFile, not pq.read_table, which imports pandas (half a second of a rebuild: docs/performance.md)
+    return pq.ParquetFile(root / parquet_path(table)).read(columns=columns).to_pylist()
 
 
 def _dated(root: Path, fields: tuple[tuple[str, str], ...]) -> list[tuple[date, str]]:
