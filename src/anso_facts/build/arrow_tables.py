@@ -1,4 +1,4 @@
-"""Tables stage: each file's rows -> Arrow tables, typed as model.py declares; every file's joined, sorted by
+"""Tables stage: each file's rows -> Arrow tables, typed as model/tables.py declares; every file's joined, sorted by
 the table's key and cut to its declared columns, as written.
 
 The build hands `ArrowTables` to the check as its FileProducer: each file's tables are made where its rows are

@@ -1,7 +1,7 @@
 """Database stage: the built package -> one SQLite file, for SQL users and Datasette.
 
 Every table with its declared types, NOT NULL, CHECK for enumerated values, PRIMARY KEY and FOREIGN KEY
-constraints and an index on each foreign key, all from model.py. Written with sqlite3 directly: frictionless'
+constraints and an index on each foreign key, all from model/tables.py. Written with sqlite3 directly: frictionless'
 own SQLite export fails on this package (its REGEXP check is handed NULL for a nullable field with a pattern).
 Dates are ISO 8601 text, booleans 0 or 1. `datasette_metadata` is Datasette's metadata.json for it."""
 
@@ -49,7 +49,7 @@ def package_enums(root: Path) -> dict[tuple[str, str], list[str]]:
 
 
 def create_table_sql(table: Table, enums: dict[tuple[str, str], list[str]]) -> str:
-    """CREATE TABLE for a table as model.py declares it, with the values each enumerated column may take."""
+    """CREATE TABLE for a table as model/tables.py declares it, with the values each enumerated column may take."""
     lines = []
     for c in columns(table):
         line = f"{_quoted(c.name)} {SQL_TYPES[c.type]}"

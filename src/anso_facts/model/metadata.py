@@ -148,7 +148,7 @@ def citation_cff() -> str:
         identifiers.append({"type": "doi", "value": all_versions, "description": "all versions (concept DOI)"})
     if identifiers:
         cff["identifiers"] = identifiers
-    header = "# Generated from src/anso_facts/metadata.py by `anso-facts build`; do not edit by hand.\n"
+    header = "# Generated from src/anso_facts/model/metadata.py by `anso-facts build`; do not edit by hand.\n"
     return header + yaml.safe_dump(cff, sort_keys=False, allow_unicode=True, width=100)
 
 

@@ -1,4 +1,4 @@
-"""Everything derived from the model in model.py: JSON Schemas for the YAML, columns of the compiled tables,
+"""Everything derived from the model in tables.py: JSON Schemas for the YAML, columns of the compiled tables,
 Table Schemas for datapackage.json, and the data dictionary. Nothing here imports pyarrow or pandas."""
 
 from __future__ import annotations
@@ -316,7 +316,7 @@ def data_dictionary(examples_by_table: dict[str, dict[str, str]], vocabularies: 
     lines = [
         "# Data dictionary",
         "",
-        "Generated from `src/anso_facts/model.py` and the data by `anso-facts build`; do not edit by hand.",
+        "Generated from `src/anso_facts/model/tables.py` and the data by `anso-facts build`; do not edit by hand.",
         "The example is the first value of the field in the built table.",
         "",
         "The *evidence* column says how a curated value rests on the words its record quotes. A value of the "

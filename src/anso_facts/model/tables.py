@@ -490,7 +490,7 @@ DERIVED: tuple[Table, ...] = (
                 "label",
                 "text",
                 "A readable name for the record, made from its own fields and the labels of "
-                "the records it refers to (see each table's `label` in model.py), at most "
+                "the records it refers to (see each table's `label` in model/tables.py), at most "
                 "80 characters.",
                 required=True,
                 example="China Association for Science and Technology (CAST)",
