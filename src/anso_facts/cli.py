@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
 from contextlib import ExitStack
 from pathlib import Path
 
 from anso_facts import __version__
+from anso_facts.support.parallel import keep_for_good
 from anso_facts.support.plaintext import with_output_shown
 
 READ_ONLY = ("show", "stats", "validate", "diff")  # the only commands that may read the installed package's data
@@ -36,7 +36,7 @@ def _check(args, writes: bool = False):
     else:
         from anso_facts.check.run import check
     project, problems = check(args.root, use_cache=not args.no_cache)
-    gc.freeze()  # what the check holds lives as long as the command: later collections need not walk it
+    keep_for_good()  # what the check holds: later collections need not walk it
     print_problems(problems, args.format)
     if problems:
         print(f"{len(problems)} problem{'s' * (len(problems) != 1)}{'; nothing written' * writes}", file=sys.stderr)

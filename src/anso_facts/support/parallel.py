@@ -25,6 +25,11 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def keep_for_good() -> None:
+    """What exists now lives as long as the command: later collections need not walk it."""
+    gc.freeze()
+
+
 def cores() -> int:
     return os.cpu_count() or 1
 
