@@ -18,9 +18,10 @@ import pytest
 import yaml
 
 import anso_facts
+from anso_facts.build.card import dataset_card, front_matter, temporal_coverage
+from anso_facts.build.package import row_counts
 from anso_facts.cli import main
 from anso_facts.model import metadata
-from anso_facts.model.card import dataset_card, front_matter, row_counts, temporal_coverage
 from anso_facts.release import huggingface
 from anso_facts.release.archive import release, versions_index
 from helpers import REPO, build_project, copy_real_project

@@ -16,8 +16,8 @@ import pytest
 import yaml
 
 import anso_facts
+from anso_facts.build.card import temporal_coverage
 from anso_facts.cli import main
-from anso_facts.model.card import temporal_coverage
 from anso_facts.model.metadata import (
     citation_cff,
     citation_text,

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import anso_facts
+from anso_facts.build.card import temporal_coverage
 from anso_facts.model import metadata
-from anso_facts.model.card import temporal_coverage
 from anso_facts.model.tables import ALL_TABLES, TABLES
 from anso_facts.site import graph, table_pages, timeline
 from anso_facts.site.data import CheckedProject, read_package

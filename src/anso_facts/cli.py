@@ -390,7 +390,7 @@ def cmd_reserve_doi(args) -> int:
 def cmd_publish_zenodo(args) -> int:
     if args.reserve_doi:
         return cmd_reserve_doi(args)
-    from anso_facts.model.card import temporal_coverage
+    from anso_facts.build.card import temporal_coverage
     from anso_facts.model.metadata import DOI_FILE, doi_record, write_doi_record, zenodo_record
     from anso_facts.release.publishing import PublishError, shown
     from anso_facts.release.zenodo import SANDBOX, TOKEN_VARIABLE, ZENODO, Deposit, parent_doi

@@ -163,6 +163,23 @@ def read_tables(root: Path, names: list[str] | None = None) -> dict[str, pa.Tabl
     }
 
 
+def table_names(root: Path) -> list[str]:
+    """The build's own tables, in datapackage.json's order."""
+    return [table_name(resource) for resource in parquet_resources(descriptor(root))]
+
+
+def table_rows(root: Path, name: str, columns: list[str] | None = None) -> list[dict]:
+    """One table of the build's own package as rows (of `columns`, or all)."""
+    resource = next(r for r in parquet_resources(descriptor(root)) if table_name(r) == name)
+    return read_table(root, resource, columns=columns).to_pylist()
+
+
+def row_counts(root: Path) -> dict[str, int]:
+    """Rows per table of the build's own package, from its Parquet files' footers, in datapackage.json's order."""
+    resources = parquet_resources(descriptor(root))
+    return {table_name(r): pq.read_metadata(root / r["path"]).num_rows for r in resources}
+
+
 def built_rows(root: Path) -> dict[str, list[dict]]:
     """Every table of the build's own package as rows, by name."""
     return {name: table.to_pylist() for name, table in read_tables(root).items()}

@@ -2,7 +2,7 @@
 
 datapackage.json, CITATION.cff (Citation File Format 1.2.0), .zenodo.json (Zenodo's deposit metadata),
 croissant.json (MLCommons Croissant 1.0), dataset.jsonld (a schema.org Dataset), datacite.xml (DataCite 4.5,
-datacite.py), the dataset card (card.py) and the site's signposting are all generated from METADATA and from the
+datacite.py), the dataset card (build/card.py) and the site's signposting are all generated from METADATA and from the
 DOI record (doi.json beside this file) by `anso-facts build`; none is edited by hand. The version is the
 package's own (`anso_facts.__version__`): one number for the code, the data and the metadata.
 

@@ -2,7 +2,7 @@
 
 The archive holds the data package (datapackage.json and build/), the same tables as one SQLite database, the
 seeds, the curated data and its schemas, the documentation, the licences, the dataset card as its README.md
-(card.py), the DataCite record (datacite.xml), the versions index (versions.json), a manifest (version, schema
+(build/card.py), the DataCite record (datacite.xml), the versions index (versions.json), a manifest (version, schema
 version, DOI, rows per table, sha256 of every file) and an RO-Crate (ro-crate-metadata.json, ro_crate.py). It
 is byte-reproducible: members in sorted order, one fixed timestamp, fixed permissions and compression.
 
@@ -26,13 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from anso_facts import __version__
+from anso_facts.build.card import temporal_coverage
 from anso_facts.build.database import FILE_NAME as DATABASE
 from anso_facts.build.database import package_database
 from anso_facts.build.outputs import RELEASED
-from anso_facts.build.package import read_tables
+from anso_facts.build.package import read_tables, row_counts
 from anso_facts.build.write import CARD, DATACITE
 from anso_facts.check.project import RELEASES
-from anso_facts.model.card import row_counts, temporal_coverage
 from anso_facts.model.metadata import METADATA, citation_cff, concept_doi, doi
 from anso_facts.release.diff import STEPS, diff, required_step, version_step, version_tuple
 from anso_facts.release.ro_crate import NAME as RO_CRATE

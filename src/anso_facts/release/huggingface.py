@@ -1,6 +1,6 @@
 """Publishing on the Hugging Face Hub: `anso-facts publish huggingface REPO_ID`.
 
-A dataset repository gets the dataset card (card.py) as its README.md, whose front matter names one
+A dataset repository gets the dataset card (build/card.py) as its README.md, whose front matter names one
 configuration per table, and every table as Parquet at the path the card gives (build/parquet/NAME.parquet, as
 in the release archive), so that the Hub's viewer shows each table and `datasets.load_dataset(REPO_ID, TABLE)`
 loads it. One commit per version, tagged vVERSION; a version already tagged on the Hub is refused (a version is
@@ -21,7 +21,8 @@ import re
 import sys
 from pathlib import Path
 
-from anso_facts.model.card import dataset_card, parquet_path, table_names
+from anso_facts.build.card import dataset_card, parquet_path
+from anso_facts.build.package import table_names
 from anso_facts.model.metadata import METADATA
 from anso_facts.release.publishing import HIDDEN, PublishError, host_of, kept_secret, shown, token_refusal
 

@@ -14,12 +14,10 @@ README.md, and uploaded by `publish huggingface` as the Hub repository's README.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
-import pyarrow.parquet as pq
-
+from anso_facts.build.package import descriptor, row_counts, table_rows
 from anso_facts.model import dates
 from anso_facts.model.metadata import METADATA, bibtex, citation_text, concept_doi, doi, doi_url
 
@@ -37,34 +35,15 @@ SIZE_CATEGORIES = (
 )
 
 
-def _descriptor(root: Path) -> dict:
-    return json.loads((root / "datapackage.json").read_text(encoding="utf-8"))
-
-
-def table_names(root: Path) -> list[str]:
-    """The package's tables, in datapackage.json's order."""
-    return [r["name"] for r in _descriptor(root)["resources"] if r["format"] == "csv"]
-
-
 def parquet_path(table: str) -> str:
     return (PARQUET / f"{table}.parquet").as_posix()
-
-
-def row_counts(root: Path) -> dict[str, int]:
-    """Rows per table of the package in `root`, from its Parquet files' footers."""
-    return {name: pq.read_metadata(root / parquet_path(name)).num_rows for name in table_names(root)}
-
-
-def _rows(root: Path, table: str, columns: list[str] | None = None) -> list[dict]:
-    # ParquetFile, not pq.read_table, which imports pandas (half a second of a rebuild: docs/performance.md)
-    return pq.ParquetFile(root / parquet_path(table)).read(columns=columns).to_pylist()
 
 
 def _dated(root: Path, fields: tuple[tuple[str, str], ...]) -> list[tuple[date, str]]:
     """Every date of the fields, with its precision (day, month or year)."""
     found = []
     for table, column in fields:
-        for row in _rows(root, table, [column, f"{column}_precision"]):
+        for row in table_rows(root, table, [column, f"{column}_precision"]):
             if row[column] is not None:
                 found.append((row[column], row[f"{column}_precision"] or "day"))
     return found
@@ -154,16 +133,16 @@ def dataset_card(root: Path, hub_repo: str | None = None) -> str:
     """DATASET.md for the built package in `root`; `hub_repo`: the Hub repository it is uploaded to, if any."""
     import yaml
 
-    descriptor = _descriptor(root)
+    package = descriptor(root)
     counts = row_counts(root)
-    seeds = _rows(root, "seeds")
-    organizations = _rows(root, "organizations", ["id", "name", "acronym"])
+    seeds = table_rows(root, "seeds")
+    organizations = table_rows(root, "organizations", ["id", "name", "acronym"])
     publishers = _publishers(seeds, organizations)
     coverage = temporal_coverage(root)
     background = _dated(root, BACKGROUND_FIELDS)
     cited = doi() or concept_doi()
     head = yaml.safe_dump(front_matter(counts), sort_keys=False, allow_unicode=True, width=100)
-    tables = {r["name"]: r for r in descriptor["resources"] if r["format"] == "csv"}
+    tables = {r["name"]: r for r in package["resources"] if r["format"] == "csv"}
     self_published = [p for p, orgs in publishers.items() if orgs]
     parts = [
         f"---\n{head}---\n",
@@ -233,7 +212,7 @@ def dataset_card(root: Path, hub_repo: str | None = None) -> str:
         ),
         "How they relate (foreign keys; `records` maps every id to its table, so a reference that may point "
         "into several tables points there):\n",
-        *_relations(descriptor),
+        *_relations(package),
         "",
         "Every field, type and constraint is in `datapackage.json` (and `docs/data-dictionary.md` in the archive).\n",
         "## How to load it\n",
