@@ -88,39 +88,42 @@ def with_reference_evidence(evidence: pa.Table, rows: list[dict]) -> pa.Table:
     return pa.concat_tables([evidence, arrow_table(rows, schema)])
 
 
-def unsupported_words(project: Project, labels: dict[str, str], labels_digest: bytes) -> pa.Table:
+def unsupported_words(project: Project, labels: dict[str, str]) -> pa.Table:
     """The unsupported words every file found (rows.unsupported_candidates), less those the labels of the
-    records their record refers to support (freetext.py); each file's, kept in the cache under the file's rows
-    and the labels' digest."""
-    cache = project.cache
-    parts = []
-    for product in project.products:
-        if cache is None:
-            parts.append(_file_unsupported_words(product.tables, labels))
-            continue
-        key = cache.key("unsupported", labels_digest + "".join(sorted(product.digests.values())).encode())
-        part = cache.get(key, BUILD_SUFFIX)
-        if not isinstance(part, pa.Table):
-            part = _file_unsupported_words(product.tables, labels)
-            cache.put(key, part, BUILD_SUFFIX)
-        parts.append(part)
+    records their record refers to support (freetext.py)."""
+    parts = [_file_unsupported_words(product, labels, project.cache) for product in project.products]
     schema = arrow_schema(TABLE_BY_NAME[UNSUPPORTED_TABLE], checking=True)
     return pa.concat_tables(parts) if parts else pa.Table.from_batches([], schema=schema)
 
 
-def _file_unsupported_words(tables: dict[str, pa.Table], labels: dict[str, str]) -> pa.Table:
-    """One file's unsupported words (its candidates), less those the labels of referred records support."""
-    candidates = tables[UNSUPPORTED_TABLE].to_pylist()
+def _file_unsupported_words(product: FileTables, labels: dict[str, str], cache: Cache | None) -> pa.Table:
+    """One file's unsupported words (its candidates), less those the labels of referred records support; kept
+    in the cache under the file's rows and those labels, so that an edit elsewhere costs this file nothing."""
+    candidates = product.tables[UNSUPPORTED_TABLE].to_pylist()
     if not candidates:
-        return tables[UNSUPPORTED_TABLE]
+        return product.tables[UNSUPPORTED_TABLE]
+    referred = _referred(product.tables)
+    used = sorted({(other, labels.get(other, "")) for ids in referred.values() for other in ids})
+    key = cache.key("unsupported", pickle.dumps((sorted(product.digests.items()), used))) if cache else None
+    found = cache.get(key, BUILD_SUFFIX) if cache and key else None
+    if isinstance(found, pa.Table):
+        return found
+    schema = arrow_schema(TABLE_BY_NAME[UNSUPPORTED_TABLE], checking=True)
+    kept = arrow_table(supported_by_labels(candidates, referred, labels), schema)
+    if cache and key:
+        cache.put(key, kept, BUILD_SUFFIX)
+    return kept
+
+
+def _referred(tables: dict[str, pa.Table]) -> dict[str, list[str]]:
+    """Record id -> the ids it refers to, for the records of the tables with free text."""
     referred: dict[str, list[str]] = {}
     for table in TABLES:
         refs = [f.name for f in table.fields if f.kind == "ref"]
         if refs and any(f.evidence == "free-text" for f in table.fields):
             for row in tables[table.name].select(["id", *refs]).to_pylist():
                 referred[row["id"]] = [row[name] for name in refs if row[name]]
-    schema = arrow_schema(TABLE_BY_NAME[UNSUPPORTED_TABLE], checking=True)
-    return arrow_table(supported_by_labels(candidates, referred, labels), schema)
+    return referred
 
 
 def joined_tables(project: Project) -> dict[str, pa.Table]:

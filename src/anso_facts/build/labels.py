@@ -101,18 +101,17 @@ def labels_digest(tables: dict[str, pa.Table]) -> bytes:
     return digest.digest()
 
 
-def cached_labels(tables: dict[str, pa.Table], cache: Cache | None) -> tuple[dict[str, str], bytes]:
+def cached_labels(tables: dict[str, pa.Table], cache: Cache | None) -> dict[str, str]:
     """record_labels, kept in the cache under the digest of what they are made from (an edit that changes no
-    name, acronym or labelled field makes none again: docs/performance.md, "The rebuild"); and that digest."""
-    digest = labels_digest(tables)
+    name, acronym or labelled field makes none again: docs/performance.md, "The rebuild")."""
     if cache is None:
-        return record_labels(tables), digest
-    key = cache.key("labels", digest)
+        return record_labels(tables)
+    key = cache.key("labels", labels_digest(tables))
     labels = cache.get(key, BUILD_SUFFIX)
     if not isinstance(labels, dict):
         labels = record_labels(tables)
         cache.put(key, labels, BUILD_SUFFIX)
-    return labels, digest
+    return labels
 
 
 def with_labels(records: pa.Table, known: dict[str, str]) -> pa.Table:

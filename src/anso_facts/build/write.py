@@ -126,9 +126,9 @@ def tables_to_write(project: Project, reused: dict[str, dict]) -> dict[str, pa.T
     references) only when not reused: labels were most of a build that reuses every table."""
     tables = joined_tables(project)
     if "records" not in reused or UNSUPPORTED_TABLE not in reused:
-        labels, digest = cached_labels(tables, project.cache)
+        labels = cached_labels(tables, project.cache)
         tables["records"] = with_labels(tables["records"], labels)
-        tables[UNSUPPORTED_TABLE] = unsupported_words(project, labels, digest)
+        tables[UNSUPPORTED_TABLE] = unsupported_words(project, labels)
     if EVIDENCE_TABLE not in reused:
         tables[EVIDENCE_TABLE] = with_reference_evidence(tables[EVIDENCE_TABLE], project_evidence(project)[0])
     return tables
