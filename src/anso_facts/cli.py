@@ -387,17 +387,16 @@ def cmd_reserve_doi(args) -> int:
     return 0
 
 
-def cmd_publish_zenodo(args) -> int:
-    if args.reserve_doi:
-        return cmd_reserve_doi(args)
+def _zenodo_deposit(args):
+    """The deposit of the release archive (made by `release` unless --archive names one) on Zenodo or its
+    sandbox, into the draft whose DOI was reserved if there is one."""
     from anso_facts.build.card import temporal_coverage
-    from anso_facts.model.metadata import DOI_FILE, doi_record, write_doi_record, zenodo_record
-    from anso_facts.release.publishing import PublishError, shown
-    from anso_facts.release.zenodo import SANDBOX, TOKEN_VARIABLE, ZENODO, Deposit, parent_doi
+    from anso_facts.model.metadata import zenodo_record
+    from anso_facts.release.zenodo import SANDBOX, ZENODO, Deposit
 
     archive = args.archive or _release(args)
     host = SANDBOX if args.sandbox else ZENODO
-    deposit = Deposit(
+    return Deposit(
         archive,
         zenodo_record(temporal_coverage(args.root)),
         host,
@@ -406,6 +405,27 @@ def cmd_publish_zenodo(args) -> int:
         community=args.community,
         draft_id=_reserved_draft(host),
     )
+
+
+def _record_concept_doi(result: dict, token: str) -> None:
+    """The DOI of all versions, once Zenodo gives it, kept in doi.json beside the version's own."""
+    from anso_facts.model.metadata import DOI_FILE, doi_record, write_doi_record
+    from anso_facts.release.publishing import shown
+    from anso_facts.release.zenodo import parent_doi
+
+    record, concept = doi_record(), parent_doi(result)
+    if record and concept and record.get("concept_doi") != concept:
+        write_doi_record({**record, "concept_doi": concept})
+        print(shown(f"the concept DOI (all versions) is {concept}, recorded in {DOI_FILE.name}: commit it", token))
+
+
+def cmd_publish_zenodo(args) -> int:
+    if args.reserve_doi:
+        return cmd_reserve_doi(args)
+    from anso_facts.release.publishing import PublishError, shown
+    from anso_facts.release.zenodo import TOKEN_VARIABLE
+
+    deposit = _zenodo_deposit(args)
     if not (args.send or args.publish):
         print("dry run (nothing is sent; add --send to upload a draft, --publish to publish it):")
         for step in deposit.plan():
@@ -424,10 +444,7 @@ def cmd_publish_zenodo(args) -> int:
         if not args.community
         else f"submitted to the community {args.community} for review"
     )
-    record, concept = doi_record(), parent_doi(result)
-    if record and concept and record.get("concept_doi") != concept:  # the DOI of all versions, once given
-        write_doi_record({**record, "concept_doi": concept})
-        print(shown(f"the concept DOI (all versions) is {concept}, recorded in {DOI_FILE.name}: commit it", token))
+    _record_concept_doi(result, token)
     # the record's id and address are Zenodo's text: printed on one line, with nothing a terminal would act on
     print(shown(f"{state}: record {result.get('id')} {result.get('links', {}).get('self_html', '')}", token))
     return 0
@@ -512,75 +529,73 @@ def _default_root(command: str) -> Path:
     return data_root()
 
 
-def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(
-        prog="anso-facts",
-        description="Check, build and explore the anso-facts data package.",
-        epilog="Run `anso-facts COMMAND --help` for a command's options and an example.",
+def _command(group, name: str, function, description: str, example: str) -> argparse.ArgumentParser:
+    """A command of `group`: its help is the description's first sentence; its epilog, the example."""
+    sub = group.add_parser(
+        name, help=description.split(". ")[0].rstrip("."), description=description, epilog=f"example: {example}"
     )
-    main.add_argument("--version", action="version", version=f"anso-facts {__version__}")
-    main.add_argument(
-        "--root",
-        type=Path,
-        default=None,
-        help="project folder (default: the checkout that holds the current folder, found as git finds "
-        "its repository; else, for show, stats and validate, the installed package's data)",
+    sub.set_defaults(function=function)
+    return sub
+
+
+def _add_problem_options(sub: argparse.ArgumentParser) -> None:
+    """How a checking command prints its problems, and whether it uses the check's cache."""
+    sub.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="how problems are printed: text (file:line:column: code: message), json (a list "
+        "of objects with file, line, column, code, message) or github (GitHub Actions "
+        "annotations, shown on the lines of a pull request)",
     )
-    commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="check every file again, neither reading nor writing .anso-cache/ (the results are the same)",
+    )
 
-    def command(name, function, description, example, group=commands):
-        sub = group.add_parser(
-            name, help=description.split(". ")[0].rstrip("."), description=description, epilog=f"example: {example}"
-        )
-        sub.set_defaults(function=function)
-        return sub
 
-    checking = [
-        command(
-            "check",
-            cmd_check,
-            "Check the seed catalogue and every fact file: schemas, references, dates, "
-            "seed hashes, quotes and grounding. Prints every problem as file:line:column: code: message "
-            "(docs/checks.md lists the codes); exits 1 if any.",
-            "anso-facts check --format github",
-        ),
-        command(
-            "build",
-            cmd_build,
-            "Check, then write build/ (CSV and Parquet), datapackage.json, schemas/, "
-            "docs/ and the README's figures. Writes nothing if the check fails.",
-            "anso-facts build",
-        ),
-        command(
-            "coverage",
-            cmd_coverage,
-            "Per seed, the share of non-blank lines cited by some fact or excluded "
-            "in the catalogue, and the lines still uncited; with --fields, how every value rests on the text.",
-            "anso-facts coverage --fields",
-        ),
-    ]
-    checking[-1].add_argument(
+def _add_check_commands(commands) -> None:
+    """check, build and coverage: each checks first, and prints the problems alike."""
+    check = _command(
+        commands,
+        "check",
+        cmd_check,
+        "Check the seed catalogue and every fact file: schemas, references, dates, "
+        "seed hashes, quotes and grounding. Prints every problem as file:line:column: code: message "
+        "(docs/checks.md lists the codes); exits 1 if any.",
+        "anso-facts check --format github",
+    )
+    build = _command(
+        commands,
+        "build",
+        cmd_build,
+        "Check, then write build/ (CSV and Parquet), datapackage.json, schemas/, "
+        "docs/ and the README's figures. Writes nothing if the check fails.",
+        "anso-facts build",
+    )
+    coverage = _command(
+        commands,
+        "coverage",
+        cmd_coverage,
+        "Per seed, the share of non-blank lines cited by some fact or excluded "
+        "in the catalogue, and the lines still uncited; with --fields, how every value rests on the text.",
+        "anso-facts coverage --fields",
+    )
+    coverage.add_argument(
         "--fields",
         action="store_true",
         help="build, then count per table the values grounded in their quotes, inferred, "
         "described in [brackets] or unaccounted for, the classification values, and "
         "the free-text words no quote supports",
     )
-    for sub in checking:
-        sub.add_argument(
-            "--format",
-            choices=("text", "json", "github"),
-            default="text",
-            help="how problems are printed: text (file:line:column: code: message), json (a list "
-            "of objects with file, line, column, code, message) or github (GitHub Actions "
-            "annotations, shown on the lines of a pull request)",
-        )
-        sub.add_argument(
-            "--no-cache",
-            action="store_true",
-            help="check every file again, neither reading nor writing .anso-cache/ (the results are the same)",
-        )
-    site = command(
+    for sub in (check, build, coverage):
+        _add_problem_options(sub)
+
+
+def _add_site_command(commands) -> None:
+    site = _command(
+        commands,
         "site",
         cmd_site,
         "Build (as `build` does), then write the review site: a page per table, "
@@ -602,7 +617,12 @@ def parser() -> argparse.ArgumentParser:
         help="the site's folder (default: ROOT/site): new, empty, or a site written before (it holds "
         ".anso-facts-site); anything else is refused",
     )
-    fmt = command(
+
+
+def _add_curating_commands(commands) -> None:
+    """fmt and cite: the curator's helpers."""
+    fmt = _command(
+        commands,
         "fmt",
         cmd_fmt,
         "Write every curated YAML file (data/, the seed catalogue) in one canonical layout: "
@@ -611,7 +631,8 @@ def parser() -> argparse.ArgumentParser:
         "anso-facts fmt --check",
     )
     fmt.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file is not in the layout")
-    cite = command(
+    cite = _command(
+        commands,
         "cite",
         cmd_cite,
         "Find where words stand in the seeds (as the check matches a quote) and print "
@@ -620,21 +641,37 @@ def parser() -> argparse.ArgumentParser:
     )
     cite.add_argument("words", nargs="+", help="the words to find (quote them in the shell, or give them as they come)")
     cite.add_argument("--seed", default=None, metavar="ID", help="look in this seed only")
-    command(
+
+
+def _add_reading_commands(commands) -> None:
+    """validate, show and stats: they read a built package and write nothing."""
+    _command(
+        commands,
         "validate",
         cmd_validate,
         "Validate datapackage.json and its tables with frictionless, foreign keys included.",
         "anso-facts validate",
     )
-    command(
+    show = _command(
+        commands,
         "show",
         cmd_show,
         "Show a record, the records related to it and its cited seed lines in context; each "
         "field with the words that ground it.",
         "anso-facts show CAST",
-    ).add_argument("id", metavar="ID_OR_NAME", help="a record's id, name, acronym or alias, such as org-cast or CAST")
-    command("stats", cmd_stats, "Count rows per table, and records and citations per seed.", "anso-facts stats")
-    release = command(
+    )
+    show.add_argument(
+        "id", metavar="ID_OR_NAME", help="a record's id, name, acronym or alias, such as org-cast or CAST"
+    )
+    _command(
+        commands, "stats", cmd_stats, "Count rows per table, and records and citations per seed.", "anso-facts stats"
+    )
+
+
+def _add_release_commands(commands) -> None:
+    """release, and diff, which compares releases (or any built packages)."""
+    release = _command(
+        commands,
         "release",
         cmd_release,
         "Write dist/anso-facts-VERSION.zip (the data package, seeds, data, "
@@ -650,7 +687,8 @@ def parser() -> argparse.ArgumentParser:
         help="the release to list the changes against and to check the version step with: a "
         "folder, archive or tag (default: the newest older release in releases/)",
     )
-    differ = command(
+    differ = _command(
+        commands,
         "diff",
         cmd_diff,
         "What changed between two built packages: per table, the records added, "
@@ -667,9 +705,14 @@ def parser() -> argparse.ArgumentParser:
     differ.add_argument("new", help="the newer side, likewise ('.' for the checkout as it is now)")
     differ.add_argument("--format", choices=("text", "json", "markdown"), default="text")
 
-    seed = command("seed", None, "Add a source document (a seed).", "anso-facts seed add report.txt --id who-2021")
-    seed_commands = seed.add_subparsers(dest="action", required=True, metavar="ACTION")
-    adding = command(
+
+def _add_seed_commands(commands) -> None:
+    seed = _command(
+        commands, "seed", None, "Add a source document (a seed).", "anso-facts seed add report.txt --id who-2021"
+    )
+    actions = seed.add_subparsers(dest="action", required=True, metavar="ACTION")
+    adding = _command(
+        actions,
         "add",
         cmd_seed_add,
         "Copy a text file into seeds/ (named NNN_HASH.txt), append its entry to "
@@ -677,7 +720,6 @@ def parser() -> argparse.ArgumentParser:
         "Asks for what is missing on a terminal.",
         "anso-facts seed add report.txt --id who-report-2021 "
         "--title 'A report' --publisher WHO --published 2021 --kind report --language en",
-        group=seed_commands,
     )
     adding.add_argument("file", type=Path, help="the document, as UTF-8 text")
     adding.add_argument("--id", default=None, help="the seed's id, a lower-case slug")
@@ -693,20 +735,35 @@ def parser() -> argparse.ArgumentParser:
         "text belongs to its publisher and is kept only so that facts can be checked)",
     )
 
-    publish = command(
+
+def _add_publish_commands(commands) -> None:
+    """publish, with one target per place a release is deposited."""
+    publish = _command(
+        commands,
         "publish",
         None,
         "Deposit the release on Zenodo, a CKAN portal or the Hugging Face Hub (a dry run unless told to send).",
         "anso-facts publish zenodo --sandbox --send",
     )
     targets = publish.add_subparsers(dest="target", required=True, metavar="TARGET")
-    zenodo = command(
+    _add_publish_zenodo(targets)
+    _add_publish_ckan(targets)
+    _add_publish_huggingface(targets)
+
+
+def _add_dist_option(sub: argparse.ArgumentParser) -> None:
+    """Where the archive is, for the targets that upload it (publish runs `release` when it is not given)."""
+    sub.add_argument("--dist", type=Path, default=None, help="where `release` writes (default: ROOT/dist)")
+
+
+def _add_publish_zenodo(targets) -> None:
+    zenodo = _command(
+        targets,
         "zenodo",
         cmd_publish_zenodo,
         "Deposit the release archive on Zenodo; a dry run unless "
         "--send or --publish. The token is read from ZENODO_TOKEN.",
         "ZENODO_TOKEN=... anso-facts publish zenodo --sandbox --send",
-        group=targets,
     )
     zenodo.add_argument("--sandbox", action="store_true", help="use sandbox.zenodo.org")
     zenodo.add_argument("--send", action="store_true", help="upload and leave an unpublished draft")
@@ -730,25 +787,33 @@ def parser() -> argparse.ArgumentParser:
         help="before the release: make or reuse the draft and reserve its DOI (with --send), "
         "recorded in src/anso_facts/doi.json for the next build and release to carry",
     )
-    ckan = command(
+    _add_dist_option(zenodo)
+
+
+def _add_publish_ckan(targets) -> None:
+    ckan = _command(
+        targets,
         "ckan",
         cmd_publish_ckan,
         "Create or update the dataset on a CKAN portal; a dry run unless "
         "--send. The API token is read from CKAN_API_KEY.",
         "CKAN_API_KEY=... anso-facts publish ckan https://demo.ckan.org --owner-org my-org --send",
-        group=targets,
     )
     ckan.add_argument("url", help="the portal, such as https://demo.ckan.org")
     ckan.add_argument("--send", action="store_true", help="really create or update the dataset")
     ckan.add_argument("--owner-org", default=None, help="the portal organization that owns the dataset")
-    hub = command(
+    _add_dist_option(ckan)
+
+
+def _add_publish_huggingface(targets) -> None:
+    hub = _command(
+        targets,
         "huggingface",
         cmd_publish_huggingface,
         "Upload the dataset card and every table (Parquet) to "
         "a Hugging Face Hub dataset repository, as one commit tagged with the version; a dry run unless "
         "--send. The token is read from HF_TOKEN.",
         "HF_TOKEN=... anso-facts publish huggingface my-org/anso-facts --send",
-        group=targets,
     )
     hub.add_argument("repo_id", metavar="REPO_ID", help="the dataset repository, OWNER/NAME")
     hub.add_argument("--send", action="store_true", help="really upload (once per version)")
@@ -759,9 +824,82 @@ def parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="also write what would be uploaded into DIR (new or empty), to try it locally",
     )
-    for sub in (zenodo, ckan):
-        sub.add_argument("--dist", type=Path, default=None, help="where `release` writes (default: ROOT/dist)")
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(
+        prog="anso-facts",
+        description="Check, build and explore the anso-facts data package.",
+        epilog="Run `anso-facts COMMAND --help` for a command's options and an example.",
+    )
+    main.add_argument("--version", action="version", version=f"anso-facts {__version__}")
+    main.add_argument(
+        "--root",
+        type=Path,
+        default=None,
+        help="project folder (default: the checkout that holds the current folder, found as git finds "
+        "its repository; else, for show, stats and validate, the installed package's data)",
+    )
+    commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    # in this order in `anso-facts --help`
+    _add_check_commands(commands)
+    _add_site_command(commands)
+    _add_curating_commands(commands)
+    _add_reading_commands(commands)
+    _add_release_commands(commands)
+    _add_seed_commands(commands)
+    _add_publish_commands(commands)
     return main
+
+
+def _not_a_checkout(args) -> int:
+    print(
+        f"anso-facts {args.command}: {args.root} is not a checkout of anso-facts (one with seeds/seeds.yaml "
+        f"and data/), so nothing was done: run it in a clone of the repository, or pass --root",
+        file=sys.stderr,
+    )
+    return 2
+
+
+def _hold_checkout(args, held: ExitStack) -> int | None:
+    """Take the checkout's lock into `held` for a command that writes, and finish a build that stopped while it
+    moved its outputs into place; None if done, else the exit status (after saying why)."""
+    # The commands that write hold the checkout's lock from start to end (lock.py): one writer at a time
+    writers = ("build", "site", "release", "publish", "seed", "fmt")
+    from anso_facts.build.swap import recover
+    from anso_facts.support import lock
+
+    try:
+        if args.command in writers:
+            held.enter_context(lock.writing(args.root, args.command))
+        recover(args.root)  # a build stopped while it moved its outputs into place is finished first
+    except lock.Busy as busy:
+        print(f"anso-facts {args.command}: {busy}", file=sys.stderr)
+        return lock.EXIT_BUSY
+    except OSError as error:  # the lock file or the recovery cannot be written: a read-only folder
+        held.close()
+        return _cannot_write(args, error, args.root, "the previous outputs are")
+    return None
+
+
+def _run(args) -> int:
+    """The command's function, with the errors every command meets said plainly."""
+    try:
+        return args.function(args)
+    except ModuleNotFoundError as error:  # a light install: the command's tools come with an extra
+        extra = EXTRA_OF_MODULE.get((error.name or "").split(".")[0])
+        if extra is None:
+            raise
+        print(
+            f"anso-facts {args.command}: needs {error.name}, which comes with the {extra!r} extra: "
+            f"pip install 'anso-facts[{extra}]'",
+            file=sys.stderr,
+        )
+        return 2
+    except BrokenPipeError:  # `anso-facts show ID | head -2`: the reader has all it wants
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so that the interpreter's last flush does not fail again
+        return 0
 
 
 @with_output_shown  # nothing printed can drive the terminal: see plaintext.py
@@ -770,46 +908,14 @@ def main(argv: list[str] | None = None) -> int:
     args.root = (args.root or _default_root(args.command)).resolve()
     checkout = is_checkout(args.root)
     if args.command not in READ_ONLY and not checkout:
-        print(
-            f"anso-facts {args.command}: {args.root} is not a checkout of anso-facts (one with seeds/seeds.yaml "
-            f"and data/), so nothing was done: run it in a clone of the repository, or pass --root",
-            file=sys.stderr,
-        )
-        return 2
-    # The commands that write hold the checkout's lock from start to end (lock.py): one writer at a time
-    writers = ("build", "site", "release", "publish", "seed", "fmt")
+        return _not_a_checkout(args)
     held = ExitStack()
     if checkout:
-        from anso_facts.build.swap import recover
-        from anso_facts.support import lock
-
-        try:
-            if args.command in writers:
-                held.enter_context(lock.writing(args.root, args.command))
-            recover(args.root)  # a build stopped while it moved its outputs into place is finished first
-        except lock.Busy as busy:
-            print(f"anso-facts {args.command}: {busy}", file=sys.stderr)
-            return lock.EXIT_BUSY
-        except OSError as error:  # the lock file or the recovery cannot be written: a read-only folder
-            held.close()
-            return _cannot_write(args, error, args.root, "the previous outputs are")
+        refused = _hold_checkout(args, held)
+        if refused is not None:
+            return refused
     with held:
-        try:
-            return args.function(args)
-        except ModuleNotFoundError as error:  # a light install: the command's tools come with an extra
-            extra = EXTRA_OF_MODULE.get((error.name or "").split(".")[0])
-            if extra is None:
-                raise
-            print(
-                f"anso-facts {args.command}: needs {error.name}, which comes with the {extra!r} extra: "
-                f"pip install 'anso-facts[{extra}]'",
-                file=sys.stderr,
-            )
-            return 2
-        except BrokenPipeError:  # `anso-facts show ID | head -2`: the reader has all it wants
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())  # so that the interpreter's last flush does not fail again
-            return 0
+        return _run(args)
 
 
 if __name__ == "__main__":

@@ -35,14 +35,8 @@ def _publisher() -> str:
     return "Zenodo" if doi() and "zenodo" in doi_record().get("host", "") else UNAVAILABLE
 
 
-def datacite_xml(seeds: list[dict], temporal_coverage: str | None, formats: list[str]) -> str:
-    """The DataCite 4.5 record. `seeds`: each source document's title, publisher, published (YYYY[-MM[-DD]])
-    and file; `temporal_coverage`: an ISO 8601 interval computed from the data (card.temporal_coverage);
-    `formats`: the media types of the files."""
-    ET.register_namespace("", NAMESPACE)
-    ET.register_namespace("xsi", XSI)
-    root = ET.Element(f"{{{NAMESPACE}}}resource", {f"{{{XSI}}}schemaLocation": SCHEMA_LOCATION})
-    _element(root, "identifier", doi() or TO_BE_ASSIGNED, identifierType="DOI")
+def _creators(root: ET.Element) -> None:
+    """The authors as persons (given and family names, ORCID), or else the creators as organizations."""
     creators = _element(root, "creators")
     for author in AUTHORS or METADATA["creators"]:
         creator = _element(creators, "creator")
@@ -55,11 +49,9 @@ def datacite_xml(seeds: list[dict], temporal_coverage: str | None, formats: list
             _element(
                 creator, "nameIdentifier", author["orcid"], nameIdentifierScheme="ORCID", schemeURI="https://orcid.org"
             )
-    titles = _element(root, "titles")
-    _element(titles, "title", METADATA["title"], **{XML_LANG: METADATA["language"]})
-    _element(root, "publisher", _publisher())
-    _element(root, "publicationYear", METADATA["date_released"][:4])
-    _element(root, "resourceType", "Data package (Frictionless Data Package v2)", resourceTypeGeneral="Dataset")
+
+
+def _subjects_and_dates(root: ET.Element, temporal_coverage: str | None) -> None:
     subjects = _element(root, "subjects")
     for keyword in METADATA["keywords"]:
         _element(subjects, "subject", keyword)
@@ -67,14 +59,9 @@ def datacite_xml(seeds: list[dict], temporal_coverage: str | None, formats: list
     _element(dates, "date", METADATA["date_released"], dateType="Issued")
     if temporal_coverage:
         _element(dates, "date", temporal_coverage, dateType="Other", dateInformation=TEMPORAL_COVERAGE_NOTE)
-    _element(root, "language", METADATA["language"])
-    if concept_doi():
-        related = _element(root, "relatedIdentifiers")
-        _element(related, "relatedIdentifier", concept_doi(), relatedIdentifierType="DOI", relationType="IsVersionOf")
-    listed = _element(root, "formats")
-    for media_type in formats:
-        _element(listed, "format", media_type)
-    _element(root, "version", METADATA["version"])
+
+
+def _rights(root: ET.Element) -> None:
     rights = _element(root, "rightsList")
     _element(
         rights,
@@ -85,8 +72,9 @@ def datacite_xml(seeds: list[dict], temporal_coverage: str | None, formats: list
         rightsIdentifierScheme="SPDX",
         schemeURI="https://spdx.org/licenses/",
     )
-    descriptions = _element(root, "descriptions")
-    _element(descriptions, "description", METADATA["description"], descriptionType="Abstract")
+
+
+def _related_items(root: ET.Element, seeds: list[dict]) -> None:
     items = _element(root, "relatedItems")
     for seed in seeds:  # each seed a document the dataset is derived from, as its catalogue entry describes it
         item = _element(items, "relatedItem", relatedItemType="Text", relationType="IsDerivedFrom")
@@ -94,5 +82,33 @@ def datacite_xml(seeds: list[dict], temporal_coverage: str | None, formats: list
         if seed.get("published"):
             _element(item, "publicationYear", str(seed["published"])[:4])
         _element(item, "publisher", seed["publisher"])
+
+
+def datacite_xml(seeds: list[dict], temporal_coverage: str | None, formats: list[str]) -> str:
+    """The DataCite 4.5 record. `seeds`: each source document's title, publisher, published (YYYY[-MM[-DD]])
+    and file; `temporal_coverage`: an ISO 8601 interval computed from the data (card.temporal_coverage);
+    `formats`: the media types of the files."""
+    ET.register_namespace("", NAMESPACE)
+    ET.register_namespace("xsi", XSI)
+    root = ET.Element(f"{{{NAMESPACE}}}resource", {f"{{{XSI}}}schemaLocation": SCHEMA_LOCATION})
+    # the elements in this order: datacite.xml's bytes, compared between builds and releases, depend on it
+    _element(root, "identifier", doi() or TO_BE_ASSIGNED, identifierType="DOI")
+    _creators(root)
+    _element(_element(root, "titles"), "title", METADATA["title"], **{XML_LANG: METADATA["language"]})
+    _element(root, "publisher", _publisher())
+    _element(root, "publicationYear", METADATA["date_released"][:4])
+    _element(root, "resourceType", "Data package (Frictionless Data Package v2)", resourceTypeGeneral="Dataset")
+    _subjects_and_dates(root, temporal_coverage)
+    _element(root, "language", METADATA["language"])
+    if concept_doi():
+        related = _element(root, "relatedIdentifiers")
+        _element(related, "relatedIdentifier", concept_doi(), relatedIdentifierType="DOI", relationType="IsVersionOf")
+    listed = _element(root, "formats")
+    for media_type in formats:
+        _element(listed, "format", media_type)
+    _element(root, "version", METADATA["version"])
+    _rights(root)
+    _element(_element(root, "descriptions"), "description", METADATA["description"], descriptionType="Abstract")
+    _related_items(root, seeds)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -197,48 +197,43 @@ _TYPE_BY_KIND = {
 _TABLE_PATTERN_KINDS = ("id", "country", "url", "filename", "version")  # kinds whose pattern the Table Schema repeats
 
 
+def _date_columns(f: Field) -> tuple[Column, Column]:
+    """A date is two columns: the first day of the period the text gives, and whether that is a year, month or
+    day."""
+    value = Column(
+        f.name,
+        "date",
+        f.description + " The first day of the period the text gives.",
+        f.required,
+        source=f.name,
+        part="value",
+    )
+    precision = Column(
+        f"{f.name}_precision",
+        "string",
+        f"How precise {f.name} is: year, month or day.",
+        f.required,
+        PRECISIONS,
+        source=f.name,
+        part="precision",
+    )
+    return value, precision
+
+
+def _column(f: Field) -> Column:
+    pattern = PATTERN_BY_KIND[f.kind].strip("^$") if f.kind in _TABLE_PATTERN_KINDS else ""
+    return Column(
+        f.name, _TYPE_BY_KIND[f.kind], f.description, f.required, f.enum, pattern, f.name, vocabulary=f.vocabulary
+    )
+
+
 @cache
 def columns(table: Table) -> tuple[Column, ...]:
-    out = []
+    out: list[Column] = []
     for f in table.fields:
         if f.kind == "list":
             continue
-        if f.kind == "date":
-            out.append(
-                Column(
-                    f.name,
-                    "date",
-                    f.description + " The first day of the period the text gives.",
-                    f.required,
-                    source=f.name,
-                    part="value",
-                )
-            )
-            out.append(
-                Column(
-                    f"{f.name}_precision",
-                    "string",
-                    f"How precise {f.name} is: year, month or day.",
-                    f.required,
-                    PRECISIONS,
-                    source=f.name,
-                    part="precision",
-                )
-            )
-            continue
-        pattern = PATTERN_BY_KIND[f.kind].strip("^$") if f.kind in _TABLE_PATTERN_KINDS else ""
-        out.append(
-            Column(
-                f.name,
-                _TYPE_BY_KIND[f.kind],
-                f.description,
-                f.required,
-                f.enum,
-                pattern,
-                f.name,
-                vocabulary=f.vocabulary,
-            )
-        )
+        out.extend(_date_columns(f) if f.kind == "date" else (_column(f),))
     if table.cited:
         out.append(
             Column("note", "string", "A curator's note: a misprint, an ambiguity, a choice made.", source="note")
@@ -310,10 +305,8 @@ def examples(table: Table, data) -> dict[str, str]:
     return out
 
 
-def data_dictionary(examples_by_table: dict[str, dict[str, str]], vocabularies: Vocabularies) -> str:
-    """docs/data-dictionary.md: every table and field, from the same declarations, with an example value from
-    the data (see `examples`)."""
-    lines = [
+def _dictionary_intro() -> list[str]:
+    return [
         "# Data dictionary",
         "",
         "Generated from `src/anso_facts/model/tables.py` and the data by `anso-facts build`; do not edit by hand.",
@@ -328,35 +321,53 @@ def data_dictionary(examples_by_table: dict[str, dict[str, str]], vocabularies: 
         *(f"| {kind} | {meaning} |" for kind, meaning in EVIDENCE.items()),
         "",
     ]
+
+
+def _constraints(c: Column, refs: dict[str, str]) -> str:
+    """What a column's values must be: a vocabulary's term (or one of a fixed list), a pattern, a reference."""
+    rules = []
+    if c.vocabulary:
+        rules.append(f"a term of [{c.vocabulary}](#{c.vocabulary.replace('_', '-')})")
+    elif c.enum:
+        rules.append("one of " + ", ".join(f"`{v}`" for v in c.enum))
+    if c.pattern:
+        rules.append(f"pattern `{c.pattern}`")
+    if c.name in refs:
+        rules.append(f"references `{refs[c.name]}.id`")
+    return "; ".join(rules)
+
+
+def _table_section(table: Table, examples: dict[str, str]) -> list[str]:
+    """A table's heading, description and primary key, then one row per column."""
+    lines = [
+        f"## {table.name}",
+        "",
+        table.description,
+        "",
+        f"Primary key: `{', '.join(table.primary_key)}`.",
+        "",
+        "| field | type | required | constraints | evidence | description | example |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    refs = {f.name: foreign_table(f) for f in table.fields if f.kind == "ref"}
+    evidence = {f.name: f.evidence for f in table.fields}
+    for c in columns(table):
+        # a date's precision is one of three words, a vocabulary of its own, whatever grounds the date
+        shown = "vocabulary" if c.part == "precision" and evidence.get(c.source) else evidence.get(c.source, "")
+        lines.append(
+            f"| `{c.name}` | {c.type} | {'yes' if c.required else ''} | {_constraints(c, refs)} | {shown} "
+            f"| {c.description} | {examples[c.name]} |"
+        )
+    lines.append("")
+    return lines
+
+
+def data_dictionary(examples_by_table: dict[str, dict[str, str]], vocabularies: Vocabularies) -> str:
+    """docs/data-dictionary.md: every table and field, from the same declarations, with an example value from
+    the data (see `examples`)."""
+    lines = _dictionary_intro()
     for table in ALL_TABLES:
-        lines += [
-            f"## {table.name}",
-            "",
-            table.description,
-            "",
-            f"Primary key: `{', '.join(table.primary_key)}`.",
-            "",
-            "| field | type | required | constraints | evidence | description | example |",
-            "|---|---|---|---|---|---|---|",
-        ]
-        refs = {f.name: foreign_table(f) for f in table.fields if f.kind == "ref"}
-        evidence = {f.name: f.evidence for f in table.fields}
-        for c in columns(table):
-            rules = []
-            if c.vocabulary:
-                rules.append(f"a term of [{c.vocabulary}](#{c.vocabulary.replace('_', '-')})")
-            elif c.enum:
-                rules.append("one of " + ", ".join(f"`{v}`" for v in c.enum))
-            if c.pattern:
-                rules.append(f"pattern `{c.pattern}`")
-            if c.name in refs:
-                rules.append(f"references `{refs[c.name]}.id`")
-            shown = "vocabulary" if c.part == "precision" and evidence.get(c.source) else evidence.get(c.source, "")
-            lines.append(
-                f"| `{c.name}` | {c.type} | {'yes' if c.required else ''} | {'; '.join(rules)} | {shown} "
-                f"| {c.description} | {examples_by_table[table.name][c.name]} |"
-            )
-        lines.append("")
+        lines += _table_section(table, examples_by_table[table.name])
     return "\n".join(lines + vocabulary_lines(vocabularies))
 
 

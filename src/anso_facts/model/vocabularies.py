@@ -76,16 +76,9 @@ LISTS = {  # every list the file holds, and what it is for
 }
 
 
-def schema() -> dict:
-    """The JSON Schema of data/vocabularies.yaml."""
-    definition = {"type": "string", "pattern": r"\S", "description": "What the term means."}
-    plain = {
-        "type": "object",
-        "minProperties": 1,
-        "propertyNames": {"pattern": TERM},
-        "additionalProperties": definition,
-    }
-    comparator = {
+def _comparator_schema(definition: dict) -> dict:
+    """A comparator: its definition, and whether a figure it qualifies has a value."""
+    return {
         "type": "object",
         "required": ["definition"],
         "additionalProperties": False,
@@ -98,8 +91,13 @@ def schema() -> dict:
             },
         },
     }
+
+
+def _relation_schema(definition: dict) -> dict:
+    """A relation: its definition, the tables its subjects and objects come from, and whether it is a
+    hierarchy."""
     tables = {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"enum": list(TABLES_RELATED)}}
-    relation = {
+    return {
         "type": "object",
         "required": ["definition", "subjects", "objects"],
         "additionalProperties": False,
@@ -113,7 +111,20 @@ def schema() -> dict:
             },
         },
     }
+
+
+def schema() -> dict:
+    """The JSON Schema of data/vocabularies.yaml."""
+    definition = {"type": "string", "pattern": r"\S", "description": "What the term means."}
+    plain = {
+        "type": "object",
+        "minProperties": 1,
+        "propertyNames": {"pattern": TERM},
+        "additionalProperties": definition,
+    }
     properties = {name: {**plain, "description": about} for name, about in LISTS.items()}
+    # comparators and relations: each term a definition with more to say than its meaning
+    comparator, relation = _comparator_schema(definition), _relation_schema(definition)
     properties["comparators"] = {**plain, "additionalProperties": comparator, "description": LISTS["comparators"]}
     properties["relations"] = {**plain, "additionalProperties": relation, "description": LISTS["relations"]}
     return {

@@ -353,45 +353,52 @@ def _pack(folder: str, contents: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
+def _kept_entry(version: str, folder: Path) -> dict[str, Any] | None:
+    """A released version's entry, from its release.json and the package kept beside it; None where that record
+    is unreadable or names another version (such a folder is passed over)."""
+    try:
+        record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict) or record.get("version") != version:
+        return None
+    return {
+        "version": version,
+        "date_released": record.get("date_released"),
+        "schema_version": schema_version(version),
+        "doi": record.get("doi"),
+        "concept_doi": record.get("concept_doi"),
+        "archive": record.get("archive"),
+        "sha256": record.get("sha256"),
+        "rows": row_counts(folder),
+    }
+
+
+def _current_entry(root: Path) -> dict[str, Any]:
+    """This checkout's version, from its build; no sha256, as an archive cannot hold its own."""
+    return {
+        "version": __version__,
+        "date_released": METADATA["date_released"],
+        "schema_version": schema_version(),
+        "doi": doi(),
+        "concept_doi": concept_doi(),
+        "archive": f"anso-facts-{__version__}.zip",
+        "sha256": None,
+        "rows": row_counts(root),
+    }
+
+
 def versions_index(root: Path, current: bool = False) -> dict:
     """versions.json: every released version (releases/VERSION/release.json and the package kept beside it),
     newest first, each with its date, schema version, DOI and concept DOI when known, archive name and sha256,
     and rows per table; `newest` names the newest. With `current` (for the archive being made), this checkout's
     version is listed from its build instead of from releases/: the archive cannot hold its own sha256, so its
     entry has none, and a release made again from the same sources gives the same bytes."""
-    entries: list[dict[str, Any]] = []
-    for version, folder in released(root).items():
-        try:
-            record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if not isinstance(record, dict) or record.get("version") != version:
-            continue
-        entry = {
-            "version": version,
-            "date_released": record.get("date_released"),
-            "schema_version": schema_version(version),
-            "doi": record.get("doi"),
-            "concept_doi": record.get("concept_doi"),
-            "archive": record.get("archive"),
-            "sha256": record.get("sha256"),
-            "rows": row_counts(folder),
-        }
-        entries.append(entry)
+    kept = (_kept_entry(version, folder) for version, folder in released(root).items())
+    entries = [entry for entry in kept if entry is not None]
     if current:  # the same whether or not this version's release was kept before: a release is reproducible
         entries = [entry for entry in entries if entry["version"] != __version__]
-        entries.append(
-            {
-                "version": __version__,
-                "date_released": METADATA["date_released"],
-                "schema_version": schema_version(),
-                "doi": doi(),
-                "concept_doi": concept_doi(),
-                "archive": f"anso-facts-{__version__}.zip",
-                "sha256": None,
-                "rows": row_counts(root),
-            }
-        )
+        entries.append(_current_entry(root))
     entries.sort(key=lambda entry: version_tuple(entry["version"]), reverse=True)
     for index, entry in enumerate(entries):
         entry["newest"] = index == 0

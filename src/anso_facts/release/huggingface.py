@@ -19,6 +19,8 @@ import io
 import logging
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from anso_facts.build.card import dataset_card, parquet_path
@@ -79,14 +81,9 @@ class _QuietXetNotice(logging.Filter):
         return "Xet" not in record.getMessage()
 
 
-def upload(root: Path, repo_id: str, token: str, endpoint: str = HUB) -> str:
-    """Upload this version as one commit, tagged; return the commit's address. Raises HubError."""
-    refusal = token_refusal(TOKEN_VARIABLE, token)
-    if refusal:
-        raise HubError(refusal)
-    from huggingface_hub import CommitOperationAdd, HfApi
-
-    files = hub_files(root, repo_id)
+@contextmanager
+def _hub_quiet() -> Iterator[None]:
+    """While uploading: no notice that bytes bypass Xet, and progress bars on a terminal only; then as before."""
     from huggingface_hub.utils import are_progress_bars_disabled, disable_progress_bars, enable_progress_bars
 
     quiet = _QuietXetNotice()
@@ -96,47 +93,71 @@ def upload(root: Path, repo_id: str, token: str, endpoint: str = HUB) -> str:
     if not sys.stderr.isatty():  # progress on a terminal only
         disable_progress_bars()
     try:
-        with kept_secret(token):
-            api = HfApi(endpoint=endpoint, token=token, library_name="anso-facts", library_version=METADATA["version"])
-            step = "create the repository"
-            api.create_repo(repo_id, repo_type="dataset", exist_ok=True)
-            step = "read the repository's tags"
-            tags = {ref.name for ref in api.list_repo_refs(repo_id, repo_type="dataset").tags}
-            if tag() in tags:
-                raise HubError(
-                    f"{repo_id} has the tag {tag()} already: a version is uploaded once (raise the "
-                    f"version for new data); nothing was uploaded"
-                )
-            step = "commit the card and the tables"
-            operations = [
-                CommitOperationAdd(path_in_repo=name, path_or_fileobj=io.BytesIO(data)) for name, data in files.items()
-            ]
-            commit = api.create_commit(
-                repo_id,
-                operations,
-                repo_type="dataset",
-                commit_message=f"anso-facts {METADATA['version']}",
-                commit_description=f"{METADATA['title']}, version {METADATA['version']} ({METADATA['date_released']}).",
-            )
-            step = f"tag the commit {tag()}"
-            api.create_tag(
-                repo_id,
-                tag=tag(),
-                revision=commit.oid,
-                repo_type="dataset",
-                tag_message=f"anso-facts {METADATA['version']}",
-            )
-            return str(commit.commit_url)
-    except HubError:
-        raise
-    except PublishError as error:  # kept_secret's own, the token blotted out
-        raise HubError(f"{step}: {error}; the tag {tag()} was not made") from None
-    except Exception as error:  # the Hub's refusals (HfHubHTTPError), the network's failures, a bad answer
-        raise HubError(f"{step}: {_reason(error, token, endpoint)}; the tag {tag()} was not made") from None
+        yield
     finally:
         logger.removeFilter(quiet)
         if not bars_were_off:
             enable_progress_bars()
+
+
+def _refuse_tagged(api, repo_id: str) -> None:
+    """A version is uploaded once: its tag on the Hub means it was."""
+    tags = {ref.name for ref in api.list_repo_refs(repo_id, repo_type="dataset").tags}
+    if tag() in tags:
+        raise HubError(
+            f"{repo_id} has the tag {tag()} already: a version is uploaded once (raise the "
+            f"version for new data); nothing was uploaded"
+        )
+
+
+def _commit_and_tag(api, repo_id: str, files: dict[str, bytes], step: list[str]) -> str:
+    """The Hub calls, in order; `step` holds the one under way, for the message if it fails."""
+    from huggingface_hub import CommitOperationAdd
+
+    step[0] = "create the repository"
+    api.create_repo(repo_id, repo_type="dataset", exist_ok=True)
+    step[0] = "read the repository's tags"
+    _refuse_tagged(api, repo_id)
+    step[0] = "commit the card and the tables"
+    operations = [
+        CommitOperationAdd(path_in_repo=name, path_or_fileobj=io.BytesIO(data)) for name, data in files.items()
+    ]
+    commit = api.create_commit(
+        repo_id,
+        operations,
+        repo_type="dataset",
+        commit_message=f"anso-facts {METADATA['version']}",
+        commit_description=f"{METADATA['title']}, version {METADATA['version']} ({METADATA['date_released']}).",
+    )
+    step[0] = f"tag the commit {tag()}"
+    api.create_tag(
+        repo_id, tag=tag(), revision=commit.oid, repo_type="dataset", tag_message=f"anso-facts {METADATA['version']}"
+    )
+    return str(commit.commit_url)
+
+
+def upload(root: Path, repo_id: str, token: str, endpoint: str = HUB) -> str:
+    """Upload this version as one commit, tagged; return the commit's address. Raises HubError."""
+    refusal = token_refusal(TOKEN_VARIABLE, token)
+    if refusal:
+        raise HubError(refusal)
+    from huggingface_hub import HfApi
+
+    files = hub_files(root, repo_id)
+    step = ["create the repository"]  # the Hub call under way (set by _commit_and_tag), named if it fails
+    with _hub_quiet():
+        try:
+            with kept_secret(token):
+                api = HfApi(
+                    endpoint=endpoint, token=token, library_name="anso-facts", library_version=METADATA["version"]
+                )
+                return _commit_and_tag(api, repo_id, files, step)
+        except HubError:
+            raise
+        except PublishError as error:  # kept_secret's own, the token blotted out
+            raise HubError(f"{step[0]}: {error}; the tag {tag()} was not made") from None
+        except Exception as error:  # the Hub's refusals (HfHubHTTPError), the network's failures, a bad answer
+            raise HubError(f"{step[0]}: {_reason(error, token, endpoint)}; the tag {tag()} was not made") from None
 
 
 def _reason(error: Exception, token: str, endpoint: str) -> str:

@@ -21,6 +21,7 @@ from anso_facts.model.metadata import DATAPACKAGE_PROFILE, METADATA, concept_doi
 NAME = "ro-crate-metadata.json"
 RO_CRATE = "https://w3id.org/ro/crate/1.2"
 TOOL = "https://pypi.org/project/anso-facts/"
+BUILD = "#build"  # the CreateAction that made the built files
 SOURCES = ("seeds/", "data/")  # what the build reads; the results are what it writes
 BUILT = (
     "datapackage.json",
@@ -101,19 +102,26 @@ def _built(name: str) -> bool:
     return any(name == entry or (entry.endswith("/") and name.startswith(entry)) for entry in BUILT)
 
 
-def ro_crate(contents: dict[str, bytes], temporal_coverage: str | None = None) -> dict:
-    """The crate of an archive whose files (path relative to its root -> bytes) are `contents`."""
-    names = sorted(name for name in contents if name != NAME)
-    folders = sorted({folder for name in names for folder in _folders(name)})
-    ids = {"license": METADATA["license"]["url"], "tool": TOOL, "build": "#build"}
+class _Tree:
+    """The archive's files and folders, and what each folder holds."""
 
-    def parent(path: str) -> str:
-        found = _folders(path.rstrip("/"))
-        return found[-1] if found else "./"
+    def __init__(self, contents: dict[str, bytes]):
+        self.names = sorted(name for name in contents if name != NAME)
+        self.folders = sorted({folder for name in self.names for folder in _folders(name)})
 
-    def parts_of(folder: str) -> Any:
-        return _one([{"@id": item} for item in [*folders, *names] if item != folder and parent(item) == folder])
+    def parts_of(self, folder: str) -> Any:
+        return _one(
+            [{"@id": item} for item in [*self.folders, *self.names] if item != folder and _parent(item) == folder]
+        )
 
+
+def _parent(path: str) -> str:
+    found = _folders(path.rstrip("/"))
+    return found[-1] if found else "./"
+
+
+def _root_dataset(tree: _Tree, temporal_coverage: str | None) -> dict[str, Any]:
+    """The crate's root: the dataset, with the metadata of metadata.py; the DOIs once reserved."""
     root: dict[str, Any] = {
         "@id": "./",
         "@type": "Dataset",
@@ -121,12 +129,12 @@ def ro_crate(contents: dict[str, bytes], temporal_coverage: str | None = None) -
         "description": METADATA["description"],
         "version": METADATA["version"],
         "datePublished": METADATA["date_released"],
-        "license": {"@id": ids["license"]},
+        "license": {"@id": METADATA["license"]["url"]},
         "inLanguage": METADATA["language"],
         "keywords": METADATA["keywords"],
         "creator": _one([{"@id": f"#creator-{index}"} for index, _ in enumerate(METADATA["creators"])]),
-        "hasPart": parts_of("./"),
-        "mentions": {"@id": ids["build"]},
+        "hasPart": tree.parts_of("./"),
+        "mentions": {"@id": BUILD},
     }
     if doi():
         root["identifier"] = doi_url(doi())  # type: ignore[arg-type]
@@ -134,11 +142,13 @@ def ro_crate(contents: dict[str, bytes], temporal_coverage: str | None = None) -
         root["isPartOf"] = {"@id": doi_url(concept_doi())}  # type: ignore[arg-type]
     if temporal_coverage:
         root["temporalCoverage"] = temporal_coverage
-    graph: list[dict[str, Any]] = [
-        {"@id": NAME, "@type": "CreativeWork", "conformsTo": {"@id": RO_CRATE}, "about": {"@id": "./"}},
-        root,
+    return root
+
+
+def _licence_and_creators() -> list[dict[str, Any]]:
+    return [
         {
-            "@id": ids["license"],
+            "@id": METADATA["license"]["url"],
             "@type": "CreativeWork",
             "name": METADATA["license"]["title"],
             "identifier": METADATA["license"]["id"],
@@ -153,16 +163,24 @@ def ro_crate(contents: dict[str, bytes], temporal_coverage: str | None = None) -
             for index, creator in enumerate(METADATA["creators"])
         ],
     ]
-    graph += [
+
+
+def _folder_entities(tree: _Tree) -> list[dict[str, Any]]:
+    return [
         {
             "@id": folder,
             "@type": "Dataset",
             "name": folder,
             "description": f"The folder {folder}.",
-            "hasPart": parts_of(folder),
+            "hasPart": tree.parts_of(folder),
         }
-        for folder in folders
+        for folder in tree.folders
     ]
+
+
+def _file_entities(contents: dict[str, bytes], names: list[str]) -> list[dict[str, Any]]:
+    """Every file with its size, media type and sha256; datapackage.json with the profile it conforms to."""
+    entities: list[dict[str, Any]] = []
     for name in names:
         entity: dict[str, Any] = {
             "@id": name,
@@ -175,27 +193,39 @@ def ro_crate(contents: dict[str, bytes], temporal_coverage: str | None = None) -
         }
         if name == "datapackage.json":
             entity["conformsTo"] = {"@id": DATAPACKAGE_PROFILE}
-        graph.append(entity)
+        entities.append(entity)
     if "datapackage.json" in contents:
-        graph.append({"@id": DATAPACKAGE_PROFILE, "@type": "CreativeWork", "name": "Data Package v2 (Frictionless)"})
-    graph += [
+        entities.append({"@id": DATAPACKAGE_PROFILE, "@type": "CreativeWork", "name": "Data Package v2 (Frictionless)"})
+    return entities
+
+
+def _provenance(names: list[str]) -> list[dict[str, Any]]:
+    """The build as a CreateAction: anso-facts its instrument, the sources its objects, the built files its results."""
+    return [
+        {"@id": TOOL, "@type": "SoftwareApplication", "name": "anso-facts", "version": __version__, "url": TOOL},
         {
-            "@id": ids["tool"],
-            "@type": "SoftwareApplication",
-            "name": "anso-facts",
-            "version": __version__,
-            "url": ids["tool"],
-        },
-        {
-            "@id": ids["build"],
+            "@id": BUILD,
             "@type": "CreateAction",
             "name": f"anso-facts build (version {__version__})",
             "description": "Checks the curated facts against the seed texts, then writes the tables and their "
             "metadata.",
             "endTime": METADATA["date_released"],
-            "instrument": {"@id": ids["tool"]},
+            "instrument": {"@id": TOOL},
             "object": [{"@id": name} for name in names if name.startswith(SOURCES)],
             "result": [{"@id": name} for name in names if _built(name)],
         },
+    ]
+
+
+def ro_crate(contents: dict[str, bytes], temporal_coverage: str | None = None) -> dict:
+    """The crate of an archive whose files (path relative to its root -> bytes) are `contents`."""
+    tree = _Tree(contents)
+    graph: list[dict[str, Any]] = [
+        {"@id": NAME, "@type": "CreativeWork", "conformsTo": {"@id": RO_CRATE}, "about": {"@id": "./"}},
+        _root_dataset(tree, temporal_coverage),
+        *_licence_and_creators(),
+        *_folder_entities(tree),
+        *_file_entities(contents, tree.names),
+        *_provenance(tree.names),
     ]
     return {"@context": f"{RO_CRATE}/context", "@graph": graph}

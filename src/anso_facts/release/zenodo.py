@@ -186,10 +186,14 @@ class Deposit:
 
     def plan(self) -> list[Step]:
         """What `send` would do, for a dry run."""
-        records, draft = f"{self.api}/records", f"{self.api}/records/<id>/draft"
-        key = self.archive.name
+        draft = f"{self.api}/records/<id>/draft"
+        return [*self._plan_draft(), *self._plan_upload(draft), *self._plan_ending(draft)]
+
+    def _plan_draft(self) -> list[Step]:
+        """How the draft is found or made: as `_draft` does."""
+        records = f"{self.api}/records"
         if self.draft_id:
-            steps = [
+            return [
                 Step(
                     "GET",
                     f"{records}/{self.draft_id}/draft",
@@ -197,8 +201,8 @@ class Deposit:
                     f"archive's DOI ({archive_doi(self.archive) or 'none'}) must be the draft's",
                 )
             ]
-        elif self.new_version_of:
-            steps = [
+        if self.new_version_of:
+            return [
                 Step(
                     "POST",
                     f"{records}/{self.new_version_of}/versions",
@@ -206,21 +210,27 @@ class Deposit:
                     "(Zenodo gives back the open draft of the next version if there is one)",
                 )
             ]
-        else:
-            steps = [
-                Step(
-                    "GET",
-                    f"{self.api}/user/records?q=...",
-                    "look for this version, published or left open as a draft by an earlier run (then reused)",
-                ),
-                Step("POST", records, "create a draft, if there is none to reuse"),
-            ]
-        steps += [
+        return [
+            Step(
+                "GET",
+                f"{self.api}/user/records?q=...",
+                "look for this version, published or left open as a draft by an earlier run (then reused)",
+            ),
+            Step("POST", records, "create a draft, if there is none to reuse"),
+        ]
+
+    def _plan_upload(self, draft: str) -> list[Step]:
+        key = self.archive.name
+        return [
             Step("PUT", draft, "set the metadata", self.record),
             Step("POST", f"{draft}/files", "start the upload", [{"key": key}]),
             Step("PUT", f"{draft}/files/{key}/content", f"upload {self.archive.stat().st_size} bytes"),
             Step("POST", f"{draft}/files/{key}/commit", f"commit; Zenodo's checksum must be md5:{_md5(self.archive)}"),
         ]
+
+    def _plan_ending(self, draft: str) -> list[Step]:
+        """The community's review, asked for; and publishing, or submitting for that review."""
+        steps = []
         if self.community:
             steps.append(Step("GET", f"{self.api}/communities/{self.community}", "find the community"))
             steps.append(Step("PUT", f"{draft}/review", "ask the community to review the record"))
@@ -345,6 +355,14 @@ class Deposit:
             return self._call(
                 session, "POST", f"{self.api}/records/{self.new_version_of}/versions", "make a new version"
             )
+        same = self._earlier_deposits(session)
+        if same:
+            return self._call(session, "GET", self._draft_url(same[0]), "read the draft left by an earlier run")
+        return self._call(session, "POST", f"{self.api}/records", "create a draft", json=self.record)
+
+    def _earlier_deposits(self, session: requests.Session) -> list[dict]:
+        """The deposits of this title and version made before: none, or one draft to reuse. One published, or
+        several drafts, are refused: a release is deposited once, and which draft to keep is the user's choice."""
         title, version = self.record["metadata"]["title"], self.record["metadata"]["version"]
         found = self._call(
             session,
@@ -370,9 +388,7 @@ class Deposit:
                 f"{len(same)} drafts of version {version} are open ({', '.join(h['id'] for h in same)})"
                 f"; discard all but one on Zenodo, and run again; nothing was published"
             )
-        if same:
-            return self._call(session, "GET", self._draft_url(same[0]), "read the draft left by an earlier run")
-        return self._call(session, "POST", f"{self.api}/records", "create a draft", json=self.record)
+        return same
 
     def _upload(self, session: requests.Session, draft: dict) -> None:
         files = f"{self._draft_url(draft)}/files"

@@ -108,6 +108,49 @@ class Axis:
         return left + (day.timetuple().tm_yday - 0.5) * year / days - width / 2, width
 
 
+def _year_band(index: int, year: int, left: float, width: float, height: int) -> str:
+    """One year of the axis: its band (every other one shaded), a tick between its months, its number."""
+    return (
+        f'<g class="year" data-year="{year:d}" data-x="{left:.1f}" data-width="{width:.1f}">'
+        f'<rect class="band{" odd" if index % 2 else ""}" x="{left:.1f}" y="{TOP - 14:d}" '
+        f'width="{width:.1f}" height="{height - TOP + 14:d}"/>'
+        + "".join(
+            f'<line class="tick" x1="{left + m * width / 12:.1f}" y1="{TOP - 14:d}" '
+            f'x2="{left + m * width / 12:.1f}" y2="{height:d}"/>'
+            for m in range(1, 12)
+        )
+        + f'<text x="{left + 4:.1f}" y="{TOP - 20:d}">{year:d}</text></g>'
+    )
+
+
+def _axis_parts(axis: Axis, height: int) -> list[str]:
+    """The years, then a mark at each run of empty years left out."""
+    bands = [
+        _year_band(index, year, left, axis.year_width[year], height)
+        for index, (year, left) in enumerate(axis.left.items())
+    ]
+    marks = [f'<text class="break" x="{x + BREAK_W / 2:.1f}" y="{TOP - 20:d}">\u2026</text>' for x in axis.breaks]
+    return bands + marks
+
+
+def _item_row(row: int, item: Dated, axis: Axis, labels: Mapping[str, str], record_href: str) -> str:
+    """One fact: its date, what the date is and its record's label (cut to SHOWN characters, whole in the
+    title), and its span on the axis; linked to the record's page."""
+    y = TOP + row * ROW_H
+    when = human_date(item.day, item.precision)
+    label = labels.get(item.record_id, item.record_id)
+    said = f"{when} \u2014 {item.what}: {label}"
+    shown = said if len(said) <= SHOWN else said[: SHOWN - 1].rstrip() + "\u2026"
+    left, width = axis.span(item.day, item.precision)
+    return (
+        f'<a class="item {item.precision}" href="{record_href}{segment(item.record_id)}.html" '
+        f'data-id="{attribute(item.record_id)}" data-date="{item.day.isoformat()}" '
+        f'data-precision="{attribute(item.precision)}"><title>{text(said)}</title>'
+        f'<text x="6" y="{y + 15:d}">{text(shown)}</text>'
+        f'<rect x="{left:.1f}" y="{y + 4:d}" width="{width:.1f}" height="{ROW_H - 8:d}" rx="2"/></a>'
+    )
+
+
 def svg(items: list[Dated], labels: Mapping[str, str], record_href: str) -> Markup:
     """The timeline as an SVG element: the axis of years (with their months marked) and one row per fact, its
     date, what the date is and its record's label, linked to the record's page."""
@@ -122,36 +165,9 @@ def svg(items: list[Dated], labels: Mapping[str, str], record_href: str) -> Mark
         f'<svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {axis.width:.0f} {height:d}" '
         f'width="{axis.width:.0f}" height="{height:d}" aria-labelledby="timeline-title" role="group">',
         '<g class="axis">',
+        *_axis_parts(axis, height),
+        '</g>\n<g class="items">',
+        *(_item_row(row, item, axis, labels, record_href) for row, item in enumerate(items)),
+        "</g>\n</svg>",
     ]
-    for index, (year, left) in enumerate(axis.left.items()):
-        width = axis.year_width[year]
-        parts.append(
-            f'<g class="year" data-year="{year:d}" data-x="{left:.1f}" data-width="{width:.1f}">'
-            f'<rect class="band{" odd" if index % 2 else ""}" x="{left:.1f}" y="{TOP - 14:d}" '
-            f'width="{width:.1f}" height="{height - TOP + 14:d}"/>'
-            + "".join(
-                f'<line class="tick" x1="{left + m * width / 12:.1f}" y1="{TOP - 14:d}" '
-                f'x2="{left + m * width / 12:.1f}" y2="{height:d}"/>'
-                for m in range(1, 12)
-            )
-            + f'<text x="{left + 4:.1f}" y="{TOP - 20:d}">{year:d}</text></g>'
-        )
-    for x in axis.breaks:
-        parts.append(f'<text class="break" x="{x + BREAK_W / 2:.1f}" y="{TOP - 20:d}">\u2026</text>')
-    parts.append('</g>\n<g class="items">')
-    for row, item in enumerate(items):
-        y = TOP + row * ROW_H
-        when = human_date(item.day, item.precision)
-        label = labels.get(item.record_id, item.record_id)
-        said = f"{when} \u2014 {item.what}: {label}"
-        shown = said if len(said) <= SHOWN else said[: SHOWN - 1].rstrip() + "\u2026"
-        left, width = axis.span(item.day, item.precision)
-        parts.append(
-            f'<a class="item {item.precision}" href="{record_href}{segment(item.record_id)}.html" '
-            f'data-id="{attribute(item.record_id)}" data-date="{item.day.isoformat()}" '
-            f'data-precision="{attribute(item.precision)}"><title>{text(said)}</title>'
-            f'<text x="6" y="{y + 15:d}">{text(shown)}</text>'
-            f'<rect x="{left:.1f}" y="{y + 4:d}" width="{width:.1f}" height="{ROW_H - 8:d}" rx="2"/></a>'
-        )
-    parts.append("</g>\n</svg>")
     return Markup("\n".join(parts))
