@@ -33,7 +33,7 @@ from anso_facts.check.project_rules import project_evidence
 from anso_facts.check.run import check
 from anso_facts.model.datacite import datacite_xml
 from anso_facts.model.metadata import citation_cff, croissant, datapackage_metadata, package_dataset, zenodo_metadata
-from anso_facts.model.problems import checks_markdown
+from anso_facts.model.problems import checks_markdown, emitter_of
 from anso_facts.model.schemas import data_dictionary, examples, json_schemas, table_schema
 from anso_facts.model.tables import ALL_TABLES, Table
 from anso_facts.model.vocabularies import Vocabularies
@@ -79,7 +79,7 @@ def write_outputs(project: Project, out: Path) -> dict[str, dict]:
         (out / "schemas" / name).write_text(_indented_json(schema), encoding="utf-8")
     dictionary = data_dictionary({name: entry["examples"] for name, entry in written.items()}, vocabularies)
     (out / "docs" / "data-dictionary.md").write_text(dictionary, encoding="utf-8")
-    (out / "docs" / "checks.md").write_text(checks_markdown(), encoding="utf-8")
+    (out / "docs" / "checks.md").write_text(checks_markdown(emitter_of()), encoding="utf-8")
     package = descriptor(project, written, out)
     (out / "datapackage.json").write_text(_indented_json(package), encoding="utf-8")
     coverage = temporal_coverage(out)  # from the data: only in outputs that are not committed
