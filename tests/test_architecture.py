@@ -171,3 +171,13 @@ def test_progress_on_a_terminal_only(project):
     assert code == 0 and f"checking files: {files}/{files}" in shown, shown
     piped = subprocess.run(anso, cwd=project, capture_output=True, text=True)
     assert piped.returncode == 0 and piped.stderr == ""
+
+
+def test_every_function_is_short():
+    """A function of the package reads in one screen: at most 40 lines (split a longer one into named steps)."""
+    long = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno >= 40:
+                long.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {node.name}")
+    assert long == []
