@@ -7,9 +7,7 @@ The build hands `ArrowTables` to the check as its FileProducer: each file's tabl
 from __future__ import annotations
 
 import hashlib
-import io
 import pickle
-import struct
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -20,12 +18,11 @@ from anso_facts.check.freetext import supported_by_labels
 from anso_facts.check.rows import LOCATOR, UNSUPPORTED_TABLE, Rows
 from anso_facts.model.schemas import columns
 from anso_facts.model.tables import ALL_TABLES, TABLE_BY_NAME, TABLES, Table
-from anso_facts.support.cache import BUILD_SUFFIX, Cache
+from anso_facts.support.arrow_entry import encode, read_entry
+from anso_facts.support.cache import BUILD_SUFFIX, TABLES_SUFFIX, Cache, kept
 
 if TYPE_CHECKING:
     from anso_facts.check.project import Project
-
-ALIGNMENT = 64  # of each part of an entry's file: Arrow reads its buffers in place when they are aligned
 
 
 @dataclass
@@ -104,15 +101,14 @@ def _file_unsupported_words(product: FileTables, labels: dict[str, str], cache: 
         return product.tables[UNSUPPORTED_TABLE]
     referred = _referred(product.tables)
     used = sorted({(other, labels.get(other, "")) for ids in referred.values() for other in ids})
-    key = cache.key("unsupported", pickle.dumps((sorted(product.digests.items()), used))) if cache else None
-    found = cache.get(key, BUILD_SUFFIX) if cache and key else None
-    if isinstance(found, pa.Table):
-        return found
     schema = arrow_schema(TABLE_BY_NAME[UNSUPPORTED_TABLE], checking=True)
-    kept = arrow_table(supported_by_labels(candidates, referred, labels), schema)
-    if cache and key:
-        cache.put(key, kept, BUILD_SUFFIX)
-    return kept
+    return kept(
+        cache,
+        "unsupported",
+        lambda: pickle.dumps((sorted(product.digests.items()), used)),
+        lambda: arrow_table(supported_by_labels(candidates, referred, labels), schema),
+        BUILD_SUFFIX,
+    )
 
 
 def _referred(tables: dict[str, pa.Table]) -> dict[str, list[str]]:
@@ -145,69 +141,15 @@ def table_digest(project: Project, name: str) -> str | None:
     return digest.hexdigest()
 
 
-# --- the cache entry: a pickle, then each Arrow table as an IPC stream, each part aligned --------------------
-
-
-def _table_from_stream(data) -> pa.Table:
-    return pa.ipc.open_stream(data).read_all()
-
-
-class _EntryPickler(pickle.Pickler):
-    """Pickles each Arrow table as an Arrow IPC stream, out of band (see encode)."""
-
-    def reducer_override(self, obj):
-        if not isinstance(obj, pa.Table):
-            return NotImplemented
-        sink = pa.BufferOutputStream()
-        with pa.ipc.new_stream(sink, obj.schema) as writer:
-            writer.write_table(obj)
-        return _table_from_stream, (pickle.PickleBuffer(sink.getvalue()),)
-
-
-def _aligned(size: int) -> int:
-    return size + -size % ALIGNMENT
-
-
-def encode(entry) -> list:
-    """An entry as the parts of its file: the number of parts after this one and their sizes, the pickle,
-    then the Arrow IPC streams of its tables; each part starts at a multiple of ALIGNMENT bytes."""
-    head, streams = io.BytesIO(), []  # type: tuple[io.BytesIO, list[pickle.PickleBuffer]]
-    _EntryPickler(head, protocol=5, buffer_callback=streams.append).dump(entry)
-    parts: list = [head.getbuffer(), *(stream.raw() for stream in streams)]
-    parts.insert(0, struct.pack(f"<{len(parts) + 1}Q", len(parts), *(part.nbytes for part in parts)))
-    return [piece for part in parts for piece in (part, bytes(_aligned(len(part)) - len(part)))]
-
-
-def decode(data: memoryview):
-    """An entry from the bytes of its file (a memory map: its tables are read in place, not copied)."""
-    (count,) = struct.unpack_from("<Q", data)
-    sizes = struct.unpack_from(f"<{count}Q", data, 8)
-    parts, start = [], _aligned(8 * (count + 1))
-    for size in sizes:
-        if start + size > len(data):
-            raise ValueError("the entry is cut short")
-        parts.append(data[start : start + size])
-        start = _aligned(start + size)
-    return pickle.loads(parts[0], buffers=parts[1:])
-
-
 class ArrowTables:
     """The build's FileProducer (run.py): each file's Arrow tables, made where its rows are, and cached."""
-
-    suffix = ".tables"
 
     def make(self, rows: Rows) -> FileTables:
         return file_tables(rows)
 
     def get(self, cache: Cache, key: str) -> FileTables | None:
-        try:
-            # Arrow's memory map closes its file at once and keeps the mapping while a table uses it (Python's
-            # mmap would hold a file descriptor per entry)
-            with pa.memory_map(str(cache.path(key, self.suffix))) as source:
-                entry = decode(memoryview(source.read_buffer()))
-        except Exception:  # missing, or unreadable: made again
-            return None
+        entry = read_entry(cache.path(key, TABLES_SUFFIX))
         return entry if isinstance(entry, FileTables) else None
 
     def put(self, cache: Cache, key: str, product: FileTables) -> None:
-        cache.write(key + self.suffix, *encode(product))
+        cache.write(key + TABLES_SUFFIX, *encode(product))

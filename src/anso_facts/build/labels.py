@@ -11,7 +11,7 @@ import pyarrow as pa
 
 from anso_facts.model import dates
 from anso_facts.model.tables import TABLES, Table
-from anso_facts.support.cache import BUILD_SUFFIX, Cache
+from anso_facts.support.cache import BUILD_SUFFIX, Cache, kept
 
 MAX_LENGTH = 80
 _FORMATTER = string.Formatter()
@@ -103,15 +103,8 @@ def labels_digest(tables: dict[str, pa.Table]) -> bytes:
 
 def cached_labels(tables: dict[str, pa.Table], cache: Cache | None) -> dict[str, str]:
     """record_labels, kept in the cache under the digest of what they are made from (an edit that changes no
-    name, acronym or labelled field makes none again: docs/performance.md, "The rebuild")."""
-    if cache is None:
-        return record_labels(tables)
-    key = cache.key("labels", labels_digest(tables))
-    labels = cache.get(key, BUILD_SUFFIX)
-    if not isinstance(labels, dict):
-        labels = record_labels(tables)
-        cache.put(key, labels, BUILD_SUFFIX)
-    return labels
+    name, acronym or labelled field makes none again: docs/performance.md, issue 23's results)."""
+    return kept(cache, "labels", lambda: labels_digest(tables), lambda: record_labels(tables), BUILD_SUFFIX)
 
 
 def with_labels(records: pa.Table, known: dict[str, str]) -> pa.Table:

@@ -24,6 +24,7 @@ from anso_facts.check.rows import LOCATOR
 from anso_facts.model import dates
 from anso_facts.model.problems import Finding, Problem, Rule, did_you_mean, rule
 from anso_facts.model.tables import CITE_TABLE, TABLE_BY_NAME, TABLES
+from anso_facts.support.cache import kept
 
 if TYPE_CHECKING:
     from anso_facts.check.project import FileCheck, Project
@@ -301,22 +302,14 @@ def _file_reference_evidence(
     if not refs:
         return [], []
     targets = sorted({target for _, _, target in refs})
-    cache = project.cache
-    key = (
-        cache.key(
-            f"references of {result.name}",
-            pickle.dumps((refs, result.columns[CITE_TABLE], [(target, names.get(target, [])) for target in targets])),
-        )
-        if cache
-        else None
+    return kept(
+        project.cache,
+        f"references of {result.name}",
+        lambda: pickle.dumps(
+            (refs, result.columns[CITE_TABLE], [(target, names.get(target, [])) for target in targets])
+        ),
+        lambda: reference_evidence(refs, names, spans_by_record(result.columns, project.catalogue.seed_texts)),
     )
-    entry = cache.get(key) if cache and key else None
-    if isinstance(entry, tuple):
-        return entry
-    found = reference_evidence(refs, names, spans_by_record(result.columns, project.catalogue.seed_texts))
-    if cache and key:
-        cache.put(key, found)
-    return found
 
 
 @rule(PROJECT_RULES, codes=("ungrounded-reference",))

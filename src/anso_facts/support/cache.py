@@ -8,7 +8,7 @@ An entry's key hashes everything the entry depends on:
 An entry is only ever read under the key it was written with, so a change to any of these makes a new key,
 never a stale hit. An entry that cannot be read is made again, and each check removes the entries it did not
 ask for, so the folder holds about one entry per fact file (and one beside it per later stage that keeps its
-own, such as the build's Arrow tables: see build/arrow_tables.py).
+own, such as the build's Arrow tables: see support/arrow_entry.py).
 
 The check's entry is a pickle of plain Python values (no Arrow: the check never imports it). Like the code in
 this checkout, entries are trusted: never copy a cache from elsewhere. A `.anso-cache` that is a symlink is
@@ -26,16 +26,20 @@ import hashlib
 import json
 import pickle
 import sys
+from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
+from typing import TypeVar
 
 from anso_facts.support.atomic import SCRATCH_SUFFIX, written_whole
 
+Made = TypeVar("Made")
+
 FOLDER = Path(".anso-cache")
 SUFFIX = ".check"
+TABLES_SUFFIX = ".tables"  # each file's Arrow tables, beside its check (support/arrow_entry.py)
 BUILD_SUFFIX = ".build"  # the build's entries made across files (labels, free text), which a check never asks for
-# the check's entries, each file's Arrow tables (build/arrow_tables.py) and the build's own
-ENTRY_SUFFIXES = (SUFFIX, ".tables", BUILD_SUFFIX)
+ENTRY_SUFFIXES = (SUFFIX, TABLES_SUFFIX, BUILD_SUFFIX)
 WRITTEN = "written.json"  # what the last build wrote of each table (see write.write_tables)
 
 
@@ -142,3 +146,19 @@ class Cache:
             if path.name != WRITTEN and not current and not path.name.endswith(SCRATCH_SUFFIX):
                 with suppress(OSError):  # a folder that cannot be written: the entries stay, unused
                     path.unlink(missing_ok=True)
+
+
+def kept(
+    cache: Cache | None, name: str, data: Callable[[], bytes], make: Callable[[], Made], suffix: str = SUFFIX
+) -> Made:
+    """make(), kept in the cache under `name` and the bytes `data()` returns (everything it depends on besides
+    the code and the seeds, which the cache's context holds); made and kept when not there, or without a cache."""
+    if cache is None:
+        return make()
+    key = cache.key(name, data())
+    found = cache.get(key, suffix)
+    if found is not None:
+        return found
+    made = make()
+    cache.put(key, made, suffix)
+    return made
