@@ -413,3 +413,27 @@ def test_the_site_lists_every_vocabulary_with_its_definitions(built):
         for term in terms:
             assert f"<code>{term}</code>" in page
     assert "<td>A seminar held online.</td>" in page and "(subject in organizations; object in agreements)" in page
+
+
+def test_a_seed_entry_reads_back_as_it_was_given():
+    """Each text of a new seed's catalogue entry reads back as given, whatever its characters (typographic quotes,
+    backslashes, line and paragraph separators): it is double-quoted as `cite` writes a quote."""
+    import yaml
+
+    from anso_facts.check.seed_add import NewSeed, catalogue_entry
+
+    fields = {
+        "id": "x",
+        "title": "A\u2028title \u201cquoted\u201d",
+        "publisher": "P\u2029Q",
+        "rights": '\\ "r"',
+        "published": "",
+        "kind": "report",
+        "language": "en",
+    }
+    entry = yaml.safe_load(catalogue_entry(NewSeed(fields, b"one\ntwo\n"), "001_x.txt"))[0]
+    assert (entry["title"], entry["publisher"], entry["rights"]) == (
+        fields["title"],
+        fields["publisher"],
+        fields["rights"],
+    )

@@ -8,11 +8,11 @@ made with its header, for the facts to come. Nothing is written unless every fie
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from anso_facts.check.cite import double_quoted
 from anso_facts.check.loader import CATALOGUE
 from anso_facts.check.seedtext import SeedText
 from anso_facts.model.tables import DATE, SLUG
@@ -85,21 +85,21 @@ def problems_of(fields: dict[str, str], data: bytes, known_ids: set[str], vocabu
 
 
 def catalogue_entry(seed: NewSeed, name: str) -> str:
-    """The seed's entry as YAML text, each text value JSON-quoted (a JSON string is a YAML string)."""
+    """The seed's entry as YAML text, each text value double-quoted as `cite` writes a quote."""
     lines = [
         f"- id: {seed.fields['id']}",
         f"  file: {name}",
         f"  sha256: {seed.sha256}",
         f"  line_count: {seed.line_count}",
-        f"  title: {json.dumps(seed.fields['title'], ensure_ascii=False)}",
-        f"  publisher: {json.dumps(seed.fields['publisher'], ensure_ascii=False)}",
+        f"  title: {double_quoted(seed.fields['title'])}",
+        f"  publisher: {double_quoted(seed.fields['publisher'])}",
     ]
     if seed.fields["published"]:
         lines.append(f"  published: '{seed.fields['published']}'")
     lines += [
         f"  kind: {seed.fields['kind']}",
         f"  language: {seed.fields['language']}",
-        f"  rights: {json.dumps(seed.fields['rights'], ensure_ascii=False)}",
+        f"  rights: {double_quoted(seed.fields['rights'])}",
     ]
     return "\n".join(lines) + "\n"
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from anso_facts import __version__
+from anso_facts.support.atomic import write_whole
 
 DATAPACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 CROISSANT = "http://mlcommons.org/croissant/1.0"
@@ -100,7 +101,7 @@ def doi_record() -> dict[str, str]:
 def write_doi_record(record: dict[str, str]) -> Path:
     """Record a reserved DOI (see doi_record) in the one committed place the build reads."""
     kept = {key: value for key, value in record.items() if value}
-    DOI_FILE.write_text(json.dumps(kept, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    write_whole(DOI_FILE, json.dumps(kept, indent=2, sort_keys=True) + "\n")
     doi_record()  # what was written reads back
     return DOI_FILE
 
