@@ -7,13 +7,17 @@ from pathlib import Path
 import pandas as pd
 
 from anso_facts import load, tables
+from anso_facts.model import dates
 from anso_facts.model.tables import ALL_TABLES, TABLE_BY_NAME
 
 CONTEXT_LINES = 1
 
 
-def _text(value) -> str:
-    return str(value.date()) if isinstance(value, pd.Timestamp) else str(value)
+def _text(value, precision=None) -> str:
+    """A value as the YAML gives it: a date at its precision ('2020-07'), anything else as text."""
+    if isinstance(value, pd.Timestamp):
+        return dates.text(value.date(), precision) or str(value.date())
+    return str(value)
 
 
 def _fields(table: str, row: pd.Series, labels: pd.Series, grounds: dict[str, str]) -> list[str]:
@@ -24,7 +28,8 @@ def _fields(table: str, row: pd.Series, labels: pd.Series, grounds: dict[str, st
     for name, value in row.items():
         if pd.isna(value):
             continue
-        lines.append(f"  {name}: {_text(value)}" + (f" ({labels[value]})" if name in refs else ""))
+        shown = _text(value, row.get(f"{name}_precision"))
+        lines.append(f"  {name}: {shown}" + (f" ({labels[value]})" if name in refs else ""))
         if name in grounds:
             lines.append(f"      {grounds[name]}")
     return lines
@@ -68,7 +73,9 @@ def _related(record_id: str, root: Path, labels: pd.Series) -> list[str]:
             continue
         frame = load(table.name, root)
         for _, row in frame[frame[refs].eq(record_id).any(axis=1)].iterrows():
-            summary = ", ".join(f"{k}={_text(v)}" for k, v in row.items() if not pd.isna(v) and k != "note")
+            summary = ", ".join(
+                f"{k}={_text(v, row.get(f'{k}_precision'))}" for k, v in row.items() if not pd.isna(v) and k != "note"
+            )
             label = f"{labels[row['id']]}: " if "id" in row else ""
             out.append(f"  {table.name}: {label}{summary}")
     return out

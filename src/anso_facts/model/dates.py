@@ -4,11 +4,13 @@ that first day to its last, so '2020' is before '2021-03' only as a whole."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from typing import overload
 
 PRECISIONS = ("year", "month", "day")  # coarsest first: a year sorts before its months, a month before its days
 _LENGTH = {"year": 4, "month": 7, "day": 10}  # of the ISO text of a date at each precision
+MONTHS = tuple(calendar.month_name)  # 1 -> "January"
 
 
 def parse(value: str) -> tuple[int, int | None, int | None]:
@@ -52,3 +54,14 @@ def text(day: dt.date | str | None, precision: str | None) -> str | None:
     if not day or not precision:
         return None
     return (day if isinstance(day, str) else day.isoformat())[: _LENGTH[precision]]
+
+
+def readable(day: dt.date | None, precision: str | None) -> str:
+    """A date at its precision, as people read it: '2021', 'July 2020', '2020-09-18'; '' without both."""
+    if day is None or not precision:
+        return ""
+    if precision == "year":
+        return f"{day.year:04d}"
+    if precision == "month":
+        return f"{MONTHS[day.month]} {day.year:04d}"
+    return day.isoformat()

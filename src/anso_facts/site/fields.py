@@ -9,8 +9,8 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from anso_facts.check.freetext import WORD
+from anso_facts.model import dates
 from anso_facts.model.tables import ALL_TABLES, Field, Table
-from anso_facts.site import timeline
 from anso_facts.site.data import Package
 from anso_facts.site.html_contexts import link, text
 from anso_facts.site.links import record_link
@@ -27,7 +27,7 @@ LEGEND = (
 
 def shown_date(row: dict, name: str) -> str:
     """A date field of a row at its precision: '2021', 'July 2020', '2020-09-18'."""
-    return timeline.human_date(row[name], row[f"{name}_precision"])
+    return dates.readable(row[name], row[f"{name}_precision"])
 
 
 def fields_html(package: Package, table: Table, row: dict) -> Markup:

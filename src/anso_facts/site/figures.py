@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from markupsafe import Markup
 
-from anso_facts.site import timeline
+from anso_facts.model import dates
 from anso_facts.site.data import Package
 from anso_facts.site.html_contexts import attribute, text
 from anso_facts.site.links import record_link
@@ -46,7 +46,7 @@ def figures_html(package: Package, subject_id: str, to_records: str, seed_titles
             f'<span class="measure">{text(row["measure"])}</span>'
         )
     head = "".join(
-        f'<th scope="col">{text(timeline.human_date(c[1], c[2]) if not c[0] else "undated")}'
+        f'<th scope="col">{text(dates.readable(c[1], c[2]) if not c[0] else "undated")}'
         f'<br><span class="source">{text(seed_titles.get(c[3], c[3]))}</span></th>'
         for c in columns_
     )

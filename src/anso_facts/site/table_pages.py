@@ -9,9 +9,9 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from anso_facts.model import dates
 from anso_facts.model.schemas import columns
 from anso_facts.model.tables import ALL_TABLES, TABLES, Table
-from anso_facts.site import timeline
 from anso_facts.site.data import Package
 from anso_facts.site.figures import statistics_figures_html
 from anso_facts.site.file_names import table_page_name
@@ -139,9 +139,7 @@ def _link_cells(package: Package, rows: list[dict], name: str) -> list[str]:
 def _date_cells(package: Package, rows: list[dict], name: str) -> list[str]:
     values, precisions = [r[name] for r in rows], [r[f"{name}_precision"] for r in rows]
     return [
-        "<td></td>"
-        if v is None
-        else f'<td class="date" data-sort="{v.isoformat()}">{text(timeline.human_date(v, p))}</td>'
+        "<td></td>" if v is None else f'<td class="date" data-sort="{v.isoformat()}">{text(dates.readable(v, p))}</td>'
         for v, p in zip(values, precisions, strict=True)
     ]
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from markupsafe import Markup
 
+from anso_facts.model import dates
 from anso_facts.model.dates import PRECISIONS
 from anso_facts.site.html_contexts import attribute, segment, text
 
@@ -32,7 +33,6 @@ DATED = (
     ("roles", "as_of", "title as of"),
 )
 MAX_ITEMS = 1000
-MONTHS = tuple(calendar.month_name)
 LABEL_W, BREAK_W, ROW_H, TOP, RIGHT = 430, 40, 22, 40, 20
 MIN_YEAR_W, PER_FACT_W, MAX_YEAR_W = 120, 24, 480  # a year's width grows with the facts it holds
 SHOWN = 62  # characters of an item's text shown (the whole text is its title)
@@ -43,17 +43,6 @@ class Dated(NamedTuple):
     precision: str  # year, month or day
     record_id: str
     what: str
-
-
-def human_date(day: date | None, precision: str | None) -> str:
-    """A date at its precision, as people read it: '2021', 'July 2020', '2020-09-18'."""
-    if day is None or not precision:
-        return ""
-    if precision == "year":
-        return f"{day.year:04d}"
-    if precision == "month":
-        return f"{MONTHS[day.month]} {day.year:04d}"
-    return day.isoformat()
 
 
 def dated_facts(tables: Mapping[str, list[dict]]) -> list[Dated]:
@@ -137,7 +126,7 @@ def _item_row(row: int, item: Dated, axis: Axis, labels: Mapping[str, str], reco
     """One fact: its date, what the date is and its record's label (cut to SHOWN characters, whole in the
     title), and its span on the axis; linked to the record's page."""
     y = TOP + row * ROW_H
-    when = human_date(item.day, item.precision)
+    when = dates.readable(item.day, item.precision)
     label = labels.get(item.record_id, item.record_id)
     said = f"{when} \u2014 {item.what}: {label}"
     shown = said if len(said) <= SHOWN else said[: SHOWN - 1].rstrip() + "\u2026"
