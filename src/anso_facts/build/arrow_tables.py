@@ -1,5 +1,5 @@
-"""Tables stage: each file's rows -> Arrow tables, typed as model/tables.py declares; every file's joined, sorted by
-the table's key and cut to its declared columns, as written.
+"""`build`, first step: each file's rows -> Arrow tables, typed as model/tables.py declares; every file's
+joined, sorted by the table's key and cut to its declared columns, as written.
 
 The build hands `ArrowTables` to the check as its FileProducer: each file's tables are made where its rows are
 (in the check's workers), and cached beside the check's entry as Arrow IPC streams, read back memory-mapped."""

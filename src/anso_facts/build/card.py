@@ -5,8 +5,7 @@ its Parquet file), so that the same file is the release archive's README and the
 
 Every figure in it is computed from a built package (a folder with datapackage.json and build/): rows, seeds,
 publishers, dates, counts. The prose says only what holds for any build of this project, or what the figures
-show. Also here: the temporal coverage of the data (in the build's uncommitted outputs and the deposit) and the
-row counts of a package.
+show. Also here: the temporal coverage of the data (in the build's uncommitted outputs and the deposit).
 
 Written by `anso-facts build` as build/DATASET.md (not committed), put by `release` at the archive's root as
 README.md, and uploaded by `publish huggingface` as the Hub repository's README.md.

@@ -1,4 +1,4 @@
-"""Database stage: the built package -> one SQLite file, for SQL users and Datasette.
+"""The SQLite file (`site` and `release` write it): the built package -> one SQLite file, for SQL users and Datasette.
 
 Every table with its declared types, NOT NULL, CHECK for enumerated values, PRIMARY KEY and FOREIGN KEY
 constraints and an index on each foreign key, all from model/tables.py. Written with sqlite3 directly: frictionless'

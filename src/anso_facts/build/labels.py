@@ -1,4 +1,4 @@
-"""Tables stage: a readable label for every record (the `label` column of `records`), from each table's
+"""`build`: a readable label for every record (the `label` column of `records`), from each table's
 `label` parts declared in model/tables.py. A reference in a label stands for the referred record's acronym, or its
 label where it has none, so a role reads "Chunli Bai: President, CAS" rather than three ids."""
 

@@ -1,4 +1,4 @@
-"""Write stage: the checked project's Arrow tables -> CSV, Parquet, datapackage.json, JSON Schemas, the data
+"""`anso-facts build`: the checked project's Arrow tables -> CSV, Parquet, datapackage.json, JSON Schemas, the data
 dictionary, the checks' reference and the citation metadata.
 
 Everything is written into a scratch folder and swapped into place only when all of it is written (swap.py),

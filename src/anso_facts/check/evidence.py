@@ -1,4 +1,4 @@
-"""Evidence: for every value a record must ground (model.EVIDENCE), the words of its quotes that state it, as
+"""Evidence: for every value a record must ground (model.tables.EVIDENCE), the words of its quotes that state it, as
 offsets in the seed; or, if no quote states it, what was looked for.
 
 A value that stands on its own (a name, an acronym, a title, a figure, a date, a URL) is looked for in the

@@ -1,4 +1,4 @@
-"""Load stage: read a YAML file, parse it strictly (yamlsafe), validate it against its JSON Schema, and hand on
+"""`check`, first step: read a YAML file, parse it strictly (yamlsafe), validate it against its JSON Schema, and hand on
 the records that pass, as plain dicts. The seed catalogue is read first: the seeds it lists are what every
 citation is checked against."""
 

@@ -1,7 +1,7 @@
-"""Rows stage: one file's loaded records -> the rows of every table, as plain Python dicts, in file order.
+"""`check`, after loading: one file's loaded records -> the rows of every table, as plain Python dicts, in file order.
 
-The check's rules across files read a few of their columns (see `columns`); the tables stage turns them into
-Arrow tables. Nothing here imports pyarrow."""
+The project rules read a few of their columns (project_rules.COLUMNS_READ); the build turns them into
+Arrow tables (build/arrow_tables.py). Nothing here imports pyarrow."""
 
 from __future__ import annotations
 

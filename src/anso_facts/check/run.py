@@ -202,6 +202,6 @@ def _check(
     problems += unread_files(root, catalogue, in_data) + links(root)
     if not any(result.failed_to_load for result in project.files):  # else they would report what follows from it
         problems += [placed(finding) for rule in PROJECT_RULES for finding in rule(project)]
-    if cache and producer is None:  # a build removes them once it has asked for its own too (write.build)
+    if cache and producer is None:  # a build removes them once it has asked for its own too (build.write.build)
         cache.remove_unasked()  # after the project rules, whose entries (each file's references) are asked too
     return project, sorted(set(problems))

@@ -1,4 +1,4 @@
-"""Diff stage: what changed between two built packages, table by table, keyed by each table's primary key.
+"""`anso-facts diff`: what changed between two built packages, table by table, keyed by each table's primary key.
 
 A side is a package folder (one holding datapackage.json), a release archive (.zip), or a git revision of the
 checkout (`v0.2.0`, `HEAD~1`), whose committed datapackage.json and build/ are read. Every side is untrusted

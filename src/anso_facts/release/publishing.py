@@ -1,6 +1,6 @@
-"""What the publishers (zenodo.py, ckan.py) share: the check of a token read from the environment, the one
-exception they raise (a one-line message for people, which never holds the token), and a failed connection told
-as the host and what to do.
+"""What the publishers (zenodo.py, ckan.py, huggingface.py) share: the check of a token read from the environment,
+the one exception they raise (a one-line message for people, which never holds the token), and a failed connection
+told as the host and what to do.
 
 A token is a secret: it is checked before it is used and only ever sent in a header. While it is in use, every
 log record (requests, urllib3, ckanapi or anything else) has it blotted out, and so has every error that leaves

@@ -1,4 +1,5 @@
-"""The check's cache: what each file contributes, kept in .anso-cache/.
+"""The cache of `check` and `build`: what each file contributes, and what the build makes across files, kept in
+.anso-cache/.
 
 An entry's key hashes everything the entry depends on:
 - the file's name and bytes;
@@ -40,7 +41,7 @@ SUFFIX = ".check"
 TABLES_SUFFIX = ".tables"  # each file's Arrow tables, beside its check (support/arrow_entry.py)
 BUILD_SUFFIX = ".build"  # the build's entries made across files (labels, free text), which a check never asks for
 ENTRY_SUFFIXES = (SUFFIX, TABLES_SUFFIX, BUILD_SUFFIX)
-WRITTEN = "written.json"  # what the last build wrote of each table (see write.write_tables)
+WRITTEN = "written.json"  # what the last build wrote of each table (see build.write.write_tables)
 
 
 LIBRARIES = ("yaml", "jsonschema_rs", "jsonschema", "pyarrow")  # what parses, validates, explains and compiles

@@ -1,9 +1,9 @@
 """One writer at a time in a checkout: an exclusive `fcntl.flock` on `.anso-lock` in its root.
 
-A command that writes (build, site, release, publish) holds the lock from start to end, and writes its pid and
-name into the file so that a second one can say who is writing. The second waits up to WAIT_SECONDS, then gives
-up with `Busy`. `recover` (swap.py), which every command runs first, only tries the lock: when a writer holds it,
-the scratch folders in the root are that writer's own, and nothing is touched.
+A command that writes (build, site, release, publish, seed add, fmt) holds the lock from start to end, and writes
+its pid and name into the file so that a second one can say who is writing. The second waits up to WAIT_SECONDS,
+then gives up with `Busy`. `recover` (swap.py), which every command runs first, only tries the lock: when a writer
+holds it, the scratch folders in the root are that writer's own, and nothing is touched.
 
 The kernel drops the lock when its holder dies, however it dies, so a stale lock file never blocks anyone. The
 lock is held per process and per root: taking it again inside the holder (the build inside `anso-facts build`)
