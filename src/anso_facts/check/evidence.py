@@ -18,10 +18,10 @@ from anso_facts.check.grounding import date_spans, number_spans, urls_in
 from anso_facts.check.loader import FileRecords, Record, parse_lines
 from anso_facts.check.seedtext import SeedText
 from anso_facts.model import dates
-from anso_facts.model.tables import TABLE_BY_NAME, TABLES
+from anso_facts.model.tables import GROUNDED, TABLE_BY_NAME, TABLES
 
 EVIDENCE_TABLE = "evidence"
-STATED = ("name", "acronym", "alias", "title", "text", "number", "date", "url")  # stand in the quotes themselves
+STATED = tuple(kind for kind in GROUNDED if kind != "reference")  # what stands in the quotes itself
 NAMED_TABLES = ("organizations", "people", "events", "resources", "agreements")  # what a reference is matched by
 
 

@@ -465,7 +465,6 @@ def croissant(descriptor: dict, temporal_coverage: str | None = None) -> dict:
 # in its index's <head> and in a linkset (RFC 9264, application/linkset+json).
 JSON_LD = "application/ld+json"
 DATACITE_XML = "application/vnd.datacite.datacite+xml"
-LINKSET = "application/linkset+json"
 SIGNPOSTING_RELATIONS = ("cite-as", "describedby", "item", "license", "type", "author")
 
 
