@@ -14,7 +14,7 @@ import anso_facts
 from anso_facts.build.card import temporal_coverage
 from anso_facts.model import metadata
 from anso_facts.model.tables import ALL_TABLES, TABLES
-from anso_facts.site import graph, table_pages, timeline
+from anso_facts.site import table_pages, tie_map, timeline
 from anso_facts.site.data import CheckedProject, read_package
 from anso_facts.site.table_pages import table_columns
 from anso_facts.site.write import write_site
@@ -113,15 +113,15 @@ def test_a_table_of_more_rows_than_a_page_is_paginated(checkout, tmp_path, monke
 def test_layout_is_reproducible(checkout):
     root, project = checkout
     package = read_package(root, CheckedProject(project))
-    nodes, edges, _ = graph.capped(package.ties)
-    assert graph.layout(nodes, edges) == graph.layout(list(nodes), list(reversed(edges)))
+    nodes, edges, _ = tie_map.capped(package.ties)
+    assert tie_map.layout(nodes, edges) == tie_map.layout(list(nodes), list(reversed(edges)))
 
 
 def test_the_map_is_capped_to_the_records_with_the_most_ties():
-    ties = [graph.Tie(f"n{i}", "part of", "hub", f"n{i}") for i in range(10)] + [
-        graph.Tie("n1", "member-of", "n2", "r")
+    ties = [tie_map.Tie(f"n{i}", "part of", "hub", f"n{i}") for i in range(10)] + [
+        tie_map.Tie("n1", "member-of", "n2", "r")
     ]
-    nodes, shown, total = graph.capped(ties, limit=3)
+    nodes, shown, total = tie_map.capped(ties, limit=3)
     assert total == 11 and nodes == ["hub", "n1", "n2"]
     assert shown == [ties[1], ties[2], ties[10]]
 

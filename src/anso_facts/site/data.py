@@ -19,7 +19,7 @@ from anso_facts.check.loader import parse_lines
 from anso_facts.check.seedtext import SeedText
 from anso_facts.model.tables import TABLES
 from anso_facts.model.vocabularies import Vocabularies
-from anso_facts.site import graph
+from anso_facts.site import tie_map
 from anso_facts.site.html_contexts import segment, text
 
 if TYPE_CHECKING:
@@ -236,14 +236,14 @@ class Package:
         }
 
     @cached_property
-    def ties(self) -> list[graph.Tie]:
+    def ties(self) -> list[tie_map.Tie]:
         """Every tie between records (relations, roles, participations, what is part of what)."""
-        return graph.ties(self.tables)
+        return tie_map.ties(self.tables)
 
     @cached_property
-    def ties_of(self) -> dict[str, list[tuple[bool, graph.Tie]]]:
+    def ties_of(self) -> dict[str, list[tuple[bool, tie_map.Tie]]]:
         """Record id -> its direct ties."""
-        return graph.neighbourhood(self.ties)
+        return tie_map.neighbourhood(self.ties)
 
     @cached_property
     def figures(self) -> dict[str, list[dict]]:

@@ -1,12 +1,12 @@
 """The pages that draw the package: the map of its ties (graph.html), each seed's map (graphs/SEED.html), both
-drawn by graph.py with the same ties as a table, and the timeline (timeline.html, drawn by timeline.py)."""
+drawn by tie_map.py with the same ties as a table, and the timeline (timeline.html, drawn by timeline.py)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
 
-from anso_facts.site import graph, timeline
+from anso_facts.site import tie_map, timeline
 from anso_facts.site.data import Package
 from anso_facts.site.file_names import file_name
 from anso_facts.site.html_contexts import segment
@@ -36,7 +36,7 @@ def _write_package_map(env, package: Package, out: Path) -> None:
         "participations and what is part of what. Each node links to its record; the table below the map "
         "says the same.",
         package.ties,
-        graph.MAX_NODES,
+        tie_map.MAX_NODES,
         seeds=seeds,
     )
 
@@ -66,7 +66,7 @@ def _write_timeline(env, package: Package, out: Path) -> None:
 def write_seed_maps(package: Package, root: Path, out: Path) -> None:
     """graphs/SEED.html: the map of the ties a seed states (those whose record cites it)."""
     env = environment()
-    by_seed: dict[str, list[graph.Tie]] = defaultdict(list)
+    by_seed: dict[str, list[tie_map.Tie]] = defaultdict(list)
     for tie in package.ties:
         for seed_id in package.seeds_of.get(tie.via, ()):
             by_seed[seed_id].append(tie)
@@ -80,20 +80,28 @@ def write_seed_maps(package: Package, root: Path, out: Path) -> None:
             "The ties this seed states: relations, roles, participations and what is part of what, whose "
             "records cite it. Each node links to its record.",
             by_seed.get(seed["id"], []),
-            graph.MAX_SEED_NODES,
+            tie_map.MAX_SEED_NODES,
             seeds=[],
             seed=seed,
         )
 
 
 def _map_page(
-    env, package: Package, path: Path, base: str, heading: str, intro: str, ties: list[graph.Tie], limit: int, **context
+    env,
+    package: Package,
+    path: Path,
+    base: str,
+    heading: str,
+    intro: str,
+    ties: list[tie_map.Tie],
+    limit: int,
+    **context,
 ) -> None:
-    """A page with the map of `ties` (at most `limit` nodes: graph.capped) and the same ties as a table."""
-    nodes, shown, total = graph.capped(ties, limit)
-    places = graph.layout(nodes, shown)
+    """A page with the map of `ties` (at most `limit` nodes: tie_map.capped) and the same ties as a table."""
+    nodes, shown, total = tie_map.capped(ties, limit)
+    places = tie_map.layout(nodes, shown)
     to_records = f"{base}records/"
-    picture = graph.svg(nodes, shown, places, package.labels, package.kinds, package.acronyms, to_records)
+    picture = tie_map.svg(nodes, shown, places, package.labels, package.kinds, package.acronyms, to_records)
     if total > len(nodes):
         intro += (
             f" Of its {total:,d} records with ties, the {len(nodes):,d} with the most ties are drawn, with the "
@@ -109,7 +117,7 @@ def _map_page(
         heading=heading,
         intro=intro,
         svg=picture,
-        legend=graph.LEGEND,
-        ties=graph.ties_table(shown, record_linker(package, to_records)),
+        legend=tie_map.LEGEND,
+        ties=tie_map.ties_table(shown, record_linker(package, to_records)),
         **context,
     )

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from anso_facts.check.seedtext import SeedText
 from anso_facts.model.tables import TABLES, Table
-from anso_facts.site import graph
+from anso_facts.site import tie_map
 from anso_facts.site.data import Cite, Evidence, Package
 from anso_facts.site.fields import FIELD_NAMES, fields_html
 from anso_facts.site.figures import figures_html
@@ -160,7 +160,7 @@ def ties_html(package: Package, record_id: str) -> str:
     ties = package.ties_of.get(record_id)
     if not ties:
         return ""
-    me = text(graph.short(package.labels.get(record_id, record_id), package.acronyms.get(record_id)))
+    me = text(tie_map.short(package.labels.get(record_id, record_id), package.acronyms.get(record_id)))
     items = []
     for outgoing, tie in ties[:MAX_TIES_LISTED]:
         other = record_link(package, tie.target if outgoing else tie.source)
