@@ -4,11 +4,13 @@ label where it has none, so a role reads "Chunli Bai: President, CAS" rather tha
 
 from __future__ import annotations
 
-import hashlib
+import pickle
 import string
+from collections.abc import Sequence
 
 import pyarrow as pa
 
+from anso_facts.build.arrow_tables import FileTables
 from anso_facts.model import dates
 from anso_facts.model.tables import TABLES, Table
 from anso_facts.support.cache import BUILD_SUFFIX, Cache, kept
@@ -63,48 +65,52 @@ def _label(parts: list[tuple[str, list[str]]], values: dict[str, str | None]) ->
     return _shortened("".join(shown_parts))
 
 
-def record_labels(tables: dict[str, pa.Table]) -> dict[str, str]:
-    """Record id -> label, for every record of the curated tables. Tables whose labels name no reference are
-    labelled first, so that the others can use their labels; a reference is shown by the referred record's
-    acronym where it has one, else by its label."""
+def record_labels(files: Sequence[FileTables], cache: Cache | None = None) -> dict[str, str]:
+    """Record id -> label, for every record of the curated tables of every file. Tables whose labels name no
+    reference are labelled first, so that the others can use their labels; a reference is shown by the referred
+    record's acronym where it has one, else by its label (as labelled before the referring table: a table's own
+    labels are not used within it). Each file's labels of a table are kept in the cache under that file's rows
+    of the table and the labels its references show, so that an edit relabels only what it touches."""
     labels: dict[str, str] = {}
     short: dict[str, str] = {}
     for table in sorted(TABLES, key=_refers):
-        data = tables[table.name]
-        parts = [(part, _names(part)) for part in table.label]
-        ids = data.column("id").to_pylist()
-        acronyms = data.column("acronym").to_pylist() if "acronym" in data.column_names else [None] * len(ids)
-        for record_id, acronym, values in zip(ids, acronyms, _values(table, data, short), strict=True):
-            labels[record_id] = _label(parts, values) or record_id
-            short[record_id] = acronym or labels[record_id]
+        made: dict[str, tuple[str, str]] = {}
+        for product in files:
+            if product.tables[table.name].num_rows:
+                made.update(_file_labels(table, product, short, cache))
+        for record_id, (label, shown) in made.items():
+            labels[record_id], short[record_id] = label, shown
     return labels
 
 
-def label_columns(table: Table) -> list[str]:
-    """The columns a table's labels are made from: the id, the acronym, the fields the label names and the
-    precisions of its dates."""
-    named = {name for part in table.label for name in _names(part)}
-    kinds = {f.name: f.kind for f in table.fields}
-    dated = {f"{name}_precision" for name in named if kinds[name] == "date"}
-    return sorted({"id", *named, *dated, *({"acronym"} & set(kinds))})
+def _file_labels(
+    table: Table, product: FileTables, short: dict[str, str], cache: Cache | None
+) -> dict[str, tuple[str, str]]:
+    data = product.tables[table.name]
+    refs = [name for part in table.label for name in _names(part) if _kind(table, name) == "ref"]
+
+    def key() -> bytes:
+        referred = sorted({value for name in refs for value in data.column(name).to_pylist() if value})
+        return pickle.dumps((product.digests[table.name], [(value, short.get(value)) for value in referred]))
+
+    return kept(cache, f"labels of {table.name}", key, lambda: labelled(table, data, short), BUILD_SUFFIX)
 
 
-def labels_digest(tables: dict[str, pa.Table]) -> bytes:
-    """A digest of every column labels are made from (Arrow's IPC bytes: equal bytes, equal values)."""
-    digest = hashlib.sha256()
-    for table in TABLES:
-        sink = pa.BufferOutputStream()
-        data = tables[table.name].select(label_columns(table))
-        with pa.ipc.new_stream(sink, data.schema) as writer:
-            writer.write_table(data)
-        digest.update(sink.getvalue())
-    return digest.digest()
+def labelled(table: Table, data: pa.Table, short: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """Record id -> (its label, what a reference to it shows: its acronym, else its label), for one file's rows
+    of `table`; `short`: the same for the records labelled before."""
+    parts = [(part, _names(part)) for part in table.label]
+    ids = data.column("id").to_pylist()
+    acronyms = data.column("acronym").to_pylist() if "acronym" in data.column_names else [None] * len(ids)
+    made = {}
+    for record_id, acronym, values in zip(ids, acronyms, _values(table, data, short), strict=True):
+        label = _label(parts, values) or record_id
+        made[record_id] = (label, acronym or label)
+    return made
 
 
-def cached_labels(tables: dict[str, pa.Table], cache: Cache | None) -> dict[str, str]:
-    """record_labels, kept in the cache under the digest of what they are made from (an edit that changes no
-    name, acronym or labelled field makes none again: docs/performance.md, issue 23's results)."""
-    return kept(cache, "labels", lambda: labels_digest(tables), lambda: record_labels(tables), BUILD_SUFFIX)
+def _kind(table: Table, name: str) -> str:
+    return next(f.kind for f in table.fields if f.name == name)
 
 
 def with_labels(records: pa.Table, known: dict[str, str]) -> pa.Table:

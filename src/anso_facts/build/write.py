@@ -25,7 +25,7 @@ from anso_facts.build.arrow_tables import (
     with_reference_evidence,
 )
 from anso_facts.build.card import dataset_card, temporal_coverage
-from anso_facts.build.labels import cached_labels, with_labels
+from anso_facts.build.labels import record_labels, with_labels
 from anso_facts.build.swap import recover, swap_into_place
 from anso_facts.check.evidence import EVIDENCE_TABLE
 from anso_facts.check.project import Project
@@ -126,7 +126,7 @@ def tables_to_write(project: Project, reused: dict[str, dict]) -> dict[str, pa.T
     references) only when not reused: labels were most of a build that reuses every table."""
     tables = joined_tables(project)
     if "records" not in reused or UNSUPPORTED_TABLE not in reused:
-        labels = cached_labels(tables, project.cache)
+        labels = record_labels(project.products, project.cache)
         tables["records"] = with_labels(tables["records"], labels)
         tables[UNSUPPORTED_TABLE] = unsupported_words(project, labels)
     if EVIDENCE_TABLE not in reused:

@@ -84,6 +84,7 @@ class Cache:
         self.folder = root / FOLDER
         self.context = context
         self.asked: set[str] = set()
+        self.asked_suffixes: set[str] = set()  # of the entries read or looked for
         self.usable = not self.folder.is_symlink()
         self.writable = self.usable  # until a write fails: the next ones would fail alike
 
@@ -99,6 +100,7 @@ class Cache:
 
     def get(self, key: str, suffix: str = SUFFIX):
         """The entry under `key`, or None if there is none that can be read."""
+        self.asked_suffixes.add(suffix)
         if not self.usable:
             return None
         try:
@@ -135,15 +137,16 @@ class Cache:
 
     def remove_unasked(self, by_build: bool = False) -> None:
         """Remove every entry this command did not ask for: entries of old versions of files, of old code, or in
-        an old format; the build's own entries only `by_build`, since a check never asks for them. (A file still
-        being written may be another command's.)"""
+        an old format. The build's own entries only `by_build`, and only if it asked for some: a check never asks
+        for them, and a build that reused every table had no need to. (A file still being written may be another
+        command's.)"""
         if not self.usable or not self.folder.is_dir():
             return
+        keep_build_entries = not (by_build and BUILD_SUFFIX in self.asked_suffixes)
         for path in self.folder.iterdir():
             key, dot, suffix = path.name.partition(".")
-            current = (key in self.asked or (dot + suffix == BUILD_SUFFIX and not by_build)) and (
-                dot + suffix in ENTRY_SUFFIXES
-            )
+            kept_whole = dot + suffix == BUILD_SUFFIX and keep_build_entries
+            current = (key in self.asked or kept_whole) and dot + suffix in ENTRY_SUFFIXES
             if path.name != WRITTEN and not current and not path.name.endswith(SCRATCH_SUFFIX):
                 with suppress(OSError):  # a folder that cannot be written: the entries stay, unused
                     path.unlink(missing_ok=True)
