@@ -10,9 +10,10 @@ from collections.abc import Iterator
 
 from anso_facts.check.evidence import Unfound, file_evidence
 from anso_facts.check.loader import FileRecords, Record, parse_lines, unsafe_texts
+from anso_facts.check.registry import Rule, rule
 from anso_facts.check.seedtext import normalise_quote
 from anso_facts.model import dates
-from anso_facts.model.problems import Finding, Rule, display_path, rule
+from anso_facts.model.problems import Finding, display_path
 from anso_facts.model.tables import TABLE_BY_NAME
 from anso_facts.support.plaintext import FORMULA_STARTS, unsafe_character
 

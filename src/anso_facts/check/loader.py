@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from anso_facts.check.registry import emits
 from anso_facts.check.seedtext import SeedTexts
-from anso_facts.model.problems import Problem, YamlFile, did_you_mean, display_path, emits, relative_name
+from anso_facts.model.problems import Problem, YamlFile, did_you_mean, display_path, relative_name
 from anso_facts.model.vocabularies import FILE as VOCABULARIES_FILE
 from anso_facts.model.vocabularies import Vocabularies
 from anso_facts.model.vocabularies import from_document as vocabularies_from
