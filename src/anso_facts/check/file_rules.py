@@ -9,9 +9,10 @@ import hashlib
 from collections.abc import Iterator
 
 from anso_facts.check.evidence import Unfound, file_evidence
-from anso_facts.check.loader import FileRecords, Record, parse_lines, unsafe_texts
+from anso_facts.check.loader import FileRecords, Record, parse_lines
 from anso_facts.check.registry import Rule, rule
 from anso_facts.check.seedtext import normalise_quote
+from anso_facts.check.validate import unsafe_texts
 from anso_facts.model import dates
 from anso_facts.model.problems import Finding, display_path
 from anso_facts.model.tables import TABLE_BY_NAME

@@ -11,7 +11,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from anso_facts.check.loader import FileRecords, plain_file_inside
+from anso_facts.check.files import plain_file_inside
+from anso_facts.check.loader import FileRecords
 from anso_facts.check.rows import LOCATOR
 from anso_facts.model.problems import LOAD_FAILURES, Finding, Problem, YamlFile
 from anso_facts.support import yamlsafe
