@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from anso_facts.check.grounding import date_spans, number_spans, urls_in
-from anso_facts.check.loader import FileRecords, Record, parse_lines
+from anso_facts.check.loader import FileRecords, Record
 from anso_facts.check.seedtext import SeedText
 from anso_facts.model import dates
 from anso_facts.model.tables import GROUNDED, TABLE_BY_NAME, TABLES
@@ -76,10 +76,9 @@ def record_spans(record: Record, loaded: FileRecords) -> list[Span]:
     """The record's citations whose quotes stand where they say."""
     spans = []
     for position, cite in enumerate(record.data.get("cite", ()), 1):
-        text = loaded.seed_texts.get(cite["seed"])
-        first, last = parse_lines(cite["lines"])
-        match = text.find(cite["quote"], first, last) if text and first <= last <= text.line_count else None
-        if text and match:
+        match = loaded.seed_texts.locate(cite)
+        if match:
+            text = loaded.seed_texts[cite["seed"]]
             spans.append(Span(f"{record.id}#{position}", text, match.char_start, match.char_end))
     return spans
 

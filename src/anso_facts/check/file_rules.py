@@ -9,9 +9,9 @@ import hashlib
 from collections.abc import Iterator
 
 from anso_facts.check.evidence import Unfound, file_evidence
-from anso_facts.check.loader import FileRecords, Record, parse_lines
+from anso_facts.check.loader import FileRecords, Record
 from anso_facts.check.registry import Rule, rule
-from anso_facts.check.seedtext import normalise_quote
+from anso_facts.check.seedtext import normalise_quote, parse_lines
 from anso_facts.check.validate import unsafe_texts
 from anso_facts.model import dates
 from anso_facts.model.problems import Finding, display_path
@@ -110,11 +110,10 @@ def line_ranges_inside_seeds(loaded: FileRecords) -> Iterator[Finding]:
 def quotes_stand_in_their_lines(loaded: FileRecords) -> Iterator[Finding]:
     for record in loaded.records:
         for i, cite in citations(record):
-            text = loaded.seed_texts.get(cite["seed"])
-            first, last = parse_lines(cite["lines"])
-            if text is None or not first <= last <= text.line_count:
+            if loaded.seed_texts.cited_text(cite) is None:
                 continue  # reported by the rules above
-            if text.find(cite["quote"], first, last) is None:
+            if loaded.seed_texts.locate(cite) is None:
+                first, last = parse_lines(cite["lines"])
                 yield record_finding(
                     record,
                     ("cite", i, "quote"),

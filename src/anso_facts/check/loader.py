@@ -34,12 +34,6 @@ class Record:
         return self.data["id"]
 
 
-def parse_lines(value) -> tuple[int, int]:
-    """A citation's or exclusion's `lines`: `12` or `'12-14'` -> (12, 14)."""
-    first, _, last = str(value).partition("-")
-    return int(first), int(last or first)
-
-
 @dataclass
 class FileRecords:
     """The records of one file (the seed catalogue or a fact file), with the seeds they cite."""

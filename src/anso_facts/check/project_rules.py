@@ -19,9 +19,9 @@ from anso_facts.check.evidence import (
 )
 from anso_facts.check.file_rules import record_finding, ungrounded_message
 from anso_facts.check.graphs import cycles, graph_of, shortest_path
-from anso_facts.check.loader import parse_lines
 from anso_facts.check.registry import Rule, rule
 from anso_facts.check.rows import LOCATOR
+from anso_facts.check.seedtext import parse_lines
 from anso_facts.model import dates
 from anso_facts.model.problems import Finding, Problem, did_you_mean
 from anso_facts.model.tables import CITE_TABLE, TABLE_BY_NAME, TABLES

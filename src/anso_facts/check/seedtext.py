@@ -1,4 +1,4 @@
-"""Finding a quote in a seed's text.
+"""Finding a quote in a seed's text, and a citation's quote in its lines.
 
 Matching forgives line breaks, runs of white space, a word hyphenated at a line end ("Interna-" + "tional",
 also across a blank line, matched as "International" or as "Interna-tional"), and typographic quote marks
@@ -31,6 +31,12 @@ _LETTER = r"[^\W\d_]"
 # (The lookahead lets the search skip quickly to the next hyphen or white space.)
 _BREAKS = re.compile(rf"(?=[-\s])(?:(?P<hyphen>(?<={_LETTER})-[ \t]*\n\s*(?={_LETTER}))|\s{{2,}}|[^\S ])")
 _SPACE = re.compile(r"\s+")
+
+
+def parse_lines(value) -> tuple[int, int]:
+    """A citation's or exclusion's `lines`: `12` or `'12-14'` -> (12, 14)."""
+    first, _, last = str(value).partition("-")
+    return int(first), int(last or first)
 
 
 @lru_cache(maxsize=1 << 16)  # names, titles and acronyms are looked for again and again
@@ -201,3 +207,16 @@ class SeedTexts(Mapping):
 
     def __len__(self) -> int:
         return len(self._bytes)
+
+    def cited_text(self, cite: dict) -> SeedText | None:
+        """The text of a citation's seed if it has the cited lines; None for a missing seed, or lines reversed or
+        past its end (which the file rules report)."""
+        first, last = parse_lines(cite["lines"])
+        text = self.get(cite["seed"])
+        return text if text is not None and first <= last <= text.line_count else None
+
+    def locate(self, cite: dict) -> Match | None:
+        """Where a citation's quote stands within its cited lines; None if it does not, or if its seed or lines
+        are not there."""
+        text = self.cited_text(cite)
+        return None if text is None else text.find(cite["quote"], *parse_lines(cite["lines"]))
