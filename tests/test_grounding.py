@@ -5,7 +5,7 @@ each one does with each form the seeds use."""
 import pytest
 
 from anso_facts.check.grounding import dates_in, numbers_in, urls_in
-from anso_facts.check.seedtext import SeedText, SeedTexts, parse_lines
+from anso_facts.check.seedtext import SeedText, SeedTexts, closest_words, parse_lines
 
 
 @pytest.mark.parametrize(
@@ -104,3 +104,11 @@ def test_a_citation_is_located_only_in_lines_its_seed_has(seed, lines, found):
     match = SEEDS.locate(cite)
     assert (match and (match.char_start, match.char_end)) == found
     assert (SEEDS.cited_text(cite) is not None) == (seed == "s" and lines in ("1-2", 1))
+
+
+def test_the_closest_words_word_by_word_or_letter_by_letter():
+    text = "the China Association for Science and Technology met".split()
+    assert closest_words("Chinese Association".split(), [text], (2, 3)) is None  # one word of two: not close
+    assert closest_words("China Association of Science".split(), [text], (3, 4, 5)) == text[1:5]
+    assert closest_words("Chna Asociation", [text], (2,), " ".join) == ["China", "Association"]
+    assert closest_words("Unrelated", [text, []], (1,), " ".join) is None

@@ -10,13 +10,12 @@ the quote-matching rules (seedtext.py); a value is matched as whole words."""
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from anso_facts.check.grounding import date_spans, number_spans, urls_in
 from anso_facts.check.loader import FileRecords, Record
-from anso_facts.check.seedtext import SeedText
+from anso_facts.check.seedtext import SeedText, closest_words
 from anso_facts.model import dates
 from anso_facts.model.tables import GROUNDED, TABLE_BY_NAME, TABLES
 
@@ -229,14 +228,7 @@ def reference_evidence(
 
 
 def _closest(words: str, spans: Iterable[Span]) -> str:
-    """The words of the quotes most like `words`, if any come close."""
-    size = len(words.split())
-    best, best_ratio = "", 0.6
-    for span in spans:
-        text = span.text.normalised(span.start, span.end)[0].split()
-        for start in range(max(1, len(text) - size + 1)):
-            window = " ".join(text[start : start + size])
-            ratio = difflib.SequenceMatcher(None, words, window).ratio()
-            if ratio > best_ratio:
-                best, best_ratio = window, ratio
-    return best
+    """The words of the quotes most like `words` (as many, compared letter by letter), if any come close."""
+    quotes = (span.text.normalised(span.start, span.end)[0].split() for span in spans)
+    closest = closest_words(words, quotes, (len(words.split()),), " ".join)
+    return " ".join(closest) if closest else ""

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from anso_facts.check.evidence import Unfound, file_evidence
 from anso_facts.check.loader import FileRecords, Record
 from anso_facts.check.registry import Rule, rule
-from anso_facts.check.seedtext import normalise_quote, parse_lines
+from anso_facts.check.seedtext import closest_words, normalise_quote, parse_lines
 from anso_facts.check.validate import unsafe_texts
 from anso_facts.model import dates
 from anso_facts.model.problems import Finding, display_path
@@ -139,17 +139,12 @@ def _elsewhere(loaded: FileRecords, cite: dict, first: int, last: int) -> str:
 
 
 def _closest_passage(quote: str, lines: str) -> str:
-    """The passage of the cited lines most like the quote, and the words that differ, or '' if none is close."""
+    """The passage of the cited lines most like the quote (of about as many words, compared word by word), and
+    the words that differ, or '' if none is close."""
     import difflib
 
-    mine, theirs = quote.split(), lines.split()
-    best, best_ratio = None, 0.6
-    for size in {max(1, len(mine) + d) for d in (-1, 0, 1)}:
-        for start in range(max(1, len(theirs) - size + 1)):
-            window = theirs[start : start + size]
-            ratio = difflib.SequenceMatcher(None, mine, window).ratio()
-            if ratio > best_ratio:
-                best, best_ratio = window, ratio
+    mine = quote.split()
+    best = closest_words(mine, [lines.split()], {max(1, len(mine) + d) for d in (-1, 0, 1)})
     if best is None:
         return ""
     differ = difflib.SequenceMatcher(None, mine, best).get_opcodes()

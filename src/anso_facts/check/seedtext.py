@@ -7,9 +7,10 @@ also across a blank line, matched as "International" or as "Interna-tional"), an
 
 from __future__ import annotations
 
+import difflib
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -42,6 +43,26 @@ def parse_lines(value) -> tuple[int, int]:
 @lru_cache(maxsize=1 << 16)  # names, titles and acronyms are looked for again and again
 def normalise_quote(quote: str) -> str:
     return _SPACE.sub(" ", quote.translate(TYPOGRAPHIC)).strip()
+
+
+CLOSE_ENOUGH = 0.6  # the difflib ratio above which words are shown as the closest to what was looked for
+
+
+def closest_words(
+    wanted: Sequence, texts: Iterable[list[str]], sizes: Iterable[int], compared: Callable[[list[str]], Sequence] = list
+) -> list[str] | None:
+    """The run of words, of one of `sizes` words, in `texts` (each a list of words) most like `wanted`, or None if
+    none comes close: for a message that shows a curator what the seed says instead. A run is compared with
+    difflib as `compared` makes it: its words (to compare word by word) or its words joined (letter by letter)."""
+    best, best_ratio = None, CLOSE_ENOUGH
+    for words in texts:
+        for size in sizes:
+            for start in range(max(1, len(words) - size + 1)):
+                run = words[start : start + size]
+                ratio = difflib.SequenceMatcher(None, wanted, compared(run)).ratio()
+                if ratio > best_ratio:
+                    best, best_ratio = run, ratio
+    return best
 
 
 class _View:
