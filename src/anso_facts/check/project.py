@@ -68,7 +68,7 @@ class Project:
     products: list[Any] = field(default_factory=list)
     _columns: dict[tuple[str, str], list] = field(default_factory=dict, repr=False)
     _ids_in: dict[tuple[str, ...], set[str]] = field(default_factory=dict, repr=False)
-    memo: dict = field(default_factory=dict, repr=False)  # what the rules make once (project_rules.project_evidence)
+    memo: dict = field(default_factory=dict, repr=False)  # what the rules make once (evidence.project_evidence)
 
     def column(self, table: str, name: str) -> list:
         """One column of a table (of those in project_rules.COLUMNS_READ), every file's rows in file order."""
