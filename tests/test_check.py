@@ -306,7 +306,8 @@ def test_every_problem_code_is_declared_by_one_emitter_exercised_and_documented(
     outside the rules), and no other code is; each is expected by a bad fixture or asserted by a test;
     docs/checks.md lists them."""
     import anso_facts.check.run  # noqa: F401  (imports every emitter: the loader, the file and project rules)
-    from anso_facts.model.problems import CHECKS, EMITTERS, checks_markdown, emitter_of
+    from anso_facts.check.registry import EMITTERS, emitter_of
+    from anso_facts.model.problems import CHECKS, checks_markdown
 
     declared = sorted(code for codes in EMITTERS.values() for code in codes)
     assert declared == sorted(CHECKS)
@@ -319,7 +320,8 @@ def test_every_problem_code_is_declared_by_one_emitter_exercised_and_documented(
 
 
 def test_a_rule_that_yields_a_code_it_does_not_declare_fails():
-    from anso_facts.model.problems import Finding, YamlFile, rule
+    from anso_facts.check.registry import rule
+    from anso_facts.model.problems import Finding, YamlFile
 
     registry: list = []
 
@@ -333,7 +335,7 @@ def test_a_rule_that_yields_a_code_it_does_not_declare_fails():
 
 
 def test_a_code_is_declared_once():
-    from anso_facts.model.problems import emits
+    from anso_facts.check.registry import emits
 
     with pytest.raises(AssertionError, match="'duplicate-id' is declared by anso_facts.check.project_rules"):
 

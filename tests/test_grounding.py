@@ -5,7 +5,7 @@ each one does with each form the seeds use."""
 import pytest
 
 from anso_facts.check.grounding import dates_in, numbers_in, urls_in
-from anso_facts.check.seedtext import SeedText
+from anso_facts.check.seedtext import SeedText, SeedTexts, closest_words, parse_lines
 
 
 @pytest.mark.parametrize(
@@ -78,3 +78,37 @@ SEED = SeedText("The Interna-\ntional  Alliance\n\nof \u201cScience\u201d Org-\n
 def test_a_quote_in_its_lines(quote, lines, found):
     match = SEED.find(quote, *lines)
     assert (match and (match.char_start, match.char_end, match.line_start, match.line_end)) == found
+
+
+def test_lines_parse_as_one_line_or_a_range():
+    assert parse_lines(12) == (12, 12)
+    assert parse_lines("12-14") == (12, 14)
+
+
+SEEDS = SeedTexts({"s": SEED.text.encode(), "gone": None})
+
+
+@pytest.mark.parametrize(
+    "seed, lines, found",
+    [
+        ("s", "1-2", (4, 29)),
+        ("s", 1, None),  # not within the cited lines
+        ("s", "2-1", None),  # lines reversed
+        ("s", "1-7", None),  # past the seed's end
+        ("gone", "1-2", None),  # no such seed's text
+        ("missing", "1-2", None),
+    ],
+)
+def test_a_citation_is_located_only_in_lines_its_seed_has(seed, lines, found):
+    cite = {"seed": seed, "lines": lines, "quote": "International Alliance"}
+    match = SEEDS.locate(cite)
+    assert (match and (match.char_start, match.char_end)) == found
+    assert (SEEDS.cited_text(cite) is not None) == (seed == "s" and lines in ("1-2", 1))
+
+
+def test_the_closest_words_word_by_word_or_letter_by_letter():
+    text = "the China Association for Science and Technology met".split()
+    assert closest_words("Chinese Association".split(), [text], (2, 3)) is None  # one word of two: not close
+    assert closest_words("China Association of Science".split(), [text], (3, 4, 5)) == text[1:5]
+    assert closest_words("Chna Asociation", [text], (2,), " ".join) == ["China", "Association"]
+    assert closest_words("Unrelated", [text, []], (1,), " ".join) is None

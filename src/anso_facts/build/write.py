@@ -27,13 +27,13 @@ from anso_facts.build.arrow_tables import (
 from anso_facts.build.card import dataset_card, temporal_coverage
 from anso_facts.build.labels import record_labels, with_labels
 from anso_facts.build.swap import recover, swap_into_place
-from anso_facts.check.evidence import EVIDENCE_TABLE
+from anso_facts.check.evidence import EVIDENCE_TABLE, project_evidence
 from anso_facts.check.project import Project
-from anso_facts.check.project_rules import project_evidence
+from anso_facts.check.registry import emitter_of
 from anso_facts.check.run import check
 from anso_facts.model.datacite import datacite_xml
 from anso_facts.model.metadata import citation_cff, croissant, datapackage_metadata, package_dataset, zenodo_metadata
-from anso_facts.model.problems import checks_markdown, emitter_of
+from anso_facts.model.problems import checks_markdown
 from anso_facts.model.schemas import data_dictionary, examples, json_schemas, table_schema
 from anso_facts.model.tables import ALL_TABLES, Table
 from anso_facts.model.vocabularies import Vocabularies

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from anso_facts.check.evidence import is_description
-from anso_facts.check.loader import parse_lines
+from anso_facts.check.seedtext import parse_lines
 from anso_facts.model.tables import TABLE_BY_NAME, TABLES, Field, Table
 
 if TYPE_CHECKING:

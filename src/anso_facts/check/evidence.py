@@ -5,24 +5,33 @@ A value that stands on its own (a name, an acronym, a title, a figure, a date, a
 record's own citations, one file at a time (`file_evidence`). A reference is grounded where the referred
 record's name, acronym or an alias, or for a person the surname, stands in one of the referring record's
 quotes; the referred record may be curated in another file, so references are looked for across the project
-(`reference_evidence`). Each citation is searched in its seed between the offsets its quote was found at, with
+(`project_evidence`). Each citation is searched in its seed between the offsets its quote was found at, with
 the quote-matching rules (seedtext.py); a value is matched as whole words."""
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterable, Iterator
+import pickle
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from anso_facts.check.grounding import date_spans, number_spans, urls_in
-from anso_facts.check.loader import FileRecords, Record, parse_lines
-from anso_facts.check.seedtext import SeedText
+from anso_facts.check.loader import FileRecords, Record
+from anso_facts.check.seedtext import SeedText, closest_words
 from anso_facts.model import dates
-from anso_facts.model.tables import GROUNDED, TABLE_BY_NAME, TABLES
+from anso_facts.model.tables import CITE_TABLE, GROUNDED, TABLE_BY_NAME, TABLES
+from anso_facts.support.cache import Cache, kept
 
 EVIDENCE_TABLE = "evidence"
 STATED = tuple(kind for kind in GROUNDED if kind != "reference")  # what stands in the quotes itself
 NAMED_TABLES = ("organizations", "people", "events", "resources", "agreements")  # what a reference is matched by
+NAMING_COLUMNS = {  # the columns of the project's rows that a reference is grounded by (names_by_id)
+    **{
+        table: ("id", *(f.name for f in TABLE_BY_NAME[table].fields if f.name in ("name", "acronym")))
+        for table in NAMED_TABLES
+    },
+    "aliases": ("organization_id", "alias"),
+}
 
 
 @dataclass(frozen=True)
@@ -76,10 +85,9 @@ def record_spans(record: Record, loaded: FileRecords) -> list[Span]:
     """The record's citations whose quotes stand where they say."""
     spans = []
     for position, cite in enumerate(record.data.get("cite", ()), 1):
-        text = loaded.seed_texts.get(cite["seed"])
-        first, last = parse_lines(cite["lines"])
-        match = text.find(cite["quote"], first, last) if text and first <= last <= text.line_count else None
-        if text and match:
+        match = loaded.seed_texts.locate(cite)
+        if match:
+            text = loaded.seed_texts[cite["seed"]]
             spans.append(Span(f"{record.id}#{position}", text, match.char_start, match.char_end))
     return spans
 
@@ -230,14 +238,74 @@ def reference_evidence(
 
 
 def _closest(words: str, spans: Iterable[Span]) -> str:
-    """The words of the quotes most like `words`, if any come close."""
-    size = len(words.split())
-    best, best_ratio = "", 0.6
-    for span in spans:
-        text = span.text.normalised(span.start, span.end)[0].split()
-        for start in range(max(1, len(text) - size + 1)):
-            window = " ".join(text[start : start + size])
-            ratio = difflib.SequenceMatcher(None, words, window).ratio()
-            if ratio > best_ratio:
-                best, best_ratio = window, ratio
-    return best
+    """The words of the quotes most like `words` (as many, compared letter by letter), if any come close."""
+    quotes = (span.text.normalised(span.start, span.end)[0].split() for span in spans)
+    closest = closest_words(words, quotes, (len(words.split()),), " ".join)
+    return " ".join(closest) if closest else ""
+
+
+class CheckedFile(Protocol):
+    """What the evidence of references reads of one file's check (check.project.FileCheck)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def columns(self) -> dict[str, dict[str, list]]: ...
+
+
+class CheckedProject(Protocol):
+    """What the evidence of references reads of the checked project (check.project.Project, which imports this
+    module through rows.py, so is not imported here)."""
+
+    @property
+    def catalogue(self) -> FileRecords: ...
+
+    @property
+    def files(self) -> Sequence[CheckedFile]: ...
+
+    @property
+    def cache(self) -> Cache | None: ...
+
+    @property
+    def memo(self) -> dict: ...
+
+    def column(self, table: str, name: str) -> list: ...
+
+
+def project_evidence(project: CheckedProject) -> tuple[list[dict], list[Unfound]]:
+    """The evidence of every reference, and the references none of their record's quotes names; made once, for
+    the rule that reports them (project_rules.references_are_grounded) and for the evidence rows the build
+    writes."""
+    if "evidence" not in project.memo:
+        named = {
+            table: {name: project.column(table, name) for name in names} for table, names in NAMING_COLUMNS.items()
+        }
+        names = names_by_id(named)
+        rows: list[dict] = []
+        unfound: list[Unfound] = []
+        for result in project.files:
+            found_rows, found_unfound = _file_reference_evidence(project, result, names)
+            rows += found_rows
+            unfound += found_unfound
+        project.memo["evidence"] = rows, unfound
+    return project.memo["evidence"]
+
+
+def _file_reference_evidence(
+    project: CheckedProject, result: CheckedFile, names: dict[str, list[tuple[str, str]]]
+) -> tuple[list[dict], list[Unfound]]:
+    """The evidence of one file's references; kept in the cache under the file's references, citations and the
+    names of the records they refer to, so that after an edit only the files it touches are searched again."""
+    refs = list(references(result.columns))
+    if not refs:
+        return [], []
+    targets = sorted({target for _, _, target in refs})
+    return kept(
+        project.cache,
+        f"references of {result.name}",
+        lambda: pickle.dumps(
+            (refs, result.columns[CITE_TABLE], [(target, names.get(target, [])) for target in targets])
+        ),
+        lambda: reference_evidence(refs, names, spans_by_record(result.columns, project.catalogue.seed_texts)),
+    )

@@ -9,10 +9,12 @@ import hashlib
 from collections.abc import Iterator
 
 from anso_facts.check.evidence import Unfound, file_evidence
-from anso_facts.check.loader import FileRecords, Record, parse_lines, unsafe_texts
-from anso_facts.check.seedtext import normalise_quote
+from anso_facts.check.loader import FileRecords, Record
+from anso_facts.check.registry import Rule, rule
+from anso_facts.check.seedtext import closest_words, normalise_quote, parse_lines
+from anso_facts.check.validate import unsafe_texts
 from anso_facts.model import dates
-from anso_facts.model.problems import Finding, Rule, display_path, rule
+from anso_facts.model.problems import Finding, display_path
 from anso_facts.model.tables import TABLE_BY_NAME
 from anso_facts.support.plaintext import FORMULA_STARTS, unsafe_character
 
@@ -108,11 +110,10 @@ def line_ranges_inside_seeds(loaded: FileRecords) -> Iterator[Finding]:
 def quotes_stand_in_their_lines(loaded: FileRecords) -> Iterator[Finding]:
     for record in loaded.records:
         for i, cite in citations(record):
-            text = loaded.seed_texts.get(cite["seed"])
-            first, last = parse_lines(cite["lines"])
-            if text is None or not first <= last <= text.line_count:
+            if loaded.seed_texts.cited_text(cite) is None:
                 continue  # reported by the rules above
-            if text.find(cite["quote"], first, last) is None:
+            if loaded.seed_texts.locate(cite) is None:
+                first, last = parse_lines(cite["lines"])
                 yield record_finding(
                     record,
                     ("cite", i, "quote"),
@@ -138,17 +139,12 @@ def _elsewhere(loaded: FileRecords, cite: dict, first: int, last: int) -> str:
 
 
 def _closest_passage(quote: str, lines: str) -> str:
-    """The passage of the cited lines most like the quote, and the words that differ, or '' if none is close."""
+    """The passage of the cited lines most like the quote (of about as many words, compared word by word), and
+    the words that differ, or '' if none is close."""
     import difflib
 
-    mine, theirs = quote.split(), lines.split()
-    best, best_ratio = None, 0.6
-    for size in {max(1, len(mine) + d) for d in (-1, 0, 1)}:
-        for start in range(max(1, len(theirs) - size + 1)):
-            window = theirs[start : start + size]
-            ratio = difflib.SequenceMatcher(None, mine, window).ratio()
-            if ratio > best_ratio:
-                best, best_ratio = window, ratio
+    mine = quote.split()
+    best = closest_words(mine, [lines.split()], {max(1, len(mine) + d) for d in (-1, 0, 1)})
     if best is None:
         return ""
     differ = difflib.SequenceMatcher(None, mine, best).get_opcodes()

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from anso_facts.check.loader import CATALOGUE, VOCABULARIES, data_files
+from anso_facts.check.files import CATALOGUE, VOCABULARIES, data_files
 from anso_facts.model.tables import TABLE_BY_NAME
 from anso_facts.support import yamlsafe
 

@@ -1,26 +1,23 @@
-"""`check`, first step: read a YAML file, parse it strictly (yamlsafe), validate it against its JSON Schema, and hand on
-the records that pass, as plain dicts. The seed catalogue is read first: the seeds it lists are what every
-citation is checked against."""
+"""`check`, first step: read a YAML file, parse it strictly (yamlsafe), validate it (validate.py), and hand on
+the records that pass, as plain dicts. The seed catalogue and the vocabularies are read first: the seeds it lists
+are what every citation is checked against, the vocabularies what every kind is. Where the files are is
+files.py's."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from anso_facts.check.files import CATALOGUE, VOCABULARIES, plain_file_inside
+from anso_facts.check.registry import emits
 from anso_facts.check.seedtext import SeedTexts
-from anso_facts.model.problems import Problem, YamlFile, did_you_mean, display_path, emits, relative_name
-from anso_facts.model.vocabularies import FILE as VOCABULARIES_FILE
+from anso_facts.check.validate import schema_errors, unsafe_texts
+from anso_facts.model.problems import Problem, YamlFile, relative_name
 from anso_facts.model.vocabularies import Vocabularies
 from anso_facts.model.vocabularies import from_document as vocabularies_from
 from anso_facts.model.vocabularies import schema as vocabularies_schema
 from anso_facts.support import yamlsafe
-from anso_facts.support.plaintext import FORMULA_STARTS, character_name, texts, unsafe_character
 
-CATALOGUE = Path("seeds/seeds.yaml")
-DATA = Path("data")
-VOCABULARIES = VOCABULARIES_FILE  # data/vocabularies.yaml: read as the catalogue is, before the fact files
 MAX_FILE_BYTES = 32 * 1024 * 1024
 NOT_COMPARED = " (until the file loads, nothing that depends on its records is checked)"
 
@@ -35,12 +32,6 @@ class Record:
     @property
     def id(self) -> str:
         return self.data["id"]
-
-
-def parse_lines(value) -> tuple[int, int]:
-    """A citation's or exclusion's `lines`: `12` or `'12-14'` -> (12, 14)."""
-    first, _, last = str(value).partition("-")
-    return int(first), int(last or first)
 
 
 @dataclass
@@ -58,99 +49,17 @@ class FileRecords:
         return [r for r in self.records if r.table == name]
 
 
-LINK_FOLDERS = (DATA, CATALOGUE.parent, Path("docs"))  # where a symbolic link is refused (see `links`)
-
-
-def _walk(folder: Path) -> Iterator[Path]:
-    """Every entry under `folder`, symbolic links included but never followed."""
-    for parent, folders, files in os.walk(folder):
-        yield from (Path(parent, name) for name in sorted(folders + files))
-
-
-@emits("symlink")
-def links(root: Path) -> list[Problem]:
-    """A symbolic link in data/, seeds/ or docs/ (or one of those folders a link): refused, so that nothing
-    outside the checkout is read or shown. Its target is neither followed nor named."""
-    found = [root / folder for folder in LINK_FOLDERS if (root / folder).is_symlink()]
-    found += [
-        path
-        for folder in LINK_FOLDERS
-        if not (root / folder).is_symlink()
-        for path in _walk(root / folder)
-        if path.is_symlink()
-    ]
-    return [
-        Problem(
-            relative_name(path, root),
-            1,
-            1,
-            "symlink",
-            "is a symbolic link, which is not read: put the file itself here",
-        )
-        for path in found
-    ]
-
-
-def _plain_file(path: Path) -> bool:
-    return path.is_file() and not path.is_symlink()
-
-
-def plain_file_inside(root: Path, name: Path) -> bool:
-    """Whether ROOT/NAME is a plain file reached through no symbolic link: one that can be read without leaving
-    the checkout."""
-    path = root
-    for part in name.parts:
-        path = path / part
-        if path.is_symlink():
-            return False
-    return path.is_file()
-
-
-def data_files(root: Path) -> list[Path]:
-    """Every plain file under data/, in path order: the fact files (.yaml) and any other (see unread_files);
-    no symbolic link (see `links`)."""
-    if (root / DATA).is_symlink():
-        return []
-    return sorted((p for p in _walk(root / DATA) if _plain_file(p)), key=lambda p: p.as_posix())
-
-
 def read_catalogue(root: Path) -> bytes | None:
     """The seed catalogue's bytes; None if it is missing or a symbolic link."""
     return (root / CATALOGUE).read_bytes() if plain_file_inside(root, CATALOGUE) else None
 
 
-@emits("unread-file", "unnamed-seed")
-def unread_files(root: Path, catalogue: FileRecords, in_data: list[Path]) -> list[Problem]:
-    """Files the check would silently pass over: in data/ (`in_data`, see data_files), anything but a .yaml
-    fact file; in seeds/, a seed the catalogue does not name."""
-    problems = []
-    for path in in_data:
-        if path.suffix != ".yaml":
-            hint = "rename it to .yaml" if path.suffix == ".yml" else "only .yaml fact files belong in data/"
-            problems.append(Problem(relative_name(path, root), 1, 1, "unread-file", f"this file is not read: {hint}"))
-    named = {CATALOGUE.name, *(seed.data["file"] for seed in catalogue.records)}
-    if len(catalogue.ids) > len(catalogue.records):  # an entry failed its schema: its file may be one of these,
-        return problems  # and the entry's own problem is the real one
-    for path in sorted((root / "seeds").iterdir()) if (root / "seeds").is_dir() else ():
-        if path.name not in named and not path.is_symlink():
-            problems.append(
-                Problem(
-                    relative_name(path, root),
-                    1,
-                    1,
-                    "unnamed-seed",
-                    "no seed in seeds/seeds.yaml names this file: add it to the catalogue, or remove it",
-                )
-            )
-    return problems
-
-
-def seed_files(root: Path) -> dict[str, bytes]:
-    """Every file in seeds/ but the catalogue, by name, with its bytes."""
-    folder = root / CATALOGUE.parent
-    if not folder.is_dir() or folder.is_symlink():
-        return {}
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if _plain_file(p) and p.name != CATALOGUE.name}
+def seed_file_names(catalogue: FileRecords) -> set[str] | None:
+    """The files in seeds/ the catalogue names (itself too); None if one of its entries failed its schema, as
+    that entry's file may be any of them (see files.unread_files)."""
+    if len(catalogue.ids) > len(catalogue.records):
+        return None
+    return {CATALOGUE.name, *(seed.data["file"] for seed in catalogue.records)}
 
 
 def with_seeds(
@@ -239,28 +148,6 @@ def load_document(path: Path, root: Path, schema: dict, data: bytes) -> tuple[ob
     return document, problems
 
 
-@emits("control-character", "formula-text")
-def unsafe_texts(value, searched: bool = True) -> Iterator[tuple[tuple, str, str]]:
-    """(path, code, message) of each text in `value` (a document, or a record's data) that holds a control or
-    bidirectional character, or starts as a spreadsheet formula (plaintext.py). Unless `searched`, no text is
-    searched for such a character (one a file does not hold: see file_rules.text_is_plain)."""
-    for at, text in texts(value):
-        unsafe = unsafe_character(text) if searched else None
-        if unsafe:
-            yield (
-                at,
-                "control-character",
-                f"{display_path(at)} holds the control character "
-                f"{character_name(unsafe.group())} at character {unsafe.start() + 1}",
-            )
-        if text[:1] in FORMULA_STARTS:
-            yield (
-                at,
-                "formula-text",
-                f"{display_path(at)} starts with {text[0]!r}, which a spreadsheet would run as a formula",
-            )
-
-
 @emits("file-too-large")
 def load_file(
     path: Path, root: Path, schema: dict, data: bytes | None = None
@@ -292,87 +179,3 @@ def load_file(
             if (table, index) not in invalid and (table,) not in invalid:
                 records.append(Record(table, item, source, (table, index)))
     return records, ids, problems
-
-
-_FAST: dict = {}
-_EXPLAINING: dict = {}
-
-
-_CODES = {
-    "required": "missing-field",
-    "type": "wrong-type",
-    "enum": "not-allowed-value",
-    "const": "not-allowed-value",
-    "pattern": "bad-format",
-    "format": "bad-format",
-    "minimum": "out-of-range",
-    "maximum": "out-of-range",
-    "exclusiveMinimum": "out-of-range",
-    "exclusiveMaximum": "out-of-range",
-    "minLength": "out-of-range",
-    "maxLength": "out-of-range",
-    "minItems": "out-of-range",
-    "maxItems": "out-of-range",
-}
-
-
-def schema_errors(schema: dict, document) -> list[tuple[tuple, str, str]]:
-    """(path, code, message) of every way `document` breaks the JSON Schema `schema`.
-
-    A document is first checked by jsonschema-rs, which is about a hundred times faster; only a document it
-    rejects goes through `jsonschema`, whose errors carry the paths that become file:line:column. A test holds
-    the two to the same verdict on the real data and on every bad fixture. The validators are made once per
-    schema (a schema is made once per run: see schemas.json_schemas)."""
-    key = id(schema)
-    if key not in _FAST:
-        import jsonschema_rs
-
-        _FAST[key] = schema, jsonschema_rs.validator_for(schema)  # the schema kept alive with its key
-    if _FAST[key][1].is_valid(document):
-        return []
-    if key not in _EXPLAINING:
-        from jsonschema import Draft202012Validator
-
-        _EXPLAINING[key] = Draft202012Validator(schema)
-    return [found for error in _EXPLAINING[key].iter_errors(document) for found in _explained(error, document)]
-
-
-@emits("unknown-field", "missing-field", "wrong-type", "not-allowed-value", "bad-format", "out-of-range", "schema")
-def _explained(error, document) -> list[tuple[tuple, str, str]]:
-    """(path, code, message) of one error of `jsonschema`: one for each unknown field, else one."""
-    from anso_facts.model.schemas import PATTERN_MEANINGS
-
-    path = tuple(error.absolute_path)
-    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = error.schema.get("properties", {})
-        what = "field" if path else "table"
-        return [
-            (
-                path + (key,),
-                "unknown-field",
-                f"{_where(document, path + (key,))}: unknown {what} {key!r}; {_closest(key, allowed)}",
-            )
-            for key in sorted(k for k in error.instance if k not in allowed)
-        ]
-    where = _where(document, path)
-    if error.validator == "pattern" and error.validator_value in PATTERN_MEANINGS:
-        return [(path, "bad-format", f"{where}: {error.instance!r} {PATTERN_MEANINGS[error.validator_value]}")]
-    if error.validator == "maxLength":
-        too_long = f"{len(error.instance)} characters long, more than the {error.validator_value} allowed"
-        return [(path, "out-of-range", f"{where}: {too_long}")]
-    return [(path, _CODES.get(error.validator, "schema"), f"{where}: {error.message}")]
-
-
-def _where(document, path: tuple) -> str:
-    """Where a value is, for a message: 'stat-x: value' for a field of a record with an id, else its path."""
-    if len(path) >= 2 and isinstance(document, dict) and isinstance(path[1], int):
-        items = document.get(path[0])
-        record = items[path[1]] if isinstance(items, list) and path[1] < len(items) else None
-        if isinstance(record, dict) and isinstance(record.get("id"), str):
-            return ": ".join(filter(None, (record["id"], display_path(path[2:]))))
-    return display_path(path) or "file"
-
-
-def _closest(name: str, allowed) -> str:
-    hint = did_you_mean(name, allowed, most=1)
-    return f"{hint + ' ' if hint else ''}expected one of {', '.join(sorted(allowed))}"

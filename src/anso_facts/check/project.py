@@ -11,7 +11,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from anso_facts.check.loader import FileRecords, plain_file_inside
+from anso_facts.check.files import plain_file_inside
+from anso_facts.check.loader import FileRecords
 from anso_facts.check.rows import LOCATOR
 from anso_facts.model.problems import LOAD_FAILURES, Finding, Problem, YamlFile
 from anso_facts.support import yamlsafe
@@ -67,7 +68,7 @@ class Project:
     products: list[Any] = field(default_factory=list)
     _columns: dict[tuple[str, str], list] = field(default_factory=dict, repr=False)
     _ids_in: dict[tuple[str, ...], set[str]] = field(default_factory=dict, repr=False)
-    memo: dict = field(default_factory=dict, repr=False)  # what the rules make once (project_rules.project_evidence)
+    memo: dict = field(default_factory=dict, repr=False)  # what the rules make once (evidence.project_evidence)
 
     def column(self, table: str, name: str) -> list:
         """One column of a table (of those in project_rules.COLUMNS_READ), every file's rows in file order."""

@@ -5,29 +5,21 @@ fixture in tests/fixtures/bad/ that shows them."""
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
-from anso_facts.check.evidence import (
-    NAMED_TABLES,
-    Unfound,
-    names_by_id,
-    reference_evidence,
-    references,
-    spans_by_record,
-)
+from anso_facts.check.evidence import NAMING_COLUMNS, project_evidence
 from anso_facts.check.file_rules import record_finding, ungrounded_message
 from anso_facts.check.graphs import cycles, graph_of, shortest_path
-from anso_facts.check.loader import parse_lines
+from anso_facts.check.registry import Rule, rule
 from anso_facts.check.rows import LOCATOR
+from anso_facts.check.seedtext import parse_lines
 from anso_facts.model import dates
-from anso_facts.model.problems import Finding, Problem, Rule, did_you_mean, rule
-from anso_facts.model.tables import CITE_TABLE, TABLE_BY_NAME, TABLES
-from anso_facts.support.cache import kept
+from anso_facts.model.problems import Finding, Problem, did_you_mean
+from anso_facts.model.tables import CITE_TABLE, TABLES
 
 if TYPE_CHECKING:
-    from anso_facts.check.project import FileCheck, Project
+    from anso_facts.check.project import Project
 
 PROJECT_RULES: list[Rule[Project]] = []
 
@@ -43,9 +35,8 @@ def _columns_read() -> dict[str, tuple[str, ...]]:
     read["records"] = ["id", "table", LOCATOR]
     read["relations"].append("relation")
     read[CITE_TABLE] = ["record_id", "position", "seed_id", "char_start", "char_end"]  # its id: record_id#position
-    for table in NAMED_TABLES:  # what a reference is grounded by (evidence.py)
-        read[table] += [f.name for f in TABLE_BY_NAME[table].fields if f.name in ("name", "acronym")]
-    read["aliases"] = ["organization_id", "alias"]
+    for table, names in NAMING_COLUMNS.items():  # what a reference is grounded by (evidence.py)
+        read[table] = [*read.get(table, ()), *names]
     read["inferences"] = ["record_id", "field"]
     for (table, name), (_, other_table, other_name) in _LATER_THAN.items():
         read[table] += [name, f"{name}_precision"]
@@ -272,44 +263,6 @@ def exclusions_hold_no_quote(project: Project) -> Iterator[Finding]:
                     f"excluded lines {exclusion['lines']} hold the quote of {', '.join(quoted)}: a line a "
                     f"quote stands on carries a fact, so remove the exclusion",
                 )
-
-
-def project_evidence(project: Project) -> tuple[list[dict], list[Unfound]]:
-    """The evidence of every reference, and the references none of their record's quotes names (evidence.py);
-    made once, for the rule below and for the evidence rows the build writes."""
-    if "evidence" not in project.memo:
-        named = {
-            table: {name: project.column(table, name) for name in COLUMNS_READ[table]}
-            for table in (*NAMED_TABLES, "aliases")
-        }
-        names = names_by_id(named)
-        rows: list[dict] = []
-        unfound: list[Unfound] = []
-        for result in project.files:
-            found_rows, found_unfound = _file_reference_evidence(project, result, names)
-            rows += found_rows
-            unfound += found_unfound
-        project.memo["evidence"] = rows, unfound
-    return project.memo["evidence"]
-
-
-def _file_reference_evidence(
-    project: Project, result: FileCheck, names: dict[str, list[tuple[str, str]]]
-) -> tuple[list[dict], list[Unfound]]:
-    """The evidence of one file's references; kept in the cache under the file's references, citations and the
-    names of the records they refer to, so that after an edit only the files it touches are searched again."""
-    refs = list(references(result.columns))
-    if not refs:
-        return [], []
-    targets = sorted({target for _, _, target in refs})
-    return kept(
-        project.cache,
-        f"references of {result.name}",
-        lambda: pickle.dumps(
-            (refs, result.columns[CITE_TABLE], [(target, names.get(target, [])) for target in targets])
-        ),
-        lambda: reference_evidence(refs, names, spans_by_record(result.columns, project.catalogue.seed_texts)),
-    )
 
 
 @rule(PROJECT_RULES, codes=("ungrounded-reference",))

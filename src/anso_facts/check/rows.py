@@ -9,7 +9,8 @@ import datetime as dt
 
 from anso_facts.check.evidence import EVIDENCE_TABLE, file_evidence
 from anso_facts.check.freetext import unsupported
-from anso_facts.check.loader import FileRecords, parse_lines
+from anso_facts.check.loader import FileRecords
+from anso_facts.check.seedtext import parse_lines
 from anso_facts.model import dates
 from anso_facts.model.schemas import Column, columns
 from anso_facts.model.tables import ALL_TABLES, CITE_TABLE, TABLE_BY_NAME, Table
@@ -48,8 +49,7 @@ def record_rows(records: FileRecords) -> Rows:
             rows["inferences"].append({"record_id": record.id, "field": name, "reason": reason})
         for position, cite in enumerate(record.data.get("cite", ()), 1):
             first, last = parse_lines(cite["lines"])
-            text = records.seed_texts.get(cite["seed"])
-            match = text.find(cite["quote"], first, last) if text and first <= last <= text.line_count else None
+            match = records.seed_texts.locate(cite)
             rows[CITE_TABLE].append(
                 {
                     "id": f"{record.id}#{position}",

@@ -2,10 +2,11 @@
 
 1. The seed catalogue and every file in seeds/ are read. A catalogue whose check is cached is not validated
    again (nor the validator imported); otherwise it is loaded first, as every citation is checked against it.
-2. Each fact file is loaded (loader.py), checked by the FILE_RULES and turned into rows (rows.py) on its own, and
-   so is the catalogue. What the project rules need of its rows is kept as a few plain columns. The result
-   depends on nothing but that file, the seeds and the code, so it comes from the cache when it can
-   (cache.py); files that are not cached are spread over all cores when there are enough of them.
+2. Each fact file is found (files.py), loaded (loader.py), checked by the FILE_RULES and turned into rows
+   (rows.py) on its own, and so is the catalogue. What the project rules need of its rows is kept as a few
+   plain columns. The result depends on nothing but that file, the seeds and the code, so it comes from the
+   cache when it can (cache.py); files that are not cached are spread over all cores when there are enough of
+   them.
 3. The PROJECT_RULES run across files, over those columns joined.
 Every problem is placed at file:line:column; the check reports them all, sorted.
 
@@ -21,19 +22,15 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from anso_facts.check.file_rules import FILE_RULES
+from anso_facts.check.files import CATALOGUE, VOCABULARIES, data_files, links, seed_files, unread_files
 from anso_facts.check.loader import (
-    CATALOGUE,
-    VOCABULARIES,
     FileRecords,
-    data_files,
-    links,
     load_catalogue,
     load_file,
     load_vocabularies,
     read_catalogue,
     read_vocabularies,
-    seed_files,
-    unread_files,
+    seed_file_names,
     with_seeds,
 )
 from anso_facts.check.project import FileCheck, Project
@@ -199,7 +196,7 @@ def _check(
     results = _results(checker, files, cache, keys, entries, producer, workers)
     project = Project(root, catalogue, [r[0] for r in results], cache, [r[1] for r in results])
     problems = [problem for result in project.files for problem in result.problems]
-    problems += unread_files(root, catalogue, in_data) + links(root)
+    problems += unread_files(root, in_data, seed_file_names(catalogue)) + links(root)
     if not any(result.failed_to_load for result in project.files):  # else they would report what follows from it
         problems += [placed(finding) for rule in PROJECT_RULES for finding in rule(project)]
     if cache and producer is None:  # a build removes them once it has asked for its own too (build.write.build)

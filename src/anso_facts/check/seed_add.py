@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from anso_facts.check.cite import double_quoted
-from anso_facts.check.loader import CATALOGUE
+from anso_facts.check.files import CATALOGUE
 from anso_facts.check.seedtext import SeedText
 from anso_facts.model.tables import DATE, SLUG
 from anso_facts.model.vocabularies import Vocabularies

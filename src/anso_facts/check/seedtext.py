@@ -1,4 +1,4 @@
-"""Finding a quote in a seed's text.
+"""Finding a quote in a seed's text, and a citation's quote in its lines.
 
 Matching forgives line breaks, runs of white space, a word hyphenated at a line end ("Interna-" + "tional",
 also across a blank line, matched as "International" or as "Interna-tional"), and typographic quote marks
@@ -7,9 +7,10 @@ also across a blank line, matched as "International" or as "Interna-tional"), an
 
 from __future__ import annotations
 
+import difflib
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -33,9 +34,35 @@ _BREAKS = re.compile(rf"(?=[-\s])(?:(?P<hyphen>(?<={_LETTER})-[ \t]*\n\s*(?={_LE
 _SPACE = re.compile(r"\s+")
 
 
+def parse_lines(value) -> tuple[int, int]:
+    """A citation's or exclusion's `lines`: `12` or `'12-14'` -> (12, 14)."""
+    first, _, last = str(value).partition("-")
+    return int(first), int(last or first)
+
+
 @lru_cache(maxsize=1 << 16)  # names, titles and acronyms are looked for again and again
 def normalise_quote(quote: str) -> str:
     return _SPACE.sub(" ", quote.translate(TYPOGRAPHIC)).strip()
+
+
+CLOSE_ENOUGH = 0.6  # the difflib ratio above which words are shown as the closest to what was looked for
+
+
+def closest_words(
+    wanted: Sequence, texts: Iterable[list[str]], sizes: Iterable[int], compared: Callable[[list[str]], Sequence] = list
+) -> list[str] | None:
+    """The run of words, of one of `sizes` words, in `texts` (each a list of words) most like `wanted`, or None if
+    none comes close: for a message that shows a curator what the seed says instead. A run is compared with
+    difflib as `compared` makes it: its words (to compare word by word) or its words joined (letter by letter)."""
+    best, best_ratio = None, CLOSE_ENOUGH
+    for words in texts:
+        for size in sizes:
+            for start in range(max(1, len(words) - size + 1)):
+                run = words[start : start + size]
+                ratio = difflib.SequenceMatcher(None, wanted, compared(run)).ratio()
+                if ratio > best_ratio:
+                    best, best_ratio = run, ratio
+    return best
 
 
 class _View:
@@ -201,3 +228,16 @@ class SeedTexts(Mapping):
 
     def __len__(self) -> int:
         return len(self._bytes)
+
+    def cited_text(self, cite: dict) -> SeedText | None:
+        """The text of a citation's seed if it has the cited lines; None for a missing seed, or lines reversed or
+        past its end (which the file rules report)."""
+        first, last = parse_lines(cite["lines"])
+        text = self.get(cite["seed"])
+        return text if text is not None and first <= last <= text.line_count else None
+
+    def locate(self, cite: dict) -> Match | None:
+        """Where a citation's quote stands within its cited lines; None if it does not, or if its seed or lines
+        are not there."""
+        text = self.cited_text(cite)
+        return None if text is None else text.find(cite["quote"], *parse_lines(cite["lines"]))

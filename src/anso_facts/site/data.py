@@ -15,8 +15,7 @@ from markupsafe import Markup
 
 from anso_facts.build.package import built_rows
 from anso_facts.check.coverage import SeedCoverage, coverage
-from anso_facts.check.loader import parse_lines
-from anso_facts.check.seedtext import SeedText
+from anso_facts.check.seedtext import SeedText, parse_lines
 from anso_facts.model.tables import TABLES
 from anso_facts.model.vocabularies import Vocabularies
 from anso_facts.site import tie_map
