@@ -80,7 +80,7 @@ PROJECT_WIDE = ("records", EVIDENCE_TABLE, UNSUPPORTED_TABLE)  # tables whose ro
 
 
 def with_reference_evidence(evidence: pa.Table, rows: list[dict]) -> pa.Table:
-    """Every file's evidence rows, with those of references (made across files: project_rules.project_evidence)."""
+    """Every file's evidence rows, with those of references (made across files: evidence.project_evidence)."""
     schema = arrow_schema(TABLE_BY_NAME[EVIDENCE_TABLE], checking=True)
     return pa.concat_tables([evidence, arrow_table(rows, schema)])
 
