@@ -352,12 +352,13 @@ def _reserved_draft(host: str) -> str | None:
 
 def cmd_reserve_doi(args) -> int:
     from anso_facts.model.metadata import DOI_FILE, METADATA, doi_record, write_doi_record, zenodo_record
+    from anso_facts.release.archive import archive_name
     from anso_facts.release.publishing import PublishError, shown
     from anso_facts.release.zenodo import SANDBOX, TOKEN_VARIABLE, ZENODO, Deposit
 
     host = SANDBOX if args.sandbox else ZENODO
     deposit = Deposit(
-        args.root / "dist" / f"anso-facts-{METADATA['version']}.zip",
+        args.root / "dist" / archive_name(METADATA["version"]),
         zenodo_record(),
         host,
         args.new_version_of,

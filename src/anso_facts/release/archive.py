@@ -50,6 +50,11 @@ NOTES = Path("docs") / "changes"  # an optional curator's note for a version: do
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can store
 
 
+def archive_name(version: str = __version__) -> str:
+    """The release archive's file name, in dist/ and in versions.json; its members are under its stem."""
+    return f"anso-facts-{version}.zip"
+
+
 def schema_version(version: str = __version__) -> str:
     """The schema changes incompatibly only with a new major version (see the README's version rules)."""
     return version.split(".")[0]
@@ -320,7 +325,7 @@ def release(root: Path, dist: Path | None = None, previous: str | None = None) -
             "metadata.py makes now): run `anso-facts build`, then release"
         )
     changed = changes(root, previous or previous_release(root))
-    folder = f"anso-facts-{__version__}"
+    name = archive_name()
     contents = {name: _read(root, name) for name in files}
     contents["README.md"] = _read(root, CARD.as_posix())  # the dataset card
     contents["datacite.xml"] = _read(root, DATACITE.as_posix())
@@ -333,12 +338,12 @@ def release(root: Path, dist: Path | None = None, previous: str | None = None) -
     contents[RO_CRATE] = (
         json.dumps(ro_crate(contents, temporal_coverage(root)), indent=1, ensure_ascii=False) + "\n"
     ).encode("utf-8")
-    packed = _pack(folder, contents)
+    packed = _pack(name.removesuffix(".zip"), contents)
     sha256 = hashlib.sha256(packed).hexdigest()
     written_once(root, sha256)
     dist = dist or root / "dist"
     dist.mkdir(parents=True, exist_ok=True)
-    target = dist / f"{folder}.zip"
+    target = dist / name
     write_whole(target, packed)
     write_whole(root / CHANGELOG, contents[CHANGELOG])
     keep_release(root, target.name, sha256)
@@ -382,7 +387,7 @@ def _current_entry(root: Path) -> dict[str, Any]:
         "schema_version": schema_version(),
         "doi": doi(),
         "concept_doi": concept_doi(),
-        "archive": f"anso-facts-{__version__}.zip",
+        "archive": archive_name(),
         "sha256": None,
         "rows": row_counts(root),
     }

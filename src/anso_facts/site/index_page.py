@@ -95,7 +95,9 @@ def downloads(root: Path, out: Path) -> list[dict]:
         },
         {"name": "CITATION.cff", "path": "CITATION.cff", "format": "application/x-yaml"},
     ]
-    archive = root / "dist" / f"anso-facts-{__version__}.zip"
+    from anso_facts.release.archive import archive_name
+
+    archive = root / "dist" / archive_name()
     if archive.is_file():  # made by `anso-facts release` (the release workflow runs it before the site)
         shutil.copyfile(archive, out / archive.name)
         files.insert(0, {"name": f"Release archive {__version__}", "path": archive.name, "format": "application/zip"})
