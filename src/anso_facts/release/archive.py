@@ -32,7 +32,7 @@ from anso_facts.build.database import package_database
 from anso_facts.build.outputs import RELEASED
 from anso_facts.build.package import read_tables, row_counts
 from anso_facts.build.write import CARD, DATACITE
-from anso_facts.check.project import RELEASES
+from anso_facts.check.project import RELEASES, released_versions
 from anso_facts.model.metadata import METADATA, citation_cff, concept_doi, doi
 from anso_facts.release.diff import STEPS, diff, required_step, version_step, version_tuple
 from anso_facts.release.ro_crate import NAME as RO_CRATE
@@ -173,25 +173,10 @@ class ReleaseError(Exception):
     pack is a symlink or not a regular file."""
 
 
-def released(root: Path) -> dict[str, Path]:
-    """Version -> its folder releases/VERSION/ (the package as released), oldest first."""
-    folder = root / RELEASES
-    found = (
-        [
-            path
-            for path in folder.iterdir()
-            if re.fullmatch(r"\d+\.\d+\.\d+", path.name) and not path.is_symlink() and path.is_dir()
-        ]
-        if folder.is_dir() and not folder.is_symlink()
-        else []
-    )
-    return {path.name: path for path in sorted(found, key=lambda path: version_tuple(path.name))}
-
-
 def previous_release(root: Path) -> str | None:
     """The folder of the newest release older than this version (releases/VERSION/), if any."""
-    older = [path for version, path in released(root).items() if version_tuple(version) < version_tuple(__version__)]
-    return str(older[-1]) if older else None
+    older = [version for version in released_versions(root) if version_tuple(version) < version_tuple(__version__)]
+    return str(root / RELEASES / older[-1]) if older else None
 
 
 def _tagged_record(root: Path, version: str) -> bytes | None:
@@ -399,7 +384,7 @@ def versions_index(root: Path, current: bool = False) -> dict:
     and rows per table; `newest` names the newest. With `current` (for the archive being made), this checkout's
     version is listed from its build instead of from releases/: the archive cannot hold its own sha256, so its
     entry has none, and a release made again from the same sources gives the same bytes."""
-    kept = (_kept_entry(version, folder) for version, folder in released(root).items())
+    kept = (_kept_entry(version, root / RELEASES / version) for version in released_versions(root))
     entries = [entry for entry in kept if entry is not None]
     if current:  # the same whether or not this version's release was kept before: a release is reproducible
         entries = [entry for entry in entries if entry["version"] != __version__]
