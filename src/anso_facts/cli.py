@@ -391,7 +391,7 @@ def cmd_reserve_doi(args) -> int:
 def _zenodo_deposit(args):
     """The deposit of the release archive (made by `release` unless --archive names one) on Zenodo or its
     sandbox, into the draft whose DOI was reserved if there is one."""
-    from anso_facts.build.card import temporal_coverage
+    from anso_facts.build.package import temporal_coverage
     from anso_facts.model.metadata import zenodo_record
     from anso_facts.release.zenodo import SANDBOX, ZENODO, Deposit
 

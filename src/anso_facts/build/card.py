@@ -5,7 +5,7 @@ its Parquet file), so that the same file is the release archive's README and the
 
 Every figure in it is computed from a built package (a folder with datapackage.json and build/): rows, seeds,
 publishers, dates, counts. The prose says only what holds for any build of this project, or what the figures
-show. Also here: the temporal coverage of the data (in the build's uncommitted outputs and the deposit).
+show.
 
 Written by `anso-facts build` as build/DATASET.md (not committed), put by `release` at the archive's root as
 README.md, and uploaded by `publish huggingface` as the Hub repository's README.md.
@@ -17,13 +17,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from anso_facts.build.package import descriptor, row_counts, table_rows
+from anso_facts.build.package import dated, descriptor, row_counts, table_rows, temporal_coverage
 from anso_facts.model import dates
 from anso_facts.model.metadata import METADATA, bibtex, citation_text, concept_doi, doi, doi_url
 
-# The dated happenings the data reports: the span of these is its temporal coverage. (roles.as_of and
-# relations.since say from when a state held; the card names their earliest date apart.)
-TEMPORAL_FIELDS = (("events", "date"), ("agreements", "date"), ("resources", "launch_date"), ("statistics", "as_of"))
+# roles.as_of and relations.since say from when a state held: not in the temporal coverage (package.py), the card
+# names their earliest date apart
 BACKGROUND_FIELDS = (("relations", "since"), ("roles", "as_of"))
 PARQUET = Path("build") / "parquet"
 SIZE_CATEGORIES = (
@@ -37,36 +36,6 @@ SIZE_CATEGORIES = (
 
 def parquet_path(table: str) -> str:
     return (PARQUET / f"{table}.parquet").as_posix()
-
-
-def _dated(root: Path, fields: tuple[tuple[str, str], ...]) -> list[tuple[date, str]]:
-    """Every date of the fields, with its precision (day, month or year)."""
-    found = []
-    for table, column in fields:
-        for row in table_rows(root, table, [column, f"{column}_precision"]):
-            if row[column] is not None:
-                found.append((row[column], row[f"{column}_precision"] or "day"))
-    return found
-
-
-def _start(item: tuple[date, str]) -> tuple[date, int]:
-    """To compare beginnings: the first day, then the finer date first ('2020-01-01' before '2020')."""
-    return item[0], -dates.PRECISIONS.index(item[1])
-
-
-def _end(item: tuple[date, str]) -> tuple[date, int]:
-    """To compare ends: the last day covered, then the coarser date last ('2020' after '2020-12-31')."""
-    return dates.last_day(dates.text(*item)), -dates.PRECISIONS.index(item[1])
-
-
-def temporal_coverage(root: Path) -> str | None:
-    """The span of the dates of the events, agreements, launches and figures the package reports, as an ISO 8601
-    (and EDTF) interval whose ends keep the precision the text gives: '2018-10-14/2021'. None if none is dated."""
-    dated = _dated(root, TEMPORAL_FIELDS)
-    if not dated:
-        return None
-    first, last = min(dated, key=_start), max(dated, key=_end)
-    return f"{dates.text(*first)}/{dates.text(*last)}"
 
 
 def size_category(counts: dict[str, int]) -> str:
@@ -151,7 +120,7 @@ def _figures(root: Path, hub_repo: str | None) -> _Figures:
         seeds=seeds,
         publishers=_publishers(seeds, organizations),
         coverage=temporal_coverage(root),
-        background=_dated(root, BACKGROUND_FIELDS),
+        background=dated(root, BACKGROUND_FIELDS),
         hub_repo=hub_repo,
     )
 

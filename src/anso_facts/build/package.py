@@ -1,4 +1,5 @@
-"""The one reader of a built package: datapackage.json and the Parquet tables it names, as Arrow tables or rows.
+"""The one reader of a built package: datapackage.json and the Parquet tables it names, as Arrow tables or rows,
+and what is read from them alike by the build, the release, the site and the deposit (the temporal coverage).
 
 The build's own package (this checkout's, read by the site, the release and the database) is trusted and read
 whole. Any other package is untrusted: `diff` checks a folder handed to it, or extracts an archive or a git
@@ -12,12 +13,17 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from anso_facts.model import dates
+
 BATCH = 1024  # rows of an untrusted table decoded at a time
+# The dated happenings the data reports: the span of these is its temporal coverage
+TEMPORAL_FIELDS = (("events", "date"), ("agreements", "date"), ("resources", "launch_date"), ("statistics", "as_of"))
 
 
 class PackageError(Exception):
@@ -183,3 +189,35 @@ def row_counts(root: Path) -> dict[str, int]:
 def built_rows(root: Path) -> dict[str, list[dict]]:
     """Every table of the build's own package as rows, by name."""
     return {name: table.to_pylist() for name, table in read_tables(root).items()}
+
+
+def dated(root: Path, fields: tuple[tuple[str, str], ...]) -> list[tuple[date, str]]:
+    """Every date of the build's own package in the (table, column) `fields`, with its precision (day, month or
+    year)."""
+    found = []
+    for table, column in fields:
+        for row in table_rows(root, table, [column, f"{column}_precision"]):
+            if row[column] is not None:
+                found.append((row[column], row[f"{column}_precision"] or "day"))
+    return found
+
+
+def _start(item: tuple[date, str]) -> tuple[date, int]:
+    """To compare beginnings: the first day, then the finer date first ('2020-01-01' before '2020')."""
+    return item[0], -dates.PRECISIONS.index(item[1])
+
+
+def _end(item: tuple[date, str]) -> tuple[date, int]:
+    """To compare ends: the last day covered, then the coarser date last ('2020' after '2020-12-31')."""
+    return dates.last_day(dates.text(*item)), -dates.PRECISIONS.index(item[1])
+
+
+def temporal_coverage(root: Path) -> str | None:
+    """The span of the dates of the events, agreements, launches and figures the build's own package reports, as
+    an ISO 8601 (and EDTF) interval whose ends keep the precision the text gives: '2018-10-14/2021'. None if none
+    is dated. In the build's uncommitted outputs, the card, the archive, the site and the deposit."""
+    found = dated(root, TEMPORAL_FIELDS)
+    if not found:
+        return None
+    first, last = min(found, key=_start), max(found, key=_end)
+    return f"{dates.text(*first)}/{dates.text(*last)}"

@@ -24,8 +24,9 @@ from anso_facts.build.arrow_tables import (
     unsupported_words,
     with_reference_evidence,
 )
-from anso_facts.build.card import dataset_card, temporal_coverage
+from anso_facts.build.card import dataset_card
 from anso_facts.build.labels import cached_labels, with_labels
+from anso_facts.build.package import temporal_coverage
 from anso_facts.build.swap import recover, swap_into_place
 from anso_facts.check.evidence import EVIDENCE_TABLE
 from anso_facts.check.project import Project

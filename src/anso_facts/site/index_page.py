@@ -56,7 +56,7 @@ def write_index(env, package: Package, root: Path, out: Path) -> None:
 def _write_metadata(root: Path, out: Path, files: list[dict], seeds: list[dict]) -> tuple[dict, list[dict], dict]:
     """Datasette's metadata.json, dataset.jsonld, datacite.xml, linkset.json and versions.json; the JSON-LD,
     the signposting links and the versions, for the index to show too."""
-    from anso_facts.build.card import temporal_coverage
+    from anso_facts.build.package import temporal_coverage
     from anso_facts.release.archive import versions_index
 
     write_one_line_json(out / "metadata.json", datasette_metadata())
