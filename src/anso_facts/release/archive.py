@@ -28,9 +28,8 @@ from typing import Any
 from anso_facts import __version__
 from anso_facts.build.database import FILE_NAME as DATABASE
 from anso_facts.build.database import package_database
-from anso_facts.build.outputs import RELEASED
+from anso_facts.build.outputs import CARD, DATACITE, RELEASED
 from anso_facts.build.package import read_tables, row_counts, temporal_coverage
-from anso_facts.build.write import CARD, DATACITE
 from anso_facts.check.project import RELEASES, released_versions
 from anso_facts.model.metadata import METADATA, citation_cff, concept_doi, doi
 from anso_facts.release.diff import STEPS, diff, required_step, version_step, version_tuple

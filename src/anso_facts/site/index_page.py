@@ -10,6 +10,7 @@ from pathlib import Path
 from anso_facts import __version__
 from anso_facts.build.database import FILE_NAME as DATABASE
 from anso_facts.build.database import datasette_metadata
+from anso_facts.build.outputs import DATACITE
 from anso_facts.model.metadata import METADATA, citation_text, linkset, schema_org_dataset, signposting_links
 from anso_facts.model.tables import ALL_TABLES
 from anso_facts.model.vocabularies import LISTS, Vocabularies
@@ -66,7 +67,7 @@ def _write_metadata(root: Path, out: Path, files: list[dict], seeds: list[dict])
         temporal_coverage=temporal_coverage(root),
     )
     write_one_line_json(out / "dataset.jsonld", jsonld)
-    shutil.copyfile(root / "build" / "datacite.xml", out / "datacite.xml")
+    shutil.copyfile(root / DATACITE, out / "datacite.xml")
     signposts = signposting_links(files)
     write_one_line_json(out / "linkset.json", linkset(signposts))
     versions = versions_index(root)
