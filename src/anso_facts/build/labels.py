@@ -11,6 +11,7 @@ import pyarrow as pa
 
 from anso_facts.model import dates
 from anso_facts.model.tables import TABLES, Table
+from anso_facts.support.arrow_entry import ipc_bytes
 from anso_facts.support.cache import BUILD_SUFFIX, Cache, kept
 
 MAX_LENGTH = 80
@@ -93,11 +94,7 @@ def labels_digest(tables: dict[str, pa.Table]) -> bytes:
     """A digest of every column labels are made from (Arrow's IPC bytes: equal bytes, equal values)."""
     digest = hashlib.sha256()
     for table in TABLES:
-        sink = pa.BufferOutputStream()
-        data = tables[table.name].select(label_columns(table))
-        with pa.ipc.new_stream(sink, data.schema) as writer:
-            writer.write_table(data)
-        digest.update(sink.getvalue())
+        digest.update(ipc_bytes(tables[table.name].select(label_columns(table))))
     return digest.digest()
 
 
