@@ -20,6 +20,7 @@ from pathlib import Path
 from anso_facts.build.package import dated, descriptor, row_counts, table_rows, temporal_coverage
 from anso_facts.model import dates
 from anso_facts.model.metadata import METADATA, bibtex, citation_text, concept_doi, doi, doi_url
+from anso_facts.model.schemas import markdown_cell
 
 # roles.as_of and relations.since say from when a state held: not in the temporal coverage (package.py), the card
 # names their earliest date apart
@@ -59,10 +60,6 @@ def front_matter(counts: dict[str, int]) -> dict:
             if rows
         ],
     }
-
-
-def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
 
 
 def _publishers(seeds: list[dict], organizations: list[dict]) -> dict[str, list[str]]:
@@ -165,7 +162,7 @@ def _sources(figures: _Figures) -> list[str]:
         "| seed | title | publisher | published | kind | lines |",
         "|---|---|---|---|---|---|",
         *[
-            f"| `{s['id']}` | {_cell(s['title'])} | {_cell(s['publisher'])} | "
+            f"| `{s['id']}` | {markdown_cell(s['title'])} | {markdown_cell(s['publisher'])} | "
             f"{dates.text(s['published'], s['published_precision'] or 'day') if s['published'] else ''} | "
             f"{s['kind']} | {s['line_count']} |"
             for s in figures.seeds
@@ -213,7 +210,7 @@ def _tables(figures: _Figures) -> list[str]:
         "| table | rows | one row per | Parquet file |",
         "|---|---|---|---|",
         *[
-            f"| `{name}` | {rows} | {_cell(tables[name]['description'])} | `{parquet_path(name)}` |"
+            f"| `{name}` | {rows} | {markdown_cell(tables[name]['description'])} | `{parquet_path(name)}` |"
             for name, rows in counts.items()
         ],
         "",
@@ -288,7 +285,7 @@ def _policies(seeds: list[dict]) -> list[str]:
         f"code under {METADATA['code_license']}. The seed texts are not: they belong to their publishers and "
         "are included unchanged only so that every fact can be checked against them. Their rights "
         "statements:\n",
-        *[f"- `{s['id']}`: {_cell(s['rights'])}" for s in seeds],
+        *[f"- `{s['id']}`: {markdown_cell(s['rights'])}" for s in seeds],
         "",
     ]
 

@@ -35,6 +35,7 @@ from anso_facts.build.package import (
     table_name,
     unsafe_path,
 )
+from anso_facts.model.schemas import markdown_cell
 
 STEPS = ("patch", "minor", "major")
 
@@ -502,10 +503,6 @@ def as_text(d: Diff) -> str:
     return "\n".join(lines)
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def as_markdown(d: Diff) -> str:
     lines = [
         f"## Changes from {d.old_version} to {d.new_version}",
@@ -528,7 +525,7 @@ def as_markdown(d: Diff) -> str:
         if table.changed:
             lines += ["", "| record | field | old | new |", "|---|---|---|---|"]
             lines += [
-                f"| `{key}` | `{f}` | {_cell(_value(a))} | {_cell(_value(b))} |"
+                f"| `{key}` | `{f}` | {markdown_cell(_value(a))} | {markdown_cell(_value(b))} |"
                 for key, fields in table.changed.items()
                 for f, (a, b) in fields.items()
             ]
