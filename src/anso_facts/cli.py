@@ -353,7 +353,7 @@ def _reserved_draft(host: str) -> str | None:
 def cmd_reserve_doi(args) -> int:
     from anso_facts.model.metadata import DOI_FILE, METADATA, doi_record, write_doi_record, zenodo_record
     from anso_facts.release.archive import archive_name
-    from anso_facts.release.publishing import PublishError, shown
+    from anso_facts.release.publishing import PublishError, redacted_line
     from anso_facts.release.zenodo import SANDBOX, TOKEN_VARIABLE, ZENODO, Deposit
 
     host = SANDBOX if args.sandbox else ZENODO
@@ -378,7 +378,7 @@ def cmd_reserve_doi(args) -> int:
     concept = doi_record().get("concept_doi")
     write_doi_record({**({"concept_doi": concept} if concept else {}), **record})
     print(
-        shown(
+        redacted_line(
             f"reserved DOI {record['doi']} for version {record['version']} (draft {record['record']}), "
             f"recorded in {DOI_FILE.name}: commit it, run `anso-facts build` and `anso-facts release`, then "
             f"`anso-facts publish zenodo --send{' --sandbox' if args.sandbox else ''}` fills that draft",
@@ -411,19 +411,21 @@ def _zenodo_deposit(args):
 def _record_concept_doi(result: dict, token: str) -> None:
     """The DOI of all versions, once Zenodo gives it, kept in doi.json beside the version's own."""
     from anso_facts.model.metadata import DOI_FILE, doi_record, write_doi_record
-    from anso_facts.release.publishing import shown
+    from anso_facts.release.publishing import redacted_line
     from anso_facts.release.zenodo import parent_doi
 
     record, concept = doi_record(), parent_doi(result)
     if record and concept and record.get("concept_doi") != concept:
         write_doi_record({**record, "concept_doi": concept})
-        print(shown(f"the concept DOI (all versions) is {concept}, recorded in {DOI_FILE.name}: commit it", token))
+        print(
+            redacted_line(f"the concept DOI (all versions) is {concept}, recorded in {DOI_FILE.name}: commit it", token)
+        )
 
 
 def cmd_publish_zenodo(args) -> int:
     if args.reserve_doi:
         return cmd_reserve_doi(args)
-    from anso_facts.release.publishing import PublishError, shown
+    from anso_facts.release.publishing import PublishError, redacted_line
     from anso_facts.release.zenodo import TOKEN_VARIABLE
 
     deposit = _zenodo_deposit(args)
@@ -447,7 +449,7 @@ def cmd_publish_zenodo(args) -> int:
     )
     _record_concept_doi(result, token)
     # the record's id and address are Zenodo's text: printed on one line, with nothing a terminal would act on
-    print(shown(f"{state}: record {result.get('id')} {result.get('links', {}).get('self_html', '')}", token))
+    print(redacted_line(f"{state}: record {result.get('id')} {result.get('links', {}).get('self_html', '')}", token))
     return 0
 
 
@@ -477,7 +479,7 @@ def cmd_publish_ckan(args) -> int:
 
 def cmd_publish_huggingface(args) -> int:
     from anso_facts.release import huggingface
-    from anso_facts.release.publishing import PublishError, shown
+    from anso_facts.release.publishing import PublishError, redacted_line
 
     problem = huggingface.repo_problem(args.repo_id)
     if problem:
@@ -500,7 +502,7 @@ def cmd_publish_huggingface(args) -> int:
     except PublishError as error:  # every failure, the network's included: one line, never the token
         print(f"anso-facts publish huggingface: {error}", file=sys.stderr)
         return 1
-    print(shown(f"uploaded version {huggingface.tag()} to {args.repo_id}: {address}", token))
+    print(redacted_line(f"uploaded version {huggingface.tag()} to {args.repo_id}: {address}", token))
     return 0
 
 

@@ -30,7 +30,7 @@ class PackageError(Exception):
     """An untrusted package that cannot be read or is refused; the message names it and says why."""
 
 
-def shown(text: str) -> str:
+def printable(text: str) -> str:
     """A string from an untrusted package as it may be printed: control characters and the like escaped."""
     return text if text.isprintable() else repr(text)[1:-1]
 
@@ -63,7 +63,8 @@ class Budget:
         self.left -= size
         if self.left < 0:
             raise PackageError(
-                f"{shown(self.side)}: {what} takes the side past {self.limit} bytes, the most diff reads (a zip bomb?)"
+                f"{printable(self.side)}: {what} takes the side past {self.limit} bytes, the most diff reads "
+                f"(a zip bomb?)"
             )
 
 
@@ -81,14 +82,14 @@ def checked_descriptor(side: str, data: bytes) -> dict:
     try:
         descriptor = json.loads(data)
     except (ValueError, RecursionError) as error:  # not UTF-8, not JSON, nested past the parser's depth
-        raise PackageError(f"{shown(side)}: datapackage.json is not JSON ({error})") from None
+        raise PackageError(f"{printable(side)}: datapackage.json is not JSON ({error})") from None
     if not isinstance(descriptor, dict):
-        raise PackageError(f"{shown(side)}: datapackage.json is not a JSON object")
+        raise PackageError(f"{printable(side)}: datapackage.json is not a JSON object")
     if not isinstance(descriptor.get("version", ""), str):
-        raise PackageError(f"{shown(side)}: datapackage.json: version is not a string")
+        raise PackageError(f"{printable(side)}: datapackage.json: version is not a string")
     resources = descriptor.get("resources")
     if not isinstance(resources, list):
-        raise PackageError(f"{shown(side)}: datapackage.json has no list of resources")
+        raise PackageError(f"{printable(side)}: datapackage.json has no list of resources")
     for number, resource in enumerate(resources, 1):
         _check_resource(side, number, resource)
     return descriptor
@@ -97,14 +98,16 @@ def checked_descriptor(side: str, data: bytes) -> dict:
 def _check_resource(side: str, number: int, resource) -> None:
     name = resource.get("name") if isinstance(resource, dict) else None
     if not isinstance(name, str) or not name:
-        raise PackageError(f"{shown(side)}: datapackage.json: resource {number} has no name")
+        raise PackageError(f"{printable(side)}: datapackage.json: resource {number} has no name")
     path = resource.get("path")
     if not isinstance(path, str):
-        raise PackageError(f"{shown(side)}: datapackage.json: resource {shown(name)} has no path (one file name)")
+        raise PackageError(
+            f"{printable(side)}: datapackage.json: resource {printable(name)} has no path (one file name)"
+        )
     problem = unsafe_path(path) or ("names a folder" if path.endswith("/") else None)
     if problem:
         raise PackageError(
-            f"{shown(side)}: datapackage.json: resource {shown(name)}: path {shown(path)} "
+            f"{printable(side)}: datapackage.json: resource {printable(name)}: path {printable(path)} "
             f"{problem}; a resource path is a relative name inside the package"
         )
 
@@ -135,11 +138,11 @@ def read_table(
     `columns` it has (`required` among them), a batch at a time within the limits."""
     if limits is None:
         return pq.ParquetFile(folder / resource["path"]).read(columns=columns)
-    what = f"{shown(side or str(folder))}: {shown(resource['path'])}"
+    what = f"{printable(side or str(folder))}: {printable(resource['path'])}"
     try:
         return _bounded_table(folder / resource["path"], resource, limits, what, columns, required)
     except (pa.ArrowException, OSError, ValueError) as error:  # not Parquet, damaged, a type pyarrow cannot read
-        raise PackageError(f"{what} is not a readable Parquet table ({shown(str(error))})") from None
+        raise PackageError(f"{what} is not a readable Parquet table ({printable(str(error))})") from None
 
 
 def _bounded_table(
@@ -152,10 +155,10 @@ def _bounded_table(
     chosen = [name for name in columns if name in names] if columns is not None else names
     missing = [name for name in required if name not in chosen]
     if missing:
-        raise PackageError(f"{what} lacks the key field {shown(missing[0])} its schema declares")
+        raise PackageError(f"{what} lacks the key field {printable(missing[0])} its schema declares")
     batches = []
     for batch in table.iter_batches(batch_size=BATCH, columns=chosen):
-        limits.decoded.spend(batch.get_total_buffer_size(), f"{shown(resource['path'])} (decoded)")
+        limits.decoded.spend(batch.get_total_buffer_size(), f"{printable(resource['path'])} (decoded)")
         batches.append(batch)
     return pa.Table.from_batches(batches) if batches else table.schema_arrow.empty_table().select(chosen)
 

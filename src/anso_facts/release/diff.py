@@ -30,8 +30,8 @@ from anso_facts.build.package import (
     PackageError,
     checked_descriptor,
     parquet_resources,
+    printable,
     read_table,
-    shown,
     table_name,
     unsafe_path,
 )
@@ -147,24 +147,24 @@ def _regular_inside(side: str, folder: Path, name: str) -> Path:
     try:
         path = (folder / name).resolve()
     except RuntimeError:  # a symlink loop
-        raise DiffError(f"{shown(side)}: {shown(name)} is a loop of symlinks") from None
+        raise DiffError(f"{printable(side)}: {printable(name)} is a loop of symlinks") from None
     if not path.is_relative_to(folder.resolve()):
-        raise DiffError(f"{shown(side)}: {shown(name)} resolves outside the package folder; refused")
+        raise DiffError(f"{printable(side)}: {printable(name)} resolves outside the package folder; refused")
     if not path.exists():
-        raise DiffError(f"{shown(side)}: {shown(name)} is missing")
+        raise DiffError(f"{printable(side)}: {printable(name)} is missing")
     if not stat.S_ISREG(path.stat().st_mode):
-        raise DiffError(f"{shown(side)}: {shown(name)} is not a regular file")
+        raise DiffError(f"{printable(side)}: {printable(name)} is not a regular file")
     return path
 
 
 def _check_folder(side: str, folder: Path) -> None:
     """A folder side's descriptor and tables inside it, regular files, and no larger than diff reads."""
     if not (folder / "datapackage.json").exists() and not (folder / "datapackage.json").is_symlink():
-        raise DiffError(f"{shown(side)}: no datapackage.json in this folder")
+        raise DiffError(f"{printable(side)}: no datapackage.json in this folder")
     budget = Budget(side, ARCHIVE_LIMIT)
     descriptor_path = _regular_inside(side, folder, "datapackage.json")
     if descriptor_path.stat().st_size > DESCRIPTOR_LIMIT:
-        raise DiffError(f"{shown(side)}: datapackage.json is larger than {DESCRIPTOR_LIMIT} bytes")
+        raise DiffError(f"{printable(side)}: datapackage.json is larger than {DESCRIPTOR_LIMIT} bytes")
     for resource in parquet_resources(checked_descriptor(side, descriptor_path.read_bytes())):
         budget.spend(_regular_inside(side, folder, resource["path"]).stat().st_size, resource["path"])
 
@@ -178,9 +178,9 @@ def _zip_directory_size(side: str, file: IO[bytes]) -> int:
     tail = file.read()
     at = tail.rfind(b"PK\x05\x06")
     if at < 0 or len(tail) - at < 22:
-        raise DiffError(f"{shown(side)}: not a zip archive, or a truncated one (no end of central directory)")
+        raise DiffError(f"{printable(side)}: not a zip archive, or a truncated one (no end of central directory)")
     if tail[max(0, at - 20) : at].startswith(b"PK\x06\x07"):
-        raise DiffError(f"{shown(side)}: a zip64 archive, larger than any release; refused")
+        raise DiffError(f"{printable(side)}: a zip64 archive, larger than any release; refused")
     (directory,) = struct.unpack("<I", tail[at + 12 : at + 16])
     return directory
 
@@ -192,13 +192,15 @@ def _zip_members(side: str, archive: zipfile.ZipFile) -> dict[str, zipfile.ZipIn
     declared = Budget(side, ARCHIVE_LIMIT)
     for info in archive.infolist():
         if problem := unsafe_path(info.filename):
-            raise DiffError(f"{shown(side)}: member {shown(info.filename)} {problem}; refused")
+            raise DiffError(f"{printable(side)}: member {printable(info.filename)} {problem}; refused")
         if info.filename in members:
-            raise DiffError(f"{shown(side)}: member {shown(info.filename)} appears twice; refused")
+            raise DiffError(f"{printable(side)}: member {printable(info.filename)} appears twice; refused")
         kind = stat.S_IFMT(info.external_attr >> 16)  # unix mode bits, whatever system the archive names
         if kind not in (0, stat.S_IFREG, stat.S_IFDIR):
-            raise DiffError(f"{shown(side)}: member {shown(info.filename)} is a symlink or special file; refused")
-        declared.spend(info.file_size, f"member {shown(info.filename)} (declared size)")
+            raise DiffError(
+                f"{printable(side)}: member {printable(info.filename)} is a symlink or special file; refused"
+            )
+        declared.spend(info.file_size, f"member {printable(info.filename)} (declared size)")
         members[info.filename] = info
     return members
 
@@ -208,7 +210,7 @@ def _package_prefix(side: str, members: dict[str, zipfile.ZipInfo]) -> str:
     found = sorted(name for name in members if name.count("/") == 1 and name.endswith("/datapackage.json"))
     found += ["datapackage.json"] if "datapackage.json" in members else []
     if not found:
-        raise DiffError(f"{shown(side)}: no datapackage.json in this archive")
+        raise DiffError(f"{printable(side)}: no datapackage.json in this archive")
     return found[0].removesuffix("datapackage.json")
 
 
@@ -217,14 +219,14 @@ def _extract_zip(side: str, path: Path, scratch: Path) -> None:
     try:
         with open(path, "rb") as file:
             if _zip_directory_size(side, file) > DIRECTORY_LIMIT:
-                raise DiffError(f"{shown(side)}: a zip archive with more members than diff reads; refused")
+                raise DiffError(f"{printable(side)}: a zip archive with more members than diff reads; refused")
             with zipfile.ZipFile(file) as archive:
                 members = _zip_members(side, archive)
                 prefix = _package_prefix(side, members)
                 _copy_zip_members(side, archive, members, prefix, scratch)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as error:
         # a bad CRC, a truncated or damaged member, an unknown compression, a password
-        raise DiffError(f"{shown(side)}: a damaged or unreadable zip archive ({shown(str(error))})") from None
+        raise DiffError(f"{printable(side)}: a damaged or unreadable zip archive ({printable(str(error))})") from None
 
 
 def _copy_zip_members(
@@ -236,9 +238,11 @@ def _copy_zip_members(
     for path in _table_paths(checked_descriptor(side, (scratch / "datapackage.json").read_bytes())):
         info = members.get(prefix + path)
         if info is None or info.is_dir():
-            raise DiffError(f"{shown(side)}: {shown(path)}, named in datapackage.json, is not a file of the archive")
+            raise DiffError(
+                f"{printable(side)}: {printable(path)}, named in datapackage.json, is not a file of the archive"
+            )
         with archive.open(info) as source:
-            _copy(side, source, scratch / path, budget, shown(path))
+            _copy(side, source, scratch / path, budget, printable(path))
 
 
 def _commit(side: str, root: Path) -> str:
@@ -253,7 +257,8 @@ def _commit(side: str, root: Path) -> str:
     commit = found.stdout.strip()
     if found.returncode or not re.fullmatch(r"[0-9a-f]{40,64}", commit):
         raise DiffError(
-            f"{shown(side)}: not a package folder, a release archive or a git revision of {root} with a built package"
+            f"{printable(side)}: not a package folder, a release archive or a git revision of {root} with a "
+            f"built package"
         )
     return commit
 
@@ -284,14 +289,14 @@ def _export(side: str, root: Path, commit: str, names: list[str], scratch: Path,
         said = errors.read(4096).decode(errors="replace").strip()
     if git.returncode > 0:
         raise DiffError(
-            f"{shown(side)}: a file named in datapackage.json is not in revision {commit[:12]} "
-            f"({shown(said.splitlines()[0] if said else 'git archive failed')})"
+            f"{printable(side)}: a file named in datapackage.json is not in revision {commit[:12]} "
+            f"({printable(said.splitlines()[0] if said else 'git archive failed')})"
         )
     if damaged is not None:
-        raise DiffError(f"{shown(side)}: git archive wrote a damaged tar stream ({shown(str(damaged))})")
+        raise DiffError(f"{printable(side)}: git archive wrote a damaged tar stream ({printable(str(damaged))})")
     if left:
         raise DiffError(
-            f"{shown(side)}: {shown(sorted(left)[0])}, named in datapackage.json, is not a file of "
+            f"{printable(side)}: {printable(sorted(left)[0])}, named in datapackage.json, is not a file of "
             f"revision {commit[:12]}"
         )
 
@@ -304,17 +309,17 @@ def _untar(side: str, stream: IO[bytes], names: set[str], scratch: Path, budget:
             if member.isdir():
                 continue  # the folders above a file asked for: nothing to write
             if problem := unsafe_path(name):
-                raise DiffError(f"{shown(side)}: member {shown(name)} {problem}; refused")
+                raise DiffError(f"{printable(side)}: member {printable(name)} {problem}; refused")
             if not member.isreg():
                 raise DiffError(
-                    f"{shown(side)}: {shown(name)} is a symlink, a link or a device in the revision; refused"
+                    f"{printable(side)}: {printable(name)} is a symlink, a link or a device in the revision; refused"
                 )
             if name not in names:
-                raise DiffError(f"{shown(side)}: {shown(name)} is not a file asked for; refused")
-            budget.spend(member.size, shown(name))
+                raise DiffError(f"{printable(side)}: {printable(name)} is not a file asked for; refused")
+            budget.spend(member.size, printable(name))
             source = tar.extractfile(member)
             assert source is not None  # a regular file has its bytes
-            _copy(side, source, scratch / name, Budget(side, member.size), shown(name))
+            _copy(side, source, scratch / name, Budget(side, member.size), printable(name))
             names.discard(name)
     return names
 
@@ -338,7 +343,7 @@ def _package(side: str, root: Path, scratch: Path) -> Path:
         _extract_zip(side, path, scratch)
         return scratch
     if path.exists() or path.is_symlink():  # a FIFO or a device would block a read; a dangling link
-        raise DiffError(f"{shown(side)}: neither a folder nor a regular file")
+        raise DiffError(f"{printable(side)}: neither a folder nor a regular file")
     _export_revision(side, root, scratch)
     return scratch
 
@@ -352,7 +357,7 @@ def package_folder(side: str, root: Path):
             with _refusals():
                 folder = _package(side, root, Path(scratch))
         except OSError as error:  # unreadable, a name too long: what the system says, not the path's content
-            raise DiffError(f"{shown(side)}: cannot be read ({error.strerror or error})") from None
+            raise DiffError(f"{printable(side)}: cannot be read ({error.strerror or error})") from None
         yield folder
 
 
@@ -382,7 +387,7 @@ def _schema(side: str, resource: dict) -> tuple[dict, list[str]]:
         isinstance(f, dict) and isinstance(f.get("name"), str) and isinstance(f.get("type"), str) for f in fields
     ):
         raise DiffError(
-            f"{shown(side)}: datapackage.json: resource {shown(resource['name'])} has no schema with "
+            f"{printable(side)}: datapackage.json: resource {printable(resource['name'])} has no schema with "
             f"named and typed fields"
         )
     assert isinstance(schema, dict)
@@ -391,7 +396,8 @@ def _schema(side: str, resource: dict) -> tuple[dict, list[str]]:
     names = [f["name"] for f in fields]
     if not isinstance(key, list) or not key or not all(isinstance(k, str) and k in names for k in key):
         raise DiffError(
-            f"{shown(side)}: datapackage.json: resource {shown(resource['name'])} has no primary key among its fields"
+            f"{printable(side)}: datapackage.json: resource {printable(resource['name'])} has no primary key "
+            f"among its fields"
         )
     return schema, key
 
@@ -402,7 +408,7 @@ def read_side(folder: Path, side: str = "") -> Side:
     try:
         data = (folder / "datapackage.json").read_bytes()
     except OSError as error:
-        raise DiffError(f"{shown(side)}: datapackage.json cannot be read ({error.strerror or error})") from None
+        raise DiffError(f"{printable(side)}: datapackage.json cannot be read ({error.strerror or error})") from None
     with _refusals():
         return _side(folder, side, checked_descriptor(side, data))
 

@@ -40,7 +40,7 @@ import jsonschema
 import requests
 
 from anso_facts.release import publishing
-from anso_facts.release.publishing import PublishError, kept_secret, network_failure, shown, token_refusal
+from anso_facts.release.publishing import PublishError, kept_secret, network_failure, redacted_line, token_refusal
 
 ZENODO = "https://zenodo.org"
 SANDBOX = "https://sandbox.zenodo.org"
@@ -165,8 +165,8 @@ class Step:
     body: dict | list | None = None
 
     def __str__(self) -> str:
-        shown = f"\n    {json.dumps(self.body, ensure_ascii=False)}" if self.body is not None else ""
-        return f"{self.method} {self.url}  ({self.what}){shown}"
+        body = f"\n    {json.dumps(self.body, ensure_ascii=False)}" if self.body is not None else ""
+        return f"{self.method} {self.url}  ({self.what}){body}"
 
 
 @dataclass
@@ -458,14 +458,14 @@ def _reason(response: requests.Response, token: str) -> str:
     except ValueError:
         body = None
     if not isinstance(body, dict):
-        return shown(response.text, token, 300) or response.reason
+        return redacted_line(response.text, token, 300) or response.reason
     errors = "; ".join(
         f"{e.get('field', '')}: {e.get('messages') or e.get('message', '')}"
         for e in body.get("errors") or []
         if isinstance(e, dict)
     )
     reason = " ".join(part for part in (str(body.get("message", "")), errors) if part)
-    return shown(reason, token, 300) or response.reason
+    return redacted_line(reason, token, 300) or response.reason
 
 
 def _md5(path: Path) -> str:
