@@ -104,7 +104,7 @@ def cmd_site(args) -> int:
     project = _build(args)
     if project is None:
         return 1
-    from anso_facts.site.file_names import SiteError
+    from anso_facts.site.folder import SiteError
     from anso_facts.site.write import write_site
 
     try:

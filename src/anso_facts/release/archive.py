@@ -39,8 +39,8 @@ from anso_facts.support.atomic import scratch_beside, write_whole
 
 # The sources a release packs besides what the build writes (outputs.py). The developers' README.md is not
 # packed: the archive's README.md is the dataset card (build/DATASET.md)
-SOURCES = ("seeds", "data", "docs", "LICENSE", "LICENSE-DATA")
-INCLUDED = SOURCES + tuple(path for path in RELEASED if path.split("/")[0] not in SOURCES)
+PACKED_SOURCES = ("seeds", "data", "docs", "LICENSE", "LICENSE-DATA")
+INCLUDED = PACKED_SOURCES + tuple(path for path in RELEASED if path.split("/")[0] not in PACKED_SOURCES)
 VERSIONS = "versions.json"
 CHANGELOG = "CHANGELOG.md"
 RECORD = "release.json"  # in releases/VERSION/: the archive's name and sha256
@@ -193,7 +193,7 @@ def _tagged_record(root: Path, version: str) -> bytes | None:
     return shown.stdout if shown.returncode == 0 else b""
 
 
-def written_once(root: Path, sha256: str) -> None:
+def refuse_rewritten_version(root: Path, sha256: str) -> None:
     """A version is written once: refuse an archive for a version that an earlier release (releases/VERSION/)
     or a tag vVERSION names with other content. The same sources give the same bytes, so a release made again
     from them (as the release workflow does on the tag) passes."""
@@ -323,7 +323,7 @@ def release(root: Path, dist: Path | None = None, previous: str | None = None) -
     ).encode("utf-8")
     packed = _pack(name.removesuffix(".zip"), contents)
     sha256 = hashlib.sha256(packed).hexdigest()
-    written_once(root, sha256)
+    refuse_rewritten_version(root, sha256)
     dist = dist or root / "dist"
     dist.mkdir(parents=True, exist_ok=True)
     target = dist / name

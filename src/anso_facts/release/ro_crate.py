@@ -23,7 +23,7 @@ NAME = "ro-crate-metadata.json"
 RO_CRATE = "https://w3id.org/ro/crate/1.2"
 TOOL = "https://pypi.org/project/anso-facts/"
 BUILD = "#build"  # the CreateAction that made the built files
-SOURCES = ("seeds/", "data/")  # what the build reads; the results are what it writes
+BUILD_INPUTS = ("seeds/", "data/")  # what the build reads; the results are what it writes
 MEDIA_TYPES = {
     ".parquet": "application/vnd.apache.parquet",
     ".yaml": "application/yaml",
@@ -202,7 +202,7 @@ def _provenance(names: list[str]) -> list[dict[str, Any]]:
             "metadata.",
             "endTime": METADATA["date_released"],
             "instrument": {"@id": TOOL},
-            "object": [{"@id": name} for name in names if name.startswith(SOURCES)],
+            "object": [{"@id": name} for name in names if name.startswith(BUILD_INPUTS)],
             "result": [{"@id": name} for name in names if _built(name)],
         },
     ]
