@@ -281,7 +281,7 @@ def cmd_stats(args) -> int:
 
 def _release(args) -> Path:
     from anso_facts.release.archive import ReleaseError, release
-    from anso_facts.release.diff import DiffError
+    from anso_facts.release.sides import DiffError
 
     try:
         return release(args.root, args.dist, getattr(args, "previous", None))
@@ -295,7 +295,8 @@ def _release(args) -> Path:
 
 
 def cmd_diff(args) -> int:
-    from anso_facts.release.diff import DiffError, as_markdown, as_text, diff
+    from anso_facts.release.diff import as_markdown, as_text, diff
+    from anso_facts.release.sides import DiffError
 
     old, new = (str(args.root) if side == "." else side for side in (args.old, args.new))  # '.': this checkout
     try:
