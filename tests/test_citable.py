@@ -18,8 +18,8 @@ import pytest
 import yaml
 
 import anso_facts
-from anso_facts.build.card import dataset_card, front_matter, temporal_coverage
-from anso_facts.build.package import row_counts
+from anso_facts.build.card import dataset_card, front_matter
+from anso_facts.build.package import row_counts, temporal_coverage
 from anso_facts.cli import main
 from anso_facts.model import metadata
 from anso_facts.release import huggingface

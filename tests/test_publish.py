@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 import anso_facts
-from anso_facts.build.card import temporal_coverage
+from anso_facts.build.package import temporal_coverage
 from anso_facts.cli import main
 from anso_facts.model.metadata import (
     citation_cff,

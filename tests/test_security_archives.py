@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from anso_facts.cli import main
-from anso_facts.release import diff as diffing
+from anso_facts.release import sides
 from helpers import REPO
 
 SECRET = "s3cret-the-target-must-never-be-printed"
@@ -190,18 +190,16 @@ def bomb(target: Path, package: Path, size: int, lie: int | None = None) -> Path
 
 
 def test_a_zip_bomb_is_refused_by_the_command_in_bounded_time(package, world):
-    archive = bomb(world / "bomb.zip", package, diffing.ARCHIVE_LIMIT + (64 << 20))  # 1.06 GiB of zeros in a few MB
+    archive = bomb(world / "bomb.zip", package, sides.ARCHIVE_LIMIT + (64 << 20))  # 1.06 GiB of zeros in a few MB
     assert archive.stat().st_size < 20 << 20
     before, started = listing(world), time.monotonic()
     result = anso(world, "diff", str(archive), str(package))
-    assert_refused(
-        result.returncode, result.stdout, result.stderr, str(archive), "zip bomb", str(diffing.ARCHIVE_LIMIT)
-    )
+    assert_refused(result.returncode, result.stdout, result.stderr, str(archive), "zip bomb", str(sides.ARCHIVE_LIMIT))
     assert time.monotonic() - started < 60 and listing(world) == before
 
 
 def test_a_zip_bomb_past_a_lowered_limit_and_one_with_lying_headers(package, world, capsys, monkeypatch):
-    monkeypatch.setattr(diffing, "ARCHIVE_LIMIT", 8 << 20)
+    monkeypatch.setattr(sides, "ARCHIVE_LIMIT", 8 << 20)
     refused_in_process(capsys, world, str(bomb(world / "bomb.zip", package, 16 << 20)), str(package), "zip bomb")
     # headers that say 1000 bytes for 16 MiB: no more than 1000 bytes are inflated, and the CRC says it is damaged
     liar = bomb(world / "liar.zip", package, 16 << 20, lie=1000)
@@ -209,7 +207,7 @@ def test_a_zip_bomb_past_a_lowered_limit_and_one_with_lying_headers(package, wor
 
 
 def test_many_small_members_past_the_limit_in_all_are_refused(package, world, capsys, monkeypatch):
-    monkeypatch.setattr(diffing, "ARCHIVE_LIMIT", 4 << 20)
+    monkeypatch.setattr(sides, "ARCHIVE_LIMIT", 4 << 20)
     archive = zipped(world / "many.zip", package, {f"anso-facts-0.1.0/pad/{n}": bytes(1 << 20) for n in range(5)})
     refused_in_process(capsys, world, str(archive), str(package), "zip bomb")
 
@@ -319,9 +317,9 @@ def test_a_small_table_that_decodes_past_the_limit_is_refused(package, world, ca
     people = pa.table({"id": [f"p{n}" for n in range(rows)], "name": ["x" * 100] * rows})
     pq.write_table(people, folder / "build" / "parquet" / "people.parquet", compression="zstd")
     assert (folder / "build" / "parquet" / "people.parquet").stat().st_size < 2 << 20
-    monkeypatch.setattr(diffing, "DECODED_LIMIT", 4 << 20)
+    monkeypatch.setattr(sides, "DECODED_LIMIT", 4 << 20)
     refused_in_process(capsys, world, str(folder), str(package), "people.parquet (decoded)", str(4 << 20))
-    monkeypatch.setattr(diffing, "ROW_LIMIT", 1000)
+    monkeypatch.setattr(sides, "ROW_LIMIT", 1000)
     refused_in_process(capsys, world, str(folder), str(package), "people.parquet has 200000 rows")
 
 

@@ -21,8 +21,7 @@ from anso_facts.cli import main
 from anso_facts.model.schemas import columns
 from anso_facts.model.tables import ALL_TABLES, TABLES
 from anso_facts.site.data import CheckedProject, Package, read_package
-from anso_facts.site.file_names import SiteError
-from anso_facts.site.folder import MARKER, MARKER_TEXT, replace_folder
+from anso_facts.site.folder import MARKER, MARKER_TEXT, SiteError, replace_folder
 from anso_facts.site.html_contexts import attribute, is_safe_url, link, script_json, segment, text
 from anso_facts.site.record_pages import MAX_TIES_LISTED, record_main_html
 from anso_facts.site.table_pages import table_columns

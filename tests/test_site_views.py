@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import anso_facts
-from anso_facts.build.card import temporal_coverage
+from anso_facts.build.package import temporal_coverage
 from anso_facts.model import metadata
 from anso_facts.model.tables import ALL_TABLES, TABLES
 from anso_facts.site import table_pages, tie_map, timeline

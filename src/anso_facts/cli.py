@@ -104,7 +104,7 @@ def cmd_site(args) -> int:
     project = _build(args)
     if project is None:
         return 1
-    from anso_facts.site.file_names import SiteError
+    from anso_facts.site.folder import SiteError
     from anso_facts.site.write import write_site
 
     try:
@@ -281,7 +281,7 @@ def cmd_stats(args) -> int:
 
 def _release(args) -> Path:
     from anso_facts.release.archive import ReleaseError, release
-    from anso_facts.release.diff import DiffError
+    from anso_facts.release.sides import DiffError
 
     try:
         return release(args.root, args.dist, getattr(args, "previous", None))
@@ -295,7 +295,8 @@ def _release(args) -> Path:
 
 
 def cmd_diff(args) -> int:
-    from anso_facts.release.diff import DiffError, as_markdown, as_text, diff
+    from anso_facts.release.diff import as_markdown, as_text, diff
+    from anso_facts.release.sides import DiffError
 
     old, new = (str(args.root) if side == "." else side for side in (args.old, args.new))  # '.': this checkout
     try:
@@ -332,37 +333,26 @@ def _secret(variable: str, what: str) -> str:
     return value
 
 
-def _reserved_draft(host: str) -> str | None:
-    """The draft whose DOI was reserved for this version on `host` (doi.json), if any; exits 2 if the DOI was
-    reserved on the other host (Zenodo or its sandbox)."""
-    from anso_facts.model.metadata import METADATA, doi_record
+def _zenodo_host(args) -> str:
+    from anso_facts.release.zenodo import SANDBOX, ZENODO
 
-    record = doi_record()
-    if record.get("version") != METADATA["version"] or not record.get("record"):
-        return None
-    if record.get("host") != host:
-        print(
-            f"anso-facts publish zenodo: the DOI {record['doi']} of version {record['version']} was reserved on "
-            f"{record.get('host')}, not {host} (use --sandbox, or not, as then); nothing was sent",
-            file=sys.stderr,
-        )
-        sys.exit(2)
-    return record["record"]
+    return SANDBOX if args.sandbox else ZENODO
+
+
+def _refused_on_zenodo(error: Exception) -> int:
+    """A deposit refused before anything is sent (a DOI reserved on the other host): said, exit 2."""
+    print(f"anso-facts publish zenodo: {error}", file=sys.stderr)
+    return 2
 
 
 def cmd_reserve_doi(args) -> int:
-    from anso_facts.model.metadata import DOI_FILE, METADATA, doi_record, write_doi_record, zenodo_record
-    from anso_facts.release.publishing import PublishError, shown
-    from anso_facts.release.zenodo import SANDBOX, TOKEN_VARIABLE, ZENODO, Deposit
+    from anso_facts.release.publishing import PublishError, redacted_line
+    from anso_facts.release.zenodo import TOKEN_VARIABLE, ReservedElsewhere, keep_reserved_doi, reserving_deposit
 
-    host = SANDBOX if args.sandbox else ZENODO
-    deposit = Deposit(
-        args.root / "dist" / f"anso-facts-{METADATA['version']}.zip",
-        zenodo_record(),
-        host,
-        args.new_version_of,
-        draft_id=_reserved_draft(host),
-    )
+    try:
+        deposit = reserving_deposit(args.root, _zenodo_host(args), args.new_version_of)
+    except ReservedElsewhere as error:
+        return _refused_on_zenodo(error)
     if not args.send:
         print("dry run (nothing is sent; add --send to reserve the DOI):")
         for step in deposit.reserve_plan():
@@ -374,12 +364,11 @@ def cmd_reserve_doi(args) -> int:
     except PublishError as error:
         print(f"anso-facts publish zenodo: {error}", file=sys.stderr)
         return 1
-    concept = doi_record().get("concept_doi")
-    write_doi_record({**({"concept_doi": concept} if concept else {}), **record})
+    kept = keep_reserved_doi(record)
     print(
-        shown(
+        redacted_line(
             f"reserved DOI {record['doi']} for version {record['version']} (draft {record['record']}), "
-            f"recorded in {DOI_FILE.name}: commit it, run `anso-facts build` and `anso-facts release`, then "
+            f"recorded in {kept.name}: commit it, run `anso-facts build` and `anso-facts release`, then "
             f"`anso-facts publish zenodo --send{' --sandbox' if args.sandbox else ''}` fills that draft",
             token,
         )
@@ -390,42 +379,31 @@ def cmd_reserve_doi(args) -> int:
 def _zenodo_deposit(args):
     """The deposit of the release archive (made by `release` unless --archive names one) on Zenodo or its
     sandbox, into the draft whose DOI was reserved if there is one."""
-    from anso_facts.build.card import temporal_coverage
-    from anso_facts.model.metadata import zenodo_record
-    from anso_facts.release.zenodo import SANDBOX, ZENODO, Deposit
+    from anso_facts.release.zenodo import release_deposit
 
     archive = args.archive or _release(args)
-    host = SANDBOX if args.sandbox else ZENODO
-    return Deposit(
-        archive,
-        zenodo_record(temporal_coverage(args.root)),
-        host,
-        args.new_version_of,
-        publish=args.publish,
-        community=args.community,
-        draft_id=_reserved_draft(host),
-    )
+    host = _zenodo_host(args)
+    return release_deposit(args.root, archive, host, args.new_version_of, args.publish, args.community)
 
 
-def _record_concept_doi(result: dict, token: str) -> None:
-    """The DOI of all versions, once Zenodo gives it, kept in doi.json beside the version's own."""
-    from anso_facts.model.metadata import DOI_FILE, doi_record, write_doi_record
-    from anso_facts.release.publishing import shown
-    from anso_facts.release.zenodo import parent_doi
-
-    record, concept = doi_record(), parent_doi(result)
-    if record and concept and record.get("concept_doi") != concept:
-        write_doi_record({**record, "concept_doi": concept})
-        print(shown(f"the concept DOI (all versions) is {concept}, recorded in {DOI_FILE.name}: commit it", token))
+def _sent_state(args) -> str:
+    """What became of the sent deposit, as said to the user."""
+    if not args.publish:
+        return "uploaded as an unpublished draft"
+    return "published" if not args.community else f"submitted to the community {args.community} for review"
 
 
 def cmd_publish_zenodo(args) -> int:
     if args.reserve_doi:
         return cmd_reserve_doi(args)
-    from anso_facts.release.publishing import PublishError, shown
-    from anso_facts.release.zenodo import TOKEN_VARIABLE
+    from anso_facts.model.metadata import DOI_FILE
+    from anso_facts.release.publishing import PublishError, redacted_line
+    from anso_facts.release.zenodo import TOKEN_VARIABLE, ReservedElsewhere, keep_concept_doi
 
-    deposit = _zenodo_deposit(args)
+    try:
+        deposit = _zenodo_deposit(args)
+    except ReservedElsewhere as error:
+        return _refused_on_zenodo(error)
     if not (args.send or args.publish):
         print("dry run (nothing is sent; add --send to upload a draft, --publish to publish it):")
         for step in deposit.plan():
@@ -437,16 +415,14 @@ def cmd_publish_zenodo(args) -> int:
     except PublishError as error:  # every failure, the network's included: one line, never the token
         print(f"anso-facts publish zenodo: {error}", file=sys.stderr)
         return 1
-    state = (
-        "uploaded as an unpublished draft"
-        if not args.publish
-        else "published"
-        if not args.community
-        else f"submitted to the community {args.community} for review"
-    )
-    _record_concept_doi(result, token)
+    concept = keep_concept_doi(result)
+    if concept:
+        print(
+            redacted_line(f"the concept DOI (all versions) is {concept}, recorded in {DOI_FILE.name}: commit it", token)
+        )
     # the record's id and address are Zenodo's text: printed on one line, with nothing a terminal would act on
-    print(shown(f"{state}: record {result.get('id')} {result.get('links', {}).get('self_html', '')}", token))
+    link = result.get("links", {}).get("self_html", "")
+    print(redacted_line(f"{_sent_state(args)}: record {result.get('id')} {link}", token))
     return 0
 
 
@@ -476,7 +452,7 @@ def cmd_publish_ckan(args) -> int:
 
 def cmd_publish_huggingface(args) -> int:
     from anso_facts.release import huggingface
-    from anso_facts.release.publishing import PublishError, shown
+    from anso_facts.release.publishing import PublishError, redacted_line
 
     problem = huggingface.repo_problem(args.repo_id)
     if problem:
@@ -499,7 +475,7 @@ def cmd_publish_huggingface(args) -> int:
     except PublishError as error:  # every failure, the network's included: one line, never the token
         print(f"anso-facts publish huggingface: {error}", file=sys.stderr)
         return 1
-    print(shown(f"uploaded version {huggingface.tag()} to {args.repo_id}: {address}", token))
+    print(redacted_line(f"uploaded version {huggingface.tag()} to {args.repo_id}: {address}", token))
     return 0
 
 

@@ -18,7 +18,7 @@ from anso_facts.check.freetext import supported_by_labels
 from anso_facts.check.rows import LOCATOR, UNSUPPORTED_TABLE, Rows
 from anso_facts.model.schemas import columns
 from anso_facts.model.tables import ALL_TABLES, TABLE_BY_NAME, TABLES, Table
-from anso_facts.support.arrow_entry import encode, read_entry
+from anso_facts.support.arrow_entry import encode, ipc_bytes, read_entry
 from anso_facts.support.cache import BUILD_SUFFIX, TABLES_SUFFIX, Cache, kept
 
 if TYPE_CHECKING:
@@ -63,10 +63,7 @@ def arrow_table(rows: list[dict], schema: pa.Schema) -> pa.Table:
 
 def table_bytes_digest(table: pa.Table) -> str:
     """A digest of a table's values: of its Arrow IPC stream (equal bytes, equal values)."""
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema) as writer:
-        writer.write_table(table)
-    return hashlib.sha256(sink.getvalue()).hexdigest()
+    return hashlib.sha256(ipc_bytes(table)).hexdigest()
 
 
 def output_table(table: Table, rows: pa.Table) -> pa.Table:

@@ -5,7 +5,7 @@ its Parquet file), so that the same file is the release archive's README and the
 
 Every figure in it is computed from a built package (a folder with datapackage.json and build/): rows, seeds,
 publishers, dates, counts. The prose says only what holds for any build of this project, or what the figures
-show. Also here: the temporal coverage of the data (in the build's uncommitted outputs and the deposit).
+show.
 
 Written by `anso-facts build` as build/DATASET.md (not committed), put by `release` at the archive's root as
 README.md, and uploaded by `publish huggingface` as the Hub repository's README.md.
@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from anso_facts.build.package import descriptor, row_counts, table_rows
+from anso_facts.build.package import dated, descriptor, row_counts, table_rows, temporal_coverage
 from anso_facts.model import dates
 from anso_facts.model.metadata import METADATA, bibtex, citation_text, concept_doi, doi, doi_url
+from anso_facts.model.schemas import markdown_cell
 
-# The dated happenings the data reports: the span of these is its temporal coverage. (roles.as_of and
-# relations.since say from when a state held; the card names their earliest date apart.)
-TEMPORAL_FIELDS = (("events", "date"), ("agreements", "date"), ("resources", "launch_date"), ("statistics", "as_of"))
+# roles.as_of and relations.since say from when a state held: not in the temporal coverage (package.py), the card
+# names their earliest date apart
 BACKGROUND_FIELDS = (("relations", "since"), ("roles", "as_of"))
 PARQUET = Path("build") / "parquet"
 SIZE_CATEGORIES = (
@@ -37,36 +37,6 @@ SIZE_CATEGORIES = (
 
 def parquet_path(table: str) -> str:
     return (PARQUET / f"{table}.parquet").as_posix()
-
-
-def _dated(root: Path, fields: tuple[tuple[str, str], ...]) -> list[tuple[date, str]]:
-    """Every date of the fields, with its precision (day, month or year)."""
-    found = []
-    for table, column in fields:
-        for row in table_rows(root, table, [column, f"{column}_precision"]):
-            if row[column] is not None:
-                found.append((row[column], row[f"{column}_precision"] or "day"))
-    return found
-
-
-def _start(item: tuple[date, str]) -> tuple[date, int]:
-    """To compare beginnings: the first day, then the finer date first ('2020-01-01' before '2020')."""
-    return item[0], -dates.PRECISIONS.index(item[1])
-
-
-def _end(item: tuple[date, str]) -> tuple[date, int]:
-    """To compare ends: the last day covered, then the coarser date last ('2020' after '2020-12-31')."""
-    return dates.last_day(dates.text(*item)), -dates.PRECISIONS.index(item[1])
-
-
-def temporal_coverage(root: Path) -> str | None:
-    """The span of the dates of the events, agreements, launches and figures the package reports, as an ISO 8601
-    (and EDTF) interval whose ends keep the precision the text gives: '2018-10-14/2021'. None if none is dated."""
-    dated = _dated(root, TEMPORAL_FIELDS)
-    if not dated:
-        return None
-    first, last = min(dated, key=_start), max(dated, key=_end)
-    return f"{dates.text(*first)}/{dates.text(*last)}"
 
 
 def size_category(counts: dict[str, int]) -> str:
@@ -90,10 +60,6 @@ def front_matter(counts: dict[str, int]) -> dict:
             if rows
         ],
     }
-
-
-def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
 
 
 def _publishers(seeds: list[dict], organizations: list[dict]) -> dict[str, list[str]]:
@@ -151,7 +117,7 @@ def _figures(root: Path, hub_repo: str | None) -> _Figures:
         seeds=seeds,
         publishers=_publishers(seeds, organizations),
         coverage=temporal_coverage(root),
-        background=_dated(root, BACKGROUND_FIELDS),
+        background=dated(root, BACKGROUND_FIELDS),
         hub_repo=hub_repo,
     )
 
@@ -196,7 +162,7 @@ def _sources(figures: _Figures) -> list[str]:
         "| seed | title | publisher | published | kind | lines |",
         "|---|---|---|---|---|---|",
         *[
-            f"| `{s['id']}` | {_cell(s['title'])} | {_cell(s['publisher'])} | "
+            f"| `{s['id']}` | {markdown_cell(s['title'])} | {markdown_cell(s['publisher'])} | "
             f"{dates.text(s['published'], s['published_precision'] or 'day') if s['published'] else ''} | "
             f"{s['kind']} | {s['line_count']} |"
             for s in figures.seeds
@@ -244,7 +210,7 @@ def _tables(figures: _Figures) -> list[str]:
         "| table | rows | one row per | Parquet file |",
         "|---|---|---|---|",
         *[
-            f"| `{name}` | {rows} | {_cell(tables[name]['description'])} | `{parquet_path(name)}` |"
+            f"| `{name}` | {rows} | {markdown_cell(tables[name]['description'])} | `{parquet_path(name)}` |"
             for name, rows in counts.items()
         ],
         "",
@@ -319,7 +285,7 @@ def _policies(seeds: list[dict]) -> list[str]:
         f"code under {METADATA['code_license']}. The seed texts are not: they belong to their publishers and "
         "are included unchanged only so that every fact can be checked against them. Their rights "
         "statements:\n",
-        *[f"- `{s['id']}`: {_cell(s['rights'])}" for s in seeds],
+        *[f"- `{s['id']}`: {markdown_cell(s['rights'])}" for s in seeds],
         "",
     ]
 

@@ -5,6 +5,7 @@ Committed: made from the code and metadata.py alone, never from the data, so tha
 cannot both change them; the rest is in .gitignore. dev.py reads this file by path under a bare python3, before
 the package is installed: it imports nothing of the package or its libraries."""
 
+from pathlib import Path
 from typing import NamedTuple
 
 
@@ -28,3 +29,6 @@ OUTPUTS = (
 PATHS = tuple(output.path for output in OUTPUTS)
 COMMITTED = tuple(output.path for output in OUTPUTS if output.committed)
 RELEASED = tuple(output.path for output in OUTPUTS if output.released)
+# Files in build/ that others take by name: the release packs them at the archive's root, the site copies one
+DATACITE = Path("build") / "datacite.xml"  # the DataCite record
+CARD = Path("build") / "DATASET.md"  # the dataset card (card.py): the archive's and the Hub's README.md

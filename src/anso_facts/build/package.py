@@ -1,4 +1,5 @@
-"""The one reader of a built package: datapackage.json and the Parquet tables it names, as Arrow tables or rows.
+"""The one reader of a built package: datapackage.json and the Parquet tables it names, as Arrow tables or rows,
+and what is read from them alike by the build, the release, the site and the deposit (the temporal coverage).
 
 The build's own package (this checkout's, read by the site, the release and the database) is trusted and read
 whole. Any other package is untrusted: `diff` checks a folder handed to it, or extracts an archive or a git
@@ -12,19 +13,24 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from anso_facts.model import dates
+
 BATCH = 1024  # rows of an untrusted table decoded at a time
+# The dated happenings the data reports: the span of these is its temporal coverage
+TEMPORAL_FIELDS = (("events", "date"), ("agreements", "date"), ("resources", "launch_date"), ("statistics", "as_of"))
 
 
 class PackageError(Exception):
     """An untrusted package that cannot be read or is refused; the message names it and says why."""
 
 
-def shown(text: str) -> str:
+def printable(text: str) -> str:
     """A string from an untrusted package as it may be printed: control characters and the like escaped."""
     return text if text.isprintable() else repr(text)[1:-1]
 
@@ -57,7 +63,8 @@ class Budget:
         self.left -= size
         if self.left < 0:
             raise PackageError(
-                f"{shown(self.side)}: {what} takes the side past {self.limit} bytes, the most diff reads (a zip bomb?)"
+                f"{printable(self.side)}: {what} takes the side past {self.limit} bytes, the most diff reads "
+                f"(a zip bomb?)"
             )
 
 
@@ -75,14 +82,14 @@ def checked_descriptor(side: str, data: bytes) -> dict:
     try:
         descriptor = json.loads(data)
     except (ValueError, RecursionError) as error:  # not UTF-8, not JSON, nested past the parser's depth
-        raise PackageError(f"{shown(side)}: datapackage.json is not JSON ({error})") from None
+        raise PackageError(f"{printable(side)}: datapackage.json is not JSON ({error})") from None
     if not isinstance(descriptor, dict):
-        raise PackageError(f"{shown(side)}: datapackage.json is not a JSON object")
+        raise PackageError(f"{printable(side)}: datapackage.json is not a JSON object")
     if not isinstance(descriptor.get("version", ""), str):
-        raise PackageError(f"{shown(side)}: datapackage.json: version is not a string")
+        raise PackageError(f"{printable(side)}: datapackage.json: version is not a string")
     resources = descriptor.get("resources")
     if not isinstance(resources, list):
-        raise PackageError(f"{shown(side)}: datapackage.json has no list of resources")
+        raise PackageError(f"{printable(side)}: datapackage.json has no list of resources")
     for number, resource in enumerate(resources, 1):
         _check_resource(side, number, resource)
     return descriptor
@@ -91,14 +98,16 @@ def checked_descriptor(side: str, data: bytes) -> dict:
 def _check_resource(side: str, number: int, resource) -> None:
     name = resource.get("name") if isinstance(resource, dict) else None
     if not isinstance(name, str) or not name:
-        raise PackageError(f"{shown(side)}: datapackage.json: resource {number} has no name")
+        raise PackageError(f"{printable(side)}: datapackage.json: resource {number} has no name")
     path = resource.get("path")
     if not isinstance(path, str):
-        raise PackageError(f"{shown(side)}: datapackage.json: resource {shown(name)} has no path (one file name)")
+        raise PackageError(
+            f"{printable(side)}: datapackage.json: resource {printable(name)} has no path (one file name)"
+        )
     problem = unsafe_path(path) or ("names a folder" if path.endswith("/") else None)
     if problem:
         raise PackageError(
-            f"{shown(side)}: datapackage.json: resource {shown(name)}: path {shown(path)} "
+            f"{printable(side)}: datapackage.json: resource {printable(name)}: path {printable(path)} "
             f"{problem}; a resource path is a relative name inside the package"
         )
 
@@ -129,11 +138,11 @@ def read_table(
     `columns` it has (`required` among them), a batch at a time within the limits."""
     if limits is None:
         return pq.ParquetFile(folder / resource["path"]).read(columns=columns)
-    what = f"{shown(side or str(folder))}: {shown(resource['path'])}"
+    what = f"{printable(side or str(folder))}: {printable(resource['path'])}"
     try:
         return _bounded_table(folder / resource["path"], resource, limits, what, columns, required)
     except (pa.ArrowException, OSError, ValueError) as error:  # not Parquet, damaged, a type pyarrow cannot read
-        raise PackageError(f"{what} is not a readable Parquet table ({shown(str(error))})") from None
+        raise PackageError(f"{what} is not a readable Parquet table ({printable(str(error))})") from None
 
 
 def _bounded_table(
@@ -146,10 +155,10 @@ def _bounded_table(
     chosen = [name for name in columns if name in names] if columns is not None else names
     missing = [name for name in required if name not in chosen]
     if missing:
-        raise PackageError(f"{what} lacks the key field {shown(missing[0])} its schema declares")
+        raise PackageError(f"{what} lacks the key field {printable(missing[0])} its schema declares")
     batches = []
     for batch in table.iter_batches(batch_size=BATCH, columns=chosen):
-        limits.decoded.spend(batch.get_total_buffer_size(), f"{shown(resource['path'])} (decoded)")
+        limits.decoded.spend(batch.get_total_buffer_size(), f"{printable(resource['path'])} (decoded)")
         batches.append(batch)
     return pa.Table.from_batches(batches) if batches else table.schema_arrow.empty_table().select(chosen)
 
@@ -183,3 +192,35 @@ def row_counts(root: Path) -> dict[str, int]:
 def built_rows(root: Path) -> dict[str, list[dict]]:
     """Every table of the build's own package as rows, by name."""
     return {name: table.to_pylist() for name, table in read_tables(root).items()}
+
+
+def dated(root: Path, fields: tuple[tuple[str, str], ...]) -> list[tuple[date, str]]:
+    """Every date of the build's own package in the (table, column) `fields`, with its precision (day, month or
+    year)."""
+    found = []
+    for table, column in fields:
+        for row in table_rows(root, table, [column, f"{column}_precision"]):
+            if row[column] is not None:
+                found.append((row[column], row[f"{column}_precision"] or "day"))
+    return found
+
+
+def _start(item: tuple[date, str]) -> tuple[date, int]:
+    """To compare beginnings: the first day, then the finer date first ('2020-01-01' before '2020')."""
+    return item[0], -dates.PRECISIONS.index(item[1])
+
+
+def _end(item: tuple[date, str]) -> tuple[date, int]:
+    """To compare ends: the last day covered, then the coarser date last ('2020' after '2020-12-31')."""
+    return dates.last_day(dates.text(*item)), -dates.PRECISIONS.index(item[1])
+
+
+def temporal_coverage(root: Path) -> str | None:
+    """The span of the dates of the events, agreements, launches and figures the build's own package reports, as
+    an ISO 8601 (and EDTF) interval whose ends keep the precision the text gives: '2018-10-14/2021'. None if none
+    is dated. In the build's uncommitted outputs, the card, the archive, the site and the deposit."""
+    found = dated(root, TEMPORAL_FIELDS)
+    if not found:
+        return None
+    first, last = min(found, key=_start), max(found, key=_end)
+    return f"{dates.text(*first)}/{dates.text(*last)}"

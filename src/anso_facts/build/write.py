@@ -24,8 +24,10 @@ from anso_facts.build.arrow_tables import (
     unsupported_words,
     with_reference_evidence,
 )
-from anso_facts.build.card import dataset_card, temporal_coverage
+from anso_facts.build.card import dataset_card
 from anso_facts.build.labels import record_labels, with_labels
+from anso_facts.build.outputs import CARD, DATACITE
+from anso_facts.build.package import temporal_coverage
 from anso_facts.build.swap import recover, swap_into_place
 from anso_facts.check.evidence import EVIDENCE_TABLE, project_evidence
 from anso_facts.check.project import Project
@@ -43,8 +45,6 @@ from anso_facts.support.reuse import link_or_copy, reusable, statuses
 
 PARQUET_MEDIATYPE = "application/vnd.apache.parquet"
 FORMATS = ("csv", "parquet")
-DATACITE = Path("build") / "datacite.xml"
-CARD = Path("build") / "DATASET.md"
 
 
 def check_for_build(root: Path, use_cache: bool = True, workers: int | None = None):

@@ -5,6 +5,7 @@ project_rules.py and coverage.py."""
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -22,18 +23,23 @@ RELEASES = Path("releases")  # releases/VERSION/: the package of each release, c
 PUBLISHED_RECORDS = Path("build/csv/records.csv")  # in each release's folder: every id it published
 
 
-def published_records(root: Path) -> list[Path]:
-    """releases/VERSION/build/csv/records.csv of every release, oldest first, each a plain file inside the root."""
-    import re
-
+def released_versions(root: Path) -> list[str]:
+    """The versions released from this checkout (each a real folder releases/MAJOR.MINOR.PATCH/, no symbolic
+    link), oldest first; the release compares with them, and the check holds every published id to them."""
     folder = root / RELEASES
     if not folder.is_dir() or folder.is_symlink():
         return []
-    versions = sorted(
-        (p.name for p in folder.iterdir() if re.fullmatch(r"\d+\.\d+\.\d+", p.name)),
-        key=lambda v: tuple(map(int, v.split("."))),
-    )
-    names = [RELEASES / version / PUBLISHED_RECORDS for version in versions]
+    found = [
+        path.name
+        for path in folder.iterdir()
+        if re.fullmatch(r"\d+\.\d+\.\d+", path.name) and not path.is_symlink() and path.is_dir()
+    ]
+    return sorted(found, key=lambda version: tuple(map(int, version.split("."))))
+
+
+def published_records(root: Path) -> list[Path]:
+    """releases/VERSION/build/csv/records.csv of every release, oldest first, each a plain file inside the root."""
+    names = [RELEASES / version / PUBLISHED_RECORDS for version in released_versions(root)]
     return [name for name in names if plain_file_inside(root, name)]
 
 

@@ -54,7 +54,7 @@ class NewSeed:
         return SeedText(self.data.decode("utf-8")).line_count
 
 
-def file_name(seeds: Path, data: bytes) -> str:
+def next_seed_name(seeds: Path, data: bytes) -> str:
     """NNN_HASH.txt: the number after the highest of seeds/, and the first 16 hex digits of the sha256."""
     numbers = [int(m.group(1)) for p in seeds.iterdir() if (m := re.match(r"(\d{3})_", p.name))]
     return f"{max(numbers, default=-1) + 1:03d}_{hashlib.sha256(data).hexdigest()[:16]}.txt"
@@ -116,7 +116,7 @@ def add(root: Path, seed: NewSeed) -> tuple[Path, Path]:
     """Write the seed into seeds/, its entry into the catalogue and its fact file; return the seed's path and the
     fact file's. Each file is new (O_EXCL) but the catalogue, which is appended to."""
     seeds = root / CATALOGUE.parent
-    name = file_name(seeds, seed.data)
+    name = next_seed_name(seeds, seed.data)
     facts = root / "data" / "facts" / f"{seed.fields['id']}.yaml"
     if facts.exists():
         raise SeedAddError(f"{facts.relative_to(root)} exists already")

@@ -86,7 +86,7 @@ def _related_items(root: ET.Element, seeds: list[dict]) -> None:
 
 def datacite_xml(seeds: list[dict], temporal_coverage: str | None, formats: list[str]) -> str:
     """The DataCite 4.5 record. `seeds`: each source document's title, publisher, published (YYYY[-MM[-DD]])
-    and file; `temporal_coverage`: an ISO 8601 interval computed from the data (card.temporal_coverage);
+    and file; `temporal_coverage`: an ISO 8601 interval computed from the data (build.package.temporal_coverage);
     `formats`: the media types of the files."""
     ET.register_namespace("", NAMESPACE)
     ET.register_namespace("xsi", XSI)

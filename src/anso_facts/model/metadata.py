@@ -188,7 +188,7 @@ def zenodo_record(temporal_coverage: str | None = None) -> dict:
     """The body of a Zenodo record draft in the InvenioRDM records API (PUT /api/records/{id}/draft): open
     access, files enabled, and the metadata in InvenioRDM's schema (vocabulary ids in lower case). With this
     version's reserved DOI in `pids` (a draft updated without it would give it back). `temporal_coverage`: an
-    EDTF interval computed from the data at release (card.temporal_coverage)."""
+    EDTF interval computed from the data at release (build.package.temporal_coverage)."""
     creators = [{"person_or_org": _zenodo_person(author)} for author in AUTHORS] or [
         {"person_or_org": {"type": "organizational", "name": creator["name"]}} for creator in METADATA["creators"]
     ]
@@ -282,7 +282,7 @@ def schema_org_dataset(distribution: list[dict], based_on: list[dict], temporal_
     """A schema.org `Dataset` (JSON-LD) for dataset search engines, with every property Google's documentation
     requires or recommends that the project can fill honestly; `distribution`: name, contentUrl and
     encodingFormat of each download; `based_on`: name and url of each source document; `temporal_coverage`:
-    an ISO 8601 interval computed from the data (card.temporal_coverage). The DOI is the identifier once
+    an ISO 8601 interval computed from the data (build.package.temporal_coverage). The DOI is the identifier once
     reserved, the concept DOI a sameAs once known. Left out for want of a true value: funder, spatialCoverage,
     and url until REPOSITORY is set."""
     from anso_facts.model.schemas import columns
@@ -427,7 +427,8 @@ def _record_set(resource: dict) -> dict:
 def croissant(descriptor: dict, temporal_coverage: str | None = None) -> dict:
     """croissant.json: the package described by `descriptor` (datapackage.json) in MLCommons Croissant 1.0,
     every table file a FileObject with its sha256, and a RecordSet per table (read from its CSV); the DOI, the
-    language and the temporal coverage (computed from the data: card.temporal_coverage) as schema.org has them."""
+    language and the temporal coverage (computed from the data: build.package.temporal_coverage) as schema.org
+    has them."""
     files = [
         {
             "@type": "cr:FileObject",

@@ -295,12 +295,18 @@ def table_schema(table: Table, vocabularies: Vocabularies, suffix: str = "") -> 
     return schema
 
 
+def markdown_cell(text: object) -> str:
+    """A value as the text of a Markdown table's cell: a bar escaped and a line break a space, so that the
+    row stays one row."""
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
 def examples(table: Table, data) -> dict[str, str]:
     """Each column's first value in the built table (Arrow), shortened for a cell of the data dictionary."""
     out = {}
     for c in columns(table):
         value = next((v for v in (cell.as_py() for cell in data[c.name].drop_null()) if v != ""), None)
-        text = "" if value is None else str(value).replace("|", "\\|").replace("\n", " ")
+        text = "" if value is None else markdown_cell(value)
         out[c.name] = f"`{text if len(text) <= 48 else text[:47] + '…'}`" if text else ""
     return out
 

@@ -26,13 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from anso_facts import __version__
-from anso_facts.build.card import temporal_coverage
 from anso_facts.build.database import FILE_NAME as DATABASE
 from anso_facts.build.database import package_database
-from anso_facts.build.outputs import RELEASED
-from anso_facts.build.package import read_tables, row_counts
-from anso_facts.build.write import CARD, DATACITE
-from anso_facts.check.project import RELEASES
+from anso_facts.build.outputs import CARD, DATACITE, RELEASED
+from anso_facts.build.package import read_tables, row_counts, temporal_coverage
+from anso_facts.check.project import RELEASES, released_versions
 from anso_facts.model.metadata import METADATA, citation_cff, concept_doi, doi
 from anso_facts.release.diff import STEPS, diff, required_step, version_step, version_tuple
 from anso_facts.release.ro_crate import NAME as RO_CRATE
@@ -41,13 +39,18 @@ from anso_facts.support.atomic import scratch_beside, write_whole
 
 # The sources a release packs besides what the build writes (outputs.py). The developers' README.md is not
 # packed: the archive's README.md is the dataset card (build/DATASET.md)
-SOURCES = ("seeds", "data", "docs", "LICENSE", "LICENSE-DATA")
-INCLUDED = SOURCES + tuple(path for path in RELEASED if path.split("/")[0] not in SOURCES)
+PACKED_SOURCES = ("seeds", "data", "docs", "LICENSE", "LICENSE-DATA")
+INCLUDED = PACKED_SOURCES + tuple(path for path in RELEASED if path.split("/")[0] not in PACKED_SOURCES)
 VERSIONS = "versions.json"
 CHANGELOG = "CHANGELOG.md"
 RECORD = "release.json"  # in releases/VERSION/: the archive's name and sha256
 NOTES = Path("docs") / "changes"  # an optional curator's note for a version: docs/changes/VERSION.md
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can store
+
+
+def archive_name(version: str = __version__) -> str:
+    """The release archive's file name, in dist/ and in versions.json; its members are under its stem."""
+    return f"anso-facts-{version}.zip"
 
 
 def schema_version(version: str = __version__) -> str:
@@ -168,25 +171,10 @@ class ReleaseError(Exception):
     pack is a symlink or not a regular file."""
 
 
-def released(root: Path) -> dict[str, Path]:
-    """Version -> its folder releases/VERSION/ (the package as released), oldest first."""
-    folder = root / RELEASES
-    found = (
-        [
-            path
-            for path in folder.iterdir()
-            if re.fullmatch(r"\d+\.\d+\.\d+", path.name) and not path.is_symlink() and path.is_dir()
-        ]
-        if folder.is_dir() and not folder.is_symlink()
-        else []
-    )
-    return {path.name: path for path in sorted(found, key=lambda path: version_tuple(path.name))}
-
-
 def previous_release(root: Path) -> str | None:
     """The folder of the newest release older than this version (releases/VERSION/), if any."""
-    older = [path for version, path in released(root).items() if version_tuple(version) < version_tuple(__version__)]
-    return str(older[-1]) if older else None
+    older = [version for version in released_versions(root) if version_tuple(version) < version_tuple(__version__)]
+    return str(root / RELEASES / older[-1]) if older else None
 
 
 def _tagged_record(root: Path, version: str) -> bytes | None:
@@ -205,7 +193,7 @@ def _tagged_record(root: Path, version: str) -> bytes | None:
     return shown.stdout if shown.returncode == 0 else b""
 
 
-def written_once(root: Path, sha256: str) -> None:
+def refuse_rewritten_version(root: Path, sha256: str) -> None:
     """A version is written once: refuse an archive for a version that an earlier release (releases/VERSION/)
     or a tag vVERSION names with other content. The same sources give the same bytes, so a release made again
     from them (as the release workflow does on the tag) passes."""
@@ -320,7 +308,7 @@ def release(root: Path, dist: Path | None = None, previous: str | None = None) -
             "metadata.py makes now): run `anso-facts build`, then release"
         )
     changed = changes(root, previous or previous_release(root))
-    folder = f"anso-facts-{__version__}"
+    name = archive_name()
     contents = {name: _read(root, name) for name in files}
     contents["README.md"] = _read(root, CARD.as_posix())  # the dataset card
     contents["datacite.xml"] = _read(root, DATACITE.as_posix())
@@ -333,12 +321,12 @@ def release(root: Path, dist: Path | None = None, previous: str | None = None) -
     contents[RO_CRATE] = (
         json.dumps(ro_crate(contents, temporal_coverage(root)), indent=1, ensure_ascii=False) + "\n"
     ).encode("utf-8")
-    packed = _pack(folder, contents)
+    packed = _pack(name.removesuffix(".zip"), contents)
     sha256 = hashlib.sha256(packed).hexdigest()
-    written_once(root, sha256)
+    refuse_rewritten_version(root, sha256)
     dist = dist or root / "dist"
     dist.mkdir(parents=True, exist_ok=True)
-    target = dist / f"{folder}.zip"
+    target = dist / name
     write_whole(target, packed)
     write_whole(root / CHANGELOG, contents[CHANGELOG])
     keep_release(root, target.name, sha256)
@@ -382,7 +370,7 @@ def _current_entry(root: Path) -> dict[str, Any]:
         "schema_version": schema_version(),
         "doi": doi(),
         "concept_doi": concept_doi(),
-        "archive": f"anso-facts-{__version__}.zip",
+        "archive": archive_name(),
         "sha256": None,
         "rows": row_counts(root),
     }
@@ -394,7 +382,7 @@ def versions_index(root: Path, current: bool = False) -> dict:
     and rows per table; `newest` names the newest. With `current` (for the archive being made), this checkout's
     version is listed from its build instead of from releases/: the archive cannot hold its own sha256, so its
     entry has none, and a release made again from the same sources gives the same bytes."""
-    kept = (_kept_entry(version, folder) for version, folder in released(root).items())
+    kept = (_kept_entry(version, root / RELEASES / version) for version in released_versions(root))
     entries = [entry for entry in kept if entry is not None]
     if current:  # the same whether or not this version's release was kept before: a release is reproducible
         entries = [entry for entry in entries if entry["version"] != __version__]

@@ -22,7 +22,7 @@ from anso_facts.release.publishing import (
     host_of,
     kept_secret,
     network_failure,
-    shown,
+    redacted_line,
     token_refusal,
     url_problem,
 )
@@ -150,7 +150,8 @@ def _action(portal, name: str, fields: dict, upload: BinaryIO | None = None) -> 
 
 def _refused(portal, error: Exception) -> str:
     """The portal's refusal on one line: its type, and the start of what it said."""
-    return f"{host_of(portal.address)} refused it ({type(error).__name__}: {shown(str(error), portal.apikey, 300)})"
+    said = redacted_line(str(error), portal.apikey, 300)
+    return f"{host_of(portal.address)} refused it ({type(error).__name__}: {said})"
 
 
 def _progress(done: list[str]) -> str:

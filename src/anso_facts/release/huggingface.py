@@ -26,7 +26,7 @@ from pathlib import Path
 from anso_facts.build.card import dataset_card, parquet_path
 from anso_facts.build.package import table_names
 from anso_facts.model.metadata import METADATA
-from anso_facts.release.publishing import HIDDEN, PublishError, host_of, kept_secret, shown, token_refusal
+from anso_facts.release.publishing import HIDDEN, PublishError, host_of, kept_secret, redacted_line, token_refusal
 
 HUB = "https://huggingface.co"
 TOKEN_VARIABLE = "HF_TOKEN"
@@ -167,11 +167,11 @@ def _reason(error: Exception, token: str, endpoint: str) -> str:
     if status in (401, 403):
         return f"the Hub refused the token (HTTP {status}); check {TOKEN_VARIABLE} and that it may write"
     if status:
-        return f"HTTP {status} from {host_of(endpoint)}: {shown(str(error), token, 300)}"
+        return f"HTTP {status} from {host_of(endpoint)}: {redacted_line(str(error), token, 300)}"
     if "connect" in type(error).__name__.lower() or "timeout" in type(error).__name__.lower():
         return f"cannot reach {host_of(endpoint)} ({type(error).__name__}): check the address and your network"
     return (
-        f"{type(error).__name__}: {shown(str(error), token, 300)}".replace(token, HIDDEN)
+        f"{type(error).__name__}: {redacted_line(str(error), token, 300)}".replace(token, HIDDEN)
         if token
         else f"{type(error).__name__}"
     )

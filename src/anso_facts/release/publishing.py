@@ -81,7 +81,7 @@ def redact(text: str, token: str) -> str:
     return text.replace(token, HIDDEN) if token else text
 
 
-def shown(text: str, token: str, limit: int | None = None) -> str:
+def redacted_line(text: str, token: str, limit: int | None = None) -> str:
     """Text from outside (a server's answer, a library's message) as one line fit to print: the token blotted out
     first (before any cut, so that no part of it is left), white space made single spaces, what a terminal would
     act on (control characters, bidirectional overrides) escaped, then cut at `limit` characters."""
@@ -111,10 +111,10 @@ def kept_secret(token: str) -> Iterator[None]:
     try:
         yield
     except PublishError as error:
-        raise type(error)(shown(str(error), token)) from None
+        raise type(error)(redacted_line(str(error), token)) from None
     except Exception as error:
         if token in _chain_text(error):
-            raise PublishError(f"{type(error).__name__}: {shown(str(error), token)}") from None
+            raise PublishError(f"{type(error).__name__}: {redacted_line(str(error), token)}") from None
         raise
     finally:
         logging.setLogRecordFactory(previous)

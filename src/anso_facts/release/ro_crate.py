@@ -16,24 +16,14 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from anso_facts import __version__
+from anso_facts.build.outputs import PATHS
 from anso_facts.model.metadata import DATAPACKAGE_PROFILE, METADATA, concept_doi, doi, doi_url
 
 NAME = "ro-crate-metadata.json"
 RO_CRATE = "https://w3id.org/ro/crate/1.2"
 TOOL = "https://pypi.org/project/anso-facts/"
 BUILD = "#build"  # the CreateAction that made the built files
-SOURCES = ("seeds/", "data/")  # what the build reads; the results are what it writes
-BUILT = (
-    "datapackage.json",
-    "build/",
-    "schemas/",
-    "croissant.json",
-    "dataset.jsonld",
-    "CITATION.cff",
-    ".zenodo.json",
-    "docs/data-dictionary.md",
-    "docs/checks.md",
-)
+BUILD_INPUTS = ("seeds/", "data/")  # what the build reads; the results are what it writes
 MEDIA_TYPES = {
     ".parquet": "application/vnd.apache.parquet",
     ".yaml": "application/yaml",
@@ -99,7 +89,8 @@ def _folders(name: str) -> list[str]:
 
 
 def _built(name: str) -> bool:
-    return any(name == entry or (entry.endswith("/") and name.startswith(entry)) for entry in BUILT)
+    """Whether the build wrote the file: one of its outputs, or in one of its output folders (outputs.py)."""
+    return any(name == path or name.startswith(f"{path}/") for path in PATHS)
 
 
 class _Tree:
@@ -211,7 +202,7 @@ def _provenance(names: list[str]) -> list[dict[str, Any]]:
             "metadata.",
             "endTime": METADATA["date_released"],
             "instrument": {"@id": TOOL},
-            "object": [{"@id": name} for name in names if name.startswith(SOURCES)],
+            "object": [{"@id": name} for name in names if name.startswith(BUILD_INPUTS)],
             "result": [{"@id": name} for name in names if _built(name)],
         },
     ]

@@ -19,7 +19,9 @@ The DOI comes first (`--reserve-doi`, Deposit.reserve): the draft is made or reu
 reserved (`POST /api/records/{id}/draft/pids/doi`), to be recorded in src/anso_facts/doi.json with the draft's id,
 so that the next build and release carry it. A later `--send` then fills that same draft (`GET .../draft`), and
 refuses an archive whose DOI (its manifest.json's) differs from the draft's, before anything is uploaded. The
-draft's metadata is sent with the DOI in its `pids`, so that updating it keeps the reservation.
+draft's metadata is sent with the DOI in its `pids`, so that updating it keeps the reservation. The bookkeeping
+of doi.json is here too: the draft reserved for this version (`reserved_draft`, refused on the other host), the
+DOI kept once reserved, and the concept DOI once Zenodo gives it; the command only parses and prints.
 
 The token comes from an environment variable, is checked first (publishing.token_refusal) and is only ever
 sent in the Authorization header: it is never printed, logged or put in an error message (publishing.kept_secret).
@@ -39,8 +41,11 @@ from pathlib import Path
 import jsonschema
 import requests
 
+from anso_facts.build.package import temporal_coverage
+from anso_facts.model.metadata import METADATA, doi_record, write_doi_record, zenodo_record
 from anso_facts.release import publishing
-from anso_facts.release.publishing import PublishError, kept_secret, network_failure, shown, token_refusal
+from anso_facts.release.archive import archive_name
+from anso_facts.release.publishing import PublishError, kept_secret, network_failure, redacted_line, token_refusal
 
 ZENODO = "https://zenodo.org"
 SANDBOX = "https://sandbox.zenodo.org"
@@ -157,6 +162,11 @@ class ZenodoError(PublishError):
     """A failed step, with a message for people (never the token)."""
 
 
+class ReservedElsewhere(PublishError):
+    """This version's DOI was reserved on the other host (Zenodo or its sandbox), whose draft this one cannot
+    fill: refused before anything is sent."""
+
+
 @dataclass
 class Step:
     method: str
@@ -165,8 +175,8 @@ class Step:
     body: dict | list | None = None
 
     def __str__(self) -> str:
-        shown = f"\n    {json.dumps(self.body, ensure_ascii=False)}" if self.body is not None else ""
-        return f"{self.method} {self.url}  ({self.what}){shown}"
+        body = f"\n    {json.dumps(self.body, ensure_ascii=False)}" if self.body is not None else ""
+        return f"{self.method} {self.url}  ({self.what}){body}"
 
 
 @dataclass
@@ -458,14 +468,14 @@ def _reason(response: requests.Response, token: str) -> str:
     except ValueError:
         body = None
     if not isinstance(body, dict):
-        return shown(response.text, token, 300) or response.reason
+        return redacted_line(response.text, token, 300) or response.reason
     errors = "; ".join(
         f"{e.get('field', '')}: {e.get('messages') or e.get('message', '')}"
         for e in body.get("errors") or []
         if isinstance(e, dict)
     )
     reason = " ".join(part for part in (str(body.get("message", "")), errors) if part)
-    return shown(reason, token, 300) or response.reason
+    return redacted_line(reason, token, 300) or response.reason
 
 
 def _md5(path: Path) -> str:
@@ -493,3 +503,51 @@ def archive_doi(archive: Path) -> str | None:
     except (zipfile.BadZipFile, ValueError, AttributeError):
         return None
     return found if isinstance(found, str) else None
+
+
+def reserved_draft(host: str) -> str | None:
+    """The draft whose DOI was reserved for this version on `host` (doi.json), if any; ReservedElsewhere if
+    it was reserved on the other host."""
+    record = doi_record()
+    if record.get("version") != METADATA["version"] or not record.get("record"):
+        return None
+    if record.get("host") != host:
+        raise ReservedElsewhere(
+            f"the DOI {record['doi']} of version {record['version']} was reserved on "
+            f"{record.get('host')}, not {host} (use --sandbox, or not, as then); nothing was sent"
+        )
+    return record["record"]
+
+
+def reserving_deposit(root: Path, host: str, new_version_of: str | None) -> Deposit:
+    """The deposit whose draft `--reserve-doi` makes or reuses, before the release: the archive it names
+    (dist/'s, for this version) is not made yet."""
+    archive = root / "dist" / archive_name(METADATA["version"])
+    return Deposit(archive, zenodo_record(), host, new_version_of, draft_id=reserved_draft(host))
+
+
+def release_deposit(
+    root: Path, archive: Path, host: str, new_version_of: str | None, publish: bool, community: str | None
+) -> Deposit:
+    """The deposit of a release archive of the built package in `root`, into the draft whose DOI was reserved
+    if there is one."""
+    record = zenodo_record(temporal_coverage(root))
+    draft_id = reserved_draft(host)
+    return Deposit(archive, record, host, new_version_of, publish=publish, community=community, draft_id=draft_id)
+
+
+def keep_reserved_doi(reserved: dict[str, str]) -> Path:
+    """Record a DOI just reserved (Deposit.reserve's record) in doi.json, a concept DOI already known kept;
+    the file's path."""
+    concept = doi_record().get("concept_doi")
+    return write_doi_record({**({"concept_doi": concept} if concept else {}), **reserved})
+
+
+def keep_concept_doi(result: dict) -> str | None:
+    """The DOI of all versions, once Zenodo gives it (in a sent record, `result`), kept in doi.json beside the
+    version's own; it if newly recorded, else None."""
+    record, concept = doi_record(), parent_doi(result)
+    if not (record and concept and record.get("concept_doi") != concept):
+        return None
+    write_doi_record({**record, "concept_doi": concept})
+    return concept

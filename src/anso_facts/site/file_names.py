@@ -1,11 +1,9 @@
 """The names of the site's files, each made from a value of the package (an id, a seed's file, a table's
-name), and SiteError: the refusal of a value that cannot name one, or of a folder the site will not write."""
+name); a value that cannot name one is refused (folder.SiteError)."""
 
 from __future__ import annotations
 
-
-class SiteError(Exception):
-    """A folder the site will not write into, or a value that cannot name one of its files: refused input."""
+from anso_facts.site.folder import SiteError
 
 
 def file_name(value: str, suffix: str) -> str:

@@ -1,12 +1,16 @@
-"""The site's folder: the marker that says `site` wrote it, the refusal of any other folder, and the swap that
-puts a new site where the old one was, so that a reader sees the old site or the new one."""
+"""The site's folder: the marker that says `site` wrote it, the refusal of any other folder (SiteError, which also
+refuses a value that cannot name a file of the site), and the swap that puts a new site where the old one was, so
+that a reader sees the old site or the new one."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
-from anso_facts.site.file_names import SiteError
+
+class SiteError(Exception):
+    """A folder the site will not write into, or a value that cannot name one of its files: refused input."""
+
 
 # Written into every site: the mark of a folder `site` may replace whole. Any other folder that is not empty
 # is refused, so that no --out, by mistake or by malice, deletes a file the command did not write.

@@ -10,6 +10,7 @@ from pathlib import Path
 from anso_facts import __version__
 from anso_facts.build.database import FILE_NAME as DATABASE
 from anso_facts.build.database import datasette_metadata
+from anso_facts.build.outputs import DATACITE
 from anso_facts.model.metadata import METADATA, citation_text, linkset, schema_org_dataset, signposting_links
 from anso_facts.model.tables import ALL_TABLES
 from anso_facts.model.vocabularies import LISTS, Vocabularies
@@ -56,7 +57,7 @@ def write_index(env, package: Package, root: Path, out: Path) -> None:
 def _write_metadata(root: Path, out: Path, files: list[dict], seeds: list[dict]) -> tuple[dict, list[dict], dict]:
     """Datasette's metadata.json, dataset.jsonld, datacite.xml, linkset.json and versions.json; the JSON-LD,
     the signposting links and the versions, for the index to show too."""
-    from anso_facts.build.card import temporal_coverage
+    from anso_facts.build.package import temporal_coverage
     from anso_facts.release.archive import versions_index
 
     write_one_line_json(out / "metadata.json", datasette_metadata())
@@ -66,7 +67,7 @@ def _write_metadata(root: Path, out: Path, files: list[dict], seeds: list[dict])
         temporal_coverage=temporal_coverage(root),
     )
     write_one_line_json(out / "dataset.jsonld", jsonld)
-    shutil.copyfile(root / "build" / "datacite.xml", out / "datacite.xml")
+    shutil.copyfile(root / DATACITE, out / "datacite.xml")
     signposts = signposting_links(files)
     write_one_line_json(out / "linkset.json", linkset(signposts))
     versions = versions_index(root)
@@ -95,7 +96,9 @@ def downloads(root: Path, out: Path) -> list[dict]:
         },
         {"name": "CITATION.cff", "path": "CITATION.cff", "format": "application/x-yaml"},
     ]
-    archive = root / "dist" / f"anso-facts-{__version__}.zip"
+    from anso_facts.release.archive import archive_name
+
+    archive = root / "dist" / archive_name()
     if archive.is_file():  # made by `anso-facts release` (the release workflow runs it before the site)
         shutil.copyfile(archive, out / archive.name)
         files.insert(0, {"name": f"Release archive {__version__}", "path": archive.name, "format": "application/zip"})

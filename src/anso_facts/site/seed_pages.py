@@ -12,7 +12,8 @@ from markupsafe import Markup
 from anso_facts.check.cite import seed_scalar
 from anso_facts.check.coverage import SeedCoverage
 from anso_facts.site.data import Cite, Package
-from anso_facts.site.file_names import SiteError, file_name, seed_text_file
+from anso_facts.site.file_names import file_name, seed_text_file
+from anso_facts.site.folder import SiteError
 from anso_facts.site.html_contexts import attribute, text
 from anso_facts.site.render import environment
 

@@ -14,6 +14,15 @@ import pyarrow as pa
 ALIGNMENT = 64  # of each part of an entry's file: Arrow reads its buffers in place when they are aligned
 
 
+def ipc_bytes(table: pa.Table) -> pa.Buffer:
+    """A table as one Arrow IPC stream: what the cache keeps of it, and what a digest of its values is of (equal
+    bytes, equal values)."""
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue()
+
+
 def _table_from_stream(data) -> pa.Table:
     return pa.ipc.open_stream(data).read_all()
 
@@ -24,10 +33,7 @@ class _EntryPickler(pickle.Pickler):
     def reducer_override(self, obj):
         if not isinstance(obj, pa.Table):
             return NotImplemented
-        sink = pa.BufferOutputStream()
-        with pa.ipc.new_stream(sink, obj.schema) as writer:
-            writer.write_table(obj)
-        return _table_from_stream, (pickle.PickleBuffer(sink.getvalue()),)
+        return _table_from_stream, (pickle.PickleBuffer(ipc_bytes(obj)),)
 
 
 def _aligned(size: int) -> int:
