@@ -1,5 +1,7 @@
 """Work spread over one forked process per core or one thread per core, and the garbage collector paused while
-millions of small objects are made. Measured in docs/performance.md ("Where the time goes")."""
+millions of small objects are made. Measured in docs/performance.md: "Per file, in parallel, cached" (the
+processes) and "the garbage collector paused"; the tables are written in threads, as Arrow releases the GIL
+("How a build runs", step 5)."""
 
 from __future__ import annotations
 
