@@ -23,7 +23,7 @@ CONTEXT = 32
 FILE_NAME = "annotations.jsonld"
 
 
-# Each id, field and file name is percent-encoded once, not once per annotation: a site may have 100,000 records
+# Each id, field, value and file name is percent-encoded once, not once per annotation: a site may have 100,000 records
 # and several annotations of each (segment is urllib's quote, the most of this stage's time when called each time)
 _segment = cache(segment)
 
@@ -72,7 +72,7 @@ def evidence_annotation(row: dict, file: str, text: str, label: str) -> dict:
     body is a value, not a tag or a class)."""
     record_id, field, value = row["record_id"], row["field"], row["value"]
     return {
-        "id": f"urn:anso-facts:evidence:{_segment(record_id)}:{_segment(field)}:{segment(value)}",
+        "id": f"urn:anso-facts:evidence:{_segment(record_id)}:{_segment(field)}:{_segment(value)}",
         "type": "Annotation",
         "motivation": "identifying",
         "body": [
