@@ -8,7 +8,6 @@ file is removed and the target is left as it was.
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +18,7 @@ SCRATCH_SUFFIX = ".partial"  # a file being written, to be renamed into place (n
 
 def scratch_beside(target: Path) -> Path:
     """A name beside `target` that no other writer, this process's or another's, will choose."""
-    return target.with_name(f".{target.name}.{os.getpid()}-{secrets.token_hex(4)}{SCRATCH_SUFFIX}")
+    return target.with_name(f".{target.name}.{os.getpid()}-{os.urandom(4).hex()}{SCRATCH_SUFFIX}")
 
 
 @contextmanager

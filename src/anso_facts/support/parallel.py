@@ -40,12 +40,12 @@ def in_processes(work: Callable[[Any, Item], Result], state: Any, items: list[It
     """`work(state, item)` for each item, results in order, over `workers` forked processes that each receive
     `state` once (and may keep what they make of it); in this process where one worker is asked for or no fork
     is to be had. An error in a worker is raised here."""
-    import multiprocessing  # here: a check that needs no process must start fast
-
     workers = min(workers, len(items))
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if workers <= 1 or not _can_fork():  # in that order: a check with one file to check must start fast
         yield from (work(state, item) for item in items)
         return
+    import multiprocessing
+
     with multiprocessing.get_context("fork").Pool(workers, initializer=_receive, initargs=(work, state)) as pool:
         yield from pool.imap(_run, items, chunksize=1)
 
@@ -57,6 +57,12 @@ def in_threads(work: Callable[[Item], Result], items: list[Item]) -> list[Result
 
     with ThreadPoolExecutor(cores()) as pool:
         return list(pool.map(work, items))
+
+
+def _can_fork() -> bool:
+    import multiprocessing  # here, not above: multiprocessing takes 5 ms to import
+
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 _WORKER: dict[str, Any] = {}  # in a worker: the work and its state
