@@ -287,6 +287,25 @@ def test_every_annotation_reanchors_in_its_seed_by_position_and_by_quote(site):
         assert all((site / body["id"]).is_file() for body in bodies if "id" in body)
 
 
+def test_items_written_a_chunk_at_a_time_are_the_bytes_of_the_whole(tmp_path, monkeypatch):
+    """The annotations are written ITEMS_AT_ONCE at a time into the list that ends the collection: the file is the
+    one JSON document a single dump would write, escaped for a <script> element all the same."""
+    from anso_facts.site import render
+    from anso_facts.site.html_contexts import script_json_bytes
+
+    monkeypatch.setattr(render, "ITEMS_AT_ONCE", 3)
+    items = [{"n": n, "text": "</script>&\u2028" if n == 4 else f"item {n}"} for n in range(8)]
+    head = {"type": "Collection", "first": {"page": 1, "items": []}}
+    render.write_one_line_json(tmp_path / "chunked.json", head, iter(items))
+    written = (tmp_path / "chunked.json").read_bytes()
+    assert written == script_json_bytes({"type": "Collection", "first": {"page": 1, "items": items}}) + b"\n"
+    assert b"</script>" not in written and json.loads(written)["first"]["items"] == items
+    render.write_one_line_json(tmp_path / "empty.json", head, iter(()))
+    assert json.loads((tmp_path / "empty.json").read_bytes()) == head
+    with pytest.raises(ValueError, match="ends the data"):
+        render.write_one_line_json(tmp_path / "bad.json", {"items": [], "after": 1}, iter(items))
+
+
 def test_each_evidence_row_is_an_annotation_whose_selectors_point_at_its_words(site):
     """One annotation per evidence row: both selectors at the words that state the value (the row's offsets in
     its citation's seed), the body the record's field and value, and the record's page."""

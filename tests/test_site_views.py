@@ -110,6 +110,14 @@ def test_a_table_of_more_rows_than_a_page_is_paginated(checkout, tmp_path, monke
     assert 'href="citations-2.html"' in (out / "tables" / "citations.html").read_text(encoding="utf-8")
 
 
+def test_a_long_table_s_pager_links_the_ends_and_the_pages_near_this_one():
+    shown = table_pages.pager("evidence", 50, 400)
+    numbers = [link[0] if link else None for link in shown]
+    assert numbers == [1, None, 47, 48, 49, 50, 51, 52, 53, None, 400]
+    assert shown[-1] == (400, "evidence-400.html") and shown[0] == (1, "evidence.html")
+    assert [link[0] for link in table_pages.pager("evidence", 1, 5) if link] == [1, 2, 3, 4, 5]
+
+
 def test_layout_is_reproducible(checkout):
     root, project = checkout
     package = read_package(root, CheckedProject(project))

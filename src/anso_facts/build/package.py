@@ -198,10 +198,12 @@ def dated(root: Path, fields: tuple[tuple[str, str], ...]) -> list[tuple[date, s
     """Every date of the build's own package in the (table, column) `fields`, with its precision (day, month or
     year)."""
     found = []
+    resources = {table_name(r): r for r in parquet_resources(descriptor(root))}
     for table, column in fields:
-        for row in table_rows(root, table, [column, f"{column}_precision"]):
-            if row[column] is not None:
-                found.append((row[column], row[f"{column}_precision"] or "day"))
+        data = read_table(root, resources[table], columns=[column, f"{column}_precision"])
+        values, precisions = (data.column(name).to_pylist() for name in data.column_names)
+        pairs = zip(values, precisions, strict=True)
+        found += [(value, precision or "day") for value, precision in pairs if value is not None]
     return found
 
 
@@ -222,5 +224,14 @@ def temporal_coverage(root: Path) -> str | None:
     found = dated(root, TEMPORAL_FIELDS)
     if not found:
         return None
-    first, last = min(found, key=_start), max(found, key=_end)
+    first, last = min(_extremes(found), key=_start), max(_extremes(found), key=_end)
     return f"{dates.text(*first)}/{dates.text(*last)}"
+
+
+def _extremes(found: list[tuple[date, str]]) -> list[tuple[date, str]]:
+    """The earliest and the latest date of each precision: the only candidates for the first and the last, as a
+    later date of one precision never ends sooner (and _end is slow enough to be worth sparing 60,000 calls)."""
+    by_precision: dict[str, list[date]] = {}
+    for value, precision in found:
+        by_precision.setdefault(precision, []).append(value)
+    return [(day, precision) for precision, days in by_precision.items() for day in (min(days), max(days))]

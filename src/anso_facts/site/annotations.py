@@ -9,7 +9,7 @@ name in them percent-encoded (html_contexts.segment)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -89,25 +89,29 @@ def evidence_annotation(row: dict, file: str, text: str, label: str) -> dict:
     }
 
 
-def annotation_collection(
+def annotation_items(
     citations: list[dict], labels: dict[str, str], seed_texts: dict[str, tuple[str, str]], evidence: Sequence[dict] = ()
-) -> dict:
-    """Every citation (rows of the citations table), then every evidence row (of the evidence table), as one
-    AnnotationCollection with one page; `labels`: record id -> label; `seed_texts`: seed id -> (the name of its
-    text in the site's seeds/, text)."""
-    items = [annotation(cite, *seed_texts[cite["seed_id"]], labels[cite["record_id"]]) for cite in citations]
+) -> Iterator[dict]:
+    """Every citation (rows of the citations table), then every evidence row (of the evidence table), as an
+    annotation; `labels`: record id -> label; `seed_texts`: seed id -> (the name of its text in the site's seeds/,
+    text)."""
+    yield from (annotation(cite, *seed_texts[cite["seed_id"]], labels[cite["record_id"]]) for cite in citations)
     seed_of = {cite["id"]: cite["seed_id"] for cite in citations}
-    items += [
-        evidence_annotation(row, *seed_texts[seed_of[row["citation_id"]]], labels[row["record_id"]]) for row in evidence
-    ]
+    for row in evidence:
+        yield evidence_annotation(row, *seed_texts[seed_of[row["citation_id"]]], labels[row["record_id"]])
+
+
+def annotation_collection(total: int) -> dict:
+    """The AnnotationCollection of `total` annotations, with one page whose items (the last value) are empty:
+    annotation_items fills them as the file is written."""
     return {
         "@context": "http://www.w3.org/ns/anno.jsonld",
         "id": FILE_NAME,
         "type": "AnnotationCollection",
         "label": f"{METADATA['title']}: where each record's facts, and the words that state each value, stand in "
         "the seeds",
-        "total": len(items),
-        "first": {"id": f"{FILE_NAME}#page-1", "type": "AnnotationPage", "startIndex": 0, "items": items},
+        "total": total,
+        "first": {"id": f"{FILE_NAME}#page-1", "type": "AnnotationPage", "startIndex": 0, "items": []},
     }
 
 
@@ -117,7 +121,6 @@ def write_annotations(package: Package, root: Path, out: Path) -> None:
         seed["id"]: (seed_text_file(seed["id"]), package.checked.texts[seed["id"]].text)
         for seed in package.tables["seeds"]
     }
-    collection = annotation_collection(
-        package.tables["citations"], package.labels, seed_texts, package.tables["evidence"]
-    )
-    write_one_line_json(out / FILE_NAME, collection)
+    citations, evidence = package.tables["citations"], package.tables["evidence"]
+    items = annotation_items(citations, package.labels, seed_texts, evidence)
+    write_one_line_json(out / FILE_NAME, annotation_collection(len(citations) + len(evidence)), items)

@@ -7,15 +7,15 @@ from pathlib import Path
 
 from anso_facts.model.tables import TABLES
 from anso_facts.site.data import Package
-from anso_facts.site.html_contexts import script_json
+from anso_facts.site.html_contexts import script_json_bytes
 
 MAX_TIE_TERMS = 30  # the distinct terms of a record's ties its search entry holds
 NAME_FIELDS = ("name", "acronym", "title")
 
 
 def write_search_index(package: Package, root: Path, out: Path) -> None:
-    (out / "search-index.js").write_text(
-        f"window.ANSO_SEARCH = {script_json(search_entries(package))};\n", encoding="utf-8"
+    (out / "search-index.js").write_bytes(
+        b"window.ANSO_SEARCH = " + script_json_bytes(search_entries(package)) + b";\n"
     )
 
 

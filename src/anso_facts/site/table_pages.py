@@ -15,7 +15,7 @@ from anso_facts.model.tables import ALL_TABLES, TABLES, Table
 from anso_facts.site.data import Package
 from anso_facts.site.figures import statistics_figures_html
 from anso_facts.site.file_names import table_page_name
-from anso_facts.site.html_contexts import attribute, link, text
+from anso_facts.site.html_contexts import attribute, link, text, texts
 from anso_facts.site.render import write_page
 
 PAGE_ROWS = 1000  # rows per table page: a table of 100,000 rows is 100 pages
@@ -51,11 +51,27 @@ def write_table_pages(env, package: Package, out: Path) -> None:
                 rows=table_rows_html(package, table, shown),
                 figures=figures,
                 page=page,
-                pages=[(n, table_page_name(table.name, n)) for n in range(1, pages + 1)],
+                pages=pager(table.name, page, pages),
                 first=first + 1,
                 last=first + len(shown),
                 page_rows=PAGE_ROWS,
             )
+
+
+PAGER_REACH = 3  # the pager links the first and the last page, and this many on each side of the current one
+
+
+def pager(table: str, page: int, pages: int) -> list[tuple[int, str] | None]:
+    """The pages a table's page links, as (number, page name), None where some are left out: every page of a
+    short table; of a long one the first, the last and those near `page`, so that a page's size does not grow
+    with the number of pages (a table of 400,000 rows has 400)."""
+    numbers = [n for n in range(1, pages + 1) if n in (1, pages) or abs(n - page) <= PAGER_REACH]
+    shown: list[tuple[int, str] | None] = []
+    for number in numbers:
+        if shown and shown[-1] is not None and number > shown[-1][0] + 1:
+            shown.append(None)
+        shown.append((number, table_page_name(table, number)))
+    return shown
 
 
 def table_columns(table: Table) -> list[str]:
@@ -115,8 +131,8 @@ def _list_cells(package: Package, rows: list[dict], name: str) -> list[str]:
 
 def _record_cells(package: Package, rows: list[dict], name: str) -> list[str]:
     labels, label_html, pages, ids = package.labels, package.label_html, package.page, package.id_html
-    return [
-        f'<td data-sort="{attribute(labels[v])}"><a href="../records/{pages[v]}">{label_html[v]}</a> '
+    return [  # label_html: each label escaped once, which is also its escaping as an attribute's value
+        f'<td data-sort="{label_html[v]}"><a href="../records/{pages[v]}">{label_html[v]}</a> '
         f"<code>{ids[v]}</code></td>"
         if v in labels
         else f"<td>{text(v)}</td>"
@@ -126,13 +142,15 @@ def _record_cells(package: Package, rows: list[dict], name: str) -> list[str]:
 
 def _link_cells(package: Package, rows: list[dict], name: str) -> list[str]:
     labels, label_html, pages = package.labels, package.label_html, package.page
+    values = [r[name] for r in rows]
+    unlabelled = iter(texts([str(v) for v in values if v is not None and v not in labels]))  # a citation's id
     return [
         "<td></td>"
         if v is None
         else f'<td><a href="../records/{pages[v]}">{label_html[v]}</a></td>'
         if v in labels
-        else f"<td>{text(v)}</td>"
-        for v in (r[name] for r in rows)
+        else f"<td>{next(unlabelled)}</td>"
+        for v in values
     ]
 
 
@@ -158,7 +176,8 @@ def _boolean_cells(package: Package, rows: list[dict], name: str) -> list[str]:
 
 
 def _text_cells(package: Package, rows: list[dict], name: str) -> list[str]:
-    return ["<td></td>" if v is None or v == "" else f"<td>{text(v)}</td>" for v in (r[name] for r in rows)]
+    values = ["" if r[name] is None else str(r[name]) for r in rows]
+    return ["<td></td>" if v == "" else f"<td>{escaped}</td>" for v, escaped in zip(values, texts(values), strict=True)]
 
 
 _COLUMN_CELLS: dict[str, Callable[[Package, list[dict], str], list[str]]] = {
