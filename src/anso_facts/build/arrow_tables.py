@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from anso_facts.check.evidence import EVIDENCE_TABLE
+from anso_facts.check.evidence import EVIDENCE_TABLE, project_evidence
 from anso_facts.check.freetext import supported_by_labels
 from anso_facts.check.rows import LOCATOR, UNSUPPORTED_TABLE, Rows
 from anso_facts.model.schemas import columns
@@ -73,7 +73,7 @@ def output_table(table: Table, rows: pa.Table) -> pa.Table:
     return rows.select([c.name for c in columns(table)]).cast(arrow_schema(table))
 
 
-PROJECT_WIDE = ("records", EVIDENCE_TABLE, UNSUPPORTED_TABLE)  # tables whose rows are made from every file's
+PROJECT_WIDE = ("records", UNSUPPORTED_TABLE)  # tables whose rows (labels) are made from every file's
 
 
 def with_reference_evidence(evidence: pa.Table, rows: list[dict]) -> pa.Table:
@@ -126,8 +126,9 @@ def joined_tables(project: Project) -> dict[str, pa.Table]:
 
 def table_digest(project: Project, name: str) -> str | None:
     """A digest of a table's rows from every file, and of the seeds and code (the cache's context); None
-    without the cache. The records table's labels and the evidence of references are made from every table's
-    rows (PROJECT_WIDE), so their digests cover them all."""
+    without the cache. The records table's labels and the unsupported words are made from every table's rows
+    (PROJECT_WIDE), so their digests cover them all; the evidence's, the evidence of references too (made across
+    files, and by then made once for the check: evidence.project_evidence)."""
     if project.cache is None:
         return None
     digest = hashlib.sha256(project.cache.context)
@@ -135,6 +136,8 @@ def table_digest(project: Project, name: str) -> str | None:
     for tables in project.products:
         for each in names:
             digest.update(tables.digests[each].encode())
+    if name == EVIDENCE_TABLE:
+        digest.update(hashlib.sha256(pickle.dumps(project_evidence(project)[0])).digest())
     return digest.hexdigest()
 
 
