@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from anso_facts.check.evidence import EVIDENCE_TABLE, project_evidence
+from anso_facts.check.evidence import EVIDENCE_TABLE, reference_evidence_inputs
 from anso_facts.check.freetext import supported_by_labels
 from anso_facts.check.rows import LOCATOR, UNSUPPORTED_TABLE, Rows
 from anso_facts.model.schemas import columns
@@ -128,7 +128,7 @@ def table_digest(project: Project, name: str) -> str | None:
     """A digest of a table's rows from every file, and of the seeds and code (the cache's context); None
     without the cache. The records table's labels and the unsupported words are made from every table's rows
     (PROJECT_WIDE), so their digests cover them all; the evidence's, the evidence of references too (made across
-    files, and by then made once for the check: evidence.project_evidence)."""
+    files: a digest of what they are made from, evidence.reference_evidence_inputs)."""
     if project.cache is None:
         return None
     digest = hashlib.sha256(project.cache.context)
@@ -137,7 +137,7 @@ def table_digest(project: Project, name: str) -> str | None:
         for each in names:
             digest.update(tables.digests[each].encode())
     if name == EVIDENCE_TABLE:
-        digest.update(hashlib.sha256(pickle.dumps(project_evidence(project)[0])).digest())
+        digest.update(reference_evidence_inputs(project))
     return digest.hexdigest()
 
 

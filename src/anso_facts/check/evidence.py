@@ -10,6 +10,7 @@ the quote-matching rules (seedtext.py); a value is matched as whole words."""
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -284,28 +285,38 @@ def project_evidence(project: CheckedProject) -> tuple[list[dict], list[Unfound]
         names = names_by_id(named)
         rows: list[dict] = []
         unfound: list[Unfound] = []
+        inputs = hashlib.sha256()
         for result in project.files:
-            found_rows, found_unfound = _file_reference_evidence(project, result, names)
+            found_rows, found_unfound = _file_reference_evidence(project, result, names, inputs)
             rows += found_rows
             unfound += found_unfound
         project.memo["evidence"] = rows, unfound
+        project.memo["evidence inputs"] = inputs.digest()
     return project.memo["evidence"]
 
 
+def reference_evidence_inputs(project: CheckedProject) -> bytes:
+    """A digest of everything the evidence of references is made from besides the code and the seeds: every
+    file's references, citations and the names of the records they refer to. Equal digests, equal rows."""
+    project_evidence(project)
+    return project.memo["evidence inputs"]
+
+
 def _file_reference_evidence(
-    project: CheckedProject, result: CheckedFile, names: dict[str, list[tuple[str, str]]]
+    project: CheckedProject, result: CheckedFile, names: dict[str, list[tuple[str, str]]], inputs
 ) -> tuple[list[dict], list[Unfound]]:
     """The evidence of one file's references; kept in the cache under the file's references, citations and the
-    names of the records they refer to, so that after an edit only the files it touches are searched again."""
+    names of the records they refer to (added to `inputs`), so that after an edit only the files it touches are
+    searched again."""
     refs = list(references(result.columns))
     if not refs:
         return [], []
     targets = sorted({target for _, _, target in refs})
+    data = pickle.dumps((refs, result.columns[CITE_TABLE], [(target, names.get(target, [])) for target in targets]))
+    inputs.update(result.name.encode() + b"\0" + hashlib.sha256(data).digest())
     return kept(
         project.cache,
         f"references of {result.name}",
-        lambda: pickle.dumps(
-            (refs, result.columns[CITE_TABLE], [(target, names.get(target, [])) for target in targets])
-        ),
+        lambda: data,
         lambda: reference_evidence(refs, names, spans_by_record(result.columns, project.catalogue.seed_texts)),
     )
