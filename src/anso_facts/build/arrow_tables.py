@@ -93,9 +93,9 @@ def unsupported_words(project: Project, labels: dict[str, str]) -> pa.Table:
 def _file_unsupported_words(product: FileTables, labels: dict[str, str], cache: Cache | None) -> pa.Table:
     """One file's unsupported words (its candidates), less those the labels of referred records support; kept
     in the cache under the file's rows and those labels, so that an edit elsewhere costs this file nothing."""
-    candidates = product.tables[UNSUPPORTED_TABLE].to_pylist()
-    if not candidates:
-        return product.tables[UNSUPPORTED_TABLE]
+    candidates = product.tables[UNSUPPORTED_TABLE]
+    if not candidates.num_rows:
+        return candidates
     referred = _referred(product.tables)
     used = sorted({(other, labels.get(other, "")) for ids in referred.values() for other in ids})
     schema = arrow_schema(TABLE_BY_NAME[UNSUPPORTED_TABLE], checking=True)
@@ -103,7 +103,7 @@ def _file_unsupported_words(product: FileTables, labels: dict[str, str], cache: 
         cache,
         "unsupported",
         lambda: pickle.dumps((sorted(product.digests.items()), used)),
-        lambda: arrow_table(supported_by_labels(candidates, referred, labels), schema),
+        lambda: arrow_table(supported_by_labels(candidates.to_pylist(), referred, labels), schema),
         BUILD_SUFFIX,
     )
 

