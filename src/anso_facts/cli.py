@@ -27,6 +27,7 @@ EXTRA_OF_MODULE = {
     "jinja2": "site",
     "markupsafe": "site",
     "networkx": "site",
+    "orjson": "site",
 }
 
 
