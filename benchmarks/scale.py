@@ -250,6 +250,7 @@ def main() -> int:
     print(f"{'step':48s} {'seconds':>8s}  {'ratio':20s} {'target':22s} met")
     for name, seconds, ratio, target, met in rows:
         print(f"{name:48s} {seconds:8.3f}  {ratio:20s} {target:22s} {'' if met is None else 'yes' if met else 'NO'}")
+    print("each run:", "; ".join(f"{name} {', '.join(f'{t:.2f}' for t in times)}" for name, times in steps.items()))
     bound = f"whole build <= {(os.cpu_count() + 1) * peak:.0f} MiB"
     print(f"{'peak memory of one build, largest process':48s} {peak:7.0f} MiB {bound:19s} < 1024 MiB")
     print(f"rebuild output byte-identical to a full build: {'yes' if identical else 'NO'}")
