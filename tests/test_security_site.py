@@ -794,3 +794,23 @@ def test_write_site_refuses_before_writing_anything(checkout, tmp_path):
         write_site(project, root, target)
     assert sorted(os.listdir(tmp_path)) == ["target"] and os.listdir(target) == ["mine.txt"]
     shutil.rmtree(target)
+
+
+def test_a_release_record_s_fields_that_are_not_text_are_not_carried_into_versions_json(tmp_path):
+    """releases/VERSION/release.json is a file of the checkout, not trusted: a number, a list or a float where
+    text belongs is dropped from versions.json (as null), which is then written as always."""
+    from anso_facts import __version__
+    from anso_facts.release.archive import release, versions_index
+    from anso_facts.site.html_contexts import script_json_bytes
+    from helpers import released_copy
+
+    root = released_copy(tmp_path / "checkout")
+    release(root, tmp_path / "dist")
+    path = root / "releases" / __version__ / "release.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record.update(doi=1e-7, sha256=2**70, archive=["a.zip"], concept_doi={"x": 1})
+    path.write_text(json.dumps(record), encoding="utf-8")
+    (entry,) = versions_index(root)["versions"]
+    assert entry["version"] == __version__ and entry["date_released"] == record["date_released"]
+    assert (entry["doi"], entry["sha256"], entry["archive"], entry["concept_doi"]) == (None, None, None, None)
+    assert json.loads(script_json_bytes(versions_index(root)))["versions"][0]["doi"] is None

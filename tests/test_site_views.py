@@ -116,6 +116,8 @@ def test_a_long_table_s_pager_links_the_ends_and_the_pages_near_this_one():
     assert numbers == [1, None, 47, 48, 49, 50, 51, 52, 53, None, 400]
     assert shown[-1] == (400, "evidence-400.html") and shown[0] == (1, "evidence.html")
     assert [link[0] for link in table_pages.pager("evidence", 1, 5) if link] == [1, 2, 3, 4, 5]
+    assert [link[0] if link else None for link in table_pages.pager("evidence", 1, 6)] == [1, 2, 3, 4, 5, 6]
+    assert [link[0] if link else None for link in table_pages.pager("evidence", 1, 7)] == [1, 2, 3, 4, None, 7]
 
 
 def test_layout_is_reproducible(checkout):

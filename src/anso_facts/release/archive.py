@@ -352,14 +352,21 @@ def _kept_entry(version: str, folder: Path) -> dict[str, Any] | None:
         return None
     return {
         "version": version,
-        "date_released": record.get("date_released"),
+        "date_released": _text(record, "date_released"),
         "schema_version": schema_version(version),
-        "doi": record.get("doi"),
-        "concept_doi": record.get("concept_doi"),
-        "archive": record.get("archive"),
-        "sha256": record.get("sha256"),
+        "doi": _text(record, "doi"),
+        "concept_doi": _text(record, "concept_doi"),
+        "archive": _text(record, "archive"),
+        "sha256": _text(record, "sha256"),
         "rows": row_counts(folder),
     }
+
+
+def _text(record: dict, name: str) -> str | None:
+    """A field of a release.json as text; None if it is missing or anything else (a number, a list: the file is
+    in the checkout, and what it holds is not trusted)."""
+    value = record.get(name)
+    return value if isinstance(value, str) else None
 
 
 def _current_entry(root: Path) -> dict[str, Any]:

@@ -50,7 +50,7 @@ _APART = "\x00"  # a character text escaping leaves as it is, and no text of the
 
 
 def texts(values: list[str]) -> list[str]:
-    """Many values as HTML text, as [text(value) ...] would give them, in one call to the escaper: escaping
+    """Many strings as HTML text, as [text(value) ...] gives them, in one call to the escaper: escaping
     goes character by character, so the values are joined by a character none of them holds and split again.
     (A table's page may have 100,000 rows: the escaper's call cost most of its cells' time.)"""
     joined = _APART.join(values)

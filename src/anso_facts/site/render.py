@@ -62,8 +62,8 @@ def write_one_line_json(path: Path, data: object, items: Iterable[object] | None
         if items is None:
             stream.write(encoded)
         else:
-            head, end = encoded.rsplit(b"[]", 1)
-            if end.strip(b"}"):
+            head, place, end = encoded.rpartition(b"[]")
+            if not place or end.strip(b"}"):
                 raise ValueError("the items' place must be an empty list that ends the data")
             stream.write(head + b"[")
             _write_items(stream, iter(items))

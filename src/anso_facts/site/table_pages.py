@@ -65,7 +65,8 @@ def pager(table: str, page: int, pages: int) -> list[tuple[int, str] | None]:
     """The pages a table's page links, as (number, page name), None where some are left out: every page of a
     short table; of a long one the first, the last and those near `page`, so that a page's size does not grow
     with the number of pages (a table of 400,000 rows has 400)."""
-    numbers = [n for n in range(1, pages + 1) if n in (1, pages) or abs(n - page) <= PAGER_REACH]
+    near = [n for n in range(1, pages + 1) if n in (1, pages) or abs(n - page) <= PAGER_REACH]
+    numbers = sorted(set(near) | {n + 1 for n in near if n + 2 in near})  # no "…" for a single page
     shown: list[tuple[int, str] | None] = []
     for number in numbers:
         if shown and shown[-1] is not None and number > shown[-1][0] + 1:
