@@ -90,3 +90,43 @@ def test_git_ignores_every_output_but_the_committed_ones():
         ["git", "-C", str(REPO), "check-ignore", "--no-index", *OUTPUTS], capture_output=True, text=True
     ).stdout.split()
     assert sorted(ignored) == sorted(set(OUTPUTS) - set(COMMITTED))
+
+
+# --- one folder written whole (the site, a kept release): support.atomic.swap_folder --------------------------------
+
+
+def _folder(path: Path, text: str) -> Path:
+    path.mkdir(parents=True)
+    (path / "a.txt").write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_folder_is_swapped_into_place_and_the_old_one_deleted(tmp_path):
+    from anso_facts.support.atomic import swap_folder
+
+    target, aside = _folder(tmp_path / "target", "old"), tmp_path / ".target.old"
+    swap_folder(_folder(tmp_path / "new", "new"), target, aside)
+    assert (target / "a.txt").read_text(encoding="utf-8") == "new" and not aside.exists()
+    swap_folder(_folder(tmp_path / "newer", "newer"), tmp_path / "missing", aside)  # nothing there: one rename
+    assert (tmp_path / "missing" / "a.txt").read_text(encoding="utf-8") == "newer"
+
+
+def test_a_folder_that_cannot_be_put_in_place_leaves_the_old_one_where_it_was(tmp_path):
+    from anso_facts.support.atomic import swap_folder
+
+    target, aside = _folder(tmp_path / "target", "old"), tmp_path / ".target.old"
+    with pytest.raises(OSError):
+        swap_folder(tmp_path / "no-such-folder", target, aside)
+    assert (target / "a.txt").read_text(encoding="utf-8") == "old" and not aside.exists()
+
+
+def test_what_is_moved_aside_is_deleted_only_if_it_is_ours(tmp_path):
+    from anso_facts.support.atomic import swap_folder
+
+    target, aside = _folder(tmp_path / "target", "not ours"), tmp_path / ".target.old"
+    swap_folder(_folder(tmp_path / "new", "new"), target, aside, ours=lambda path: False)
+    assert (aside / "a.txt").read_text(encoding="utf-8") == "not ours"  # left, not deleted
+    elsewhere = _folder(tmp_path / "elsewhere", "kept")
+    (tmp_path / "link").symlink_to(elsewhere, target_is_directory=True)
+    swap_folder(_folder(tmp_path / "newest", "newest"), tmp_path / "link", tmp_path / ".link.old")
+    assert (elsewhere / "a.txt").read_text(encoding="utf-8") == "kept"  # a link moved aside is never followed

@@ -35,7 +35,7 @@ from anso_facts.model.metadata import METADATA, citation_cff, concept_doi, doi
 from anso_facts.release.diff import STEPS, diff, required_step, version_step, version_tuple
 from anso_facts.release.ro_crate import NAME as RO_CRATE
 from anso_facts.release.ro_crate import ro_crate
-from anso_facts.support.atomic import scratch_beside, write_whole
+from anso_facts.support.atomic import scratch_beside, swap_folder, write_whole
 
 # The sources a release packs besides what the build writes (outputs.py). The developers' README.md is not
 # packed: the archive's README.md is the dataset card (build/DATASET.md)
@@ -236,9 +236,7 @@ def keep_release(root: Path, archive: str, sha256: str) -> Path:
             **({"concept_doi": concept_doi()} if concept_doi() else {}),
         }
         (partial / RECORD).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
-        if folder.exists():
-            shutil.rmtree(folder)
-        partial.rename(folder)
+        swap_folder(partial, folder, scratch_beside(folder))
     finally:
         shutil.rmtree(partial, ignore_errors=True)
     return folder

@@ -7,6 +7,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from anso_facts.support.atomic import swap_folder
+
 
 class SiteError(Exception):
     """A folder the site will not write into, or a value that cannot name one of its files: refused input."""
@@ -81,10 +83,6 @@ def replace_folder(new: Path, target: Path) -> None:
         raise SiteError(f"{old} is in the way of the site's scratch folder; move it away")
     if is_empty_folder(target):
         target.rmdir()
-    elif target.exists() or target.is_symlink():
-        if not is_site(target):
-            raise SiteError(f"will not replace {target}: it is no site written by anso-facts")
-        target.rename(old)
-    new.rename(target)
-    if is_site(old):
-        shutil.rmtree(old)
+    elif (target.exists() or target.is_symlink()) and not is_site(target):
+        raise SiteError(f"will not replace {target}: it is no site written by anso-facts")
+    swap_folder(new, target, old, ours=is_site)

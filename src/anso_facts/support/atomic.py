@@ -1,14 +1,18 @@
-"""Files written whole or not at all: every file the package writes in place goes through here.
+"""Files written whole or not at all: every file the package writes in place goes through here, and so does
+every folder it writes whole (the site, a kept release).
 
 A new file is made beside the target (never an existing file, nor a link written through), filled, then renamed
 over the target, so that a reader sees the old file or the new one, never half of it; if anything fails, the new
-file is removed and the target is left as it was.
+file is removed and the target is left as it was. A folder is filled beside its target, then put in its place
+by swap_folder. (The build's outputs, several files and folders at once, are swapped with a journal:
+build/swap.py.)
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -47,3 +51,21 @@ def write_whole(target: Path, data: bytes | str) -> None:
     """`data` (text as UTF-8) into `target`, whole or not at all."""
     with written_whole(target) as stream:
         stream.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def swap_folder(new: Path, target: Path, aside: Path, ours: Callable[[Path], bool] = Path.is_dir) -> None:
+    """Put the folder `new` where the folder `target` is, in two renames (`target` to `aside`, which must not
+    exist, then `new` to `target`), and delete what was moved aside if it is `ours` (asked again once moved: what
+    another process put there meanwhile is left): at no moment is either folder half there, and if the second
+    rename fails, the first is undone."""
+    if not (target.exists() or target.is_symlink()):
+        new.rename(target)
+        return
+    target.rename(aside)
+    try:
+        new.rename(target)
+    except OSError:
+        aside.rename(target)
+        raise
+    if ours(aside) and not aside.is_symlink():
+        shutil.rmtree(aside)
