@@ -16,7 +16,7 @@ process with start-up included:
   load       `anso_facts.load("citations")` against a bare `pandas.read_parquet` of the same file (in process);
 and the peak memory (max RSS) of one build: of its largest process, the build or one of its workers (one per
 core), so the whole build holds at most (cores + 1) times that. Prints the ratios against the targets of
-issues 4 and 14. What a run leaves is deleted at the end, not between steps (see clean); run it at least five
+issues 4 and 14. What a run leaves is deleted at the end, not between steps (see clean); run it at least fifteen
 minutes after deleting many files, for the same reason.
 """
 

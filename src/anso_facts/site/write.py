@@ -71,7 +71,7 @@ def _fresh_scratch_folder(target: Path) -> Path:
     return out
 
 
-RECORD_PARTS = 8  # the record pages are written in this many tasks, every 8th record in each
+RECORD_PARTS = 16  # the record pages are written in this many tasks, every 16th record in each
 
 
 def _write_all(project: Project, root: Path, out: Path) -> None:
