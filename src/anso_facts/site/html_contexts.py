@@ -46,7 +46,7 @@ _IN_SCRIPT = tuple(
 text = escape
 # `value` as the value of an attribute written between double quotes: the same escaping, both quotes included.
 attribute = escape
-_APART = "\x00"  # a character text escaping leaves as it is, and no text of the site holds (check: text-control)
+_APART = "\x00"  # a character text escaping leaves as it is, and no text of the site holds (check: control-character)
 
 
 def texts(values: list[str]) -> list[str]:
