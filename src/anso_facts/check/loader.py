@@ -12,7 +12,7 @@ from anso_facts.check.files import CATALOGUE, VOCABULARIES, plain_file_inside
 from anso_facts.check.registry import emits
 from anso_facts.check.seedtext import SeedTexts
 from anso_facts.check.validate import schema_errors, unsafe_texts
-from anso_facts.model.problems import Problem, YamlFile, relative_name
+from anso_facts.model.problems import YAML_FAILURES, Problem, YamlFile, relative_name
 from anso_facts.model.vocabularies import Vocabularies
 from anso_facts.model.vocabularies import from_document as vocabularies_from
 from anso_facts.model.vocabularies import schema as vocabularies_schema
@@ -109,18 +109,7 @@ def load_vocabularies(root: Path, data: bytes | None) -> tuple[Vocabularies, lis
     return (vocabularies_from(document) if isinstance(document, dict) and not problems else Vocabularies()), problems
 
 
-@emits(
-    "not-utf8",
-    "yaml-syntax",
-    "yaml-tab",
-    "yaml-character",
-    "yaml-documents",
-    "yaml-alias",
-    "yaml-tag",
-    "yaml-too-deep",
-    "yaml-key",
-    "duplicate-key",
-)
+@emits(*YAML_FAILURES, "duplicate-key")
 def parse_yaml(name: str, data: bytes) -> tuple[str | None, object, list[Problem]]:
     """A file's text and document, parsed strictly (yamlsafe), and its problems: a duplicate key is reported
     with the file's other problems; only a true syntax error stops a file (its text None)."""

@@ -212,20 +212,18 @@ CHECKS = {
 
 # The codes after which a file yields no record at all: until it loads, what the other files say of its records
 # (a reference to one of its ids, an id that seems to vanish) would only follow from it, and is not reported.
-LOAD_FAILURES = frozenset(
-    {
-        "not-utf8",
-        "file-too-large",
-        "yaml-syntax",
-        "yaml-tab",
-        "yaml-character",
-        "yaml-documents",
-        "yaml-alias",
-        "yaml-tag",
-        "yaml-too-deep",
-        "yaml-key",
-    }
+YAML_FAILURES = (  # what check.loader.parse_yaml reports of a file it cannot read (it also reports duplicate-key)
+    "not-utf8",
+    "yaml-syntax",
+    "yaml-tab",
+    "yaml-character",
+    "yaml-documents",
+    "yaml-alias",
+    "yaml-tag",
+    "yaml-too-deep",
+    "yaml-key",
 )
+LOAD_FAILURES = frozenset({*YAML_FAILURES, "file-too-large"})
 
 
 @dataclass(frozen=True, order=True)

@@ -385,15 +385,8 @@ def vocabulary_lines(vocabularies: Vocabularies) -> list[str]:
         "The terms of the controlled lists, from `data/vocabularies.yaml`, where a curator adds one.",
         "",
     ]
-    for name, terms in vocabularies.terms.items():
+    for name in vocabularies.terms:
         lines += [f"## {name}", "", "| term | definition |", "|---|---|"]
-        for term, definition in terms.items():
-            relation = vocabularies.relations.get(term) if name == "relations" else None
-            joins = (
-                f" (subject in {', '.join(relation.subjects)}; object in {', '.join(relation.objects)})"
-                if relation
-                else ""
-            )
-            lines.append(f"| `{term}` | {definition}{joins} |")
+        lines += [f"| `{term}` | {definition} |" for term, definition in vocabularies.described(name)]
         lines.append("")
     return lines

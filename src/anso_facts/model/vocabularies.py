@@ -38,6 +38,17 @@ class Vocabularies:
     def hierarchical(self) -> tuple[str, ...]:
         return tuple(name for name, relation in self.relations.items() if relation.hierarchical)
 
+    def described(self, name: str) -> list[tuple[str, str]]:
+        """Each term of a list with its definition, as the docs and the site show it: a relation's with the tables
+        it joins."""
+        described = []
+        for term, definition in self.terms.get(name, {}).items():
+            relation = self.relations.get(term) if name == "relations" else None
+            if relation:
+                definition += f" (subject in {', '.join(relation.subjects)}; object in {', '.join(relation.objects)})"
+            described.append((term, definition))
+        return described
+
 
 def from_document(document: dict) -> Vocabularies:
     """The vocabularies of data/vocabularies.yaml, as parsed and valid against `schema()`."""

@@ -108,16 +108,4 @@ def downloads(root: Path, out: Path) -> list[dict]:
 def vocabulary_lists(vocabularies: Vocabularies) -> list[tuple[str, str, list[tuple[str, str]]]]:
     """Each controlled list of data/vocabularies.yaml for its page: name, what it is for, and each term with its
     definition (a relation's with the tables it joins)."""
-    lists = []
-    for name, terms in vocabularies.terms.items():
-        rows = []
-        for term, definition in terms.items():
-            relation = vocabularies.relations.get(term) if name == "relations" else None
-            joins = (
-                f" (subject in {', '.join(relation.subjects)}; object in {', '.join(relation.objects)})"
-                if relation
-                else ""
-            )
-            rows.append((term, definition + joins))
-        lists.append((name, LISTS.get(name, ""), rows))
-    return lists
+    return [(name, LISTS.get(name, ""), vocabularies.described(name)) for name in vocabularies.terms]
