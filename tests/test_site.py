@@ -20,7 +20,8 @@ import anso_facts
 from anso_facts.cli import main
 from anso_facts.model.tables import ALL_TABLES, TABLES
 from anso_facts.site.html_contexts import segment
-from anso_facts.site.write import write_site
+from anso_facts.site.record_pages import write_record_pages
+from anso_facts.site.write import site_tasks, write_site
 from helpers import REPO, build_project, copy_real_project
 
 ARTIFACTS = REPO / "test-artifacts"  # screenshots, not committed
@@ -61,17 +62,27 @@ def test_median_record_page_is_under_30_kb(site):
     assert statistics.median(sizes) < 30_000
 
 
-def test_workers_and_a_single_process_write_the_same_site(site, tmp_path, monkeypatch):
+@pytest.mark.parametrize("cores", [1, 5])
+def test_workers_and_a_single_process_write_the_same_site(site, tmp_path, monkeypatch, cores):
     """The site's parts are written by forked workers, or in turn by one process where there is one core: the
-    same files, byte for byte."""
+    same files, byte for byte, however many processes share the record pages (5 cores: 2 of them, each every
+    other record)."""
     root = site.parent
     project = build_project(root)
-    monkeypatch.setattr("os.cpu_count", lambda: 1)  # support.parallel.cores()
-    alone = write_site(project, root, tmp_path / "alone")
+    monkeypatch.setattr("os.cpu_count", lambda: cores)  # support.parallel.cores()
+    other = write_site(project, root, tmp_path / "other")
     files = sorted(p.relative_to(site) for p in site.rglob("*") if p.is_file())
-    assert files == sorted(p.relative_to(alone) for p in alone.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(other) for p in other.rglob("*") if p.is_file())
     assert sum(f.parts[0] == "records" for f in files) > 200
-    assert [f for f in files if (site / f).read_bytes() != (alone / f).read_bytes()] == []
+    assert [f for f in files if (site / f).read_bytes() != (other / f).read_bytes()] == []
+
+
+def test_the_record_pages_take_half_of_the_processes():
+    """The record pages are half of the site's work: with one process they are one task among the others, with
+    two one process's task, with five two tasks (each writing every other record)."""
+    for processes, parts in ((1, 1), (2, 1), (4, 2), (5, 2)):
+        record_tasks = [t for t in site_tasks(processes) if getattr(t, "func", None) is write_record_pages]
+        assert [(t.keywords["part"], t.keywords["parts"]) for t in record_tasks] == [(i, parts) for i in range(parts)]
 
 
 class _Links(HTMLParser):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
@@ -39,9 +40,9 @@ from anso_facts.site.table_pages import write_table_pages
 from anso_facts.support.parallel import collector_paused, cores, in_processes
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from anso_facts.check.project import Project
+
+Task = Callable[[Package, Path, Path], object]  # a part of the site, made from the package into the new folder
 
 
 def write_site(project: Project, root: Path, target: Path | None = None) -> Path:
@@ -71,15 +72,13 @@ def _fresh_scratch_folder(target: Path) -> Path:
     return out
 
 
-RECORD_PARTS = 16  # the record pages are written in this many tasks, every 16th record in each
-
-
 def _write_all(project: Project, root: Path, out: Path) -> None:
     """Write the site's parts as tasks, in one forked process per core, each of which reads the package itself
     (forked with the package in memory, they would copy most of it as they touched it: reading an object
     writes its reference count)."""
     _make_folders(out)
-    for _ in in_processes(_SiteTasks.run, _SiteTasks(project, root, out), list(range(len(TASKS))), cores()):
+    tasks = site_tasks(cores())
+    for _ in in_processes(_SiteTasks.run, _SiteTasks(project, root, out, tasks), list(range(len(tasks))), cores()):
         pass
 
 
@@ -87,7 +86,7 @@ def write_pages(package: Package, root: Path, out: Path) -> None:
     """Every part of the site made from `package` (and the files of `root` it offers to download), in turn,
     into the new folder `out`."""
     _make_folders(out)
-    for task in TASKS:
+    for task in site_tasks(1):
         task(package, root, out)
 
 
@@ -103,13 +102,14 @@ class _SiteTasks:
     project: Project
     root: Path
     out: Path
+    tasks: tuple[Task, ...]
 
     @cached_property
     def package(self) -> Package:
         return read_package(self.root, CheckedProject(self.project))
 
     def run(self, task: int) -> None:
-        TASKS[task](self.package, self.root, self.out)
+        self.tasks[task](self.package, self.root, self.out)
 
 
 def _write_database(package: Package, root: Path, out: Path) -> None:
@@ -122,13 +122,19 @@ def _write_index_and_tables(package: Package, root: Path, out: Path) -> None:
     write_table_pages(env, package, out)
 
 
-TASKS: tuple[Callable[[Package, Path, Path], object], ...] = (  # the longest first
-    _write_database,
-    write_annotations,
-    _write_index_and_tables,
-    write_seed_pages,
-    write_maps,
-    write_seed_maps,
-    write_search_index,
-    *(partial(write_record_pages, part=part, parts=RECORD_PARTS) for part in range(RECORD_PARTS)),
-)
+def site_tasks(processes: int) -> tuple[Task, ...]:
+    """The site's parts as tasks for `processes` processes, the longest first. The record pages are half of the
+    site's work: they get half of the processes (at least one), each writing every so many records, and no
+    more, as each process that writes them first makes the lookups they share (a second at 100,000 records)
+    and creates its files in the same folder (docs/performance.md, "The record pages in half the processes")."""
+    parts = max(1, processes // 2)
+    return (
+        *(partial(write_record_pages, part=part, parts=parts) for part in range(parts)),
+        write_annotations,
+        _write_database,
+        _write_index_and_tables,
+        write_seed_maps,
+        write_seed_pages,
+        write_search_index,
+        write_maps,
+    )
