@@ -4,6 +4,7 @@ character offsets. Made in Python inside the frame of base.html: a site may have
 
 from __future__ import annotations
 
+import os
 from bisect import bisect_left
 from functools import cache
 from pathlib import Path
@@ -20,6 +21,7 @@ from anso_facts.site.file_names import file_name
 from anso_facts.site.html_contexts import segment, text
 from anso_facts.site.links import record_link
 from anso_facts.site.render import environment, page_frame
+from anso_facts.support.fast_files import write_new_file
 
 MAX_TIES_LISTED = 60  # ties a record's page lists (the rest are among "Referred to by")
 
@@ -29,11 +31,11 @@ def write_record_pages(package: Package, root: Path, out: Path, part: int = 0, p
     before, middle, after = page_frame(environment(), "../")
     titles = {seed["id"]: seed["title"] for seed in package.tables["seeds"]}
     rows = [(table, row) for table in TABLES for row in package.tables[table.name]]
-    folder = out / "records"
+    folder = str(out / "records")
     for table, row in rows[part::parts]:
         main = record_main_html(package, table, row, titles)
-        with open(folder / file_name(row["id"], ".html"), "xb") as page:  # x: each page is new, made once
-            page.write(f"{before}{package.label_html[row['id']]}{middle}{main}\n{after}".encode())
+        page = f"{before}{package.label_html[row['id']]}{middle}{main}\n{after}"
+        write_new_file(os.path.join(folder, file_name(row["id"], ".html")), page.encode())
 
 
 def record_main_html(package: Package, table: Table, row: dict, seed_titles: dict[str, str]) -> str:

@@ -1,0 +1,21 @@
+"""Many small new files, written fast: the review site's 100,000 record pages. One `os.open`, `os.write` and
+`os.close` a file, without Python's file object, which costs a file an `fstat`, an `ioctl`, an `lseek` and the
+objects around it: 0.22 s less CPU for 50,000 record pages, measured alternating with `open(path, "xb")`
+(docs/performance.md, "The record pages in half the processes")."""
+
+from __future__ import annotations
+
+import os
+
+_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC  # as open(path, "xb"): never an existing file or link
+
+
+def write_new_file(path: str, data: bytes) -> None:
+    """`data` as the new file `path` (FileExistsError if there is one, or a link, under that name)."""
+    descriptor = os.open(path, _NEW, 0o666)
+    try:
+        view = memoryview(data)
+        while view:  # a short write (a full disk raises; a signal may cut one short) goes on where it stopped
+            view = view[os.write(descriptor, view) :]
+    finally:
+        os.close(descriptor)
