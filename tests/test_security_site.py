@@ -26,6 +26,7 @@ from anso_facts.site.html_contexts import attribute, is_safe_url, link, script_j
 from anso_facts.site.record_pages import MAX_TIES_LISTED, record_main_html
 from anso_facts.site.table_pages import table_columns
 from anso_facts.site.write import write_pages, write_site
+from anso_facts.support.fast_files import write_new_file
 from helpers import build_project, copy_real_project
 
 # What would run if it reached a page unescaped: it ends a <script> element, opens one, adds an element with a
@@ -304,6 +305,19 @@ def test_an_id_that_is_no_file_name_is_refused_not_written_elsewhere(checkout, t
     with pytest.raises(SiteError, match="cannot name a file"):
         write_pages(Package(tables, real.checked), root, out)
     assert not (tmp_path / "outside.html").exists() and not (tmp_path / "out" / "outside.html").exists()
+
+
+def test_a_record_page_is_written_only_as_a_new_file_never_through_a_link(tmp_path):
+    """The record pages' writer (support.fast_files) makes a new file or fails: it neither overwrites a file
+    nor writes through a link, even a dangling one, to where the link points."""
+    write_new_file(str(tmp_path / "page.html"), b"x" * 100_000)
+    assert (tmp_path / "page.html").read_bytes() == b"x" * 100_000
+    with pytest.raises(FileExistsError):
+        write_new_file(str(tmp_path / "page.html"), b"other")
+    (tmp_path / "link.html").symlink_to(tmp_path / "elsewhere.html")
+    with pytest.raises(FileExistsError):
+        write_new_file(str(tmp_path / "link.html"), b"payload")
+    assert (tmp_path / "page.html").read_bytes() == b"x" * 100_000 and not (tmp_path / "elsewhere.html").exists()
 
 
 # Every way a page could run the payload is recorded: a dialog, a call of alert/confirm/prompt, the flag.
