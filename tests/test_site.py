@@ -65,8 +65,8 @@ def test_median_record_page_is_under_30_kb(site):
 @pytest.mark.parametrize("cores", [1, 5])
 def test_workers_and_a_single_process_write_the_same_site(site, tmp_path, monkeypatch, cores):
     """The site's parts are written by forked workers, or in turn by one process where there is one core: the
-    same files, byte for byte, however many processes share the record pages (5 cores: 2 of them, each every
-    other record)."""
+    same files, byte for byte, however many processes share the record pages (5 cores: 3 of them, each every
+    third record)."""
     root = site.parent
     project = build_project(root)
     monkeypatch.setattr("os.cpu_count", lambda: cores)  # support.parallel.cores()
@@ -79,8 +79,8 @@ def test_workers_and_a_single_process_write_the_same_site(site, tmp_path, monkey
 
 def test_the_record_pages_take_half_of_the_processes():
     """The record pages are half of the site's work: with one process they are one task among the others, with
-    two one process's task, with five two tasks (each writing every other record)."""
-    for processes, parts in ((1, 1), (2, 1), (4, 2), (5, 2)):
+    two one process's task, with five three tasks (each writing every third record)."""
+    for processes, parts in ((1, 1), (2, 1), (3, 2), (4, 2), (5, 3)):
         record_tasks = [t for t in site_tasks(processes) if getattr(t, "func", None) is write_record_pages]
         assert [(t.keywords["part"], t.keywords["parts"]) for t in record_tasks] == [(i, parts) for i in range(parts)]
 

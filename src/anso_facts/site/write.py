@@ -124,10 +124,10 @@ def _write_index_and_tables(package: Package, root: Path, out: Path) -> None:
 
 def site_tasks(processes: int) -> tuple[Task, ...]:
     """The site's parts as tasks for `processes` processes, the longest first. The record pages are half of the
-    site's work: they get half of the processes (at least one), each writing every so many records, and no
-    more, as each process that writes them first makes the lookups they share (a second at 100,000 records)
-    and creates its files in the same folder (docs/performance.md, "The record pages in half the processes")."""
-    parts = max(1, processes // 2)
+    site's work: they get half of the processes (rounded up), each writing every so many records, and no more,
+    as each process that writes them first makes the lookups they share (a second at 100,000 records) and
+    creates its files in the same folder (docs/performance.md, "The record pages in half the processes")."""
+    parts = (processes + 1) // 2
     return (
         *(partial(write_record_pages, part=part, parts=parts) for part in range(parts)),
         write_annotations,
