@@ -62,11 +62,11 @@ def test_median_record_page_is_under_30_kb(site):
     assert statistics.median(sizes) < 30_000
 
 
-@pytest.mark.parametrize("cores", [1, 5])
+@pytest.mark.parametrize("cores", [1, 2, 3, 5])
 def test_workers_and_a_single_process_write_the_same_site(site, tmp_path, monkeypatch, cores):
     """The site's parts are written by forked workers, or in turn by one process where there is one core: the
-    same files, byte for byte, however many processes share the record pages (5 cores: 3 of them, each every
-    third record)."""
+    same files, byte for byte, however many processes share the record pages (3 cores: 2 of them, each every
+    other record; 5 cores: 3)."""
     root = site.parent
     project = build_project(root)
     monkeypatch.setattr("os.cpu_count", lambda: cores)  # support.parallel.cores()
@@ -79,10 +79,14 @@ def test_workers_and_a_single_process_write_the_same_site(site, tmp_path, monkey
 
 def test_the_record_pages_take_half_of_the_processes():
     """The record pages are half of the site's work: with one process they are one task among the others, with
-    two one process's task, with five three tasks (each writing every third record)."""
-    for processes, parts in ((1, 1), (2, 1), (3, 2), (4, 2), (5, 3)):
-        record_tasks = [t for t in site_tasks(processes) if getattr(t, "func", None) is write_record_pages]
+    two one process's task, with five three tasks (each writing every third record); every other part is one
+    task, whatever the processes."""
+    others = [t for t in site_tasks(1) if getattr(t, "func", None) is not write_record_pages]
+    for processes, parts in ((0, 1), (1, 1), (2, 1), (3, 2), (4, 2), (5, 3), (16, 8)):
+        tasks = site_tasks(processes)
+        record_tasks = [t for t in tasks if getattr(t, "func", None) is write_record_pages]
         assert [(t.keywords["part"], t.keywords["parts"]) for t in record_tasks] == [(i, parts) for i in range(parts)]
+        assert [t for t in tasks if t not in record_tasks] == others
 
 
 class _Links(HTMLParser):

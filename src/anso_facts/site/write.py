@@ -37,7 +37,7 @@ from anso_facts.site.render import environment
 from anso_facts.site.search import write_search_index
 from anso_facts.site.seed_pages import write_seed_pages
 from anso_facts.site.table_pages import write_table_pages
-from anso_facts.support.parallel import collector_paused, cores, in_processes
+from anso_facts.support.parallel import collector_paused, in_processes, processes
 
 if TYPE_CHECKING:
     from anso_facts.check.project import Project
@@ -77,8 +77,9 @@ def _write_all(project: Project, root: Path, out: Path) -> None:
     (forked with the package in memory, they would copy most of it as they touched it: reading an object
     writes its reference count)."""
     _make_folders(out)
-    tasks = site_tasks(cores())
-    for _ in in_processes(_SiteTasks.run, _SiteTasks(project, root, out, tasks), list(range(len(tasks))), cores()):
+    workers = processes()
+    tasks = site_tasks(workers)
+    for _ in in_processes(_SiteTasks.run, _SiteTasks(project, root, out, tasks), list(range(len(tasks))), workers):
         pass
 
 
@@ -122,12 +123,13 @@ def _write_index_and_tables(package: Package, root: Path, out: Path) -> None:
     write_table_pages(env, package, out)
 
 
-def site_tasks(processes: int) -> tuple[Task, ...]:
-    """The site's parts as tasks for `processes` processes, the longest first. The record pages are half of the
-    site's work: they get half of the processes (rounded up), each writing every so many records, and no more,
-    as each process that writes them first makes the lookups they share (a second at 100,000 records) and
-    creates its files in the same folder (docs/performance.md, "The record pages in half the processes")."""
-    parts = (processes + 1) // 2
+def site_tasks(workers: int) -> tuple[Task, ...]:
+    """The site's parts as tasks for `workers` processes, about the longest first. The record pages are half of
+    the site's work: they get half of the processes (rounded up, at least one), each writing every so many
+    records, and no more, as each process that writes them first makes the lookups they share (a second at
+    100,000 records) and creates its files in the same folder (docs/performance.md, "The record pages in half
+    the processes")."""
+    parts = max(1, (workers + 1) // 2)
     return (
         *(partial(write_record_pages, part=part, parts=parts) for part in range(parts)),
         write_annotations,

@@ -36,6 +36,11 @@ def cores() -> int:
     return os.cpu_count() or 1
 
 
+def processes() -> int:
+    """How many processes in_processes can spread work over: one per core, or one where there is no fork."""
+    return cores() if _can_fork() else 1
+
+
 def in_processes(work: Callable[[Any, Item], Result], state: Any, items: list[Item], workers: int) -> Iterator[Result]:
     """`work(state, item)` for each item, results in order, over `workers` forked processes that each receive
     `state` once (and may keep what they make of it); in this process where one worker is asked for or no fork
