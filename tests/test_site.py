@@ -20,7 +20,9 @@ import anso_facts
 from anso_facts.cli import main
 from anso_facts.model.tables import ALL_TABLES, TABLES
 from anso_facts.site.html_contexts import segment
+from anso_facts.site.map_pages import write_seed_maps
 from anso_facts.site.record_pages import write_record_pages
+from anso_facts.site.seed_pages import write_seed_pages
 from anso_facts.site.write import site_tasks, write_site
 from helpers import REPO, build_project, copy_real_project
 
@@ -79,14 +81,22 @@ def test_workers_and_a_single_process_write_the_same_site(site, tmp_path, monkey
 
 def test_the_record_pages_take_half_of_the_processes():
     """The record pages are half of the site's work: with one process they are one task among the others, with
-    two one process's task, with five three tasks (each writing every third record); every other part is one
-    task, whatever the processes."""
-    others = [t for t in site_tasks(1) if getattr(t, "func", None) is not write_record_pages]
-    for processes, parts in ((0, 1), (1, 1), (2, 1), (3, 2), (4, 2), (5, 3), (16, 8)):
+    two one process's task, with five three tasks (each writing every third record). The seeds' maps and pages
+    are cut in a part a process; every other part of the site is one task."""
+    for processes, record_parts in ((0, 1), (1, 1), (2, 1), (3, 2), (4, 2), (5, 3), (16, 8)):
         tasks = site_tasks(processes)
-        record_tasks = [t for t in tasks if getattr(t, "func", None) is write_record_pages]
-        assert [(t.keywords["part"], t.keywords["parts"]) for t in record_tasks] == [(i, parts) for i in range(parts)]
-        assert [t for t in tasks if t not in record_tasks] == others
+        parts = {
+            write: [(t.keywords["part"], t.keywords["parts"]) for t in tasks if getattr(t, "func", None) is write]
+            for write in (write_record_pages, write_seed_maps, write_seed_pages)
+        }
+        seed_parts = max(1, processes)
+        assert parts == {
+            write_record_pages: [(i, record_parts) for i in range(record_parts)],
+            write_seed_maps: [(i, seed_parts) for i in range(seed_parts)],
+            write_seed_pages: [(i, seed_parts) for i in range(seed_parts)],
+        }
+        whole = [t for t in tasks if not hasattr(t, "func")]
+        assert len(whole) == len(set(whole)) == 5 and all(callable(t) for t in whole)
 
 
 class _Links(HTMLParser):

@@ -63,14 +63,15 @@ def _write_timeline(env, package: Package, out: Path) -> None:
     )
 
 
-def write_seed_maps(package: Package, root: Path, out: Path) -> None:
-    """graphs/SEED.html: the map of the ties a seed states (those whose record cites it)."""
+def write_seed_maps(package: Package, root: Path, out: Path, part: int = 0, parts: int = 1) -> None:
+    """graphs/SEED.html: the map of the ties a seed states (those whose record cites it), for every `parts`-th
+    seed from the `part`-th on."""
     env = environment()
     by_seed: dict[str, list[tie_map.Tie]] = defaultdict(list)
     for tie in package.ties:
         for seed_id in package.seeds_of.get(tie.via, ()):
             by_seed[seed_id].append(tie)
-    for seed in package.tables["seeds"]:
+    for seed in package.tables["seeds"][part::parts]:
         _map_page(
             env,
             package,

@@ -18,9 +18,10 @@ from anso_facts.site.html_contexts import attribute, text
 from anso_facts.site.render import environment
 
 
-def write_seed_pages(package: Package, root: Path, out: Path) -> None:
+def write_seed_pages(package: Package, root: Path, out: Path, part: int = 0, parts: int = 1) -> None:
+    """Every `parts`-th seed's page, from the `part`-th on."""
     template = environment().get_template("seed.html")
-    for seed in package.tables["seeds"]:
+    for seed in package.tables["seeds"][part::parts]:
         html = template.render(
             base="../",
             seed=seed,
