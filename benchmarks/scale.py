@@ -14,8 +14,7 @@ process with start-up included:
              its output compared byte for byte with a full build of the same files);
   check      `anso-facts check` on the real data;
   load       `anso_facts.load("citations")` against a bare `pandas.read_parquet` of the same file (in process);
-Each step starts after a `sync`, so that none pays for writing back another's files (see timed). And the peak
-memory (max RSS) of one build: of its largest process, the build or one of its workers (one per
+and the peak memory (max RSS) of one build: of its largest process, the build or one of its workers (one per
 core), so the whole build holds at most (cores + 1) times that. Prints the ratios against the targets of
 issues 4 and 14. What a run leaves is deleted at the end, not between steps (see clean); run it at least fifteen
 minutes after deleting many files, for the same reason.
@@ -83,11 +82,6 @@ def floor(root: Path, out: Path) -> None:
 
 
 def timed(command: list, cwd: Path = REPO) -> float:
-    """A command's wall time, started with nothing of the steps before left to write back (`sync`): a site leaves
-    1.3 GB in memory to be written, which the kernel writes over the half minute after, inside whatever step
-    runs then; timed back to back, the second and third sites of a run paid for it (docs/performance.md, "The
-    record pages in half the processes")."""
-    os.sync()
     start = time.perf_counter()
     subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - start
