@@ -245,6 +245,15 @@ class Package:
         return tie_map.neighbourhood(self.ties)
 
     @cached_property
+    def seed_ties(self) -> dict[str, list[tie_map.Tie]]:
+        """Seed id -> the ties it states (those whose record cites it), for its map."""
+        by_seed: dict[str, list[tie_map.Tie]] = defaultdict(list)
+        for tie in self.ties:
+            for seed_id in self.seeds_of.get(tie.via, ()):
+                by_seed[seed_id].append(tie)
+        return by_seed
+
+    @cached_property
     def figures(self) -> dict[str, list[dict]]:
         """Subject id -> its statistics, by unit, date and id."""
         figures: dict[str, list[dict]] = defaultdict(list)

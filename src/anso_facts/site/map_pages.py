@@ -3,7 +3,6 @@ drawn by tie_map.py with the same ties as a table, and the timeline (timeline.ht
 
 from __future__ import annotations
 
-from collections import defaultdict
 from pathlib import Path
 
 from anso_facts.site import tie_map, timeline
@@ -67,10 +66,6 @@ def write_seed_maps(package: Package, root: Path, out: Path, part: int = 0, part
     """graphs/SEED.html: the map of the ties a seed states (those whose record cites it), for every `parts`-th
     seed from the `part`-th on."""
     env = environment()
-    by_seed: dict[str, list[tie_map.Tie]] = defaultdict(list)
-    for tie in package.ties:
-        for seed_id in package.seeds_of.get(tie.via, ()):
-            by_seed[seed_id].append(tie)
     for seed in package.tables["seeds"][part::parts]:
         _map_page(
             env,
@@ -80,7 +75,7 @@ def write_seed_maps(package: Package, root: Path, out: Path, part: int = 0, part
             f"Map of ties: {seed['title']}",
             "The ties this seed states: relations, roles, participations and what is part of what, whose "
             "records cite it. Each node links to its record.",
-            by_seed.get(seed["id"], []),
+            package.seed_ties.get(seed["id"], []),
             tie_map.MAX_SEED_NODES,
             seeds=[],
             seed=seed,

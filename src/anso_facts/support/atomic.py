@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+# open()'s flags for a new file: never an existing file, nor through a link (even one to nowhere)
+NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
 SCRATCH_SUFFIX = ".partial"  # a file being written, to be renamed into place (never read, never an entry)
 
 
@@ -42,7 +44,7 @@ def replaced(target: Path) -> Iterator[Path]:
 def written_whole(target: Path) -> Iterator[BinaryIO]:
     """A binary stream to write `target` through, whole or not at all (mode 0o666 less the umask, as open())."""
     with replaced(target) as scratch:
-        descriptor = os.open(scratch, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666)
+        descriptor = os.open(scratch, NEW_FILE, 0o666)
         with os.fdopen(descriptor, "wb") as stream:
             yield stream
 

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import os
 
-# As open(path, "xb"): never an existing file, nor a link (even one to nowhere). Not inherited by a child
-# process, as no descriptor os.open makes is (PEP 446).
-_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+from anso_facts.support.atomic import NEW_FILE  # (not inherited by a child process: no descriptor os.open makes is)
 
 
 def write_new_file(path: str, data: bytes) -> None:
     """`data` as the new file `path` (FileExistsError if there is one, or a link, under that name)."""
-    descriptor = os.open(path, _NEW, 0o666)
+    descriptor = os.open(path, NEW_FILE, 0o666)
     try:
         view = memoryview(data)
         while view:  # a write cut short goes on where it stopped
