@@ -439,3 +439,16 @@ def test_release_refuses_a_fifo_it_would_block_on_and_a_dist_that_is_a_link(chec
     result = anso(world, "release", root=root)
     assert_refused(result.returncode, result.stdout, result.stderr, "dist", "symbolic link")
     assert list((world / "elsewhere").iterdir()) == []
+
+
+@pytest.mark.parametrize("link", ["releases", "releases/0.1.0"])
+def test_release_refuses_a_releases_folder_that_is_a_link(checkout, world, link):
+    """The package as released is kept in releases/VERSION/: a link there would have it written wherever it leads."""
+    root = shutil.copytree(checkout, world / "root", symlinks=True)
+    shutil.rmtree(root / "releases", ignore_errors=True)
+    (root / link).parent.mkdir(exist_ok=True)
+    (world / "elsewhere").mkdir()
+    (root / link).symlink_to(world / "elsewhere")
+    result = anso(world, "release", "--dist", str(world / "dist"), root=root)
+    assert_refused(result.returncode, result.stdout, result.stderr, link, "symbolic link")
+    assert list((world / "elsewhere").iterdir()) == [] and not (world / "dist").exists()

@@ -245,6 +245,35 @@ def test_a_forged_journal_is_ignored_and_nothing_outside_is_touched(checkout, tm
     assert leftovers(checkout) == []
 
 
+@pytest.mark.parametrize("link", ["build", "datapackage.json", "build/csv/records.csv", "docs", "a-fifo-in-build"])
+def test_a_journal_whose_outputs_hold_a_link_moves_nothing_in(checkout, tmp_path, link):
+    """A journal naming real scratch folders whose outputs are (or hold, or are reached through) a symbolic
+    link: the link is never moved into the checkout, nothing outside is read or touched."""
+    outside = tmp_path / "outside"
+    for name in ("build/csv/records.csv", "datapackage.json", "docs/data-dictionary.md"):
+        (outside / name).parent.mkdir(parents=True, exist_ok=True)
+        (outside / name).write_bytes(b"outside")
+    new = checkout / ".build-abc"
+    shutil.copytree(checkout / "build", new / "build")
+    shutil.copy(checkout / "datapackage.json", new / "datapackage.json")
+    (new / "docs").mkdir()
+    (checkout / ".old-abc").mkdir()
+    if link == "a-fifo-in-build":
+        os.mkfifo(new / "build" / "pipe")
+    else:
+        shutil.rmtree(new / link) if (new / link).is_dir() else (new / link).unlink(missing_ok=True)
+        (new / link).symlink_to(outside / link)
+    (checkout / JOURNAL).write_text(json.dumps({"new": ".build-abc", "old": ".old-abc"}), encoding="utf-8")
+    before, outside_before = output_files(checkout), files(outside)
+    result = anso(checkout, "check")
+    assert result.returncode == 0 and result.stdout.startswith("ok: "), result.stderr
+    assert result.stderr.startswith(f"anso-facts: ignored {JOURNAL}: the outputs it would move into ")
+    assert result.stderr.count("\n") == 1 and "symbolic link" in result.stderr
+    assert files(outside) == outside_before and output_files(checkout) == before
+    assert not [p for p in checkout.rglob("*") if p.is_symlink()]
+    assert leftovers(checkout) == []
+
+
 # --- full disk, read-only folder ------------------------------------------------------------------------------------
 
 

@@ -21,7 +21,7 @@ from anso_facts.cli import main
 from anso_facts.model.schemas import columns
 from anso_facts.model.tables import ALL_TABLES, TABLES
 from anso_facts.site.data import CheckedProject, Package, read_package
-from anso_facts.site.folder import MARKER, MARKER_TEXT, SiteError, replace_folder
+from anso_facts.site.folder import MARKER, MARKER_TEXT, SiteError, copy_checkout_tree, replace_folder
 from anso_facts.site.html_contexts import attribute, is_safe_url, link, script_json, segment, text
 from anso_facts.site.record_pages import MAX_TIES_LISTED, record_main_html
 from anso_facts.site.table_pages import table_columns
@@ -697,6 +697,40 @@ def _refused(root: Path, out: Path, capsys, reason: str) -> None:
         and reason in err[0]
     ), err
     assert _files(parent) == before  # nothing written, nothing deleted, no scratch folder left
+
+
+@pytest.mark.parametrize("link", ["dist", "archive"])
+def test_site_refuses_a_release_archive_reached_through_a_link(command_checkout, tmp_path, capsys, link):
+    from anso_facts.release.archive import archive_name
+
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / archive_name()).write_text("a secret outside the checkout")
+    dist = command_checkout / "dist"
+    shutil.rmtree(dist, ignore_errors=True)
+    try:
+        if link == "dist":
+            dist.symlink_to(elsewhere)
+        else:
+            dist.mkdir()
+            (dist / archive_name()).symlink_to(elsewhere / archive_name())
+        code, err = _site(command_checkout, tmp_path / "site", capsys)
+    finally:
+        dist.unlink() if dist.is_symlink() else shutil.rmtree(dist)
+    assert code == 2 and len(err) == 1 and "symbolic link" in err[0] and "secret" not in err[0], err
+    assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("kind", ["link", "fifo"])
+def test_the_site_copies_no_link_nor_special_file_from_the_checkout(tmp_path, kind):
+    (tmp_path / "build" / "sub").mkdir(parents=True)
+    (tmp_path / "build" / "table.csv").write_text("a\n1\n")
+    (tmp_path / "secret.txt").write_text("a secret outside the checkout")
+    odd = tmp_path / "build" / "sub" / "odd.csv"
+    odd.symlink_to(tmp_path / "secret.txt") if kind == "link" else os.mkfifo(odd)
+    with pytest.raises(SiteError, match="^build/sub/odd.csv: a symbolic link or not a regular file"):
+        copy_checkout_tree(tmp_path, tmp_path / "build", tmp_path / "out")
+    assert not (tmp_path / "out" / "sub" / "odd.csv").exists()
 
 
 def test_site_refuses_a_folder_that_is_not_empty_and_leaves_every_file(command_checkout, tmp_path, capsys):

@@ -11,7 +11,11 @@ data package with provenance back to the lines of its source documents.
 from __future__ import annotations
 
 import json
+import os
+import re
+import stat
 from pathlib import Path
+from typing import BinaryIO
 
 __version__ = "0.1.0"
 __all__ = ["__version__", "citations", "data_root", "find", "load", "package", "tables"]
@@ -33,14 +37,45 @@ def data_root() -> Path:
     raise FileNotFoundError("no datapackage.json beside anso_facts: run `anso-facts build` in the checkout")
 
 
+class PackageError(ValueError):
+    """A built package that is not as anso-facts builds it (one from elsewhere may name any file)."""
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """A regular file opened to read, never through a symbolic link (which could lead outside the folder) nor a
+    FIFO or a device (which would block or never end): the one way the package opens a file it did not write."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        if os.path.islink(path):
+            raise PackageError(f"{path.name}: a symbolic link; only regular files are read") from None
+        raise
+    file = os.fdopen(descriptor, "rb")
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        file.close()
+        raise PackageError(f"{path.name}: not a regular file; only regular files are read")
+    return file
+
+
+def read_regular(path: Path) -> bytes:
+    """The bytes of a regular file (see open_regular)."""
+    with open_regular(path) as file:
+        return file.read()
+
+
 def package(root: Path | None = None) -> dict:
     """The data package descriptor (datapackage.json) as a dict."""
-    return json.loads(((root or data_root()) / "datapackage.json").read_text(encoding="utf-8"))
+    return json.loads(read_regular((root or data_root()) / "datapackage.json"))
 
 
 def tables(root: Path | None = None) -> list[str]:
     """Names of the tables, in the package's order."""
-    return [r["name"] for r in package(root)["resources"] if r["format"] == "csv"]
+    try:
+        return [r["name"] for r in package(root)["resources"] if r["format"] == "csv"]
+    except PackageError:
+        raise
+    except (ValueError, KeyError, TypeError) as error:
+        raise PackageError(f"datapackage.json is not a data package of anso-facts ({error!r:.80})") from None
 
 
 def load(table: str, root: Path | None = None):
@@ -65,15 +100,20 @@ def citations(record_id: str, root: Path | None = None):
     cites = load("citations", root)
     cites = cites[cites["record_id"] == record_id].reset_index(drop=True)
     files = load("seeds", root).set_index("id")["file"]
-    lines = {
-        seed_id: (root / "seeds" / files[seed_id]).read_text(encoding="utf-8").split("\n")
-        for seed_id in set(cites["seed_id"])
-    }
+    lines = {seed_id: seed_text(root, files[seed_id]).split("\n") for seed_id in set(cites["seed_id"])}
     cites["text"] = [
         "\n".join(lines[seed_id][first - 1 : last])
         for seed_id, first, last in zip(cites["seed_id"], cites["line_start"], cites["line_end"], strict=True)
     ]
     return cites
+
+
+def seed_text(root: Path, file: str) -> str:
+    """A seed's text, by the file name the package's seeds table gives: a plain name of a regular file in the
+    package's seeds/, never a path (see read_regular)."""
+    if not isinstance(file, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,250}", file):
+        raise PackageError(f"the seeds table names the file {file!r:.80}: not a plain name in seeds/; refused")
+    return read_regular(root / "seeds" / file).decode("utf-8")
 
 
 def names(root: Path | None = None) -> list[tuple[str, str]]:

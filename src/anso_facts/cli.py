@@ -8,7 +8,7 @@ import sys
 from contextlib import ExitStack
 from pathlib import Path
 
-from anso_facts import __version__
+from anso_facts import PackageError, __version__
 from anso_facts.support.parallel import keep_for_good
 from anso_facts.support.plaintext import with_output_shown
 
@@ -863,6 +863,9 @@ def _run(args) -> int:
     """The command's function, with the errors every command meets said plainly."""
     try:
         return args.function(args)
+    except PackageError as error:  # a package from elsewhere naming a file outside it, a descriptor of another kind
+        print(f"anso-facts {args.command}: {args.root}: {error}", file=sys.stderr)
+        return 2
     except ModuleNotFoundError as error:  # a light install: the command's tools come with an extra
         extra = EXTRA_OF_MODULE.get((error.name or "").split(".")[0])
         if extra is None:

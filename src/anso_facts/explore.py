@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from anso_facts import load, tables
+from anso_facts import load, seed_text, tables
 from anso_facts.model import dates
 from anso_facts.model.tables import ALL_TABLES, TABLE_BY_NAME
 
@@ -60,7 +60,7 @@ class _SeedTexts(dict):
         self.root = root
 
     def __missing__(self, seed_id: str) -> str:
-        self[seed_id] = (self.root / "seeds" / self.files[seed_id]).read_text(encoding="utf-8")
+        self[seed_id] = seed_text(self.root, self.files[seed_id])
         return self[seed_id]
 
 

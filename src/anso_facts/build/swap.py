@@ -7,7 +7,8 @@ no reader sees a mixed package. Nothing here imports pyarrow: every command in a
 
 `recover` acts only while it holds the checkout's lock (lock.py): a live writer's scratch folders are its own.
 The journal is a file in the checkout, so it is read as untrusted: it may only name the swap's own scratch
-folders, plain names directly in the root."""
+folders, plain names directly in the root, and what it would move into place may hold no symbolic link nor
+special file (one moved in could lead outside the checkout)."""
 
 from __future__ import annotations
 
@@ -141,10 +142,40 @@ def recover(root: Path) -> None:
             _recover(root)
 
 
+def _linked_outputs(root: Path, out: Path) -> list[str]:
+    """The new outputs in `out` (or their places in `root`) reached through a symbolic link or holding one or a
+    special file: a journal's folder is read as untrusted, and a link moved into place could lead outside."""
+    return [name for name in OUTPUTS if not (_plain(out, name) and _plain(root, name))]
+
+
+def _plain(base: Path, name: str) -> bool:
+    """`base/name` is reached through no symbolic link and is absent, a regular file or a folder of nothing else."""
+    path = base
+    for part in name.split("/"):
+        path = path / part
+        if path.is_symlink():
+            return False
+    if not path.is_dir():
+        return path.is_file() or not path.exists()
+    for parent, folders, files in os.walk(path):
+        for entry in (Path(parent) / name for name in folders + files):
+            if entry.is_symlink() or not (entry.is_dir() or entry.is_file()):
+                return False
+    return True
+
+
 def _recover(root: Path) -> None:
     journal = root / JOURNAL
     if journal.is_file() or journal.is_symlink():
         folders = _read_journal(journal)
+        linked = _linked_outputs(root, folders[0]) if folders is not None else []
+        if linked:
+            print(
+                f"anso-facts: ignored {JOURNAL}: the outputs it would move into {root} hold a symbolic link or a "
+                f"special file ({', '.join(linked)}); nothing it names was touched",
+                file=sys.stderr,
+            )
+            folders = None
         if folders is not None:
             out, trash = folders
             for name in OUTPUTS:

@@ -18,14 +18,13 @@ import json
 import os
 import re
 import shutil
-import stat
 import subprocess
 import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
 
-from anso_facts import __version__
+from anso_facts import PackageError, __version__, read_regular
 from anso_facts.build.database import FILE_NAME as DATABASE
 from anso_facts.build.database import package_database
 from anso_facts.build.outputs import CARD, DATACITE, RELEASED
@@ -108,12 +107,11 @@ def _files(root: Path) -> list[str]:
 
 
 def _read(root: Path, name: str) -> bytes:
-    """A packed file's bytes; O_NOFOLLOW: a file swapped for a symlink since _files looked is not followed."""
-    descriptor = os.open(root / name, os.O_RDONLY | os.O_NOFOLLOW)
-    with os.fdopen(descriptor, "rb") as file:
-        if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
-            raise ReleaseError(f"{name}: not a regular file; refused")
-        return file.read()
+    """A packed file's bytes; never through a link: a file swapped for one since _files looked is refused."""
+    try:
+        return read_regular(root / name)
+    except PackageError:
+        raise ReleaseError(f"{name}: a symbolic link or not a regular file; refused") from None
 
 
 def seeds_rights(root: Path) -> str:
@@ -300,6 +298,9 @@ def release(root: Path, dist: Path | None = None, previous: str | None = None) -
     files = _files(root)  # first: nothing is read before every packed file is known to be a regular one
     if dist is None and (root / "dist").is_symlink():  # the archive would be written wherever it leads
         raise ReleaseError("dist: a symbolic link; the release writes only into a real folder (or pass --dist)")
+    for kept in (RELEASES, f"{RELEASES}/{__version__}"):  # the package as released would be kept wherever it leads
+        if (root / kept).is_symlink():
+            raise ReleaseError(f"{kept}: a symbolic link; the release keeps its package only in a real folder")
     if _read(root, "CITATION.cff").decode("utf-8", "replace") != citation_cff():
         raise ReleaseError(
             "the DOI record or the metadata changed since the last build (CITATION.cff is not what "

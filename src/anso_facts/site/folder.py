@@ -4,10 +4,12 @@ that a reader sees the old site or the new one."""
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
-from anso_facts.support.atomic import swap_folder
+from anso_facts import PackageError, open_regular
+from anso_facts.support.atomic import NEW_FILE, swap_folder
 
 
 class SiteError(Exception):
@@ -21,6 +23,32 @@ MARKER_TEXT = (
     "This folder is a review site written by `anso-facts site`, which deletes it and writes it again "
     "each time it runs.\n"
 )
+
+
+def copy_checkout_file(root: Path, source: Path, target: Path) -> None:
+    """Copy a file of the checkout into the site: a regular file only, never through a link (which could lead
+    outside the checkout), and into a new file (never through a link, never by a hard link into the checkout)."""
+    try:
+        with open_regular(source) as reading, os.fdopen(os.open(target, NEW_FILE, 0o666), "wb") as writing:
+            shutil.copyfileobj(reading, writing)
+    except PackageError:
+        where = source.relative_to(root).as_posix() if source.is_relative_to(root) else source.name
+        raise SiteError(
+            f"{where}: a symbolic link or not a regular file; the site publishes only the checkout's own files"
+        ) from None
+
+
+def copy_checkout_tree(root: Path, source: Path, target: Path) -> None:
+    """Copy a folder of the checkout into the site, each file by copy_checkout_file: a link anywhere in it is
+    refused, its target never read."""
+    if source.is_symlink():
+        copy_checkout_file(root, source, target)  # refused, named in the checkout
+    target.mkdir(parents=True, exist_ok=True)
+    for entry in sorted(os.scandir(source), key=lambda entry: entry.name):
+        if entry.is_dir(follow_symlinks=False):
+            copy_checkout_tree(root, Path(entry.path), target / entry.name)
+        else:
+            copy_checkout_file(root, Path(entry.path), target / entry.name)
 
 
 def scratch_folder(target: Path, kind: str) -> Path:

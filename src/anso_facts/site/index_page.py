@@ -16,6 +16,7 @@ from anso_facts.model.tables import ALL_TABLES
 from anso_facts.model.vocabularies import LISTS, Vocabularies
 from anso_facts.site.annotations import FILE_NAME as ANNOTATIONS
 from anso_facts.site.data import Package
+from anso_facts.site.folder import SiteError, copy_checkout_file, copy_checkout_tree
 from anso_facts.site.file_names import seed_text_file
 from anso_facts.site.html_contexts import is_safe_url, script_json, segment
 from anso_facts.site.render import TEMPLATES, write_one_line_json, write_page
@@ -67,7 +68,7 @@ def _write_metadata(root: Path, out: Path, files: list[dict], seeds: list[dict])
         temporal_coverage=temporal_coverage(root),
     )
     write_one_line_json(out / "dataset.jsonld", jsonld)
-    shutil.copyfile(root / DATACITE, out / "datacite.xml")
+    copy_checkout_file(root, root / DATACITE, out / "datacite.xml")
     signposts = signposting_links(files)
     write_one_line_json(out / "linkset.json", linkset(signposts))
     versions = versions_index(root)
@@ -78,10 +79,9 @@ def _write_metadata(root: Path, out: Path, files: list[dict], seeds: list[dict])
 def downloads(root: Path, out: Path) -> list[dict]:
     """Copy the package's files into the site; what the index lists to download. Copied, never linked: a later
     write into the site must not go through a hard link into the checkout."""
-    (out / "package" / "build").mkdir(parents=True)
-    shutil.copytree(root / "build", out / "package" / "build", copy_function=shutil.copyfile, dirs_exist_ok=True)
-    shutil.copyfile(root / "datapackage.json", out / "package" / "datapackage.json")
-    shutil.copyfile(root / "CITATION.cff", out / "CITATION.cff")
+    copy_checkout_tree(root, root / "build", out / "package" / "build")
+    copy_checkout_file(root, root / "datapackage.json", out / "package" / "datapackage.json")
+    copy_checkout_file(root, root / "CITATION.cff", out / "CITATION.cff")
     files = [
         {
             "name": "Data package (Frictionless): datapackage.json",
@@ -99,8 +99,10 @@ def downloads(root: Path, out: Path) -> list[dict]:
     from anso_facts.release.archive import archive_name
 
     archive = root / "dist" / archive_name()
-    if archive.is_file():  # made by `anso-facts release` (the release workflow runs it before the site)
-        shutil.copyfile(archive, out / archive.name)
+    if archive.exists() or archive.is_symlink():  # by `anso-facts release` (the release workflow runs it first)
+        if (root / "dist").is_symlink():
+            raise SiteError("dist: a symbolic link; the site publishes only the checkout's own files")
+        copy_checkout_file(root, archive, out / archive.name)
         files.insert(0, {"name": f"Release archive {__version__}", "path": archive.name, "format": "application/zip"})
     return files
 

@@ -3,7 +3,6 @@ quote it, excluded and uncited lines shown; and the seed's text itself, copied a
 
 from __future__ import annotations
 
-import shutil
 from collections import defaultdict
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from anso_facts.check.cite import seed_scalar
 from anso_facts.check.coverage import SeedCoverage
 from anso_facts.site.data import Cite, Package
 from anso_facts.site.file_names import file_name, seed_text_file
-from anso_facts.site.folder import SiteError
+from anso_facts.site.folder import copy_checkout_file
 from anso_facts.site.html_contexts import attribute, text
 from anso_facts.site.render import environment
 
@@ -34,10 +33,7 @@ def write_seed_pages(package: Package, root: Path, out: Path, part: int = 0, par
 
 def copy_seed_text(root: Path, seed: dict, out: Path) -> None:
     """Copy a seed's file (a plain name in seeds/, not a link) into the site's seeds/ as ID.txt."""
-    source = root / "seeds" / file_name(seed["file"], "")
-    if source.is_symlink():
-        raise SiteError(f"seeds/{seed['file']} is a symbolic link: the site publishes only the checkout's own files")
-    shutil.copyfile(source, out / "seeds" / seed_text_file(seed["id"]))
+    copy_checkout_file(root, root / "seeds" / file_name(seed["file"], ""), out / "seeds" / seed_text_file(seed["id"]))
 
 
 def seed_lines_html(package: Package, seed_id: str) -> Markup:
