@@ -16,8 +16,8 @@ from anso_facts.model.tables import ALL_TABLES
 from anso_facts.model.vocabularies import LISTS, Vocabularies
 from anso_facts.site.annotations import FILE_NAME as ANNOTATIONS
 from anso_facts.site.data import Package
-from anso_facts.site.folder import SiteError, copy_checkout_file, copy_checkout_tree
 from anso_facts.site.file_names import seed_text_file
+from anso_facts.site.folder import SiteError, copy_checkout_file, copy_checkout_tree
 from anso_facts.site.html_contexts import is_safe_url, script_json, segment
 from anso_facts.site.render import TEMPLATES, write_one_line_json, write_page
 from anso_facts.site.seed_pages import copy_seed_text
