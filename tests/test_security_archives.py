@@ -323,6 +323,54 @@ def test_a_small_table_that_decodes_past_the_limit_is_refused(package, world, ca
     refused_in_process(capsys, world, str(folder), str(package), "people.parquet has 200000 rows")
 
 
+@pytest.mark.parametrize(
+    ("value", "kind"), [(2**31 - 1, "date32"), (2**62, "timestamp[ms]"), (-(2**62), "timestamp[us]")]
+)
+def test_a_date_python_cannot_hold_is_refused(package, world, capsys, value, kind):
+    """Arrow holds dates far past the year 9999; Python's date does not: one line, not a traceback."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = shutil.copytree(package, world / "side")
+    path = folder / "build" / "parquet" / "events.parquet"
+    events = pq.read_table(path)
+    dates = pa.array([value] * events.num_rows, pa.int32() if kind == "date32" else pa.int64()).cast(
+        pa.date32() if kind == "date32" else pa.type_for_alias(kind)
+    )
+    pq.write_table(events.set_column(events.schema.get_field_index("date"), "date", dates), path)
+    refused_in_process(capsys, world, str(folder), str(package), "events.parquet", "a value Python cannot read")
+
+
+def test_columns_of_nulls_across_tables_are_charged_to_one_budget(package, world, capsys, monkeypatch):
+    """A column of nulls decodes to almost no bytes, yet each of its cells becomes a Python value: the cells of
+    all the side's tables are counted together, before any is read."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = shutil.copytree(package, world / "side")
+    for table in ("people", "organizations", "events"):
+        path = folder / "build" / "parquet" / f"{table}.parquet"
+        rows = 300_000
+        pq.write_table(pa.table({"id": [f"x{n}" for n in range(rows)], "name": pa.nulls(rows, pa.string())}), path)
+    monkeypatch.setattr(sides, "CELL_LIMIT", 1_000_000)  # each table alone is within it; together they are not
+    refused_in_process(capsys, world, str(folder), str(package), "(cells)", "1000000 cells")
+
+
+def test_a_descriptor_naming_one_file_twice_or_too_many_resources_is_refused(package, world, capsys):
+    def twice(descriptor):
+        descriptor["resources"].append({**descriptor["resources"][-1], "name": "again"})
+
+    folder = with_descriptor(world / "side", package, edited_descriptor(package, twice))
+    refused_in_process(capsys, world, str(folder), str(package), "in more than one resource")
+    shutil.rmtree(folder)
+
+    def many(descriptor):
+        descriptor["resources"] += [{"name": f"r{n}", "path": f"r{n}.csv"} for n in range(1001)]
+
+    folder = with_descriptor(world / "side", package, edited_descriptor(package, many))
+    refused_in_process(capsys, world, str(folder), str(package), "more than 1000 resources")
+
+
 def test_a_special_file_or_an_unreadable_name_as_a_side_is_refused(package, world, capsys):
     os.mkfifo(world / "fifo")
     refused_in_process(capsys, world, str(world / "fifo"), str(package), "neither a folder nor a regular file")

@@ -364,3 +364,34 @@ def test_a_read_only_checkout_says_so_once_and_still_checks(checkout, tmp_path, 
         result = anso(root, "check")
         assert result.returncode == 0 and result.stdout.startswith("ok: ") and result.stderr == ""
         assert files(root, cache=True) == before
+
+
+@pytest.mark.parametrize("disk_state", ["full", "read-only"])
+def test_seed_add_and_fmt_on_a_full_or_read_only_disk_say_so_once_and_write_nothing(checkout, tmp_path, disk_state):
+    document = tmp_path / "report.txt"
+    document.write_text("A report\n\n" + "The Example Institute of Open Data opened in 2021.\n" * 4000)
+    fields = ["--id", "report-2021", "--title", "A report", "--publisher", "EIOD", "--kind", "letter"]
+    with tmpfs(tmp_path / "disk") as disk:
+        root = shutil.copytree(checkout, disk / "project", symlinks=True)
+        people = root / "data" / "entities" / "people.yaml"
+        people.write_bytes(b"\n\n" + people.read_bytes())  # not in the canonical layout: fmt would rewrite it
+        before = files(root)
+        fill(disk) if disk_state == "full" else remount(disk, "ro")
+        reason = "No space left on device" if disk_state == "full" else "Read-only file system"
+        result = anso(root, "seed", "add", str(document), *fields, "--language", "en")
+        assert result.returncode == 1 and result.stdout == ""
+        assert re.fullmatch(
+            rf"anso-facts seed add: cannot write {re.escape(str(root))}/seeds\S*: {reason}; "
+            r"seeds/ and data/ are unchanged\n",
+            result.stderr,
+        ), result.stderr
+        assert files(root) == before and leftovers(root) == []
+        if disk_state == "full":  # again: the pages the seed's removed file had taken are free
+            fill(disk)
+        result = anso(root, "fmt")
+        assert result.returncode == 1 and result.stdout == ""
+        assert result.stderr == (
+            f"anso-facts fmt: cannot write data/entities/people.yaml: {reason}; data/entities/people.yaml is "
+            f"unchanged\n"
+        )
+        assert files(root) == before and leftovers(root) == []

@@ -116,6 +116,9 @@ BAD_TOKENS = [
     (f"{TOKEN}\u00a0", "ends with white space"),  # no-break space
     (f"{TOKEN[:5]}\u202e{TOKEN[5:]}", "has, at character 6, a character outside ASCII"),  # right-to-left override
     (f"{TOKEN}\udcff", "ends with a character outside ASCII"),  # the byte 0xff: not UTF-8
+    (f"{TOKEN[:4]}\\{TOKEN[4:]}", "has, at character 5, a quote or a backslash"),  # a repr would double it
+    (f"{TOKEN}'", "ends with a quote or a backslash"),
+    (f'"{TOKEN}', "starts with a quote or a backslash"),
 ]
 
 

@@ -437,3 +437,11 @@ def test_new_pages_have_no_serious_accessibility_violation_and_request_nothing_o
     ] == []
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=ARTIFACTS / f"{path.replace('/', '-').removesuffix('.html')}.png", full_page=True)
+
+
+def test_a_seed_with_no_ties_has_an_empty_map_not_an_error():
+    nodes, shown, total = tie_map.capped([])
+    assert (nodes, shown, total) == ([], [], 0) and tie_map.layout(nodes, shown) == {}
+    picture = str(tie_map.svg(nodes, shown, {}, {}, {}, {}, "records/"))
+    assert picture.startswith("<svg") and "<circle" not in picture
+    assert tie_map.layout(["only"], []) == {"only": (tie_map.WIDTH / 2, tie_map.HEIGHT / 2)}

@@ -9,6 +9,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from anso_facts import PackageError, __version__
+from anso_facts.support.atomic import SCRATCH_SUFFIX
 from anso_facts.support.parallel import keep_for_good
 from anso_facts.support.plaintext import with_output_shown
 
@@ -72,8 +73,10 @@ def _cannot_write(args, error: OSError, where: Path, what: str) -> int:
     """A folder that cannot be written, a full disk: say so; what was there stands. The reason is the system's
     words for the error number (Arrow's errors wrap them in a longer text)."""
     reason = os.strerror(error.errno) if error.errno else error.strerror or str(error)
+    named = error.filename if error.filename and not str(error.filename).endswith(SCRATCH_SUFFIX) else where
     print(
-        f"anso-facts {args.command}: cannot write {error.filename or where}: {reason}; {what} unchanged",
+        f"anso-facts {' '.join(filter(None, [args.command, getattr(args, 'action', None)]))}: cannot write {named}: "
+        f"{reason}; {what} unchanged",
         file=sys.stderr,
     )
     return 1
@@ -210,6 +213,8 @@ def cmd_seed_add(args) -> int:
     except (SeedAddError, FileExistsError) as error:
         print(f"anso-facts seed add: {error}; nothing was written", file=sys.stderr)
         return 2
+    except OSError as error:  # a full disk, a read-only checkout: what was written is removed
+        return _cannot_write(args, error, args.root / "seeds", "seeds/ and data/ are")
     print(next_steps(seed, facts, args.root))
     return 0
 
@@ -229,10 +234,13 @@ def cmd_fmt(args) -> int:
         except Exception as error:  # ruamel's own reading errors: a file the check reports with its place
             failed.append(f"{name}: cannot be read ({type(error).__name__}); run `anso-facts check` for where")
             continue
+        if canonical != text and not args.check:
+            try:
+                write_whole(path, canonical)
+            except OSError as error:  # a full disk, a read-only checkout: the file stands as it was
+                return _cannot_write(args, error, Path(name), f"{name} is" + _reformatted_before(changed))
         if canonical != text:
             changed.append(name)
-            if not args.check:
-                write_whole(path, canonical)
     for line in failed:
         print(f"anso-facts fmt: {line}", file=sys.stderr)
     if args.check:
@@ -242,6 +250,10 @@ def cmd_fmt(args) -> int:
     listed = f": {', '.join(changed)}" if changed else ""
     print(f"reformatted {len(changed)} file{'s' * (len(changed) != 1)}{listed}")
     return 1 if failed else 0
+
+
+def _reformatted_before(changed: list[str]) -> str:
+    return f" (reformatted before it: {', '.join(changed)})" if changed else ""
 
 
 def cmd_validate(args) -> int:

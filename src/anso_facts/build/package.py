@@ -56,15 +56,15 @@ class Budget:
     """Bytes an untrusted package may still take (extracted, or decoded): spending past the limit is refused
     before the bytes are written or kept."""
 
-    def __init__(self, side: str, limit: int) -> None:
-        self.side, self.limit, self.left = side, limit, limit
+    def __init__(self, side: str, limit: int, unit: str = "bytes") -> None:
+        self.side, self.limit, self.left, self.unit = side, limit, limit, unit
 
     def spend(self, size: int, what: str) -> None:
         self.left -= size
         if self.left < 0:
             raise PackageError(
-                f"{printable(self.side)}: {what} takes the side past {self.limit} bytes, the most diff reads "
-                f"(a zip bomb?)"
+                f"{printable(self.side)}: {what} takes the side past {self.limit} {self.unit}, the most diff "
+                f"reads (a zip bomb?)"
             )
 
 
@@ -74,6 +74,11 @@ class Limits:
 
     rows: int  # rows of one table
     decoded: Budget  # bytes its tables decode to in Arrow, all together
+    cells: Budget  # rows times columns of its tables, all together: what becomes Python values (a column of
+    # nulls decodes to no bytes, yet each of its cells does)
+
+
+RESOURCE_LIMIT = 1000  # resources of an untrusted datapackage.json (a release has a few dozen)
 
 
 def checked_descriptor(side: str, data: bytes) -> dict:
@@ -90,8 +95,15 @@ def checked_descriptor(side: str, data: bytes) -> dict:
     resources = descriptor.get("resources")
     if not isinstance(resources, list):
         raise PackageError(f"{printable(side)}: datapackage.json has no list of resources")
+    if len(resources) > RESOURCE_LIMIT:
+        raise PackageError(f"{printable(side)}: datapackage.json has more than {RESOURCE_LIMIT} resources; refused")
     for number, resource in enumerate(resources, 1):
         _check_resource(side, number, resource)
+    paths = [resource["path"] for resource in resources]
+    if twice := sorted({path for path in paths if paths.count(path) > 1}):
+        raise PackageError(
+            f"{printable(side)}: datapackage.json names the file {printable(twice[0])} in more than one resource"
+        )
     return descriptor
 
 
@@ -156,6 +168,7 @@ def _bounded_table(
     missing = [name for name in required if name not in chosen]
     if missing:
         raise PackageError(f"{what} lacks the key field {printable(missing[0])} its schema declares")
+    limits.cells.spend(table.metadata.num_rows * max(1, len(chosen)), f"{printable(resource['path'])} (cells)")
     batches = []
     for batch in table.iter_batches(batch_size=BATCH, columns=chosen):
         limits.decoded.spend(batch.get_total_buffer_size(), f"{printable(resource['path'])} (decoded)")

@@ -16,7 +16,7 @@ from anso_facts.check.validate import unsafe_texts
 from anso_facts.model import dates
 from anso_facts.model.problems import Finding, display_path
 from anso_facts.model.tables import TABLE_BY_NAME
-from anso_facts.support.plaintext import FORMULA_STARTS, unsafe_character
+from anso_facts.support.plaintext import formula_start, unsafe_character
 
 FILE_RULES: list[Rule[FileRecords]] = []
 
@@ -223,7 +223,7 @@ def _suspect(value, searched: bool) -> bool:
     where."""
     for item in value.values():
         if isinstance(item, str):
-            if item[:1] in FORMULA_STARTS or (searched and unsafe_character(item)):
+            if formula_start(item) or (searched and unsafe_character(item)):
                 return True
         elif isinstance(item, (list, dict)) and _suspect(
             item if isinstance(item, dict) else dict(enumerate(item)), searched

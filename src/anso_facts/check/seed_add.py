@@ -17,6 +17,7 @@ from anso_facts.check.files import CATALOGUE
 from anso_facts.check.seedtext import SeedText
 from anso_facts.model.tables import DATE, SLUG
 from anso_facts.model.vocabularies import Vocabularies
+from anso_facts.support.atomic import write_whole
 
 FIELDS = ("id", "title", "publisher", "published", "kind", "language", "rights")
 QUESTIONS = {  # what a prompt asks for each field
@@ -114,21 +115,32 @@ def facts_header(seed: NewSeed, name: str) -> str:
 
 def add(root: Path, seed: NewSeed) -> tuple[Path, Path]:
     """Write the seed into seeds/, its entry into the catalogue and its fact file; return the seed's path and the
-    fact file's. Each file is new (O_EXCL) but the catalogue, which is appended to."""
+    fact file's. The seed and the fact file are new files (O_EXCL), the catalogue is replaced whole with its entry
+    added, last; if anything fails (a full disk), the new files are removed: all is written or nothing."""
     seeds = root / CATALOGUE.parent
     name = next_seed_name(seeds, seed.data)
     facts = root / "data" / "facts" / f"{seed.fields['id']}.yaml"
     if facts.exists():
         raise SeedAddError(f"{facts.relative_to(root)} exists already")
     catalogue = (root / CATALOGUE).read_text(encoding="utf-8")
-    with open(seeds / name, "xb") as file:
-        file.write(seed.data)
-    facts.parent.mkdir(parents=True, exist_ok=True)
-    with open(facts, "x", encoding="utf-8") as file:
-        file.write(facts_header(seed, name))
-    with open(root / CATALOGUE, "a", encoding="utf-8") as file:
-        file.write(("" if catalogue.endswith("\n") else "\n") + catalogue_entry(seed, name))
+    written: list[Path] = []
+    try:
+        _write_new(seeds / name, seed.data, written)
+        facts.parent.mkdir(parents=True, exist_ok=True)
+        _write_new(facts, facts_header(seed, name).encode("utf-8"), written)
+        write_whole(root / CATALOGUE, catalogue + ("" if catalogue.endswith("\n") else "\n") + catalogue_entry(seed, name))
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
     return seeds / name, facts
+
+
+def _write_new(path: Path, data: bytes, written: list[Path]) -> None:
+    """A new file (never one that exists), listed in `written` as soon as it is made, so that it can be removed."""
+    with open(path, "xb") as file:
+        written.append(path)
+        file.write(data)
 
 
 def next_steps(seed: NewSeed, facts: Path, root: Path) -> str:

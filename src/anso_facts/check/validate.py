@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from anso_facts.check.registry import emits
 from anso_facts.model.problems import did_you_mean, display_path
-from anso_facts.support.plaintext import FORMULA_STARTS, character_name, texts, unsafe_character
+from anso_facts.support.plaintext import character_name, formula_start, texts, unsafe_character
 
 _FAST: dict = {}
 _EXPLAINING: dict = {}
@@ -109,9 +109,9 @@ def unsafe_texts(value, searched: bool = True) -> Iterator[tuple[tuple, str, str
                 f"{display_path(at)} holds the control character "
                 f"{character_name(unsafe.group())} at character {unsafe.start() + 1}",
             )
-        if text[:1] in FORMULA_STARTS:
+        if first := formula_start(text):
             yield (
                 at,
                 "formula-text",
-                f"{display_path(at)} starts with {text[0]!r}, which a spreadsheet would run as a formula",
+                f"{display_path(at)} starts with {first!r}, which a spreadsheet would run as a formula",
             )

@@ -150,8 +150,22 @@ def _action(portal, name: str, fields: dict, upload: BinaryIO | None = None) -> 
 
 def _refused(portal, error: Exception) -> str:
     """The portal's refusal on one line: its type, and the start of what it said."""
-    said = redacted_line(str(error), portal.apikey, 300)
+    said = redacted_line(_said(error), portal.apikey, 300)
     return f"{host_of(portal.address)} refused it ({type(error).__name__}: {said})"
+
+
+def _said(error: Exception) -> str:
+    """What the portal said, from the fields of its error (ckanapi passes on the answer's dict, whose repr would
+    escape what it quotes), not the repr of it."""
+    detail = error.args[0] if error.args else ""
+    if not isinstance(detail, dict):
+        return str(detail)
+    parts = [
+        f"{key}: {', '.join(map(str, value)) if isinstance(value, list) else value}"
+        for key, value in detail.items()
+        if not str(key).startswith("__")
+    ]
+    return "; ".join(parts) or str(detail.get("__type", ""))
 
 
 def _progress(done: list[str]) -> str:

@@ -43,12 +43,14 @@ def _kind(char: str) -> str | None:
         return "a control character"
     if not char.isascii():
         return "a character outside ASCII"
+    if char in "\\'\"":  # no token has one; an answer quoting the token in a repr would escape it past redact
+        return "a quote or a backslash"
     return None
 
 
 def token_problem(value: str) -> str | None:
     """Why a token cannot be sent, saying where the bad character is but never what the token holds; None if it
-    is printable ASCII without spaces, as the tokens of Zenodo and CKAN are."""
+    is printable ASCII without spaces, quotes or backslashes, as the tokens of Zenodo and CKAN are."""
     if not value:
         return "is empty"
     for position, char in enumerate(value):
@@ -72,7 +74,7 @@ def token_refusal(variable: str, value: str) -> str | None:
     if problem is None:
         return None
     return (
-        f"{variable} {problem}: a token is printable ASCII without spaces or control characters; set it "
+        f"{variable} {problem}: a token is printable ASCII without spaces, quotes, backslashes or control characters; set it "
         f"again (a copy often brings a line break along); nothing was sent"
     )
 

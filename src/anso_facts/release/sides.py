@@ -45,6 +45,8 @@ DIRECTORY_LIMIT = 4 << 20  # bytes of a zip's central directory (about 50,000 me
 DECODED_LIMIT = 256 << 20  # bytes a side's tables decode to in Arrow (the real ones: under 1 MiB); Python's rows
 # take a few times more
 ROW_LIMIT = 10_000_000  # rows of one table (the real ones have thousands)
+CELL_LIMIT = 20_000_000  # rows times columns of all the side's tables (the real ones: tens of thousands; at the
+# scale benchmark's 100,000 records, a few million); each becomes a Python value, some 50 bytes
 CHUNK = 1 << 20  # bytes read at a time, so that no read holds more
 
 
@@ -336,7 +338,8 @@ def read_side(folder: Path, side: str = "") -> Side:
 
 def _side(folder: Path, side: str, descriptor: dict) -> Side:
     schemas, rows = {}, {}
-    limits = Limits(ROW_LIMIT, Budget(side, DECODED_LIMIT))  # the budget for all the side's tables together
+    # the budgets for all the side's tables together
+    limits = Limits(ROW_LIMIT, Budget(side, DECODED_LIMIT), Budget(side, CELL_LIMIT, "cells (rows times columns)"))
     for resource in parquet_resources(descriptor):
         name = table_name(resource)
         schema, key = _schema(side, resource)
@@ -344,9 +347,21 @@ def _side(folder: Path, side: str, descriptor: dict) -> Side:
         table = read_table(folder, resource, limits, side, columns=fields, required=key)
         schemas[name] = schema
         rows[name] = {
-            "|".join(str(row[k]) for k in key): {k: _plain(v) for k, v in row.items()} for row in table.to_pylist()
+            "|".join(str(row[k]) for k in key): {k: _plain(v) for k, v in row.items()}
+            for row in _python_rows(side, resource, table)
         }
     return Side(descriptor.get("version", ""), schemas, rows)
+
+
+def _python_rows(side: str, resource: dict, table) -> list[dict]:
+    """A table's rows as Python values; a value Python cannot hold (a date past the year 9999) is refused."""
+    try:
+        return table.to_pylist()
+    except (OverflowError, ValueError) as error:
+        raise DiffError(
+            f"{printable(side)}: {printable(resource['path'])} holds a value Python cannot read "
+            f"({printable(str(error))})"
+        ) from None
 
 
 @contextmanager

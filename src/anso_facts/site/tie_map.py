@@ -71,8 +71,8 @@ def layout(nodes: list[str], edges: Iterable[Tie]) -> dict[str, tuple[float, flo
     graph = nx.Graph()
     graph.add_nodes_from(nodes)
     graph.add_edges_from(sorted({(t.source, t.target) for t in edges if t.source != t.target}))
-    if len(nodes) == 1:
-        return {nodes[0]: (WIDTH / 2, HEIGHT / 2)}
+    if len(nodes) <= 1:  # a seed with no ties, or one record: nothing to lay out
+        return {node: (WIDTH / 2, HEIGHT / 2) for node in nodes}
     positions = nx.spring_layout(graph, seed=SEED, iterations=100, k=2.4 / max(len(nodes), 1) ** 0.5)
     xs = [float(p[0]) for p in positions.values()]
     ys = [float(p[1]) for p in positions.values()]

@@ -16,6 +16,14 @@ from typing import TextIO
 
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 FORMULA_STARTS = ("=", "+", "-", "@")
+FORMULA_SKIPS = " \t\r\n"  # what a spreadsheet may skip before a formula's first character
+
+
+def formula_start(text: str) -> str | None:
+    """The character that would have a spreadsheet run `text` as a formula (= + - @ first, after any leading
+    spaces, tabs or line breaks), or None."""
+    first = text.lstrip(FORMULA_SKIPS)[:1]
+    return first if first in FORMULA_STARTS else None
 
 
 def texts(value, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
