@@ -128,7 +128,9 @@ def add(root: Path, seed: NewSeed) -> tuple[Path, Path]:
         _write_new(seeds / name, seed.data, written)
         facts.parent.mkdir(parents=True, exist_ok=True)
         _write_new(facts, facts_header(seed, name).encode("utf-8"), written)
-        write_whole(root / CATALOGUE, catalogue + ("" if catalogue.endswith("\n") else "\n") + catalogue_entry(seed, name))
+        write_whole(
+            root / CATALOGUE, catalogue + ("" if catalogue.endswith("\n") else "\n") + catalogue_entry(seed, name)
+        )
     except BaseException:
         for path in written:
             path.unlink(missing_ok=True)

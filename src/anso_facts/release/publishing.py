@@ -74,8 +74,8 @@ def token_refusal(variable: str, value: str) -> str | None:
     if problem is None:
         return None
     return (
-        f"{variable} {problem}: a token is printable ASCII without spaces, quotes, backslashes or control characters; set it "
-        f"again (a copy often brings a line break along); nothing was sent"
+        f"{variable} {problem}: a token is printable ASCII without spaces, quotes, backslashes or control "
+        f"characters; set it again (a copy often brings a line break along); nothing was sent"
     )
 
 
