@@ -223,7 +223,8 @@ def cmd_fmt(args) -> int:
     from anso_facts.check.fmt import FmtError, curated_files, formatted
     from anso_facts.support.atomic import write_whole
 
-    changed, failed = [], []
+    changed: list[str] = []
+    failed: list[str] = []
     for path in curated_files(args.root):
         name = path.relative_to(args.root).as_posix()
         try:
