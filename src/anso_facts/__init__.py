@@ -37,8 +37,9 @@ def data_root() -> Path:
     raise FileNotFoundError("no datapackage.json beside anso_facts: run `anso-facts build` in the checkout")
 
 
-class PackageError(ValueError):
-    """A built package that is not as anso-facts builds it (one from elsewhere may name any file)."""
+class PackageError(Exception):
+    """A package that cannot be read or is refused: one from elsewhere is untrusted (it may name any file, or hold
+    a zip bomb); the message names it and says why."""
 
 
 def open_regular(path: Path) -> BinaryIO:
@@ -88,10 +89,10 @@ def load(table: str, root: Path | None = None):
     root = root or data_root()
     if table not in tables(root):
         raise KeyError(f"no table {table!r}; the tables are: {', '.join(tables(root))}")
+    with open_regular(root / "build" / "parquet" / f"{plain_name(table, 'a table')}.parquet") as file:
+        arrow = pq.read_table(file)
     types = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype(), pa.string(): pd.StringDtype()}
-    return pq.read_table(root / "build" / "parquet" / f"{table}.parquet").to_pandas(
-        types_mapper=types.get, date_as_object=False
-    )
+    return arrow.to_pandas(types_mapper=types.get, date_as_object=False)
 
 
 def citations(record_id: str, root: Path | None = None):
@@ -111,9 +112,14 @@ def citations(record_id: str, root: Path | None = None):
 def seed_text(root: Path, file: str) -> str:
     """A seed's text, by the file name the package's seeds table gives: a plain name of a regular file in the
     package's seeds/, never a path (see read_regular)."""
-    if not isinstance(file, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,250}", file):
-        raise PackageError(f"the seeds table names the file {file!r:.80}: not a plain name in seeds/; refused")
-    return read_regular(root / "seeds" / file).decode("utf-8")
+    return read_regular(root / "seeds" / plain_name(file, "the seeds table's file")).decode("utf-8")
+
+
+def plain_name(name: str, what: str) -> str:
+    """A name the package gives (a table's, a seed file's), refused unless it is a plain file name: no path."""
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]{0,250}", name):
+        raise PackageError(f"{what} {name!r:.80} is not a plain file name; refused")
+    return name
 
 
 def names(root: Path | None = None) -> list[tuple[str, str]]:

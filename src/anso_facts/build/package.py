@@ -19,15 +19,12 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from anso_facts import PackageError
 from anso_facts.model import dates
 
 BATCH = 1024  # rows of an untrusted table decoded at a time
 # The dated happenings the data reports: the span of these is its temporal coverage
 TEMPORAL_FIELDS = (("events", "date"), ("agreements", "date"), ("resources", "launch_date"), ("statistics", "as_of"))
-
-
-class PackageError(Exception):
-    """An untrusted package that cannot be read or is refused; the message names it and says why."""
 
 
 def printable(text: str) -> str:

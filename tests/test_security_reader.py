@@ -1,0 +1,110 @@
+"""Issue 22, class 3, for data users: the package's reader (`anso_facts.load`, `citations`, and the `show` and
+`stats` commands over it) reads a package folder from elsewhere (a release unzipped) as untrusted. It opens only
+regular files inside the folder, never through a symbolic link, and only by plain names: a table or seed file
+named as a path, a link, a FIFO or a descriptor of another kind is one PackageError (one line and exit 2 from a
+command), the file outside never read."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from anso_facts import PackageError, citations, load, tables
+
+SECRET = "s3cret-outside-the-package"
+
+
+@pytest.fixture
+def folder(built, tmp_path) -> Path:
+    """A built package as a data user has it (datapackage.json, build/, seeds/), and a secret beside it."""
+    package = tmp_path / "package"
+    package.mkdir()
+    shutil.copy(built / "datapackage.json", package)
+    shutil.copytree(built / "build", package / "build")
+    shutil.copytree(built / "seeds", package / "seeds")
+    (tmp_path / "secret.txt").write_text(SECRET, encoding="utf-8")
+    return package
+
+
+def a_cited_record(folder: Path) -> str:
+    return str(load("citations", folder)["record_id"].iloc[0])
+
+
+def anso(folder: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "anso_facts.cli", "--root", str(folder), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def assert_refused(result: subprocess.CompletedProcess, *words: str) -> None:
+    assert result.returncode == 2 and result.stdout == "", result
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result.stderr
+    assert all(word in result.stderr for word in words) and SECRET not in result.stderr, result.stderr
+
+
+def with_seed_file(folder: Path, name: str) -> None:
+    """The seeds table with every seed's file named `name`."""
+    path = folder / "build" / "parquet" / "seeds.parquet"
+    seeds = pq.read_table(path)
+    column = seeds.schema.get_field_index("file")
+    pq.write_table(seeds.set_column(column, "file", pa.array([name] * seeds.num_rows, pa.string())), path)
+
+
+@pytest.mark.parametrize("name", ["../../secret.txt", "/etc/passwd", "sub/../../secret.txt", ".."])
+def test_a_seed_file_named_as_a_path_is_refused(folder, name):
+    record = a_cited_record(folder)
+    with_seed_file(folder, name)
+    with pytest.raises(PackageError, match="is not a plain file name; refused"):
+        citations(record, folder)
+    assert_refused(anso(folder, "show", record), "not a plain file name")
+
+
+def test_a_seed_file_that_is_a_link_or_a_fifo_is_refused(folder):
+    record = a_cited_record(folder)
+    for seed in (folder / "seeds").glob("*.txt"):
+        seed.unlink()
+        seed.symlink_to(folder.parent / "secret.txt")
+    with pytest.raises(PackageError, match="a symbolic link; only regular files are read"):
+        citations(record, folder)
+    assert_refused(anso(folder, "show", record), "a symbolic link")
+    for seed in (folder / "seeds").glob("*.txt"):
+        seed.unlink()
+        os.mkfifo(seed)  # a read would block for ever
+    with pytest.raises(PackageError, match="not a regular file"):
+        citations(record, folder)
+
+
+def test_a_table_or_descriptor_that_is_a_link_is_refused(folder):
+    table = folder / "build" / "parquet" / "people.parquet"
+    shutil.move(table, folder.parent / "people.parquet")
+    table.symlink_to(folder.parent / "people.parquet")
+    with pytest.raises(PackageError, match="people.parquet: a symbolic link"):
+        load("people", folder)
+    assert_refused(anso(folder, "stats"), "people.parquet: a symbolic link")
+    shutil.move(folder / "datapackage.json", folder.parent / "datapackage.json")
+    (folder / "datapackage.json").symlink_to(folder.parent / "datapackage.json")
+    with pytest.raises(PackageError, match="datapackage.json: a symbolic link"):
+        tables(folder)
+
+
+@pytest.mark.parametrize(
+    ("descriptor", "words"),
+    [
+        ("[1]", "not a data package of anso-facts"),
+        ('{"resources": [{"name": "x"}]}', "not a data package of anso-facts"),
+        ('{"resources": [{"name": "../../secret", "format": "csv"}]}', "is not a plain file name"),
+    ],
+)
+def test_a_descriptor_of_another_kind_is_refused(folder, descriptor, words):
+    (folder / "datapackage.json").write_text(descriptor, encoding="utf-8")
+    with pytest.raises(PackageError, match=words.replace(" ", ".")):
+        [load(name, folder) for name in tables(folder)]
+    assert_refused(anso(folder, "stats"), words)
