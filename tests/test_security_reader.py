@@ -72,9 +72,14 @@ def test_a_seed_file_that_is_a_link_or_a_fifo_is_refused(folder):
     for seed in (folder / "seeds").glob("*.txt"):
         seed.unlink()
         seed.symlink_to(folder.parent / "secret.txt")
+    with pytest.raises(PackageError, match="leads outside package/ through a symbolic link"):
+        citations(record, folder)
+    assert_refused(anso(folder, "show", record), "through a symbolic link")
+    for seed in (folder / "seeds").glob("*.txt"):  # a link that stays inside is not followed either
+        seed.unlink()
+        seed.symlink_to(folder / "datapackage.json")
     with pytest.raises(PackageError, match="a symbolic link; only regular files are read"):
         citations(record, folder)
-    assert_refused(anso(folder, "show", record), "a symbolic link")
     for seed in (folder / "seeds").glob("*.txt"):
         seed.unlink()
         os.mkfifo(seed)  # a read would block for ever
@@ -86,9 +91,9 @@ def test_a_table_or_descriptor_that_is_a_link_is_refused(folder):
     table = folder / "build" / "parquet" / "people.parquet"
     shutil.move(table, folder.parent / "people.parquet")
     table.symlink_to(folder.parent / "people.parquet")
-    with pytest.raises(PackageError, match="people.parquet: a symbolic link"):
+    with pytest.raises(PackageError, match="people.parquet: leads outside package/ through a symbolic link"):
         load("people", folder)
-    assert_refused(anso(folder, "stats"), "people.parquet: a symbolic link")
+    assert_refused(anso(folder, "stats"), "people.parquet: leads outside")
     shutil.move(folder / "datapackage.json", folder.parent / "datapackage.json")
     (folder / "datapackage.json").symlink_to(folder.parent / "datapackage.json")
     with pytest.raises(PackageError, match="datapackage.json: a symbolic link"):
@@ -108,3 +113,15 @@ def test_a_descriptor_of_another_kind_is_refused(folder, descriptor, words):
     with pytest.raises(PackageError, match=words.replace(" ", ".")):
         [load(name, folder) for name in tables(folder)]
     assert_refused(anso(folder, "stats"), words)
+
+
+@pytest.mark.parametrize("link", ["build", "build/parquet", "seeds"])
+def test_a_folder_of_the_package_that_links_outside_is_refused(folder, link):
+    """A link among the folders above a file leads out as surely as the file's own: neither is followed."""
+    record = a_cited_record(folder)
+    outside = folder.parent / "outside"
+    shutil.move(folder / link, outside)
+    (folder / link).symlink_to(outside, target_is_directory=True)
+    with pytest.raises(PackageError, match=f"leads outside {folder.name}/ through a symbolic link"):
+        citations(record, folder)
+    assert_refused(anso(folder, "show", record), "through a symbolic link")

@@ -42,9 +42,12 @@ class PackageError(Exception):
     a zip bomb); the message names it and says why."""
 
 
-def open_regular(path: Path) -> BinaryIO:
+def open_regular(path: Path, inside: Path | None = None) -> BinaryIO:
     """A regular file opened to read, never through a symbolic link (which could lead outside the folder) nor a
-    FIFO or a device (which would block or never end): the one way the package opens a file it did not write."""
+    FIFO or a device (which would block or never end): the one way the package opens a file it did not write.
+    `inside`: the folder the path is in, which no link among its folders may lead out of."""
+    if inside is not None and not path.resolve().is_relative_to(inside.resolve()):
+        raise PackageError(f"{path.relative_to(inside)}: leads outside {inside.name}/ through a symbolic link")
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
@@ -58,9 +61,9 @@ def open_regular(path: Path) -> BinaryIO:
     return file
 
 
-def read_regular(path: Path) -> bytes:
+def read_regular(path: Path, inside: Path | None = None) -> bytes:
     """The bytes of a regular file (see open_regular)."""
-    with open_regular(path) as file:
+    with open_regular(path, inside) as file:
         return file.read()
 
 
@@ -89,7 +92,7 @@ def load(table: str, root: Path | None = None):
     root = root or data_root()
     if table not in tables(root):
         raise KeyError(f"no table {table!r}; the tables are: {', '.join(tables(root))}")
-    with open_regular(root / "build" / "parquet" / f"{plain_name(table, 'a table')}.parquet") as file:
+    with open_regular(root / "build" / "parquet" / f"{plain_name(table, 'a table')}.parquet", root) as file:
         arrow = pq.read_table(file)
     types = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype(), pa.string(): pd.StringDtype()}
     return arrow.to_pandas(types_mapper=types.get, date_as_object=False)
@@ -112,7 +115,7 @@ def citations(record_id: str, root: Path | None = None):
 def seed_text(root: Path, file: str) -> str:
     """A seed's text, by the file name the package's seeds table gives: a plain name of a regular file in the
     package's seeds/, never a path (see read_regular)."""
-    return read_regular(root / "seeds" / plain_name(file, "the seeds table's file")).decode("utf-8")
+    return read_regular(root / "seeds" / plain_name(file, "the seeds table's file"), root).decode("utf-8")
 
 
 def plain_name(name: str, what: str) -> str:
