@@ -500,3 +500,63 @@ def test_release_refuses_a_releases_folder_that_is_a_link(checkout, world, link)
     result = anso(world, "release", "--dist", str(world / "dist"), root=root)
     assert_refused(result.returncode, result.stdout, result.stderr, link, "symbolic link")
     assert list((world / "elsewhere").iterdir()) == [] and not (world / "dist").exists()
+
+
+def _kept(root: Path, record: str | None, descriptor: dict | str | None) -> Path:
+    """releases/0.0.1/ with a release.json and a datapackage.json (None: each left for the test to make)."""
+    folder = root / "releases" / "0.0.1"
+    folder.mkdir(parents=True)
+    if record is not None:
+        (folder / "release.json").write_text(record, encoding="utf-8")
+    if descriptor is not None:
+        text = descriptor if isinstance(descriptor, str) else json.dumps(descriptor)
+        (folder / "datapackage.json").write_text(text, encoding="utf-8")
+    return folder
+
+
+RECORD_0_0_1 = json.dumps({"version": "0.0.1", "archive": "anso-facts-0.0.1.zip", "sha256": "00"})
+
+
+@pytest.mark.parametrize(
+    "forgery", ["absolute", "parent", "not-parquet", "record-to-dev-zero", "record-fifo", "descriptor-link", "deep"]
+)
+def test_a_kept_release_is_read_as_untrusted_by_the_site_and_the_release(checkout, world, forgery):
+    """releases/VERSION/ is committed, so a pull request may change it: what versions.json lists from it is read
+    like any package from elsewhere, and a forged one is passed over, never a traceback nor a file outside."""
+    from anso_facts.release.archive import versions_index
+
+    root = shutil.copytree(checkout, world / "root", symlinks=True)
+    outside = root.parent / "outside.parquet"
+    shutil.copy(root / "build" / "parquet" / "people.parquet", outside)
+    resource = {"name": "people-parquet", "format": "parquet"}
+    descriptor = {
+        "absolute": {"resources": [{**resource, "path": str(outside)}]},
+        "parent": {"resources": [{**resource, "path": "../../../outside.parquet"}]},
+        "not-parquet": {"resources": [{**resource, "path": "release.json"}]},
+        "deep": "[" * 100_000,
+    }.get(forgery, {"resources": []})
+    folder = _kept(root, None if forgery.startswith("record") else RECORD_0_0_1, descriptor)
+    if forgery == "record-to-dev-zero":
+        (folder / "release.json").symlink_to("/dev/zero")
+    if forgery == "record-fifo":
+        os.mkfifo(folder / "release.json")
+    if forgery == "descriptor-link":
+        (folder / "datapackage.json").unlink()
+        (folder / "datapackage.json").symlink_to(root / "datapackage.json")
+    assert [entry["version"] for entry in versions_index(root)["versions"]] == []
+    if forgery == "record-to-dev-zero":  # and the site, which lists the versions, passes over it too
+        result = anso(world, "site", "--out", str(world / "site"), root=root)
+        assert result.returncode == 0, result.stderr
+        listed = json.loads((world / "site" / "versions.json").read_text(encoding="utf-8"))
+        assert [entry["version"] for entry in listed["versions"]] == []
+
+
+def test_a_kept_release_as_made_is_listed_with_its_rows(checkout, world):
+    root = shutil.copytree(checkout, world / "root", symlinks=True)
+    folder = _kept(root, RECORD_0_0_1, None)
+    shutil.copy(root / "datapackage.json", folder)
+    shutil.copytree(root / "build", folder / "build")
+    from anso_facts.release.archive import versions_index
+
+    (entry,) = versions_index(root)["versions"]
+    assert entry["version"] == "0.0.1" and entry["rows"]["people"] > 0

@@ -61,10 +61,13 @@ def open_regular(path: Path, inside: Path | None = None) -> BinaryIO:
     return file
 
 
-def read_regular(path: Path, inside: Path | None = None) -> bytes:
-    """The bytes of a regular file (see open_regular)."""
+def read_regular(path: Path, inside: Path | None = None, limit: int | None = None) -> bytes:
+    """The bytes of a regular file (see open_regular); refused past `limit` bytes."""
     with open_regular(path, inside) as file:
-        return file.read()
+        data = file.read() if limit is None else file.read(limit + 1)
+    if limit is not None and len(data) > limit:
+        raise PackageError(f"{path.name}: larger than {limit} bytes; refused")
+    return data
 
 
 def package(root: Path | None = None) -> dict:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from anso_facts import PackageError
+from anso_facts import PackageError, open_regular, read_regular
 from anso_facts.model import dates
 
 BATCH = 1024  # rows of an untrusted table decoded at a time
@@ -197,6 +197,23 @@ def row_counts(root: Path) -> dict[str, int]:
     """Rows per table of the build's own package, from its Parquet files' footers, in datapackage.json's order."""
     resources = parquet_resources(descriptor(root))
     return {table_name(r): pq.read_metadata(root / r["path"]).num_rows for r in resources}
+
+
+def untrusted_row_counts(folder: Path, limit: int) -> dict[str, int]:
+    """Rows per table of a package folder that is not the build's own (a release kept in the checkout, which a
+    pull request may change): its descriptor checked, each file regular and inside the folder, read no further
+    than its footer. PackageError if any of it is not so."""
+    resources = parquet_resources(
+        checked_descriptor(folder.name, read_regular(folder / "datapackage.json", folder, limit))
+    )
+    counts = {}
+    for resource in resources:
+        try:
+            with open_regular(folder / resource["path"], folder) as file:
+                counts[table_name(resource)] = pq.read_metadata(file).num_rows
+        except (pa.ArrowException, OSError) as error:
+            raise PackageError(f"{printable(resource['path'])}: not a readable Parquet table ({error})") from None
+    return counts
 
 
 def built_rows(root: Path) -> dict[str, list[dict]]:

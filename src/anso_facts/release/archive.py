@@ -28,7 +28,7 @@ from anso_facts import PackageError, __version__, read_regular
 from anso_facts.build.database import FILE_NAME as DATABASE
 from anso_facts.build.database import package_database
 from anso_facts.build.outputs import CARD, DATACITE, RELEASED
-from anso_facts.build.package import read_tables, row_counts, temporal_coverage
+from anso_facts.build.package import read_tables, row_counts, temporal_coverage, untrusted_row_counts
 from anso_facts.check.project import RELEASES, released_versions
 from anso_facts.model.metadata import METADATA, citation_cff, concept_doi, doi
 from anso_facts.release.diff import STEPS, diff, required_step, version_step, version_tuple
@@ -43,6 +43,7 @@ INCLUDED = PACKED_SOURCES + tuple(path for path in RELEASED if path.split("/")[0
 VERSIONS = "versions.json"
 CHANGELOG = "CHANGELOG.md"
 RECORD = "release.json"  # in releases/VERSION/: the archive's name and sha256
+KEPT_LIMIT = 64 << 20  # bytes of a kept release's release.json or datapackage.json (a real one: tens of kilobytes)
 NOTES = Path("docs") / "changes"  # an optional curator's note for a version: docs/changes/VERSION.md
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can store
 
@@ -343,9 +344,10 @@ def _pack(folder: str, contents: dict[str, bytes]) -> bytes:
 def _kept_entry(version: str, folder: Path) -> dict[str, Any] | None:
     """A released version's entry, from its release.json and the package kept beside it; None where that record
     is unreadable or names another version (such a folder is passed over)."""
-    try:
-        record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    try:  # read as untrusted: a link, a FIFO, a huge file or a descriptor naming files outside is passed over
+        record = json.loads(read_regular(folder / RECORD, folder, KEPT_LIMIT))
+        rows = untrusted_row_counts(folder, KEPT_LIMIT)
+    except (OSError, ValueError, RecursionError, PackageError):
         return None
     if not isinstance(record, dict) or record.get("version") != version:
         return None
@@ -357,7 +359,7 @@ def _kept_entry(version: str, folder: Path) -> dict[str, Any] | None:
         "concept_doi": _text(record, "concept_doi"),
         "archive": _text(record, "archive"),
         "sha256": _text(record, "sha256"),
-        "rows": row_counts(folder),
+        "rows": rows,
     }
 
 
