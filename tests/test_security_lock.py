@@ -395,3 +395,34 @@ def test_seed_add_and_fmt_on_a_full_or_read_only_disk_say_so_once_and_write_noth
             f"unchanged\n"
         )
         assert files(root) == before and leftovers(root) == []
+
+
+@pytest.mark.parametrize("link", ["seeds", "data/facts"])
+def test_seed_add_writes_nothing_through_a_linked_folder(checkout, tmp_path, link):
+    document = tmp_path / "report.txt"
+    document.write_text("A report\n\nThe Example Institute of Open Data opened in 2021.\n")
+    outside = tmp_path / "outside"
+    shutil.move(checkout / link, outside)
+    (checkout / link).symlink_to(outside, target_is_directory=True)
+    before = files(outside)
+    result = anso(
+        checkout,
+        "seed",
+        "add",
+        str(document),
+        "--id",
+        "report-2021",
+        "--title",
+        "A report",
+        "--publisher",
+        "EIOD",
+        "--kind",
+        "letter",
+        "--language",
+        "en",
+    )
+    assert result.returncode == 2 and result.stderr == (
+        f"anso-facts seed add: {link}/ is a symbolic link; seed add writes only into real folders; nothing was "
+        f"written\n"
+    ), result.stderr
+    assert files(outside) == before

@@ -122,6 +122,11 @@ def add(root: Path, seed: NewSeed) -> tuple[Path, Path]:
     facts = root / "data" / "facts" / f"{seed.fields['id']}.yaml"
     if facts.exists():
         raise SeedAddError(f"{facts.relative_to(root)} exists already")
+    for folder in (seeds, facts.parent.parent, facts.parent):  # seeds/, data/, data/facts/
+        if folder.is_symlink():  # its files would be written wherever it leads
+            raise SeedAddError(
+                f"{folder.relative_to(root)}/ is a symbolic link; seed add writes only into real folders"
+            )
     catalogue = (root / CATALOGUE).read_text(encoding="utf-8")
     written: list[Path] = []
     try:
