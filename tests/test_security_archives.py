@@ -371,6 +371,25 @@ def test_a_descriptor_naming_one_file_twice_or_too_many_resources_is_refused(pac
     refused_in_process(capsys, world, str(folder), str(package), "more than 1000 resources")
 
 
+def test_a_resource_or_table_with_more_columns_than_diff_reads_is_refused_quickly(package, world, capsys):
+    """Thousands of fields (all in the key) or of columns: refused before anything is compared field by field."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def wide(descriptor):
+        people = next(r for r in descriptor["resources"] if r["name"] == "people-parquet")
+        people["schema"]["fields"] += [{"name": f"f{n}", "type": "string"} for n in range(1001)]
+        people["schema"]["primaryKey"] = [field["name"] for field in people["schema"]["fields"]]
+
+    folder = with_descriptor(world / "side", package, edited_descriptor(package, wide))
+    refused_in_process(capsys, world, str(folder), str(package), "people-parquet", "more than 1000 fields")
+    shutil.rmtree(folder)
+    folder = shutil.copytree(package, world / "side")
+    columns = {"id": ["p1"], **{f"c{n}": pa.nulls(1, pa.string()) for n in range(1001)}}
+    pq.write_table(pa.table(columns), folder / "build" / "parquet" / "people.parquet")
+    refused_in_process(capsys, world, str(folder), str(package), "people.parquet has 1002 columns")
+
+
 def test_a_special_file_or_an_unreadable_name_as_a_side_is_refused(package, world, capsys):
     os.mkfifo(world / "fifo")
     refused_in_process(capsys, world, str(world / "fifo"), str(package), "neither a folder nor a regular file")

@@ -76,6 +76,7 @@ class Limits:
 
 
 RESOURCE_LIMIT = 1000  # resources of an untrusted datapackage.json (a release has a few dozen)
+COLUMN_LIMIT = 1000  # fields of an untrusted resource, columns of its table (a real one has at most twenty)
 
 
 def checked_descriptor(side: str, data: bytes) -> dict:
@@ -160,8 +161,10 @@ def _bounded_table(
     table = pq.ParquetFile(path)
     if table.metadata.num_rows > limits.rows:
         raise PackageError(f"{what} has {table.metadata.num_rows} rows, more than the {limits.rows} diff reads")
-    names = table.schema_arrow.names
-    chosen = [name for name in columns if name in names] if columns is not None else names
+    if table.metadata.num_columns > COLUMN_LIMIT:
+        raise PackageError(f"{what} has {table.metadata.num_columns} columns, more than the {COLUMN_LIMIT} diff reads")
+    names = set(table.schema_arrow.names)
+    chosen = [name for name in columns if name in names] if columns is not None else table.schema_arrow.names
     missing = [name for name in required if name not in chosen]
     if missing:
         raise PackageError(f"{what} lacks the key field {printable(missing[0])} its schema declares")

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO
 
 from anso_facts.build.package import (
+    COLUMN_LIMIT,
     Budget,
     Limits,
     PackageError,
@@ -314,9 +315,14 @@ def _schema(side: str, resource: dict) -> tuple[dict, list[str]]:
             f"named and typed fields"
         )
     assert isinstance(schema, dict)
+    if len(fields) > COLUMN_LIMIT:
+        raise DiffError(
+            f"{printable(side)}: datapackage.json: resource {printable(resource['name'])} has more than "
+            f"{COLUMN_LIMIT} fields; refused"
+        )
     key = schema.get("primaryKey")
     key = [key] if isinstance(key, str) else key
-    names = [f["name"] for f in fields]
+    names = {f["name"] for f in fields}
     if not isinstance(key, list) or not key or not all(isinstance(k, str) and k in names for k in key):
         raise DiffError(
             f"{printable(side)}: datapackage.json: resource {printable(resource['name'])} has no primary key "
