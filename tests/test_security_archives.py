@@ -356,6 +356,37 @@ def test_columns_of_nulls_across_tables_are_charged_to_one_budget(package, world
     refused_in_process(capsys, world, str(folder), str(package), "(cells)", "1000000 cells")
 
 
+@pytest.mark.parametrize("kind", ["list", "struct", "map"])
+def test_a_nested_column_is_refused_before_it_is_decoded(package, world, capsys, kind):
+    """A list of 50 million nulls is a Parquet file of a few hundred bytes that decodes to almost no Arrow bytes,
+    yet to 50 million Python values: anso-facts never writes a nested column, and diff reads none."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = shutil.copytree(package, world / "side")
+    many = 50_000_000
+    column = {
+        "list": pa.ListArray.from_arrays(pa.array([0, many], pa.int32()), pa.nulls(many)),
+        "struct": pa.StructArray.from_arrays([pa.nulls(1)] * 100, [f"f{n}" for n in range(100)]),
+        "map": pa.array([[("k", None)] * 1000], pa.map_(pa.string(), pa.null())),
+    }[kind]
+    pq.write_table(pa.table({"id": ["p1"], "name": column}), folder / "build" / "parquet" / "people.parquet")
+    assert (folder / "build" / "parquet" / "people.parquet").stat().st_size < 1 << 20
+    refused_in_process(capsys, world, str(folder), str(package), "column name is a list, struct or map")
+
+
+def test_a_large_value_is_refused_by_its_declared_size_before_it_is_decoded(package, world, capsys, monkeypatch):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = shutil.copytree(package, world / "side")
+    people = pa.table({"id": ["p1"], "name": ["x" * (8 << 20)]})  # 8 MiB that compress to a few kilobytes
+    pq.write_table(people, folder / "build" / "parquet" / "people.parquet", compression="zstd")
+    assert (folder / "build" / "parquet" / "people.parquet").stat().st_size < 64 << 10
+    monkeypatch.setattr(sides, "DECODED_LIMIT", 4 << 20)
+    refused_in_process(capsys, world, str(folder), str(package), "people.parquet (declared size)", str(4 << 20))
+
+
 def test_a_descriptor_naming_one_file_twice_or_too_many_resources_is_refused(package, world, capsys):
     def twice(descriptor):
         descriptor["resources"].append({**descriptor["resources"][-1], "name": "again"})

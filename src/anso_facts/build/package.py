@@ -57,8 +57,13 @@ class Budget:
         self.side, self.limit, self.left, self.unit = side, limit, limit, unit
 
     def spend(self, size: int, what: str) -> None:
+        self.fits(size, what)
         self.left -= size
-        if self.left < 0:
+
+    def fits(self, size: int, what: str) -> None:
+        """Refuse, without spending, a size that would take the side past the limit (one declared before it is
+        read)."""
+        if size > self.left:
             raise PackageError(
                 f"{printable(self.side)}: {what} takes the side past {self.limit} {self.unit}, the most diff "
                 f"reads (a zip bomb?)"
@@ -159,21 +164,53 @@ def _bounded_table(
     path: Path, resource: dict, limits: Limits, what: str, columns: list[str] | None, required
 ) -> pa.Table:
     table = pq.ParquetFile(path)
-    if table.metadata.num_rows > limits.rows:
-        raise PackageError(f"{what} has {table.metadata.num_rows} rows, more than the {limits.rows} diff reads")
-    if table.metadata.num_columns > COLUMN_LIMIT:
-        raise PackageError(f"{what} has {table.metadata.num_columns} columns, more than the {COLUMN_LIMIT} diff reads")
-    names = set(table.schema_arrow.names)
-    chosen = [name for name in columns if name in names] if columns is not None else table.schema_arrow.names
+    chosen = _chosen_columns(table, limits, what, columns, required)
+    label = printable(resource["path"])
+    limits.cells.spend(table.metadata.num_rows * max(1, len(chosen)), f"{label} (cells)")
+    # before any batch is decoded (one may be large): the size its footer declares
+    limits.decoded.fits(_declared_size(table.metadata, chosen), f"{label} (declared size)")
+    batches = []
+    for batch in table.iter_batches(batch_size=BATCH, columns=chosen):
+        limits.decoded.spend(batch.get_total_buffer_size(), f"{label} (decoded)")
+        batches.append(batch)
+    return pa.Table.from_batches(batches) if batches else table.schema_arrow.empty_table().select(chosen)
+
+
+def _chosen_columns(table: pq.ParquetFile, limits: Limits, what: str, columns: list[str] | None, required) -> list[str]:
+    """The columns of an untrusted table to read, once its footer is held to the limits: its rows and columns,
+    and flat types only (a list of nulls decodes to almost no bytes, yet to as many Python values as it holds)."""
+    meta, schema = table.metadata, table.schema_arrow
+    if meta.num_rows > limits.rows:
+        raise PackageError(f"{what} has {meta.num_rows} rows, more than the {limits.rows} diff reads")
+    if meta.num_columns > COLUMN_LIMIT:
+        raise PackageError(f"{what} has {meta.num_columns} columns, more than the {COLUMN_LIMIT} diff reads")
+    names = set(schema.names)
+    chosen = [name for name in columns if name in names] if columns is not None else schema.names
     missing = [name for name in required if name not in chosen]
     if missing:
         raise PackageError(f"{what} lacks the key field {printable(missing[0])} its schema declares")
-    limits.cells.spend(table.metadata.num_rows * max(1, len(chosen)), f"{printable(resource['path'])} (cells)")
-    batches = []
-    for batch in table.iter_batches(batch_size=BATCH, columns=chosen):
-        limits.decoded.spend(batch.get_total_buffer_size(), f"{printable(resource['path'])} (decoded)")
-        batches.append(batch)
-    return pa.Table.from_batches(batches) if batches else table.schema_arrow.empty_table().select(chosen)
+    nested = [name for name in chosen if _is_nested(schema.field(name).type)]
+    if nested:
+        raise PackageError(
+            f"{what}: column {printable(nested[0])} is a list, struct or map, which anso-facts never writes"
+        )
+    return chosen
+
+
+def _declared_size(meta: pq.FileMetaData, chosen: list[str]) -> int:
+    """The bytes a Parquet file's footer says its `chosen` columns hold, uncompressed."""
+    wanted = set(chosen)
+    groups = (meta.row_group(index) for index in range(meta.num_row_groups))
+    return sum(
+        column.total_uncompressed_size
+        for group in groups
+        for column in (group.column(index) for index in range(group.num_columns))
+        if column.path_in_schema in wanted
+    )
+
+
+def _is_nested(kind: pa.DataType) -> bool:
+    return pa.types.is_nested(kind) or (pa.types.is_dictionary(kind) and pa.types.is_nested(kind.value_type))
 
 
 def read_tables(root: Path, names: list[str] | None = None) -> dict[str, pa.Table]:
