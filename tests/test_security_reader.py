@@ -125,3 +125,52 @@ def test_a_folder_of_the_package_that_links_outside_is_refused(folder, link):
     with pytest.raises(PackageError, match=f"leads outside {folder.name}/ through a symbolic link"):
         citations(record, folder)
     assert_refused(anso(folder, "show", record), "through a symbolic link")
+
+
+def with_column(folder: Path, table: str, column: str, values: pa.Array | None) -> None:
+    """A table with `column` replaced by `values`, or dropped (None)."""
+    path = folder / "build" / "parquet" / f"{table}.parquet"
+    read = pq.read_table(path)
+    index = read.schema.get_field_index(column)
+    pq.write_table(read.remove_column(index) if values is None else read.set_column(index, column, values), path)
+
+
+def damage(folder: Path, case: str) -> None:
+    parquet = folder / "build" / "parquet"
+    if case == "garbage table":
+        (parquet / "records.parquet").write_bytes(b"PAR1" + bytes(100) + b"PAR1")
+    elif case == "table missing":
+        (parquet / "records.parquet").unlink()
+    elif case == "table a folder":
+        (parquet / "records.parquet").unlink()
+        (parquet / "records.parquet").mkdir()
+    elif case == "seed not UTF-8":
+        for seed in (folder / "seeds").glob("*.txt"):
+            seed.write_bytes(b"\xff\xfe" + seed.read_bytes())
+    elif case == "null line":
+        rows = pq.read_metadata(parquet / "citations.parquet").num_rows
+        with_column(folder, "citations", "line_start", pa.nulls(rows, pa.int64()))
+    elif case == "no label":
+        with_column(folder, "records", "label", None)
+    elif case == "deep descriptor":
+        (folder / "datapackage.json").write_text("[" * 200_000, encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("case", "words"),
+    [
+        ("garbage table", "build/parquet/records.parquet is not a readable Parquet table"),
+        ("table missing", "build/parquet/records.parquet is not a readable Parquet table"),
+        ("table a folder", "records.parquet: not a regular file"),
+        ("seed not UTF-8", "is not a readable seed text"),
+        ("null line", "its tables do not hold together as anso-facts builds them"),
+        ("no label", "its tables do not hold together as anso-facts builds them"),
+        ("deep descriptor", "not a data package of anso-facts"),
+    ],
+)
+def test_a_damaged_package_is_one_line_from_show_and_stats(folder, case, words):
+    record = a_cited_record(folder)
+    damage(folder, case)
+    assert_refused(anso(folder, "show", record), words)
+    if "table" in case or "descriptor" in case:  # stats reads every table, not the seeds' texts nor their fields
+        assert_refused(anso(folder, "stats"), words)

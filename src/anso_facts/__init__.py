@@ -54,11 +54,10 @@ def open_regular(path: Path, inside: Path | None = None) -> BinaryIO:
         if os.path.islink(path):
             raise PackageError(f"{path.name}: a symbolic link; only regular files are read") from None
         raise
-    file = os.fdopen(descriptor, "rb")
-    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-        file.close()
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):  # before fdopen, which refuses a folder its own way
+        os.close(descriptor)
         raise PackageError(f"{path.name}: not a regular file; only regular files are read")
-    return file
+    return os.fdopen(descriptor, "rb")
 
 
 def read_regular(path: Path, inside: Path | None = None, limit: int | None = None) -> bytes:
@@ -81,7 +80,7 @@ def tables(root: Path | None = None) -> list[str]:
         return [r["name"] for r in package(root)["resources"] if r["format"] == "csv"]
     except PackageError:
         raise
-    except (ValueError, KeyError, TypeError) as error:
+    except (ValueError, KeyError, TypeError, RecursionError) as error:
         raise PackageError(f"datapackage.json is not a data package of anso-facts ({error!r:.80})") from None
 
 
@@ -95,8 +94,12 @@ def load(table: str, root: Path | None = None):
     root = root or data_root()
     if table not in tables(root):
         raise KeyError(f"no table {table!r}; the tables are: {', '.join(tables(root))}")
-    with open_regular(root / "build" / "parquet" / f"{plain_name(table, 'a table')}.parquet", root) as file:
-        arrow = pq.read_table(file)
+    path = root / "build" / "parquet" / f"{plain_name(table, 'a table')}.parquet"
+    try:
+        with open_regular(path, root) as file:
+            arrow = pq.read_table(file)
+    except (pa.ArrowException, OSError) as error:  # missing, damaged, not Parquet
+        raise PackageError(f"build/parquet/{path.name} is not a readable Parquet table ({error})") from None
     types = {pa.int64(): pd.Int64Dtype(), pa.bool_(): pd.BooleanDtype(), pa.string(): pd.StringDtype()}
     return arrow.to_pandas(types_mapper=types.get, date_as_object=False)
 
@@ -118,7 +121,11 @@ def citations(record_id: str, root: Path | None = None):
 def seed_text(root: Path, file: str) -> str:
     """A seed's text, by the file name the package's seeds table gives: a plain name of a regular file in the
     package's seeds/, never a path (see read_regular)."""
-    return read_regular(root / "seeds" / plain_name(file, "the seeds table's file"), root).decode("utf-8")
+    path = root / "seeds" / plain_name(file, "the seeds table's file")
+    try:
+        return read_regular(path, root).decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:  # missing, not UTF-8
+        raise PackageError(f"seeds/{path.name} is not a readable seed text ({error})") from None
 
 
 def plain_name(name: str, what: str) -> str:

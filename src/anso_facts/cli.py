@@ -278,19 +278,31 @@ def cmd_show(args) -> int:
     from anso_facts.explore import show
 
     try:
-        found = find(args.id, args.root)
-    except LookupError as error:
+        found = _read_package(find, args.id, args.root)
+    except LookupError as error:  # no such record (find's own: a KeyError from the tables is _read_package's)
         print(f"anso-facts show: {error.args[0]}", file=sys.stderr)
         return 1
-    print("\n\n".join(show(record_id, args.root) for record_id in found))
+    print(_read_package(lambda: "\n\n".join(show(record_id, args.root) for record_id in found)))
     return 0
 
 
 def cmd_stats(args) -> int:
     from anso_facts.explore import stats
 
-    print(stats(args.root))
+    print(_read_package(stats, args.root))
     return 0
+
+
+def _read_package(function, *arguments):
+    """A reading command's work on a package that may come from elsewhere (an unzipped release): tables that do not
+    hold together as anso-facts builds them (a column missing, a null id, an id named but absent) are a
+    PackageError (one line, exit 2), not a traceback."""
+    try:
+        return function(*arguments)
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError) as error:
+        raise PackageError(
+            f"its tables do not hold together as anso-facts builds them ({type(error).__name__}: {error!s:.200})"
+        ) from None
 
 
 def _release(args) -> Path:
@@ -877,7 +889,7 @@ def _run(args) -> int:
     try:
         return args.function(args)
     except PackageError as error:  # a package from elsewhere naming a file outside it, a descriptor of another kind
-        print(f"anso-facts {args.command}: {args.root}: {error}", file=sys.stderr)
+        print(f"anso-facts {args.command}: {args.root}: {' '.join(str(error).split())}", file=sys.stderr)
         return 2
     except ModuleNotFoundError as error:  # a light install: the command's tools come with an extra
         extra = EXTRA_OF_MODULE.get((error.name or "").split(".")[0])
