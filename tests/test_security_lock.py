@@ -426,3 +426,27 @@ def test_seed_add_writes_nothing_through_a_linked_folder(checkout, tmp_path, lin
         f"written\n"
     ), result.stderr
     assert files(outside) == before
+
+
+@pytest.mark.parametrize("forgery", ["in place, aside and new", "a name of no output"])
+def test_a_journal_no_stopped_build_could_leave_moves_nothing(checkout, tmp_path, forgery):
+    """Real scratch folders, no link, but a state no stopped swap leaves: nothing is moved, and the next commands
+    work (before, the build was replaced by the planted one, then every command failed on the next move)."""
+    new, old = checkout / ".build-abc", checkout / ".old-abc"
+    (new / "build").mkdir(parents=True)
+    (new / "build" / "PLANTED").write_text("planted")
+    if forgery == "in place, aside and new":
+        (new / "docs").mkdir()
+        (new / "docs" / "checks.md").write_text("new")
+        (old / "docs_checks.md" / "x").mkdir(parents=True)
+    else:
+        old.mkdir()
+        (new / "setup.py").write_text("print('planted')")
+    (checkout / JOURNAL).write_text(json.dumps({"new": ".build-abc", "old": ".old-abc"}), encoding="utf-8")
+    before = output_files(checkout)
+    result = anso(checkout, "check")
+    assert result.returncode == 0 and result.stdout.startswith("ok: "), result.stderr
+    assert result.stderr.startswith(f"anso-facts: ignored {JOURNAL}: its folders are not those of a stopped build")
+    assert output_files(checkout) == before and not (checkout / "build" / "PLANTED").exists()
+    assert not (checkout / "setup.py").exists() and leftovers(checkout) == []
+    assert anso(checkout, "check").stderr == ""

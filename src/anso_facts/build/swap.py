@@ -142,6 +142,30 @@ def recover(root: Path) -> None:
             _recover(root)
 
 
+def _refusal(root: Path, out: Path, trash: Path) -> str | None:
+    """Why the folders a journal names are not to be moved into place (a forged journal's, or one in a folder
+    from elsewhere), or None."""
+    linked = _linked_outputs(root, out)
+    if linked:
+        return f"the outputs it would move into {root} hold a symbolic link or a special file ({', '.join(linked)})"
+    odd = _unlike_a_stopped_swap(root, out, trash)
+    if odd:
+        return f"its folders are not those of a stopped build ({', '.join(odd)})"
+    return None
+
+
+def _unlike_a_stopped_swap(root: Path, out: Path, trash: Path) -> list[str]:
+    """What no stopped swap leaves: a name in the folders that is not an output's, or an output at once in
+    place, moved aside and still new (each is moved aside, then its new version in: never all three)."""
+    odd = sorted({path.name for path in out.iterdir()} - {name.split("/")[0] for name in OUTPUTS})
+    odd += sorted({path.name for path in trash.iterdir()} - {name.replace("/", "_") for name in OUTPUTS})
+    for name in OUTPUTS:
+        places = (root / name, trash / name.replace("/", "_"), out / name)
+        if all(place.exists() or place.is_symlink() for place in places):
+            odd.append(name)
+    return odd
+
+
 def _linked_outputs(root: Path, out: Path) -> list[str]:
     """The new outputs in `out` (or their places in `root`) reached through a symbolic link or holding one or a
     special file: a journal's folder is read as untrusted, and a link moved into place could lead outside."""
@@ -168,13 +192,9 @@ def _recover(root: Path) -> None:
     journal = root / JOURNAL
     if journal.is_file() or journal.is_symlink():
         folders = _read_journal(journal)
-        linked = _linked_outputs(root, folders[0]) if folders is not None else []
-        if linked:
-            print(
-                f"anso-facts: ignored {JOURNAL}: the outputs it would move into {root} hold a symbolic link or a "
-                f"special file ({', '.join(linked)}); nothing it names was touched",
-                file=sys.stderr,
-            )
+        refusal = _refusal(root, *folders) if folders is not None else None
+        if refusal:
+            print(f"anso-facts: ignored {JOURNAL}: {refusal}; nothing it names was touched", file=sys.stderr)
             folders = None
         if folders is not None:
             out, trash = folders
