@@ -30,6 +30,7 @@ class StandIn:
         self.received: list[tuple[str, str, dict, bytes]] = []
         self.failures: dict[tuple[str, str], object] = {}  # (method, path regex) -> status, "slow", ...
         self.echo_padding = 0  # characters before the quoted header in an "echo" failure
+        self.echo_form = lambda header: header  # how an "echo" failure alters the header it quotes
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -73,7 +74,7 @@ class StandIn:
 
     def echo(self, header: str) -> str:
         """A refusal that quotes a header, then asks a terminal to clear itself and turns the text around."""
-        return f"{'.' * self.echo_padding}refused: {header}\r\n\x1b[2J\x1b]0;title\x07 \u202e(reversed)"
+        return f"{'.' * self.echo_padding}refused: {self.echo_form(header)}\r\n\x1b[2J\x1b]0;title\x07 \u202e(reversed)"
 
     def calls(self) -> list[str]:
         return [f"{method} {path}" for method, path, _, _ in self.received]
@@ -166,6 +167,8 @@ class Zenodo(StandIn):
         """The failure asked for, as the answer; None if the request is to be answered."""
         if how == "echo":  # a server that quotes what it was sent, the token included
             return 400, {"status": 400, "message": self.echo(f"Authorization: {headers.get('Authorization')}")}
+        if isinstance(how, tuple):  # ("answer", JSON): a success of another shape than the API documents
+            return 200, how[1]
         if isinstance(how, int):
             return how, {
                 "status": how,

@@ -102,6 +102,7 @@ def options(target: str, archive: Path) -> list[str]:
 
 # Tokens ---------------------------------------------------------------------------------------------------
 
+OTHER = "a character other than a letter, a digit, -, ., _ or ~"
 BAD_TOKENS = [
     (f"{TOKEN}\r", "ends with a carriage return"),
     (f"{TOKEN}\n", "ends with a line feed"),
@@ -116,9 +117,11 @@ BAD_TOKENS = [
     (f"{TOKEN}\u00a0", "ends with white space"),  # no-break space
     (f"{TOKEN[:5]}\u202e{TOKEN[5:]}", "has, at character 6, a character outside ASCII"),  # right-to-left override
     (f"{TOKEN}\udcff", "ends with a character outside ASCII"),  # the byte 0xff: not UTF-8
-    (f"{TOKEN[:4]}\\{TOKEN[4:]}", "has, at character 5, a quote or a backslash"),  # a repr would double it
-    (f"{TOKEN}'", "ends with a quote or a backslash"),
-    (f'"{TOKEN}', "starts with a quote or a backslash"),
+    (f"{TOKEN[:4]}\\{TOKEN[4:]}", f"has, at character 5, {OTHER}"),  # a repr would double it
+    (f"{TOKEN}'", f"ends with {OTHER}"),
+    (f'"{TOKEN}', f"starts with {OTHER}"),
+    (f"{TOKEN}=", f"ends with {OTHER}"),  # a URL would encode it
+    (f"{TOKEN[:3]}&{TOKEN[3:]}", f"has, at character 4, {OTHER}"),  # HTML would escape it
 ]
 
 
@@ -129,7 +132,7 @@ def test_a_bad_token_is_refused_before_anything_is_sent_and_never_shown(target, 
     result = run(target, server.url, token, *options(target, archive))
     assert result.returncode == 2 and result.stdout == ""
     err = one_line(result.stderr)
-    assert f"{VARIABLE[target]} {problem}" in err and "printable ASCII without spaces" in err, err
+    assert f"{VARIABLE[target]} {problem}" in err and "ASCII letters, digits and - . _ ~ only" in err, err
     assert_kept_secret(result.stdout + result.stderr)
     assert server.received == []
 
@@ -154,7 +157,7 @@ def test_the_library_refuses_a_bad_token_too(zenodo, ckan, archive):
 
 
 def test_token_problems_say_where_and_what_kind():
-    assert token_problem(TOKEN) is None and token_problem("a-b_c.d~e+f/g=") is None
+    assert token_problem(TOKEN) is None and token_problem("a-b_c.d~e") is None
     for token, problem in BAD_TOKENS:
         assert problem in token_problem(token), (problem, token_problem(token))
 
@@ -218,6 +221,45 @@ def test_a_server_that_quotes_the_token_gets_none_of_it_shown_wherever_the_messa
         for message in (str(raised.value), str(raised_too.value)):
             assert_kept_secret(message)
             assert "\n" not in message and "\x1b" not in message
+
+
+ALTERED = {
+    "split by a line break": lambda header: header.replace(TOKEN, f"{TOKEN[:10]}\n{TOKEN[10:]}"),
+    "its first character escaped": lambda header: header.replace(TOKEN, f"\\u{ord(TOKEN[0]):04x}{TOKEN[1:]}"),
+    "cut short": lambda header: header.replace(TOKEN, f"{TOKEN[:12]}..."),
+    "a piece of its middle": lambda header: header.replace(TOKEN, TOKEN[5:15]),
+}
+
+
+@pytest.mark.parametrize("form", ALTERED)
+def test_a_server_that_quotes_the_token_altered_gets_none_of_it_shown(zenodo, ckan, archive, form):
+    """Any 8 characters of the token in a row are blotted out: a quote of it cut, split or escaped shows nothing."""
+    zenodo.failures = {("PUT", r"/api/records/\d+/draft"): "echo"}
+    ckan.failures = {("POST", "/api/action/package_show"): "echo"}
+    zenodo.echo_form = ckan.echo_form = ALTERED[form]
+    with pytest.raises(ZenodoError, match="nothing was published") as raised:
+        Deposit(archive, zenodo_record(), zenodo.url).send(TOKEN)
+    with pytest.raises(CkanError, match="nothing was published") as raised_too:
+        publish(ckan.url, REPO, TOKEN)
+    for message in (str(raised.value), str(raised_too.value)):
+        assert publishing.HIDDEN in message
+        assert_kept_secret(message)
+
+
+@pytest.mark.parametrize(
+    ("answer", "words"),
+    [
+        ([1, 2], "with something that is not a JSON object"),
+        ("text", "with something that is not a JSON object"),
+        ({"hits": {"hits": "x"}}, "with JSON of another shape than Zenodo's API documents"),
+        ({"hits": None}, "with JSON of another shape than Zenodo's API documents"),
+    ],
+)
+def test_a_success_of_another_shape_than_the_api_is_one_line(zenodo, archive, answer, words):
+    zenodo.failures = {("GET", "/api/user/records"): ("answer", answer)}
+    result = run("zenodo", zenodo.url, TOKEN, *options("zenodo", archive))
+    assert result.returncode == 1 and words in one_line(result.stderr) and "nothing was published" in result.stderr
+    assert_kept_secret(result.stdout + result.stderr)
 
 
 def test_log_records_made_while_a_token_is_in_use_have_it_blotted_out(caplog):

@@ -10,6 +10,7 @@ echo what it was sent.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import socket
@@ -22,6 +23,8 @@ import requests
 
 TIMEOUT = 60.0  # seconds a portal may take to accept a connection, and then to answer each read
 HIDDEN = "[token]"
+TOKEN_MARKS = "-._~"  # a token's characters besides ASCII letters and digits: none is escaped in a URL or HTML
+PIECE = 8  # characters of a token that, found in a row in any text, are blotted out (a token cut or split)
 NETWORK_ADVICE = "check the address and your network"
 
 
@@ -43,18 +46,18 @@ def _kind(char: str) -> str | None:
         return "a control character"
     if not char.isascii():
         return "a character outside ASCII"
-    if char in "\\'\"":  # no token has one; an answer quoting the token in a repr would escape it past redact
-        return "a quote or a backslash"
     return None
 
 
 def token_problem(value: str) -> str | None:
     """Why a token cannot be sent, saying where the bad character is but never what the token holds; None if it
-    is printable ASCII without spaces, quotes or backslashes, as the tokens of Zenodo and CKAN are."""
+    is ASCII letters, digits and - . _ ~ only, as the tokens of Zenodo, CKAN (JWT) and the Hub are."""
     if not value:
         return "is empty"
     for position, char in enumerate(value):
         kind = _kind(char)
+        if kind is None and not (char.isalnum() or char in TOKEN_MARKS):  # a repr, a URL or HTML would escape it
+            kind = "a character other than a letter, a digit, -, ., _ or ~"
         if kind is None:
             continue
         where = (
@@ -74,13 +77,34 @@ def token_refusal(variable: str, value: str) -> str | None:
     if problem is None:
         return None
     return (
-        f"{variable} {problem}: a token is printable ASCII without spaces, quotes, backslashes or control "
+        f"{variable} {problem}: a token is ASCII letters, digits and - . _ ~ only, without spaces or control "
         f"characters; set it again (a copy often brings a line break along); nothing was sent"
     )
 
 
 def redact(text: str, token: str) -> str:
-    return text.replace(token, HIDDEN) if token else text
+    """`text` with the token blotted out, and any run of PIECE or more of its characters in a row: an answer may
+    quote it cut short, split across lines or with a character escaped."""
+    if len(token) <= PIECE:
+        return text.replace(token, HIDDEN) if token else text
+    pieces, kept, at = _pieces(token), [], 0
+    while found := pieces.search(text, at):
+        end = found.end()
+        while end < len(text) and text[found.start() : end + 1] in token:
+            end += 1
+        kept += [text[at : found.start()], HIDDEN]
+        at = end
+    return "".join([*kept, text[at:]])
+
+
+def shows(text: str, token: str) -> bool:
+    """Whether `text` holds the token or a piece of it (see redact)."""
+    return redact(text, token) != text
+
+
+@functools.lru_cache(maxsize=4)
+def _pieces(token: str) -> re.Pattern:
+    return re.compile("|".join(sorted({re.escape(token[i : i + PIECE]) for i in range(len(token) - PIECE + 1)})))
 
 
 def redacted_line(text: str, token: str, limit: int | None = None) -> str:
@@ -105,7 +129,7 @@ def kept_secret(token: str) -> Iterator[None]:
             message = record.getMessage()
         except Exception:  # a malformed record: logging reports it where it is emitted, as it would have
             return record
-        if token in message:
+        if shows(message, token):
             record.msg, record.args = redact(message, token), None
         return record
 
@@ -115,7 +139,7 @@ def kept_secret(token: str) -> Iterator[None]:
     except PublishError as error:
         raise type(error)(redacted_line(str(error), token)) from None
     except Exception as error:
-        if token in _chain_text(error):
+        if shows(_chain_text(error), token):
             raise PublishError(f"{type(error).__name__}: {redacted_line(str(error), token)}") from None
         raise
     finally:

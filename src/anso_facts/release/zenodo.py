@@ -314,7 +314,13 @@ class Deposit:
         jsonschema.validate(self.record, RECORD_SCHEMA)
         with kept_secret(token), requests.Session() as session:
             session.headers["Authorization"] = f"Bearer {token}"
-            yield session
+            try:
+                yield session
+            except (AttributeError, TypeError, KeyError, IndexError) as error:  # an answer read as documented
+                raise ZenodoError(
+                    f"{publishing.host_of(self.base_url)} answered with JSON of another shape than Zenodo's API "
+                    f"documents ({type(error).__name__}); check the address; nothing was published"
+                ) from None
 
     def _send(self, session: requests.Session) -> dict:
         draft = self._draft(session)
@@ -453,12 +459,15 @@ class Deposit:
                 f"{_reason(response, secret)}; nothing was published"
             )
         try:
-            return response.json() if response.content else {}
+            answer = response.json() if response.content else {}
         except ValueError:
+            answer = None
+        if not isinstance(answer, dict):
             raise ZenodoError(
                 f"{what}: {publishing.host_of(url)} answered HTTP {response.status_code} with "
-                f"something that is not JSON; check the address; nothing was published"
-            ) from None
+                f"something that is not a JSON object; check the address; nothing was published"
+            )
+        return answer
 
 
 def _reason(response: requests.Response, token: str) -> str:
