@@ -400,15 +400,35 @@ def test_a_definition_is_text_too(project):
     )
 
 
-@pytest.mark.parametrize("text", ['"\\t=1+2"', '" =1+2"', '"\\n@SUM(A1)"', '"\\t -1"'])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"\\t=1+2"',
+        '" =1+2"',
+        '"\\n@SUM(A1)"',
+        '"\\t -1"',
+        '"\\u00a0=1"',
+        '"\\ufeff\\u200b+1"',
+        '"\\u3000\\uff1d1"',
+        '"\\u22121"',
+    ],
+)
 def test_a_formula_after_leading_white_space_is_refused(project, text):
-    """A spreadsheet skips the spaces, tabs and line breaks before a formula: so does the check."""
+    """A spreadsheet skips the spaces, tabs and line breaks before a formula: so does the check, and, as a margin,
+    any white space or invisible character, before the full-width forms and the minus sign too."""
     vocabularies = project / "data" / "vocabularies.yaml"
     replaced = vocabularies.read_text(encoding="utf-8").replace("  workshop: A workshop.", f"  workshop: {text}")
     vocabularies.write_text(replaced, encoding="utf-8")
     found = [str(p) for p in check(project)[1]]
     assert [p.split(": ")[1] for p in found] == ["formula-text"], found
     assert "event_kinds.workshop starts with " in found[0] and "run as a formula" in found[0]
+
+
+def test_every_white_space_is_skipped_before_a_formula():
+    from anso_facts.support.plaintext import INVISIBLE
+
+    spaces = {chr(code) for code in range(sys.maxunicode + 1) if chr(code).isspace()}
+    assert spaces <= set(INVISIBLE), sorted(spaces - set(INVISIBLE))
 
 
 def test_the_site_lists_every_vocabulary_with_its_definitions(built):
