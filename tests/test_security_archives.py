@@ -387,6 +387,56 @@ def test_a_large_value_is_refused_by_its_declared_size_before_it_is_decoded(pack
     refused_in_process(capsys, world, str(folder), str(package), "people.parquet (declared size)", str(4 << 20))
 
 
+def test_a_key_or_a_table_that_names_a_field_twice_is_refused(package, world, capsys):
+    """A key of 100,000 repeats of one name made every row's key 100,000 joins; a column named twice has no one
+    type."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    def repeated(descriptor):
+        people = next(r for r in descriptor["resources"] if r["name"] == "people-parquet")
+        people["schema"]["primaryKey"] = ["id"] * 100_000
+
+    folder = with_descriptor(world / "side", package, edited_descriptor(package, repeated))
+    refused_in_process(
+        capsys, world, str(folder), str(package), "has no primary key among its fields (each named once)"
+    )
+    shutil.rmtree(folder)
+    folder = shutil.copytree(package, world / "side")
+    twice = pa.Table.from_arrays([pa.array(["p1"]), pa.array(["a"]), pa.array(["b"])], names=["id", "name", "name"])
+    pq.write_table(twice, folder / "build" / "parquet" / "people.parquet")
+    refused_in_process(capsys, world, str(folder), str(package), "names the column name more than once")
+
+
+def test_a_value_repeated_in_many_rows_is_counted_before_it_is_expanded(package, world):
+    """One value of 1 MiB in 3,000 rows is a Parquet file of a few kilobytes (a dictionary) that decodes to 3 GiB:
+    text is read as dictionaries, its expanded size counted, and refused before any batch is expanded (Arrow's
+    peak, in a fresh process, stays far below one batch)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = shutil.copytree(package, world / "side")
+    rows, value = 3000, "x" * (1 << 20)
+    names = pa.DictionaryArray.from_arrays(pa.array([0] * rows, pa.int32()), pa.array([value]))
+    people = pa.table({"id": [f"p{n}" for n in range(rows)], "name": names})  # stored as plain text:
+    pq.write_table(people, folder / "build" / "parquet" / "people.parquet", compression="zstd", store_schema=False)
+    assert (folder / "build" / "parquet" / "people.parquet").stat().st_size < 256 << 10
+    script = (
+        "import sys, pyarrow as pa\n"
+        "from pathlib import Path\n"
+        "from anso_facts.release.sides import DiffError, read_side\n"
+        "try:\n"
+        "    read_side(Path(sys.argv[1]))\n"
+        "except DiffError as error:\n"
+        "    print(error)\n"
+        "print(pa.default_memory_pool().max_memory())\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script, str(folder)], capture_output=True, text=True, timeout=300)
+    said, peak = result.stdout.splitlines()
+    assert "people.parquet (decoded) takes the side past" in said, result
+    assert int(peak) < 64 << 20, peak  # one batch expanded would be 1 GiB
+
+
 def test_a_descriptor_naming_one_file_twice_or_too_many_resources_is_refused(package, world, capsys):
     def twice(descriptor):
         descriptor["resources"].append({**descriptor["resources"][-1], "name": "again"})

@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from anso_facts import PackageError, open_regular, read_regular
@@ -169,11 +170,36 @@ def _bounded_table(
     limits.cells.spend(table.metadata.num_rows * max(1, len(chosen)), f"{label} (cells)")
     # before any batch is decoded (one may be large): the size its footer declares
     limits.decoded.fits(_declared_size(table.metadata, chosen), f"{label} (declared size)")
+    # text read as dictionaries: a value repeated in many rows is held once until its repeats are counted
+    texts = [name for name in chosen if _is_text(table.schema_arrow.field(name).type)]
+    table = pq.ParquetFile(path, read_dictionary=texts)
     batches = []
     for batch in table.iter_batches(batch_size=BATCH, columns=chosen):
-        limits.decoded.spend(batch.get_total_buffer_size(), f"{label} (decoded)")
-        batches.append(batch)
+        limits.decoded.spend(_decoded_size(batch), f"{label} (decoded)")
+        batches.append(_expanded(batch))
     return pa.Table.from_batches(batches) if batches else table.schema_arrow.empty_table().select(chosen)
+
+
+def _decoded_size(batch: pa.RecordBatch) -> int:
+    """The bytes a batch will hold once its dictionaries are expanded (counted without expanding them)."""
+    size = 0
+    for column in batch.columns:
+        if pa.types.is_dictionary(column.type) and _is_text(column.type.value_type):
+            lengths = pc.take(pc.binary_length(column.dictionary), column.indices)
+            size += (pc.sum(lengths).as_py() or 0) + 8 * len(column)  # the values, and an offset for each
+        else:
+            size += column.get_total_buffer_size()
+    return size
+
+
+def _expanded(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """A batch with its dictionary columns as plain ones (their size counted first: _decoded_size)."""
+    columns = [c.dictionary_decode() if pa.types.is_dictionary(c.type) else c for c in batch.columns]
+    return pa.RecordBatch.from_arrays(columns, names=batch.schema.names)
+
+
+def _is_text(kind: pa.DataType) -> bool:
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_binary(kind)
 
 
 def _chosen_columns(table: pq.ParquetFile, limits: Limits, what: str, columns: list[str] | None, required) -> list[str]:
@@ -185,8 +211,11 @@ def _chosen_columns(table: pq.ParquetFile, limits: Limits, what: str, columns: l
     if meta.num_columns > COLUMN_LIMIT:
         raise PackageError(f"{what} has {meta.num_columns} columns, more than the {COLUMN_LIMIT} diff reads")
     names = set(schema.names)
+    if len(names) < len(schema.names):
+        twice = sorted({name for name in schema.names if schema.names.count(name) > 1})
+        raise PackageError(f"{what} names the column {printable(twice[0])} more than once")
     chosen = [name for name in columns if name in names] if columns is not None else schema.names
-    missing = [name for name in required if name not in chosen]
+    missing = [name for name in required if name not in set(chosen)]
     if missing:
         raise PackageError(f"{what} lacks the key field {printable(missing[0])} its schema declares")
     nested = [name for name in chosen if _is_nested(schema.field(name).type)]

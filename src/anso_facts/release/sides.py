@@ -46,8 +46,8 @@ DIRECTORY_LIMIT = 4 << 20  # bytes of a zip's central directory (about 50,000 me
 DECODED_LIMIT = 256 << 20  # bytes a side's tables decode to in Arrow (the real ones: under 1 MiB); Python's rows
 # take a few times more
 ROW_LIMIT = 10_000_000  # rows of one table (the real ones have thousands)
-CELL_LIMIT = 20_000_000  # rows times columns of all the side's tables (the real ones: tens of thousands; at the
-# scale benchmark's 100,000 records, a few million); each becomes a Python value, some 50 bytes
+CELL_LIMIT = 8_000_000  # rows times columns of all the side's tables (the real ones: tens of thousands; at the
+# scale benchmark's 100,000 records, a few million); each becomes a Python value in a row's dict, about 115 bytes
 CHUNK = 1 << 20  # bytes read at a time, so that no read holds more
 
 
@@ -323,10 +323,15 @@ def _schema(side: str, resource: dict) -> tuple[dict, list[str]]:
     key = schema.get("primaryKey")
     key = [key] if isinstance(key, str) else key
     names = {f["name"] for f in fields}
-    if not isinstance(key, list) or not key or not all(isinstance(k, str) and k in names for k in key):
+    if (
+        not isinstance(key, list)
+        or not key
+        or not all(isinstance(k, str) and k in names for k in key)
+        or len(set(key)) < len(key)
+    ):
         raise DiffError(
             f"{printable(side)}: datapackage.json: resource {printable(resource['name'])} has no primary key "
-            f"among its fields"
+            f"among its fields (each named once)"
         )
     return schema, key
 
