@@ -72,7 +72,7 @@ def test_a_seed_file_that_is_a_link_or_a_fifo_is_refused(folder):
     for seed in (folder / "seeds").glob("*.txt"):
         seed.unlink()
         seed.symlink_to(folder.parent / "secret.txt")
-    with pytest.raises(PackageError, match="leads outside package/ through a symbolic link"):
+    with pytest.raises(PackageError, match="reached through a symbolic link"):
         citations(record, folder)
     assert_refused(anso(folder, "show", record), "through a symbolic link")
     for seed in (folder / "seeds").glob("*.txt"):  # a link that stays inside is not followed either
@@ -91,9 +91,9 @@ def test_a_table_or_descriptor_that_is_a_link_is_refused(folder):
     table = folder / "build" / "parquet" / "people.parquet"
     shutil.move(table, folder.parent / "people.parquet")
     table.symlink_to(folder.parent / "people.parquet")
-    with pytest.raises(PackageError, match="people.parquet: leads outside package/ through a symbolic link"):
+    with pytest.raises(PackageError, match="people.parquet: reached through a symbolic link"):
         load("people", folder)
-    assert_refused(anso(folder, "stats"), "people.parquet: leads outside")
+    assert_refused(anso(folder, "stats"), "people.parquet: reached through a symbolic link")
     shutil.move(folder / "datapackage.json", folder.parent / "datapackage.json")
     (folder / "datapackage.json").symlink_to(folder.parent / "datapackage.json")
     with pytest.raises(PackageError, match="datapackage.json: a symbolic link"):
@@ -122,7 +122,7 @@ def test_a_folder_of_the_package_that_links_outside_is_refused(folder, link):
     outside = folder.parent / "outside"
     shutil.move(folder / link, outside)
     (folder / link).symlink_to(outside, target_is_directory=True)
-    with pytest.raises(PackageError, match=f"leads outside {folder.name}/ through a symbolic link"):
+    with pytest.raises(PackageError, match="reached through a symbolic link"):
         citations(record, folder)
     assert_refused(anso(folder, "show", record), "through a symbolic link")
 
@@ -174,3 +174,20 @@ def test_a_damaged_package_is_one_line_from_show_and_stats(folder, case, words):
     assert_refused(anso(folder, "show", record), words)
     if "table" in case or "descriptor" in case:  # stats reads every table, not the seeds' texts nor their fields
         assert_refused(anso(folder, "stats"), words)
+
+
+def test_a_folder_linked_within_the_package_is_refused_but_the_package_may_be_reached_through_one(
+    folder, tmp_path, monkeypatch
+):
+    """No link below the package folder is followed, even one that stays inside (two resources could then read one
+    file by two names); the folder itself may be given through a link, or as a relative path."""
+    record = a_cited_record(folder)
+    link = tmp_path / "link-to-package"
+    link.symlink_to(folder, target_is_directory=True)
+    assert len(citations(record, link)) == len(citations(record, folder)) > 0
+    monkeypatch.chdir(folder.parent)
+    assert len(citations(record, Path(folder.name))) > 0
+    shutil.move(folder / "seeds", folder / "build" / "seeds")
+    (folder / "seeds").symlink_to(folder / "build" / "seeds", target_is_directory=True)
+    with pytest.raises(PackageError, match="reached through a symbolic link"):
+        citations(record, folder)

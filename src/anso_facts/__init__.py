@@ -45,9 +45,9 @@ class PackageError(Exception):
 def open_regular(path: Path, inside: Path | None = None) -> BinaryIO:
     """A regular file opened to read, never through a symbolic link (which could lead outside the folder) nor a
     FIFO or a device (which would block or never end): the one way the package opens a file it did not write.
-    `inside`: the folder the path is in, which no link among its folders may lead out of."""
-    if inside is not None and not path.resolve().is_relative_to(inside.resolve()):
-        raise PackageError(f"{path.relative_to(inside)}: leads outside {inside.name}/ through a symbolic link")
+    `inside`: the folder the path is in; no folder between it and the file may be a link either."""
+    if inside is not None and path.resolve() != inside.resolve() / path.relative_to(inside):
+        raise PackageError(f"{path.relative_to(inside)}: reached through a symbolic link; only regular files are read")
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError:
