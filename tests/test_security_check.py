@@ -100,6 +100,24 @@ def test_the_published_ids_are_not_read_through_a_link(project, outside, link):
     assert SECRET.lower() not in done.stdout + done.stderr
 
 
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [(b"id,table\n\xff\xfe,people\n", "utf-8"), (b'id\n"' + b"x" * 200_000 + b'"\n', "field larger")],
+)
+def test_a_kept_release_that_cannot_be_read_is_one_problem(project, content, words):
+    """releases/VERSION/ is committed: its records.csv may hold anything. Not UTF-8, or a field past csv's limit, is
+    a problem at its place (a traceback before), and the check goes on."""
+    records = project / "releases" / "0.1.0" / "build" / "csv" / "records.csv"
+    records.parent.mkdir(parents=True)
+    records.write_bytes(content)
+    done = run_check(project)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stdout + done.stderr
+    (line,) = done.stdout.splitlines()
+    assert done.stderr == "1 problem\n", done.stderr
+    assert line.startswith("releases/0.1.0/build/csv/records.csv:1:1: unreadable-release: cannot be read as a ")
+    assert words in line
+
+
 def test_text_output_shows_control_characters_instead_of_obeying_them():
     assert shown("a\x1b[2Jb\x07c\u202ed\x85e\rf\tg\nh") == "a\\u001b[2Jb\\u0007c\\u202ed\\u0085e\\u000df\tg\nh"
 

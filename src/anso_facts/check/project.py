@@ -43,6 +43,19 @@ def published_records(root: Path) -> list[Path]:
     return [name for name in names if plain_file_inside(root, name)]
 
 
+def _read_published_ids(path: Path, name: str, found: dict[str, tuple[str, int]]) -> None:
+    """The ids of a kept release's records.csv into `found` (the first place of each kept)."""
+    with path.open(newline="", encoding="utf-8") as stream:
+        rows = csv.reader(stream)
+        header = next(rows, [])
+        if "id" not in header:
+            return
+        column = header.index("id")
+        for row in rows:
+            if len(row) > column:
+                found.setdefault(row[column], (name, rows.line_num))
+
+
 @dataclass
 class FileCheck:
     """What one file contributes to the check: its problems, every id seen in it, its row count per table,
@@ -107,22 +120,27 @@ class Project:
         return self._ids_in[tables]
 
     @cached_property
-    def published_ids(self) -> dict[str, tuple[str, int]]:
+    def published(self) -> tuple[dict[str, tuple[str, int]], list[Problem]]:
         """Every id of every release kept in releases/VERSION/ (records and retired ids alike), with the file and
-        line of its first appearance; empty before the first release. Read as CSV, with no Arrow; a release
-        folder reached through a symbolic link is not read."""
+        line of its first appearance (empty before the first release), and a problem for each kept records.csv
+        that cannot be read (committed, so a pull request may change it: not UTF-8, a field past csv's limit).
+        Read as CSV, with no Arrow; a release folder reached through a symbolic link is not read."""
         found: dict[str, tuple[str, int]] = {}
+        problems = []
         for name in published_records(self.root):
-            with (self.root / name).open(newline="", encoding="utf-8") as stream:
-                rows = csv.reader(stream)
-                header = next(rows, [])
-                if "id" not in header:
-                    continue
-                column = header.index("id")
-                for row in rows:
-                    if len(row) > column:
-                        found.setdefault(row[column], (name.as_posix(), rows.line_num))
-        return found
+            try:
+                _read_published_ids(self.root / name, name.as_posix(), found)
+            except (OSError, UnicodeDecodeError, csv.Error) as error:
+                problems.append(
+                    Problem(
+                        name.as_posix(),
+                        1,
+                        1,
+                        "unreadable-release",
+                        f"cannot be read as a UTF-8 CSV table ({' '.join(str(error).split())[:200]})",
+                    )
+                )
+        return found, problems
 
     def source(self, name: str) -> YamlFile:
         """A file as read again, to place a finding in it."""

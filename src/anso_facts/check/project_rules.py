@@ -79,10 +79,13 @@ def unique_ids(project: Project) -> Iterator[Finding]:
             )
 
 
-@rule(PROJECT_RULES, codes=("vanished-id",))
+@rule(PROJECT_RULES, codes=("vanished-id", "unreadable-release"))
 def no_id_vanishes(project: Project) -> Iterator[Problem]:
-    """An id once published stays: as a record, or retired (which the released package keeps too)."""
-    for record_id, (name, line) in project.published_ids.items():
+    """An id once published stays: as a record, or retired (which the released package keeps too). A kept
+    release that cannot be read is said, not passed over: its ids could not be held to."""
+    published, unreadable = project.published
+    yield from unreadable
+    for record_id, (name, line) in published.items():
         if record_id not in project.ids:
             version = name.split("/")[1]
             yield Problem(

@@ -198,6 +198,13 @@ CHECKS = {
             "`replaced_by_id` or the `reason`, and the `version` that drops it).",
         ),
         Check(
+            "unreadable-release",
+            "A release kept in `releases/VERSION/` whose `build/csv/records.csv` cannot be read as a UTF-8 CSV "
+            "table (a field longer than 128 KiB, bytes that are not UTF-8), so its ids cannot be held to.",
+            "Restore `releases/VERSION/` as `anso-facts release` kept it (from the release archive, whose sha256 "
+            "`release.json` gives).",
+        ),
+        Check(
             "retired-id-reused",
             "A record that takes an id declared retired.",
             "Choose a new id: a retired id keeps its old meaning for the users who stored it.",
