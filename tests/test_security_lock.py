@@ -397,6 +397,34 @@ def test_seed_add_and_fmt_on_a_full_or_read_only_disk_say_so_once_and_write_noth
         assert files(root) == before and leftovers(root) == []
 
 
+def test_seed_add_reads_no_catalogue_through_a_link(checkout, tmp_path):
+    document = tmp_path / "report.txt"
+    document.write_text("A report\n\nThe Example Institute of Open Data opened in 2021.\n")
+    outside = tmp_path / "seeds.yaml"
+    outside.write_bytes((checkout / "seeds" / "seeds.yaml").read_bytes() + b"# SECRET-LINE\n")
+    (checkout / "seeds" / "seeds.yaml").unlink()
+    (checkout / "seeds" / "seeds.yaml").symlink_to(outside)
+    result = anso(
+        checkout,
+        "seed",
+        "add",
+        str(document),
+        "--id",
+        "report-2021",
+        "--title",
+        "A report",
+        "--publisher",
+        "EIOD",
+        "--kind",
+        "letter",
+        "--language",
+        "en",
+    )
+    assert result.returncode == 2 and "seeds/seeds.yaml: reached through a symbolic link" in result.stderr
+    assert "SECRET" not in result.stdout + result.stderr and (checkout / "seeds" / "seeds.yaml").is_symlink()
+    assert not (checkout / "data" / "facts" / "report-2021.yaml").exists()
+
+
 @pytest.mark.parametrize("link", ["seeds", "data/facts"])
 def test_seed_add_writes_nothing_through_a_linked_folder(checkout, tmp_path, link):
     document = tmp_path / "report.txt"

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from anso_facts import PackageError, read_regular
 from anso_facts.check.cite import double_quoted
 from anso_facts.check.files import CATALOGUE
 from anso_facts.check.seedtext import SeedText
@@ -127,7 +128,10 @@ def add(root: Path, seed: NewSeed) -> tuple[Path, Path]:
             raise SeedAddError(
                 f"{folder.relative_to(root)}/ is a symbolic link; seed add writes only into real folders"
             )
-    catalogue = (root / CATALOGUE).read_text(encoding="utf-8")
+    try:  # never through a link: its text would be copied into the checkout's new catalogue
+        catalogue = read_regular(root / CATALOGUE, root).decode("utf-8")
+    except PackageError as error:
+        raise SeedAddError(str(error)) from None
     written: list[Path] = []
     try:
         _write_new(seeds / name, seed.data, written)
