@@ -23,6 +23,11 @@ def route(routes, method: str, path: str, *args):
     return None
 
 
+def answered(how: tuple) -> tuple[int, object]:
+    """The status and body of a failure ("answer", body[, status]): 200 unless a status is given."""
+    return (how[2] if len(how) > 2 else 200), how[1]
+
+
 class StandIn:
     """A server in a thread. `received` holds (method, path, headers, body) of every request."""
 
@@ -53,7 +58,8 @@ class StandIn:
                 body = self._body()
                 owner.received.append((self.command, self.path, dict(self.headers), body))
                 status, payload = owner.answer(self.command, self.path, dict(self.headers), body)
-                data = b"" if payload is None else json.dumps(payload).encode()
+                raw = isinstance(payload, bytes)  # an answer's bytes as they are: JSON no encoder would write
+                data = b"" if payload is None else payload if raw else json.dumps(payload).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
@@ -167,8 +173,8 @@ class Zenodo(StandIn):
         """The failure asked for, as the answer; None if the request is to be answered."""
         if how == "echo":  # a server that quotes what it was sent, the token included
             return 400, {"status": 400, "message": self.echo(f"Authorization: {headers.get('Authorization')}")}
-        if isinstance(how, tuple):  # ("answer", JSON): a success of another shape than the API documents
-            return 200, how[1]
+        if isinstance(how, tuple):  # ("answer", JSON or bytes[, status]): an answer of another shape than documented
+            return answered(how)
         if isinstance(how, int):
             return how, {
                 "status": how,
@@ -315,6 +321,8 @@ class Ckan(StandIn):
         if headers.get("Authorization") != self.KEY:
             return 403, {"success": False, "error": {"__type": "Authorization Error", "message": "Access denied"}}
         action = path.rsplit("/", 1)[-1]
+        if isinstance(how := self.failure(method, path), tuple):
+            return answered(how)
         if self.failure(method, path) == "echo":
             return 409, {
                 "success": False,

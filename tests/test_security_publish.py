@@ -253,6 +253,7 @@ def test_a_server_that_quotes_the_token_altered_gets_none_of_it_shown(zenodo, ck
         ("text", "with something that is not a JSON object"),
         ({"hits": {"hits": "x"}}, "with JSON of another shape than Zenodo's API documents"),
         ({"hits": None}, "with JSON of another shape than Zenodo's API documents"),
+        (b"[" * 100_000 + b"]" * 100_000, "with something that is not a JSON object"),  # past the parser's depth
     ],
 )
 def test_a_success_of_another_shape_than_the_api_is_one_line(zenodo, archive, answer, words):
@@ -260,6 +261,16 @@ def test_a_success_of_another_shape_than_the_api_is_one_line(zenodo, archive, an
     result = run("zenodo", zenodo.url, TOKEN, *options("zenodo", archive))
     assert result.returncode == 1 and words in one_line(result.stderr) and "nothing was published" in result.stderr
     assert_kept_secret(result.stdout + result.stderr)
+
+
+def test_a_refusal_nested_past_the_parser_is_one_line(zenodo, ckan, archive):
+    deep = b"[" * 100_000 + b"]" * 100_000
+    zenodo.failures = {("GET", "/api/user/records"): ("answer", deep, 400)}
+    ckan.failures = {("POST", "/api/action/package_show"): ("answer", deep, 400)}
+    for target, server in (("zenodo", zenodo), ("ckan", ckan)):
+        result = run(target, server.url, TOKEN, *options(target, archive))
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        one_line(result.stderr)
 
 
 def test_log_records_made_while_a_token_is_in_use_have_it_blotted_out(caplog):

@@ -146,6 +146,8 @@ def _action(portal, name: str, fields: dict, upload: BinaryIO | None = None) -> 
         ) from None
     except (ckanapi.CKANAPIError, ckanapi.ServerIncompatibleError) as error:
         raise CkanError(f"{name}: {_refused(portal, error)}") from None
+    except RecursionError:  # an answer nested past the JSON parser's depth
+        raise CkanError(f"{name}: {host_of(portal.address)} answered with JSON nested too deep to read") from None
 
 
 def _refused(portal, error: Exception) -> str:

@@ -460,7 +460,7 @@ class Deposit:
             )
         try:
             answer = response.json() if response.content else {}
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON; nested past the parser's depth
             answer = None
         if not isinstance(answer, dict):
             raise ZenodoError(
@@ -474,7 +474,7 @@ def _reason(response: requests.Response, token: str) -> str:
     """Zenodo's explanation of a refusal, on one line and short (it is the server's text: it may quote the token)."""
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON; nested past the parser's depth
         body = None
     if not isinstance(body, dict):
         return redacted_line(response.text, token, 300) or response.reason
