@@ -424,11 +424,17 @@ def test_a_formula_after_leading_white_space_is_refused(project, text):
     assert "event_kinds.workshop starts with " in found[0] and "run as a formula" in found[0]
 
 
-def test_every_white_space_is_skipped_before_a_formula():
-    from anso_facts.support.plaintext import INVISIBLE
+def test_nothing_that_shows_nothing_hides_a_formula():
+    """Every white space, control, format or unassigned character (Unicode's categories Z, Cc, Cf, Cn, Co), and
+    the blank-looking letters, is skipped before `=`."""
+    import unicodedata
 
-    spaces = {chr(code) for code in range(sys.maxunicode + 1) if chr(code).isspace()}
-    assert spaces <= set(INVISIBLE), sorted(spaces - set(INVISIBLE))
+    from anso_facts.support.plaintext import BLANK_LOOKING, formula_start
+
+    blank = [chr(code) for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code))[0] in "ZC"]
+    missed = [hex(ord(char)) for char in [*blank, *BLANK_LOOKING, "\ufe0f"] if formula_start(f"{char}=1") != "="]
+    assert len(blank) > 900_000 and missed == []
+    assert formula_start("a=1") is None and formula_start("\u00a0") is None
 
 
 def test_the_site_lists_every_vocabulary_with_its_definitions(built):

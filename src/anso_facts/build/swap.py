@@ -194,7 +194,11 @@ def _recover(root: Path) -> None:
         folders = _read_journal(journal)
         refusal = _refusal(root, *folders) if folders is not None else None
         if refusal:
-            print(f"anso-facts: ignored {JOURNAL}: {refusal}; nothing it names was touched", file=sys.stderr)
+            print(
+                f"anso-facts: ignored {JOURNAL}: {refusal}; nothing was moved into place, and its scratch "
+                f"folders are removed",
+                file=sys.stderr,
+            )
             folders = None
         if folders is not None:
             out, trash = folders

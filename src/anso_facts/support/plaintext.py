@@ -18,20 +18,19 @@ UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # = + - @ (OWASP's list), and, as a margin no spreadsheet's documentation rules out, their full-width forms and
 # the minus sign
 FORMULA_STARTS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20\u2212")
-# Before them, what a spreadsheet may skip (OWASP names tab, carriage return and line feed), and as the same margin
-# any other white space or invisible format character (no-break space, zero-width space, byte order mark)
-INVISIBLE = (
-    "\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
-    "\u2028\u2029\u202f\u205f\u3000"  # every character str.isspace() holds
-    "\u00ad\u061c\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff"  # invisible ones
-)
+# Before them, what a spreadsheet may skip (OWASP names tab, carriage return and line feed), and, as the same
+# margin, anything else that shows nothing: white space, a control or format character, a blank-looking letter
+BLANK_LOOKING = "\u034f\u115f\u1160\u2800\u3164\uffa0"  # combining grapheme joiner, Hangul fillers, Braille blank
 
 
 def formula_start(text: str) -> str | None:
-    """The character that would have a spreadsheet run `text` as a formula (see FORMULA_STARTS), after any leading
-    white space or invisible character; or None."""
-    first = text.lstrip(INVISIBLE)[:1]
-    return first if first in FORMULA_STARTS else None
+    """The character that would have a spreadsheet run `text` as a formula (see FORMULA_STARTS), after anything
+    that shows nothing; or None."""
+    for char in text:
+        if char.isspace() or not char.isprintable() or char in BLANK_LOOKING or "\ufe00" <= char <= "\ufe0f":
+            continue
+        return char if char in FORMULA_STARTS else None
+    return None
 
 
 def texts(value, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
