@@ -152,6 +152,9 @@ def damage(folder: Path, case: str) -> None:
         with_column(folder, "citations", "line_start", pa.nulls(rows, pa.int64()))
     elif case == "no label":
         with_column(folder, "records", "label", None)
+    elif case == "a seed twice":
+        seeds = pq.read_table(parquet / "seeds.parquet")
+        pq.write_table(pa.concat_tables([seeds, seeds]), parquet / "seeds.parquet")
     elif case == "deep descriptor":
         (folder / "datapackage.json").write_text("[" * 200_000, encoding="utf-8")
 
@@ -166,6 +169,7 @@ def damage(folder: Path, case: str) -> None:
         ("null line", "its tables do not hold together as anso-facts builds them"),
         ("no label", "its tables do not hold together as anso-facts builds them"),
         ("deep descriptor", "not a data package of anso-facts"),
+        ("a seed twice", "the seeds table names a seed twice"),
     ],
 )
 def test_a_damaged_package_is_one_line_from_show_and_stats(folder, case, words):

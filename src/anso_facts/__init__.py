@@ -109,13 +109,21 @@ def citations(record_id: str, root: Path | None = None):
     root = root or data_root()
     cites = load("citations", root)
     cites = cites[cites["record_id"] == record_id].reset_index(drop=True)
-    files = load("seeds", root).set_index("id")["file"]
+    files = seed_files(root)
     lines = {seed_id: seed_text(root, files[seed_id]).split("\n") for seed_id in set(cites["seed_id"])}
     cites["text"] = [
         "\n".join(lines[seed_id][first - 1 : last])
         for seed_id, first, last in zip(cites["seed_id"], cites["line_start"], cites["line_end"], strict=True)
     ]
     return cites
+
+
+def seed_files(root: Path) -> dict[str, str]:
+    """Each seed's file name in seeds/, by its id; a seeds table that names an id twice is refused."""
+    seeds = load("seeds", root)
+    if seeds["id"].duplicated().any():
+        raise PackageError("the seeds table names a seed twice")
+    return dict(zip(seeds["id"], seeds["file"], strict=True))
 
 
 def seed_text(root: Path, file: str) -> str:

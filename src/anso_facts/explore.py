@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from anso_facts import load, seed_text, tables
+from anso_facts import load, seed_files, seed_text, tables
 from anso_facts.model import dates
 from anso_facts.model.tables import ALL_TABLES, TABLE_BY_NAME
 
@@ -56,7 +56,7 @@ class _SeedTexts(dict):
 
     def __init__(self, root: Path):
         super().__init__()
-        self.files = load("seeds", root).set_index("id")["file"]
+        self.files = seed_files(root)
         self.root = root
 
     def __missing__(self, seed_id: str) -> str:
