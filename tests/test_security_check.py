@@ -102,20 +102,40 @@ def test_the_published_ids_are_not_read_through_a_link(project, outside, link):
 
 @pytest.mark.parametrize(
     ("content", "words"),
-    [(b"id,table\n\xff\xfe,people\n", "utf-8"), (b'id\n"' + b"x" * 200_000 + b'"\n', "field larger")],
+    [
+        (b"id,table\n\xff\xfe,people\n", "utf-8"),
+        (b'id\n"' + b"x" * 200_000 + b'"\n', "field larger"),
+        (None, "larger than 268435456 bytes"),  # 1 GiB of zeros: a sparse file, small in git
+    ],
 )
 def test_a_kept_release_that_cannot_be_read_is_one_problem(project, content, words):
     """releases/VERSION/ is committed: its records.csv may hold anything. Not UTF-8, or a field past csv's limit, is
     a problem at its place (a traceback before), and the check goes on."""
     records = project / "releases" / "0.1.0" / "build" / "csv" / "records.csv"
     records.parent.mkdir(parents=True)
-    records.write_bytes(content)
+    if content is None:
+        with records.open("wb") as file:
+            file.truncate(1 << 30)
+    else:
+        records.write_bytes(content)
     done = run_check(project)
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stdout + done.stderr
     (line,) = done.stdout.splitlines()
     assert done.stderr == "1 problem\n", done.stderr
     assert line.startswith("releases/0.1.0/build/csv/records.csv:1:1: unreadable-release: cannot be read as a ")
     assert words in line
+
+
+def test_a_release_whose_ids_all_vanished_is_told_in_a_hundred_and_one_problems(project):
+    records = project / "releases" / "0.1.0" / "build" / "csv" / "records.csv"
+    records.parent.mkdir(parents=True)
+    records.write_text("id\n" + "".join(f"gone-{n}\n" for n in range(100_000)), encoding="utf-8")
+    done = run_check(project)
+    lines = done.stdout.splitlines()
+    assert len(lines) == 101 and all(": vanished-id: gone-" in line for line in lines[:100]), lines[:3]
+    assert lines[100] == (
+        "releases/0.1.0/build/csv/records.csv:102:1: vanished-id: 99900 more ids published in 0.1.0 vanished"
+    )
 
 
 def test_text_output_shows_control_characters_instead_of_obeying_them():

@@ -195,3 +195,12 @@ def test_a_folder_linked_within_the_package_is_refused_but_the_package_may_be_re
     (folder / "seeds").symlink_to(folder / "build" / "seeds", target_is_directory=True)
     with pytest.raises(PackageError, match="reached through a symbolic link"):
         citations(record, folder)
+
+
+def test_a_loop_of_links_is_one_line(folder):
+    table = folder / "build" / "parquet" / "organizations.parquet"
+    table.unlink()
+    table.symlink_to(table.name)  # itself
+    with pytest.raises(PackageError, match="organizations.parquet: a loop of symbolic links"):
+        load("organizations", folder)
+    assert_refused(anso(folder, "stats"), "a loop of symbolic links")

@@ -46,7 +46,7 @@ def open_regular(path: Path, inside: Path | None = None) -> BinaryIO:
     """A regular file opened to read, never through a symbolic link (which could lead outside the folder) nor a
     FIFO or a device (which would block or never end): the one way the package opens a file it did not write.
     `inside`: the folder the path is in; no folder between it and the file may be a link either."""
-    if inside is not None and path.resolve() != inside.resolve() / path.relative_to(inside):
+    if inside is not None and _resolved(path) != _resolved(inside) / path.relative_to(inside):
         raise PackageError(f"{path.relative_to(inside)}: reached through a symbolic link; only regular files are read")
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
@@ -58,6 +58,13 @@ def open_regular(path: Path, inside: Path | None = None) -> BinaryIO:
         os.close(descriptor)
         raise PackageError(f"{path.name}: not a regular file; only regular files are read")
     return os.fdopen(descriptor, "rb")
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except RuntimeError:  # a loop of symbolic links
+        raise PackageError(f"{path.name}: a loop of symbolic links; only regular files are read") from None
 
 
 def read_regular(path: Path, inside: Path | None = None, limit: int | None = None) -> bytes:

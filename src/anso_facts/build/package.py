@@ -199,12 +199,15 @@ def _expanded(batch: pa.RecordBatch) -> pa.RecordBatch:
 
 
 def _is_text(kind: pa.DataType) -> bool:
-    return pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_binary(kind)
+    return any(
+        test(kind)
+        for test in (pa.types.is_string, pa.types.is_large_string, pa.types.is_binary, pa.types.is_large_binary)
+    )
 
 
 def _chosen_columns(table: pq.ParquetFile, limits: Limits, what: str, columns: list[str] | None, required) -> list[str]:
     """The columns of an untrusted table to read, once its footer is held to the limits: its rows and columns,
-    and flat types only (a list of nulls decodes to almost no bytes, yet to as many Python values as it holds)."""
+    each named once, and of a type diff reads (_is_readable)."""
     meta, schema = table.metadata, table.schema_arrow
     if meta.num_rows > limits.rows:
         raise PackageError(f"{what} has {meta.num_rows} rows, more than the {limits.rows} diff reads")
@@ -218,11 +221,10 @@ def _chosen_columns(table: pq.ParquetFile, limits: Limits, what: str, columns: l
     missing = [name for name in required if name not in set(chosen)]
     if missing:
         raise PackageError(f"{what} lacks the key field {printable(missing[0])} its schema declares")
-    nested = [name for name in chosen if _is_nested(schema.field(name).type)]
-    if nested:
-        raise PackageError(
-            f"{what}: column {printable(nested[0])} is a list, struct or map, which anso-facts never writes"
-        )
+    odd = [name for name in chosen if not _is_readable(schema.field(name).type)]
+    if odd:
+        kind = schema.field(odd[0]).type
+        raise PackageError(f"{what}: column {printable(odd[0])} is of type {kind}, which anso-facts never writes")
     return chosen
 
 
@@ -238,8 +240,23 @@ def _declared_size(meta: pq.FileMetaData, chosen: list[str]) -> int:
     )
 
 
-def _is_nested(kind: pa.DataType) -> bool:
-    return pa.types.is_nested(kind) or (pa.types.is_dictionary(kind) and pa.types.is_nested(kind.value_type))
+def _is_readable(kind: pa.DataType) -> bool:
+    """A type diff reads: text (counted before it is expanded: _decoded_size) or a fixed-width scalar. Not a
+    list, struct or map (a list of nulls decodes to almost no bytes, yet to as many Python values as it holds),
+    nor a view or fixed-size binary (decoded whole before it could be counted), none of which anso-facts writes."""
+    if pa.types.is_dictionary(kind):
+        return _is_readable(kind.value_type)
+    return _is_text(kind) or any(
+        test(kind)
+        for test in (
+            pa.types.is_integer,
+            pa.types.is_floating,
+            pa.types.is_boolean,
+            pa.types.is_temporal,
+            pa.types.is_decimal,
+            pa.types.is_null,
+        )
+    )
 
 
 def read_tables(root: Path, names: list[str] | None = None) -> dict[str, pa.Table]:

@@ -79,15 +79,22 @@ def unique_ids(project: Project) -> Iterator[Finding]:
             )
 
 
+VANISHED_SHOWN = 100  # vanished ids reported one by one per release; the rest are counted
+
+
 @rule(PROJECT_RULES, codes=("vanished-id", "unreadable-release"))
 def no_id_vanishes(project: Project) -> Iterator[Problem]:
     """An id once published stays: as a record, or retired (which the released package keeps too). A kept
     release that cannot be read is said, not passed over: its ids could not be held to."""
     published, unreadable = project.published
     yield from unreadable
+    vanished: dict[str, list[tuple[str, int]]] = {}
     for record_id, (name, line) in published.items():
         if record_id not in project.ids:
-            version = name.split("/")[1]
+            vanished.setdefault(name, []).append((record_id, line))
+    for name, ids in vanished.items():
+        version = name.split("/")[1]
+        for record_id, line in ids[:VANISHED_SHOWN]:
             yield Problem(
                 name,
                 line,
@@ -95,6 +102,11 @@ def no_id_vanishes(project: Project) -> Iterator[Problem]:
                 "vanished-id",
                 f"{record_id}: published in {version}, and no longer in data/; restore it, or retire "
                 f"it in data/retired.yaml (retired_ids: id, replaced_by_id or reason, version)",
+            )
+        if len(ids) > VANISHED_SHOWN:  # a release's ids all gone: the first say what to do, the count says the rest
+            record_id, line = ids[VANISHED_SHOWN]
+            yield Problem(
+                name, line, 1, "vanished-id", f"{len(ids) - VANISHED_SHOWN} more ids published in {version} vanished"
             )
 
 
