@@ -263,6 +263,23 @@ def test_a_success_of_another_shape_than_the_api_is_one_line(zenodo, archive, an
     assert_kept_secret(result.stdout + result.stderr)
 
 
+@pytest.mark.parametrize("result", [[1], {"id": "i"}, {"id": "i", "resources": "x"}])
+def test_a_ckan_success_of_another_shape_is_one_line(ckan, archive, result):
+    ckan.failures = {("POST", "/api/action/package_show"): ("answer", {"success": True, "result": result})}
+    result = run("ckan", ckan.url, TOKEN, *options("ckan", archive))
+    assert result.returncode == 1 and "another shape than CKAN's action API documents" in one_line(result.stderr)
+
+
+def test_an_answer_nested_just_within_the_parser_is_one_line(zenodo, archive):
+    """Parsed, then sent back in part: the encoder overflows where the parser did not."""
+    deep = b'{"id": "1", "pids": {"doi": {"identifier": "10.5072/x"}, "x": ' + b"[" * 983 + b"]" * 983 + b"}}"
+    zenodo.failures = {("POST", "/api/records"): ("answer", deep, 201)}
+    result = run("zenodo", zenodo.url, TOKEN, "--reserve-doi", "--send")
+    assert result.returncode == 1 and "another shape than Zenodo's API documents (RecursionError)" in one_line(
+        result.stderr
+    )
+
+
 def test_a_refusal_nested_past_the_parser_is_one_line(zenodo, ckan, archive):
     deep = b"[" * 100_000 + b"]" * 100_000
     zenodo.failures = {("GET", "/api/user/records"): ("answer", deep, 400)}

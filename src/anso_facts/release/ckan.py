@@ -99,6 +99,11 @@ def publish(url: str, root: Path, api_key: str, owner_org: str | None = None) ->
             _create_or_update(portal, dataset(root, owner_org), resources(root), done)
         except CkanError as error:
             raise CkanError(f"{error}; {_progress(done)}") from None
+        except (AttributeError, TypeError, KeyError, IndexError, RecursionError) as error:  # read as documented
+            raise CkanError(
+                f"{host_of(url)} answered with JSON of another shape than CKAN's action API documents "
+                f"({type(error).__name__}); {_progress(done)}"
+            ) from None
     return done
 
 

@@ -316,7 +316,7 @@ class Deposit:
             session.headers["Authorization"] = f"Bearer {token}"
             try:
                 yield session
-            except (AttributeError, TypeError, KeyError, IndexError) as error:  # an answer read as documented
+            except (AttributeError, TypeError, KeyError, IndexError, RecursionError) as error:  # read as documented
                 raise ZenodoError(
                     f"{publishing.host_of(self.base_url)} answered with JSON of another shape than Zenodo's API "
                     f"documents ({type(error).__name__}); check the address; nothing was published"
