@@ -411,6 +411,7 @@ def test_a_definition_is_text_too(project):
         '"\\ufeff\\u200b+1"',
         '"\\u3000\\uff1d1"',
         '"\\u22121"',
+        '"\\u17b4\\ufe661"',
     ],
 )
 def test_a_formula_after_leading_white_space_is_refused(project, text):
@@ -425,14 +426,22 @@ def test_a_formula_after_leading_white_space_is_refused(project, text):
 
 
 def test_nothing_that_shows_nothing_hides_a_formula():
-    """Every white space, control, format or unassigned character (Unicode's categories Z, Cc, Cf, Cn, Co), and
-    the blank-looking letters, is skipped before `=`."""
+    """Every white space, control, format or unassigned character (Unicode's categories Z, Cc, Cf, Cn, Co), every
+    default-ignorable one and the Braille blank, is skipped before `=`."""
     import unicodedata
 
-    from anso_facts.support.plaintext import BLANK_LOOKING, formula_start
+    from anso_facts.support.plaintext import formula_start
 
     blank = [chr(code) for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code))[0] in "ZC"]
-    missed = [hex(ord(char)) for char in [*blank, *BLANK_LOOKING, "\ufe0f"] if formula_start(f"{char}=1") != "="]
+    ignorable = [  # Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt), and the Braille blank
+        chr(code)
+        for first, last in [(0xAD, 0xAD), (0x34F, 0x34F), (0x61C, 0x61C), (0x115F, 0x1160), (0x17B4, 0x17B5)]
+        + [(0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x2800, 0x2800)]
+        + [(0x3164, 0x3164), (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8)]
+        + [(0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF)]
+        for code in range(first, last + 1)
+    ]
+    missed = [hex(ord(char)) for char in [*blank, *ignorable] if formula_start(f"{char}=1") != "="]
     assert len(blank) > 900_000 and missed == []
     assert formula_start("a=1") is None and formula_start("\u00a0") is None
 

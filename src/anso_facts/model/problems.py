@@ -127,9 +127,9 @@ CHECKS = {
         ),
         Check(
             "formula-text",
-            "A text that starts with `=`, `+`, `-` or `@` (or their full-width forms, or the minus sign), even after "
-            "white space or an invisible character: a spreadsheet that opens the CSV tables would run it as a "
-            "formula.",
+            "A text that starts with `=`, `+`, `-` or `@` (or their full-width or small forms, or the minus sign), "
+            "even after white space or an invisible character: a spreadsheet that opens the CSV tables would run "
+            "it as a formula.",
             "Start the text with its first word or figure: drop the sign, or quote from the next word on.",
         ),
         Check("impossible-date", "A date that does not exist, such as 2021-02-30.", "Correct the date."),

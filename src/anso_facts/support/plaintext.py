@@ -15,19 +15,24 @@ from contextlib import contextmanager
 from typing import TextIO
 
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-# = + - @ (OWASP's list), and, as a margin no spreadsheet's documentation rules out, their full-width forms and
-# the minus sign
-FORMULA_STARTS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20\u2212")
+# = + - @ (OWASP's list), and, as a margin no spreadsheet's documentation rules out, their full-width and small
+# forms and the minus sign
+FORMULA_STARTS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b\u2212")
 # Before them, what a spreadsheet may skip (OWASP names tab, carriage return and line feed), and, as the same
 # margin, anything else that shows nothing: white space, a control or format character, a blank-looking letter
-BLANK_LOOKING = "\u034f\u115f\u1160\u2800\u3164\uffa0"  # combining grapheme joiner, Hangul fillers, Braille blank
+# The default-ignorable characters Python counts as printable (Unicode's DerivedCoreProperties: the combining
+# grapheme joiner, Hangul fillers, Khmer inherent vowels, Mongolian and other variation selectors), and the
+# Braille blank
+BLANK_LOOKING = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u2800\u3164\ufe00-\ufe0f\uffa0\U000e0100-\U000e01ef]"
+)
 
 
 def formula_start(text: str) -> str | None:
     """The character that would have a spreadsheet run `text` as a formula (see FORMULA_STARTS), after anything
     that shows nothing; or None."""
     for char in text:
-        if char.isspace() or not char.isprintable() or char in BLANK_LOOKING or "\ufe00" <= char <= "\ufe0f":
+        if char.isspace() or not char.isprintable() or BLANK_LOOKING.match(char):
             continue
         return char if char in FORMULA_STARTS else None
     return None
