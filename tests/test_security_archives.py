@@ -286,15 +286,18 @@ def test_a_folder_side_whose_table_or_descriptor_links_outside_is_refused(packag
     table = folder / "build" / "parquet" / "people.parquet"
     table.unlink()
     table.symlink_to(world / "secret.txt")
-    refused_in_process(capsys, world, str(folder), str(package), "people.parquet", "resolves outside")
+    refused_in_process(capsys, world, str(folder), str(package), "people.parquet", "reached through a symbolic link")
     table.unlink()
     table.symlink_to(table)  # a loop
     refused_in_process(capsys, world, str(folder), str(package), "people.parquet", "loop")
     table.unlink()
+    table.symlink_to(folder / "build" / "parquet" / "organizations.parquet")  # inside: two names for one file
+    refused_in_process(capsys, world, str(folder), str(package), "people.parquet", "reached through a symbolic link")
+    table.unlink()
     shutil.copy(package / "build" / "parquet" / "people.parquet", table)
     (folder / "datapackage.json").rename(world / "outside.json")
     (folder / "datapackage.json").symlink_to(world / "outside.json")
-    refused_in_process(capsys, world, str(folder), str(package), "datapackage.json", "resolves outside")
+    refused_in_process(capsys, world, str(folder), str(package), "datapackage.json", "reached through a symbolic link")
 
 
 def test_a_table_that_is_not_parquet_is_refused(package, world, capsys):

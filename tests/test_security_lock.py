@@ -366,11 +366,21 @@ def test_a_read_only_checkout_says_so_once_and_still_checks(checkout, tmp_path, 
         assert files(root, cache=True) == before
 
 
+def a_document(folder: Path, lines: int = 1) -> Path:
+    """A new seed's text, outside the checkout."""
+    document = folder / "report.txt"
+    document.write_text("A report\n\n" + "The Example Institute of Open Data opened in 2021.\n" * lines)
+    return document
+
+
+def seed_add(root: Path, document: Path) -> subprocess.CompletedProcess:
+    fields = ["--id", "report-2021", "--title", "A report", "--publisher", "EIOD", "--kind", "letter"]
+    return anso(root, "seed", "add", str(document), *fields, "--language", "en")
+
+
 @pytest.mark.parametrize("disk_state", ["full", "read-only"])
 def test_seed_add_and_fmt_on_a_full_or_read_only_disk_say_so_once_and_write_nothing(checkout, tmp_path, disk_state):
-    document = tmp_path / "report.txt"
-    document.write_text("A report\n\n" + "The Example Institute of Open Data opened in 2021.\n" * 4000)
-    fields = ["--id", "report-2021", "--title", "A report", "--publisher", "EIOD", "--kind", "letter"]
+    document = a_document(tmp_path, lines=4000)  # larger than the full disk's last pages
     with tmpfs(tmp_path / "disk") as disk:
         root = shutil.copytree(checkout, disk / "project", symlinks=True)
         people = root / "data" / "entities" / "people.yaml"
@@ -378,7 +388,7 @@ def test_seed_add_and_fmt_on_a_full_or_read_only_disk_say_so_once_and_write_noth
         before = files(root)
         fill(disk) if disk_state == "full" else remount(disk, "ro")
         reason = "No space left on device" if disk_state == "full" else "Read-only file system"
-        result = anso(root, "seed", "add", str(document), *fields, "--language", "en")
+        result = seed_add(root, document)
         assert result.returncode == 1 and result.stdout == ""
         assert re.fullmatch(
             rf"anso-facts seed add: cannot write {re.escape(str(root))}/seeds\S*: {reason}; "
@@ -398,28 +408,12 @@ def test_seed_add_and_fmt_on_a_full_or_read_only_disk_say_so_once_and_write_noth
 
 
 def test_seed_add_reads_no_catalogue_through_a_link(checkout, tmp_path):
-    document = tmp_path / "report.txt"
-    document.write_text("A report\n\nThe Example Institute of Open Data opened in 2021.\n")
+    document = a_document(tmp_path)
     outside = tmp_path / "seeds.yaml"
     outside.write_bytes((checkout / "seeds" / "seeds.yaml").read_bytes() + b"# SECRET-LINE\n")
     (checkout / "seeds" / "seeds.yaml").unlink()
     (checkout / "seeds" / "seeds.yaml").symlink_to(outside)
-    result = anso(
-        checkout,
-        "seed",
-        "add",
-        str(document),
-        "--id",
-        "report-2021",
-        "--title",
-        "A report",
-        "--publisher",
-        "EIOD",
-        "--kind",
-        "letter",
-        "--language",
-        "en",
-    )
+    result = seed_add(checkout, document)
     assert result.returncode == 2 and "seeds/seeds.yaml: reached through a symbolic link" in result.stderr
     assert "SECRET" not in result.stdout + result.stderr and (checkout / "seeds" / "seeds.yaml").is_symlink()
     assert not (checkout / "data" / "facts" / "report-2021.yaml").exists()
@@ -427,28 +421,12 @@ def test_seed_add_reads_no_catalogue_through_a_link(checkout, tmp_path):
 
 @pytest.mark.parametrize("link", ["seeds", "data/facts"])
 def test_seed_add_writes_nothing_through_a_linked_folder(checkout, tmp_path, link):
-    document = tmp_path / "report.txt"
-    document.write_text("A report\n\nThe Example Institute of Open Data opened in 2021.\n")
+    document = a_document(tmp_path)
     outside = tmp_path / "outside"
     shutil.move(checkout / link, outside)
     (checkout / link).symlink_to(outside, target_is_directory=True)
     before = files(outside)
-    result = anso(
-        checkout,
-        "seed",
-        "add",
-        str(document),
-        "--id",
-        "report-2021",
-        "--title",
-        "A report",
-        "--publisher",
-        "EIOD",
-        "--kind",
-        "letter",
-        "--language",
-        "en",
-    )
+    result = seed_add(checkout, document)
     assert result.returncode == 2 and result.stderr == (
         f"anso-facts seed add: {link}/ is a symbolic link; seed add writes only into real folders; nothing was "
         f"written\n"

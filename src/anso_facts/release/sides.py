@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
+from anso_facts import PackageError, open_regular
 from anso_facts.build.package import (
     COLUMN_LIMIT,
     Budget,
     Limits,
-    PackageError,
     checked_descriptor,
     parquet_resources,
     printable,
@@ -65,20 +65,16 @@ def _table_paths(descriptor: dict) -> list[str]:
     return sorted({resource["path"] for resource in parquet_resources(descriptor)} - {"datapackage.json"})
 
 
-def _regular_inside(side: str, folder: Path, name: str) -> Path:
-    """folder/name, refused unless it resolves inside `folder` (a symlink may not lead out) to a regular
-    file (a FIFO would block the read)."""
+def _regular_size(side: str, folder: Path, name: str) -> int:
+    """The size of folder/name, refused unless it is a regular file reached through no symbolic link (one could
+    lead outside the folder) and no FIFO (it would block the read): see open_regular."""
     try:
-        path = (folder / name).resolve()
-    except RuntimeError:  # a symlink loop
-        raise DiffError(f"{printable(side)}: {printable(name)} is a loop of symlinks") from None
-    if not path.is_relative_to(folder.resolve()):
-        raise DiffError(f"{printable(side)}: {printable(name)} resolves outside the package folder; refused")
-    if not path.exists():
-        raise DiffError(f"{printable(side)}: {printable(name)} is missing")
-    if not stat.S_ISREG(path.stat().st_mode):
-        raise DiffError(f"{printable(side)}: {printable(name)} is not a regular file")
-    return path
+        with open_regular(folder / name, folder) as file:
+            return os.fstat(file.fileno()).st_size
+    except FileNotFoundError:
+        raise DiffError(f"{printable(side)}: {printable(name)} is missing") from None
+    except PackageError as error:
+        raise DiffError(f"{printable(side)}: {error}") from None
 
 
 def _check_folder(side: str, folder: Path) -> None:
@@ -86,11 +82,10 @@ def _check_folder(side: str, folder: Path) -> None:
     if not (folder / "datapackage.json").exists() and not (folder / "datapackage.json").is_symlink():
         raise DiffError(f"{printable(side)}: no datapackage.json in this folder")
     budget = Budget(side, ARCHIVE_LIMIT)
-    descriptor_path = _regular_inside(side, folder, "datapackage.json")
-    if descriptor_path.stat().st_size > DESCRIPTOR_LIMIT:
+    if _regular_size(side, folder, "datapackage.json") > DESCRIPTOR_LIMIT:
         raise DiffError(f"{printable(side)}: datapackage.json is larger than {DESCRIPTOR_LIMIT} bytes")
-    for resource in parquet_resources(checked_descriptor(side, descriptor_path.read_bytes())):
-        budget.spend(_regular_inside(side, folder, resource["path"]).stat().st_size, resource["path"])
+    for resource in parquet_resources(checked_descriptor(side, (folder / "datapackage.json").read_bytes())):
+        budget.spend(_regular_size(side, folder, resource["path"]), resource["path"])
 
 
 def _zip_directory_size(side: str, file: IO[bytes]) -> int:
